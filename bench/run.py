@@ -1,0 +1,88 @@
+"""Run the benchmarks in bench/ and write their figures to docs/benchmarks.md.
+
+Each ``bench/bench_*.py`` module defines ``run() -> list[Figure]``. The benchmarks run against a
+throwaway database (a test database of the configured engine: SQLite by default, PostgreSQL
+when DATABASE_URL says so), never against the development data.
+
+    make bench                     # every benchmark
+    .venv/bin/python bench/run.py demo   # those whose module name contains "demo"
+"""
+
+import datetime
+import importlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wgec.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+from bench.common import Figure  # noqa: E402
+
+
+def main(selection: list[str]) -> None:
+    modules = sorted(
+        path.stem
+        for path in (ROOT / "bench").glob("bench_*.py")
+        if not selection or any(word in path.stem for word in selection)
+    )
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    figures: list[tuple[str, Figure]] = []
+    try:
+        for name in modules:
+            module = importlib.import_module(f"bench.{name}")
+            print(f"## {name}: {module.__doc__.strip().splitlines()[0]}")
+            for figure in module.run():
+                print(f"  {figure.line()}")
+                figures.append((name, figure))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    if not selection:
+        _write(figures)
+
+
+HEADER = """# Benchmarks
+
+Written by `make bench` (bench/run.py), once per database; do not edit by hand. Targets come
+from DESIGN.md (scale) and the issues; a figure beyond its target is marked **over**.
+"""
+
+
+def _write(figures: list[tuple[str, Figure]]) -> None:
+    """Replace this database's section of docs/benchmarks.md, keeping the other's."""
+    path = ROOT / "docs" / "benchmarks.md"
+    vendor = connection.vendor
+    sections: dict[str, str] = {}
+    if path.exists():
+        for chunk in path.read_text().split("\n## ")[1:]:
+            title, _, body = chunk.partition("\n")
+            sections[title.strip()] = body.strip()
+    rows = [
+        f"Last run {datetime.datetime.now(datetime.UTC):%Y-%m-%d}: "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores.",
+        "",
+        "| benchmark | measure | figure | target |",
+        "|---|---|---|---|",
+        *(figure.row(name) for name, figure in figures),
+    ]
+    sections[vendor] = "\n".join(rows)
+    text = HEADER + "".join(f"\n## {title}\n\n{body}\n" for title, body in sorted(sections.items()))
+    path.write_text(text)
+    print(f"wrote the {vendor} section of docs/benchmarks.md ({len(figures)} figures)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

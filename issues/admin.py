@@ -1,0 +1,240 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.template.defaultfilters import truncatechars
+from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from issues.models import (
+    Answer,
+    Cluster,
+    ConsensusItem,
+    Decision,
+    Issue,
+    IssueSource,
+    Option,
+    OptionSupport,
+    Question,
+    Respondent,
+    Theme,
+)
+from issues.services import decision_record, decision_withdraw, issue_consensus_follow
+from mechanisms.admin import CoverageInline, GapInline
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["letter", "title", "question_count"]
+    search_fields = ["title"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description="questions", ordering="question_count")
+    def question_count(self, obj: Theme) -> int:
+        return obj.question_count
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "short_text", "theme"]
+    list_filter = ["theme"]
+    list_select_related = ["theme"]
+    search_fields = ["code", "text"]
+
+    @admin.display(description="text")
+    def short_text(self, obj: Question) -> str:
+        return truncatechars(obj.text, 100)
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "text"]
+
+
+@admin.register(Respondent)
+class RespondentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "organisation",
+        "country",
+        "stakeholder_group",
+        "submitted_at",
+        "consent_to_cite",
+        "illustrative",
+        "answer_count",
+    ]
+    list_filter = [
+        "stakeholder_group",
+        "consent_to_cite",
+        "illustrative",
+        "language",
+        ("country", CountryFilter),
+    ]
+    list_select_related = ["stakeholder_group"]
+    search_fields = ["name", "organisation"]
+    date_hierarchy = "submitted_at"
+    inlines = [AnswerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    @admin.display(description="answers", ordering="answer_count")
+    def answer_count(self, obj: Respondent) -> int:
+        return obj.answer_count
+
+
+class IssueSourceInline(admin.StackedInline):
+    model = IssueSource
+    extra = 0
+    autocomplete_fields = ["answer"]
+    fields = ["answer", "excerpt"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["respondent", "question", "short_text"]
+    list_filter = ["question__theme", "question", "respondent__consent_to_cite"]
+    list_select_related = ["respondent", "question"]
+    search_fields = ["text", "respondent__name", "respondent__organisation", "question__code"]
+    autocomplete_fields = ["respondent", "question"]
+
+    @admin.display(description="text")
+    def short_text(self, obj: Answer) -> str:
+        return truncatechars(obj.text, 100)
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "position", "issue_count"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(issue_count=Count("issues"))
+
+    @admin.display(description="issues", ordering="issue_count")
+    def issue_count(self, obj: Cluster) -> int:
+        return obj.issue_count
+
+
+@admin.register(Issue)
+class IssueAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "cluster", "state", "consensus", "merged_into", "updated_at"]
+    list_filter = ["state", "consensus", "cluster"]
+    list_select_related = ["cluster", "merged_into"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["cluster", "merged_into"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [IssueSourceInline, CoverageInline, GapInline]
+    fieldsets = [
+        (None, {"fields": ["title", "cluster", "description"]}),
+        ("Life cycle", {"fields": ["state", "merged_into", "agreed_on", "consensus"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(IssueSource)
+class IssueSourceAdmin(SimpleHistoryAdmin):
+    list_display = ["issue", "respondent", "question", "short_excerpt"]
+    list_filter = ["answer__question", "issue__cluster"]
+    list_select_related = ["issue", "answer__respondent", "answer__question"]
+    search_fields = ["issue__title", "excerpt", "answer__respondent__name"]
+    autocomplete_fields = ["issue", "answer"]
+
+    @admin.display(ordering="answer__respondent__name")
+    def respondent(self, obj: IssueSource) -> str:
+        return obj.answer.respondent.name
+
+    @admin.display(ordering="answer__question")
+    def question(self, obj: IssueSource) -> str:
+        return obj.answer.question.code
+
+    @admin.display(description="excerpt")
+    def short_excerpt(self, obj: IssueSource) -> str:
+        return truncatechars(obj.excerpt, 80)
+
+
+class OptionInline(admin.StackedInline):
+    model = Option
+    extra = 0
+    fields = ["label", "text"]
+
+
+@admin.register(ConsensusItem)
+class ConsensusItemAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "state", "referred_on", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["issue", "coverage__issue", "coverage__mechanism"]
+    search_fields = ["summary", "issue__title", "coverage__issue__title"]
+    autocomplete_fields = ["issue", "coverage"]
+    readonly_fields = ["created_at", "created_by"]
+    inlines = [OptionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        issue_consensus_follow(item=obj)
+
+
+@admin.register(Option)
+class OptionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "item", "short_text"]
+    list_select_related = ["item__issue", "item__coverage__issue", "item__coverage__mechanism"]
+    search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
+    autocomplete_fields = ["item"]
+
+    @admin.display(description="text")
+    def short_text(self, obj: Option) -> str:
+        return truncatechars(obj.text, 100)
+
+
+@admin.register(OptionSupport)
+class OptionSupportAdmin(SimpleHistoryAdmin):
+    list_display = ["participant", "option", "item", "stated_at"]
+    list_filter = ["participant__stakeholder_group"]
+    list_select_related = [
+        "participant",
+        "option",
+        "item__issue",
+        "item__coverage__issue",
+        "item__coverage__mechanism",
+    ]
+    search_fields = ["participant__name", "option__text"]
+    autocomplete_fields = ["item", "option", "participant"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "option", "meeting", "decided_on"]
+    list_select_related = [
+        "item__issue",
+        "item__coverage__issue",
+        "item__coverage__mechanism",
+        "option",
+        "meeting",
+    ]
+    search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
+    autocomplete_fields = ["item", "option", "meeting"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so that the item becomes decided and its issue follows.
+        saved = decision_record(
+            item=obj.item,
+            option=obj.option,
+            text=obj.text,
+            meeting=obj.meeting,
+            decided_on=obj.decided_on,
+            user=request.user,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        decision_withdraw(decision=obj)
+
+    def delete_queryset(self, request, queryset):
+        for decision in queryset:
+            decision_withdraw(decision=decision)

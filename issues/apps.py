@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class IssuesConfig(AppConfig):
+    name = "issues"
+    verbose_name = "Questionnaire, issues and consensus"
+
+    def ready(self) -> None:
+        from issues.triggers import install_after_migrate
+
+        post_migrate.connect(install_after_migrate, sender=self)

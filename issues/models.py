@@ -1,0 +1,442 @@
+"""Where issues come from and what they are.
+
+The questionnaire (themes, questions, respondents, answers), the issue list (clusters, issues,
+their life cycle and merges, the answers that raised them), and consensus: the items the
+correspondence group could not agree on, their options, who supports each, and the working
+group's decisions.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from wgec.models import Meeting, Participant, StakeholderGroup, choices_check
+from wgec.regions import RegionalGroup, countries_in, regional_group_of
+
+
+class Theme(models.Model):
+    letter = models.CharField(max_length=1, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["letter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter__in=list("abcdefghijklmnopqrstuvwxyz")),
+                name="theme_letter_lowercase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}. {self.title}"
+
+
+class Question(models.Model):
+    code = models.CharField(max_length=10, unique=True, help_text="For example: Q2a, Q4.")
+    number = models.PositiveSmallIntegerField()
+    part = models.CharField(max_length=1, blank=True, help_text="a, b, c or empty.")
+    text = models.TextField()
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="questions")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "part"], name="question_number_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:80]}"
+
+
+class RespondentQuerySet(models.QuerySet):
+    def consenting(self) -> "RespondentQuerySet":
+        """Respondents who agreed to be cited: the only ones shown by name."""
+        return self.filter(consent_to_cite=True)
+
+    def in_regional_group(self, group: str) -> "RespondentQuerySet":
+        return self.filter(country__in=countries_in(group))
+
+
+class Respondent(models.Model):
+    name = models.CharField(max_length=300)
+    organisation = models.CharField(max_length=500, blank=True)
+    country = CountryField(blank=True)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, related_name="respondents"
+    )
+    submitted_at = models.DateTimeField()
+    consent_to_cite = models.BooleanField(
+        default=False,
+        help_text="Without consent the answers are used only in aggregate and never shown with "
+        "the respondent's name.",
+    )
+    language = models.CharField(max_length=10, blank=True, help_text="Language of the answers.")
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the answer text is invented."
+    )
+
+    history = HistoricalRecords()
+    objects = RespondentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "organisation", "submitted_at"],
+                name="respondent_submission_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def regional_group(self) -> RegionalGroup | None:
+        return regional_group_of(self.country.code if self.country else "")
+
+
+class Answer(models.Model):
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "respondent__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "question"], name="answer_once_per_question"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="answer_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} on {self.question.code}"
+
+
+class Cluster(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueQuerySet(models.QuerySet):
+    def on_map(self) -> "IssueQuerySet":
+        """Issues the group agreed to keep: the public map."""
+        return self.filter(state=Issue.State.ON_MAP)
+
+
+class IssueState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ON_MAP = "on_map", "On the map"
+    MERGED = "merged", "Merged"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class IssueConsensus(models.TextChoices):
+    AGREED = "agreed", "Agreed"
+    NO_CONSENSUS = "no_consensus", "No consensus"
+    REFERRED = "referred", "Referred to the working group"
+    DECIDED = "decided", "Decided by the working group"
+
+
+class Issue(models.Model):
+    State = IssueState
+
+    Consensus = IssueConsensus
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="issues"
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.PROPOSED)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_issues",
+        help_text="The surviving issue, for a merged one.",
+    )
+    consensus = models.CharField(max_length=20, choices=Consensus, default=Consensus.AGREED)
+    agreed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the working group agreed to add the issue to the map (issues added "
+        "after the second meeting).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            choices_check("state", IssueState, "issue_state_valid"),
+            choices_check("consensus", IssueConsensus, "issue_consensus_valid"),
+            models.CheckConstraint(
+                condition=(Q(state="merged") & Q(merged_into__isnull=False))
+                | (~Q(state="merged") & Q(merged_into__isnull=True)),
+                name="issue_merged_iff_merged_into",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="issue_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="on_map") | Q(cluster__isnull=False),
+                name="issue_on_map_has_cluster",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="issue_title_not_empty"),
+        ]
+        indexes = [models.Index(fields=["state", "cluster"], name="issue_state_cluster")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        # The same rules the database triggers keep (issues/triggers.py), as form errors.
+        if self.merged_into_id:
+            if self.merged_into_id == self.pk:
+                raise ValidationError({"merged_into": "An issue cannot be merged into itself."})
+            if self.merged_into.state == Issue.State.MERGED:
+                raise ValidationError(
+                    {
+                        "merged_into": f"“{self.merged_into}” is itself merged into "
+                        f"“{self.merged_into.merged_into}”: merge into that issue instead."
+                    }
+                )
+        if (
+            self.pk
+            and self.state == Issue.State.MERGED
+            and Issue.objects.filter(merged_into=self.pk).exists()
+        ):
+            raise ValidationError(
+                {"state": "Other issues are merged into this one; it cannot itself be merged."}
+            )
+
+
+class IssueSource(models.Model):
+    """An answer that raised an issue, with the words that raised it."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sources")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="issue_sources")
+    excerpt = models.TextField(help_text="The passage of the answer that raises the issue.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issue", "answer__question", "answer__respondent__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "answer"], name="issue_source_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue}: {self.answer}"
+
+
+class ConsensusItemState(models.TextChoices):
+    OPEN = "open", "Without consensus"
+    REFERRED = "referred", "Referred to the working group"
+    DECIDED = "decided", "Decided"
+
+
+class ConsensusItem(models.Model):
+    """Something the correspondence group could not agree on: an issue, or one coverage status.
+
+    It carries the options that represent the range of opinions, goes to the working group when
+    referred, and ends with the group's decision.
+    """
+
+    State = ConsensusItemState
+
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consensus_items",
+        help_text="The issue in dispute (leave empty when a coverage status is in dispute).",
+    )
+    coverage = models.ForeignKey(
+        "mechanisms.Coverage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consensus_items",
+        help_text="The coverage status in dispute (leave empty when the issue is).",
+    )
+    summary = models.TextField(help_text="What the correspondence group could not agree on.")
+    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    referred_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "item without consensus"
+        verbose_name_plural = "items without consensus"
+        constraints = [
+            choices_check("state", ConsensusItemState, "consensus_item_state_valid"),
+            models.CheckConstraint(
+                condition=(Q(issue__isnull=False) & Q(coverage__isnull=True))
+                | (Q(issue__isnull=True) & Q(coverage__isnull=False)),
+                name="consensus_item_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(referred_on__isnull=False),
+                name="consensus_item_referred_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(issue__isnull=False), name="consensus_item_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["coverage"],
+                condition=Q(coverage__isnull=False),
+                name="consensus_item_coverage",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="consensus_item_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label}: {self.get_state_display().lower()}"
+
+    def clean(self) -> None:
+        has_decision = bool(self.pk) and Decision.objects.filter(item=self.pk).exists()
+        if self.state == self.State.DECIDED and not has_decision:
+            raise ValidationError(
+                {"state": "An item becomes decided when its decision is recorded."}
+            )
+        if self.state != self.State.DECIDED and has_decision:
+            raise ValidationError(
+                {"state": "The item has a decision: withdraw the decision before reopening it."}
+            )
+
+    @property
+    def subject_issue(self) -> Issue:
+        """The issue concerned, directly or through the disputed coverage."""
+        return self.issue if self.issue_id else self.coverage.issue
+
+    @property
+    def subject_label(self) -> str:
+        if self.issue_id:
+            return str(self.issue)
+        return f"{self.coverage.issue} / status of {self.coverage.mechanism}"
+
+
+class Option(models.Model):
+    """One of the options that represent the range of opinions on an item."""
+
+    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(max_length=10, help_text="A, B, C ...")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "label"], name="option_label_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="option_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Option {self.label}"
+
+
+class OptionSupport(models.Model):
+    """A participant's stated support for one option of an item (one option per item)."""
+
+    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="supports")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="option_supports"
+    )
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "participant__name"]
+        verbose_name = "support for an option"
+        verbose_name_plural = "support for options"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "participant"], name="option_support_once_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} supports {self.option}"
+
+    def clean(self) -> None:
+        if self.option_id and self.item_id and self.option.item_id != self.item_id:
+            raise ValidationError({"option": "Choose one of this item's options."})
+
+
+class Decision(models.Model):
+    """The working group's decision on a referred item."""
+
+    item = models.OneToOneField(ConsensusItem, on_delete=models.CASCADE, related_name="decision")
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="The option chosen, or empty when the group adopted new text.",
+    )
+    text = models.TextField(blank=True, help_text="New text adopted by the group.")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    decided_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(option__isnull=False) | ~Q(text=""),
+                name="decision_option_or_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision on {self.item.subject_label}"
+
+    def clean(self) -> None:
+        if not self.item_id:
+            return
+        if self.item.state not in (ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED):
+            raise ValidationError(
+                {"item": "Only an item referred to the working group can be decided."}
+            )
+        if self.option_id and self.option.item_id != self.item_id:
+            raise ValidationError({"option": "Choose one of this item's options."})

@@ -1,0 +1,90 @@
+"""Personas and shared fixtures.
+
+Each persona is a logged-in client for one role of DESIGN.md: ``secretariat_client``,
+``chair_client``, ``coordinator_client``, ``member_client``, ``observer_client``; the plain
+``client`` fixture is anonymous.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ParticipantFactory, UserFactory
+from wgec.models import Participant
+from wgec.services import secretariat_user_create
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production serves hashed file names from a manifest built by collectstatic; tests do not
+    # run collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def secretariat_user(db):
+    """A staff user with the Secretariat group's permissions, not a superuser."""
+    return secretariat_user_create(
+        username="secretariat", email="secretariat@example.org", password="s3cretariat-pass"
+    )
+
+
+def _participant_user(username: str, **participant):
+    user = UserFactory(username=username)
+    ParticipantFactory(user=user, name=username.replace("-", " ").title(), **participant)
+    return user
+
+
+@pytest.fixture
+def chair_user(db):
+    return _participant_user("the-chair", role=Participant.Role.CHAIR, correspondence_group=True)
+
+
+@pytest.fixture
+def coordinator_user(db):
+    return _participant_user(
+        "a-coordinator", role=Participant.Role.COORDINATOR, correspondence_group=True
+    )
+
+
+@pytest.fixture
+def member_user(db):
+    return _participant_user("a-member", correspondence_group=True)
+
+
+@pytest.fixture
+def observer_user(db):
+    return _participant_user("an-observer", role=Participant.Role.OBSERVER)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def secretariat_client(secretariat_user):
+    return _client_for(secretariat_user)
+
+
+@pytest.fixture
+def chair_client(chair_user):
+    return _client_for(chair_user)
+
+
+@pytest.fixture
+def coordinator_client(coordinator_user):
+    return _client_for(coordinator_user)
+
+
+@pytest.fixture
+def member_client(member_user):
+    return _client_for(member_user)
+
+
+@pytest.fixture
+def observer_client(observer_user):
+    return _client_for(observer_user)

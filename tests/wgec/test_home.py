@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    DeliverableFactory,
+    IssueFactory,
+    MeetingFactory,
+    ParticipantFactory,
+)
+from wgec.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_exercise_at_a_glance(client):
+    ParticipantFactory(name="Philip Rushton", role=Participant.Role.COORDINATOR)
+    MeetingFactory(number=2, title="Second meeting")
+    DeliverableFactory(slug="final-document", title="Final document for the WGEC")
+    IssueFactory.create_batch(3)
+    IssueFactory(state="proposed")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Philip Rushton, coordinator" in text
+    assert "Second meeting" in text
+    assert "Final document for the WGEC" in text
+    assert response.context["counts"]["issues"] == 3
+    assert response.context["counts"]["proposed"] == 1
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_home_query_count_does_not_grow_with_the_data(client, size, django_assert_max_num_queries):
+    ParticipantFactory.create_batch(size, role=Participant.Role.COORDINATOR)
+    for number in range(1, 4):
+        MeetingFactory(number=number)
+    DeliverableFactory.create_batch(size)
+    IssueFactory.create_batch(size)
+    with django_assert_max_num_queries(13):
+        assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,386 @@
+"""The demo data of the 2013-14 exercise, loaded from ``fixtures/*.toml``.
+
+Loading is idempotent: every record is found by its natural key (a slug, a code, a name, a
+title) and saved only when a value differs, so a second run writes nothing and adds nothing to
+the change history. Records removed from the files are left alone.
+"""
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+
+from issues.models import (
+    Answer,
+    Cluster,
+    ConsensusItem,
+    Decision,
+    Issue,
+    IssueSource,
+    Option,
+    OptionSupport,
+    Question,
+    Respondent,
+    Theme,
+)
+from mechanisms.models import Coverage, Gap, Mechanism
+from reports.models import Deliverable
+from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class DemoDataError(Exception):
+    """The demo files contradict themselves (an unknown reference, a misquoted excerpt)."""
+
+
+@dataclass
+class LoadResult:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
+            f"{self.unchanged[name]} unchanged"
+            for name in names
+        ]
+
+
+class _Loader:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.result = LoadResult()
+
+    def read(self, name: str) -> dict[str, Any]:
+        path = self.directory / name
+        try:
+            with path.open("rb") as handle:
+                return tomllib.load(handle)
+        except FileNotFoundError:
+            raise DemoDataError(f"{path} is missing.") from None
+        except tomllib.TOMLDecodeError as error:
+            raise DemoDataError(f"{path}: {error}") from None
+
+    def upsert[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> M:
+        """Find by ``lookup``; create, or save only the fields of ``values`` that differ."""
+        label = model._meta.verbose_name_plural
+        instance = model.objects.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            instance.save()
+            self.result.created[label] += 1
+            return instance
+        changed = [name for name, value in values.items() if _value(instance, name) != value]
+        if changed:
+            for name in changed:
+                setattr(instance, name, values[name])
+            instance.save()
+            self.result.updated[label] += 1
+        else:
+            self.result.unchanged[label] += 1
+        return instance
+
+
+def _value(instance: models.Model, name: str) -> Any:
+    value = getattr(instance, name)
+    return getattr(value, "code", value)  # a django-countries Country compares by its code
+
+
+def _lookup[T](table: dict[str, T], key: str, what: str, where: str) -> T:
+    try:
+        return table[key]
+    except KeyError:
+        raise DemoDataError(f"{where}: unknown {what} {key!r}.") from None
+
+
+@transaction.atomic
+def demo_load(*, directory: Path = FIXTURES_DIR) -> LoadResult:
+    """Load (or refresh) the demo data; all of it or, on any error, nothing."""
+    loader = _Loader(directory)
+    people = _load_group(loader)
+    answers = _load_questionnaire(loader)
+    _load_map(loader, answers, people)
+    _load_deliverables(loader)
+    return loader.result
+
+
+def _load_group(loader: _Loader) -> dict[str, Participant]:
+    data = loader.read("wgec.toml")
+    groups = {
+        row["slug"]: loader.upsert(
+            StakeholderGroup, {"slug": row["slug"]}, {"name": row["name"], "position": position}
+        )
+        for position, row in enumerate(data["stakeholder_groups"], start=1)
+    }
+    people: dict[str, Participant] = {}
+    for row in data["participants"]:
+        where = f"wgec.toml, participant {row['name']!r}"
+        people[row["name"]] = loader.upsert(
+            Participant,
+            {"name": row["name"]},
+            {
+                "honorific": row.get("honorific", ""),
+                "title": row.get("title", ""),
+                "organisation": row.get("organisation", ""),
+                "country": row.get("country", ""),
+                "stakeholder_group_id": _lookup(groups, row["group"], "group", where).pk,
+                "role": row["role"],
+                "email": row.get("email", ""),
+                "correspondence_group": row.get("correspondence_group", False),
+            },
+        )
+    meetings = {}
+    for row in data["meetings"]:
+        where = f"wgec.toml, meeting {row['number']}"
+        meetings[row["number"]] = loader.upsert(
+            Meeting,
+            {"number": row["number"]},
+            {
+                "title": row["title"],
+                "start_date": row["start"],
+                "end_date": row["end"],
+                "venue": row["venue"],
+                "chair_id": _lookup(people, row["chair"], "participant", where).pk,
+                "remote_participation": row.get("remote_participation", True),
+                "summary": row.get("summary", ""),
+            },
+        )
+    for row in data["participants"]:
+        for attended in row.get("attended", []):
+            where = f"wgec.toml, participant {row['name']!r}"
+            meeting = _lookup(meetings, attended["meeting"], "meeting", where)
+            loader.upsert(
+                Attendance,
+                {"participant_id": people[row["name"]].pk, "meeting_id": meeting.pk},
+                {"remote": attended.get("remote", False)},
+            )
+    return people
+
+
+def _load_questionnaire(loader: _Loader) -> dict[tuple[str, str], Answer]:
+    data = loader.read("questionnaire.toml")
+    groups = {group.slug: group for group in StakeholderGroup.objects.all()}
+    themes = {
+        row["letter"]: loader.upsert(
+            Theme,
+            {"letter": row["letter"]},
+            {"title": row["title"], "description": row.get("description", "")},
+        )
+        for row in data["themes"]
+    }
+    questions = {}
+    for row in data["questions"]:
+        where = f"questionnaire.toml, question {row['code']}"
+        questions[row["code"]] = loader.upsert(
+            Question,
+            {"code": row["code"]},
+            {
+                "number": row["number"],
+                "part": row.get("part", ""),
+                "text": row["text"],
+                "theme_id": _lookup(themes, row["theme"], "theme", where).pk,
+            },
+        )
+    answers: dict[tuple[str, str], Answer] = {}
+    for row in data["respondents"]:
+        where = f"questionnaire.toml, respondent {row['name']!r}"
+        respondent = loader.upsert(
+            Respondent,
+            {
+                "name": row["name"],
+                "organisation": row.get("organisation", ""),
+                "submitted_at": row["submitted"],
+            },
+            {
+                "country": row.get("country", ""),
+                "stakeholder_group_id": _lookup(groups, row["group"], "group", where).pk,
+                "consent_to_cite": row["consent"],
+                "language": row.get("language", ""),
+                "illustrative": row.get("illustrative", False),
+            },
+        )
+        for code, text in row.get("answers", {}).items():
+            question = _lookup(questions, code, "question", where)
+            answers[(row["name"], code)] = loader.upsert(
+                Answer,
+                {"respondent_id": respondent.pk, "question_id": question.pk},
+                {"text": text.strip()},
+            )
+    return answers
+
+
+def _load_map(
+    loader: _Loader,
+    answers: dict[tuple[str, str], Answer],
+    people: dict[str, Participant],
+) -> None:
+    data = loader.read("map.toml")
+    clusters = {
+        row["slug"]: loader.upsert(
+            Cluster,
+            {"slug": row["slug"]},
+            {
+                "name": row["name"],
+                "description": row.get("description", ""),
+                "position": position,
+            },
+        )
+        for position, row in enumerate(data["clusters"], start=1)
+    }
+    mechanisms: dict[str, Mechanism] = {}
+    for row in data["mechanisms"]:
+        mechanism = loader.upsert(
+            Mechanism,
+            {"name": row["name"]},
+            {
+                "acronym": row.get("acronym", ""),
+                "kind": row["kind"],
+                "website": row.get("website", ""),
+                "description": row.get("description", ""),
+            },
+        )
+        mechanisms[mechanism.short_name] = mechanisms[mechanism.name] = mechanism
+
+    # Surviving issues first, so that merged ones can point at them.
+    rows = sorted(data["issues"], key=lambda row: row.get("state") == Issue.State.MERGED)
+    issues: dict[str, Issue] = {}
+    coverage: dict[tuple[str, str], Coverage] = {}
+    for row in rows:
+        where = f"map.toml, issue {row['title']!r}"
+        merged_into = row.get("merged_into") or ""
+        issue = loader.upsert(
+            Issue,
+            {"title": row["title"]},
+            {
+                "cluster_id": _lookup(clusters, row["cluster"], "cluster", where).pk
+                if row.get("cluster")
+                else None,
+                "description": row.get("description", ""),
+                "state": row.get("state", Issue.State.ON_MAP),
+                "consensus": row.get("consensus", Issue.Consensus.AGREED),
+                "merged_into_id": _lookup(issues, merged_into, "issue", where).pk
+                if merged_into
+                else None,
+            },
+        )
+        issues[row["title"]] = issue
+        for source in row.get("sources", []):
+            answer = _lookup(answers, (source["respondent"], source["question"]), "answer", where)
+            if source["excerpt"] not in answer.text:
+                raise DemoDataError(
+                    f"{where}: the excerpt {source['excerpt']!r} is not in the answer of "
+                    f"{source['respondent']} to {source['question']}."
+                )
+            loader.upsert(
+                IssueSource,
+                {"issue_id": issue.pk, "answer_id": answer.pk},
+                {"excerpt": source["excerpt"]},
+            )
+        for row_coverage in row.get("coverage", []):
+            mechanism = _lookup(mechanisms, row_coverage["mechanism"], "mechanism", where)
+            coverage[(row["title"], row_coverage["mechanism"])] = loader.upsert(
+                Coverage,
+                {"issue_id": issue.pk, "mechanism_id": mechanism.pk},
+                {"status": row_coverage["status"], "evidence": row_coverage.get("evidence", "")},
+            )
+        for gap in row.get("gaps", []):
+            loader.upsert(
+                Gap,
+                {"issue_id": issue.pk, "type": gap["type"]},
+                {
+                    "description": gap.get("description", ""),
+                    "recommendation": gap.get("recommendation", ""),
+                },
+            )
+
+    for row in data.get("consensus_items", []):
+        _load_consensus_item(loader, row, issues, coverage, people)
+
+
+def _load_consensus_item(
+    loader: _Loader,
+    row: dict[str, Any],
+    issues: dict[str, Issue],
+    coverage: dict[tuple[str, str], Coverage],
+    people: dict[str, Participant],
+) -> None:
+    where = f"map.toml, item on {row['issue']!r}"
+    issue = _lookup(issues, row["issue"], "issue", where)
+    if row.get("mechanism"):
+        subject = {
+            "issue_id": None,
+            "coverage_id": _lookup(
+                coverage, (row["issue"], row["mechanism"]), "coverage", where
+            ).pk,
+        }
+    else:
+        subject = {"issue_id": issue.pk, "coverage_id": None}
+    lookup = {"issue_id": subject["issue_id"]} if subject["issue_id"] else subject
+    state = row["state"]
+    # An item becomes decided only once its decision exists (issues/triggers.py).
+    stored_state = ConsensusItem.State.REFERRED if state == ConsensusItem.State.DECIDED else state
+    existing = ConsensusItem.objects.filter(**lookup).first()
+    if existing is not None and existing.state == ConsensusItem.State.DECIDED:
+        stored_state = ConsensusItem.State.DECIDED
+    item = loader.upsert(
+        ConsensusItem,
+        lookup,
+        {
+            **subject,
+            "summary": row["summary"],
+            "state": stored_state,
+            "referred_on": row.get("referred_on"),
+        },
+    )
+    options = {}
+    for option_row in row.get("options", []):
+        options[option_row["label"]] = option = loader.upsert(
+            Option, {"item_id": item.pk, "label": option_row["label"]}, {"text": option_row["text"]}
+        )
+        for name in option_row.get("supporters", []):
+            participant = _lookup(people, name, "participant", where)
+            loader.upsert(
+                OptionSupport,
+                {"item_id": item.pk, "participant_id": participant.pk},
+                {"option_id": option.pk},
+            )
+    decision = row.get("decision")
+    if decision:
+        meeting = Meeting.objects.filter(number=decision["meeting"]).first()
+        if meeting is None:
+            raise DemoDataError(f"{where}: unknown meeting {decision['meeting']!r}.")
+        label = decision.get("option", "")
+        loader.upsert(
+            Decision,
+            {"item_id": item.pk},
+            {
+                "option_id": _lookup(options, label, "option", where).pk if label else None,
+                "text": decision.get("text", ""),
+                "meeting_id": meeting.pk,
+                "decided_on": decision["decided_on"],
+            },
+        )
+        if item.state != ConsensusItem.State.DECIDED:
+            item.state = ConsensusItem.State.DECIDED
+            item.save(update_fields=["state"])
+
+
+def _load_deliverables(loader: _Loader) -> None:
+    data = loader.read("reports.toml")
+    for row in data["deliverables"]:
+        loader.upsert(
+            Deliverable,
+            {"slug": row["slug"]},
+            {"kind": row["kind"], "title": row["title"], "due_date": row["due"]},
+        )

@@ -1,0 +1,155 @@
+"""The working group itself: stakeholder groups, participants, meetings and attendance."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from wgec.regions import RegionalGroup, countries_in, regional_group_of
+
+
+def choices_check(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
+    """A check constraint that keeps a choice field within its choices."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class StakeholderGroup(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_governmental(self) -> bool:
+        return self.slug == "governments"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def in_regional_group(self, group: str) -> "ParticipantQuerySet":
+        return self.filter(country__in=countries_in(group))
+
+    def in_correspondence_group(self) -> "ParticipantQuerySet":
+        return self.filter(correspondence_group=True)
+
+
+class ParticipantRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    OBSERVER = "observer", "Observer"
+    SECRETARIAT = "secretariat", "Secretariat"
+    CHAIR = "chair", "Chair"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class Participant(models.Model):
+    Role = ParticipantRole
+
+    honorific = models.CharField(max_length=20, blank=True, help_text="Mr., Ms., H.E., Prof.")
+    name = models.CharField(max_length=200)
+    title = models.CharField("title or position", max_length=300, blank=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    country = CountryField(blank=True)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, related_name="participants"
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
+    email = models.EmailField(blank=True)
+    correspondence_group = models.BooleanField(
+        "member of the correspondence group",
+        default=False,
+        help_text="Takes part in the correspondence group: may comment, propose and state "
+        "positions.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+    )
+
+    history = HistoricalRecords()
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            choices_check("role", ParticipantRole, "participant_role_valid"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="participant_email_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def regional_group(self) -> RegionalGroup | None:
+        return regional_group_of(self.country.code if self.country else "")
+
+
+class Meeting(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=100, help_text="For example: Second meeting.")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    venue = models.CharField(max_length=200)
+    chair = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings_chaired",
+    )
+    remote_participation = models.BooleanField(
+        default=True, help_text="Remote participation and live transcription were offered."
+    )
+    summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date:%d %b %Y})"
+
+
+class Attendance(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendances"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    remote = models.BooleanField("remote participant", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "participant__name"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "meeting"], name="attendance_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = "remote" if self.remote else "in the room"
+        return f"{self.participant} at {self.meeting.title} ({where})"

@@ -1,0 +1,88 @@
+"""Who may do what: the roles of DESIGN.md, resolved from a user, and the guards views use.
+
+Roles are ordered; each may do what the ones below it may:
+anonymous < observer < correspondence-group member < coordinator < chair < secretariat.
+
+- secretariat: an active staff user (works in the admin);
+- chair, coordinator: a user linked to a participant with that role;
+- member: a user linked to a participant in the correspondence group;
+- observer: any other signed-in user (reads what is published, writes nothing);
+- anonymous: everyone else.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(models.IntegerChoices):
+    ANONYMOUS = 0, "Anonymous"
+    OBSERVER = 10, "Observer"
+    MEMBER = 20, "Correspondence-group member"
+    COORDINATOR = 30, "Coordinator"
+    CHAIR = 40, "Chair"
+    SECRETARIAT = 50, "Secretariat"
+
+
+_CACHE_ATTR = "_wgec_role"
+
+
+def role_of(user) -> Role:
+    """The role of a user; computed once per user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    role = _resolve(user)
+    if user.is_authenticated:
+        setattr(user, _CACHE_ATTR, role)
+    return role
+
+
+def _resolve(user) -> Role:
+    from wgec.models import Participant
+
+    if not user.is_authenticated or not user.is_active:
+        return Role.ANONYMOUS
+    if user.is_staff:
+        return Role.SECRETARIAT
+    try:
+        participant = user.participant
+    except ObjectDoesNotExist:
+        return Role.OBSERVER
+    if participant.role == Participant.Role.CHAIR:
+        return Role.CHAIR
+    if participant.role == Participant.Role.COORDINATOR:
+        return Role.COORDINATOR
+    if participant.correspondence_group:
+        return Role.MEMBER
+    return Role.OBSERVER
+
+
+def has_role(user, minimum: Role) -> bool:
+    return role_of(user) >= minimum
+
+
+def role_required(minimum: Role) -> Callable:
+    """Let a view run only for users holding ``minimum`` or a higher role.
+
+    Anonymous users are sent to log in; signed-in users below the role get 403.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            role = role_of(request.user)
+            if role >= minimum:
+                return view(request, *args, **kwargs)
+            if role == Role.ANONYMOUS:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+
+        guarded.minimum_role = minimum  # read by the permission tests
+        return guarded
+
+    return decorator

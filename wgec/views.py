@@ -1,0 +1,40 @@
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from issues.models import ConsensusItem, Issue, Question, Respondent
+from mechanisms.models import Coverage, Gap, Mechanism
+from reports.models import Deliverable
+from wgec.models import Meeting, Participant
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The exercise at a glance: who leads it, what is due, and how far the map has come."""
+    today = timezone.localdate()
+    people = Participant.objects.aggregate(
+        members=Count("pk", filter=Q(correspondence_group=True)),
+        total=Count("pk"),
+    )
+    context = {
+        "today": today,
+        "leads": Participant.objects.filter(
+            role__in=[Participant.Role.CHAIR, Participant.Role.COORDINATOR]
+        ).order_by("-role", "name"),
+        "people": people,
+        "meetings": Meeting.objects.all(),
+        "deliverables": Deliverable.objects.all(),
+        "counts": {
+            "questions": Question.objects.count(),
+            "respondents": Respondent.objects.count(),
+            "issues": Issue.objects.on_map().count(),
+            "proposed": Issue.objects.filter(state=Issue.State.PROPOSED).count(),
+            "mechanisms": Mechanism.objects.count(),
+            "coverage": Coverage.objects.count(),
+            "gaps": Gap.objects.count(),
+            "without_consensus": ConsensusItem.objects.exclude(
+                state=ConsensusItem.State.DECIDED
+            ).count(),
+        },
+    }
+    return render(request, "wgec/home.html", context)
