@@ -337,7 +337,7 @@ def _load_consensus_item(
         ConsensusItem,
         lookup,
         {
-            **subject,
+            **{name: value for name, value in subject.items() if name not in lookup},
             "summary": row["summary"],
             "state": stored_state,
             "referred_on": row.get("referred_on"),

@@ -1,0 +1,137 @@
+"""Spreadsheets as spreadsheet programs write them, and exports that never run as formulas."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from wgec.spreadsheets import (
+    SpreadsheetError,
+    csv_bytes,
+    escape_formula,
+    parse_datetime,
+    parse_yes_no,
+    read_workbook,
+    xlsx_bytes,
+)
+
+HOSTILE = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rReturn"]
+
+
+def _xlsx(rows, title="Responses") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_csv_with_bom_crlf_and_semicolons_reads_with_loose_headers():
+    data = "\ufeffRespondent ID;NAME ;Consent to cite\r\n;Consejo Asesor;Sí\r\n".encode()
+    sheet = read_workbook(data, "responses.csv")["responses"]
+    assert sheet.headers == ["Respondent ID", "NAME", "Consent to cite"]
+    [row] = sheet.rows
+    assert row.number == 2
+    assert row["respondentid"] == ""
+    assert row.text("Name") == "Consejo Asesor"
+    assert parse_yes_no(row["consent to cite"]) is True
+
+
+def test_csv_in_windows_code_page_reads():
+    data = "Name,Country\r\nMinistère des Affaires étrangères,France\r\n".encode("cp1252")
+    [row] = read_workbook(data, "r.csv")["r"].rows
+    assert row.text("name") == "Ministère des Affaires étrangères"
+
+
+def test_non_latin_text_survives_csv_and_xlsx():
+    texts = ["مجتمع المعلومات", "互联网治理", "Российская Федерация", "Côte d’Ivoire"]
+    csv_sheet = read_workbook(csv_bytes(["Text"], [[t] for t in texts]), "t.csv")["t"]
+    assert [row.text("text") for row in csv_sheet.rows] == texts
+    xlsx_sheet = read_workbook(xlsx_bytes([("T", ["Text"], [[t] for t in texts])]), "t.xlsx")["T"]
+    assert [row.text("text") for row in xlsx_sheet.rows] == texts
+
+
+def test_thousands_of_trailing_blank_rows_are_ignored_and_row_numbers_kept():
+    rows = [["Name", "Submitted"], ["A", "17/09/2013"], [None, None], ["B", "2013-09-16"]]
+    rows += [[None, None]] * 5000
+    sheet = read_workbook(_xlsx(rows), "r.xlsx")["Responses"]
+    assert [(row.number, row.text("name")) for row in sheet.rows] == [(2, "A"), (4, "B")]
+
+
+def test_dates_as_text_and_as_spreadsheet_dates():
+    expected = datetime.date(2013, 9, 17)
+    for value in [
+        "17/09/2013",
+        "2013-09-17",
+        "17 September 2013",
+        41534,
+        datetime.datetime(2013, 9, 17),  # noqa: DTZ001 - as openpyxl reads a date cell
+    ]:
+        assert parse_datetime(value).date() == expected, value
+    assert parse_datetime("2013-09-17T14:22:00Z") == datetime.datetime(
+        2013, 9, 17, 14, 22, tzinfo=datetime.UTC
+    )
+    assert parse_datetime("17/09/2013 16:22").utcoffset() == datetime.timedelta(hours=2)
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_datetime("sometime in September")
+    with pytest.raises(ValueError, match="required"):
+        parse_datetime("")
+
+
+def test_yes_no_refuses_anything_else():
+    assert parse_yes_no("YES") is True
+    assert parse_yes_no("no") is False
+    with pytest.raises(ValueError, match="“maybe” is not yes or no"):
+        parse_yes_no("maybe")
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_csv_export_escapes_formulas_and_reading_restores_them(value):
+    data = csv_bytes(["Evidence"], [[value]])
+    raw = data.decode("utf-8-sig").splitlines()[1]
+    assert raw.lstrip('"').startswith("'")
+    [row] = read_workbook(data, "c.csv")["c"].rows
+    assert row["evidence"] == value
+
+
+def test_xlsx_export_keeps_formula_like_text_as_text():
+    data = xlsx_bytes([("Coverage", ["Evidence"], [[v] for v in HOSTILE] + [[7], ["plain"]])])
+    sheet = load_workbook(io.BytesIO(data))["Coverage"]
+    cells = [sheet.cell(row=r, column=1) for r in range(2, 2 + len(HOSTILE))]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.value for cell in cells] == HOSTILE
+    assert all(cell.quotePrefix for cell in cells)
+    assert sheet.cell(row=len(HOSTILE) + 2, column=1).value == 7
+
+
+def test_xlsx_export_drops_control_characters_it_cannot_store():
+    data = xlsx_bytes([("S", ["T"], [["bell\x07 and null\x00"]])])
+    [row] = read_workbook(data, "s.xlsx")["S"].rows
+    assert row["t"] == "bell and null"
+
+
+def test_escape_leaves_ordinary_text_alone():
+    assert escape_formula("Council of Europe") == "Council of Europe"
+    assert escape_formula("=1") == "'=1"
+
+
+def test_missing_columns_and_duplicate_headers_are_named():
+    sheet = read_workbook(b"Name\r\nA\r\n", "r.csv")["r"]
+    with pytest.raises(SpreadsheetError) as raised:
+        sheet.require_columns(["Name", "Stakeholder group", "Consent to cite"])
+    assert str(raised.value) == (
+        "Sheet “r”, row 1: required columns “Stakeholder group”, “Consent to cite” missing."
+    )
+    with pytest.raises(SpreadsheetError, match="the column “name” appears twice"):
+        read_workbook(b"Name,name\r\nA,B\r\n", "r.csv")
+
+
+def test_unknown_file_type_and_corrupt_xlsx_are_clear_errors():
+    with pytest.raises(SpreadsheetError, match="choose a .csv or .xlsx file"):
+        read_workbook(b"...", "responses.ods")
+    with pytest.raises(SpreadsheetError, match="not a readable XLSX file"):
+        read_workbook(b"PK\x03\x04 not really a zip", "responses.xlsx")
