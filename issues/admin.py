@@ -17,7 +17,7 @@ from issues.models import (
     Respondent,
     Theme,
 )
-from issues.services import decision_record, decision_withdraw, issue_consensus_follow
+from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
 from mechanisms.admin import CoverageInline, GapInline
 
 
