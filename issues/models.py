@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -143,6 +144,38 @@ class IssueQuerySet(models.QuerySet):
         """Issues the group agreed to keep: the public map."""
         return self.filter(state=Issue.State.ON_MAP)
 
+    def visible_to(self, user) -> "IssueQuerySet":
+        """Issues whose page a user may open.
+
+        Everyone sees the map, merged issues (whose pages lead to the survivor) and withdrawn
+        ones; proposed issues are off the public map until the group agrees, so only signed-in
+        people see them.
+        """
+        if user.is_authenticated:
+            return self
+        return self.exclude(state=Issue.State.PROPOSED)
+
+    def with_detail(self) -> "IssueQuerySet":
+        """Everything an issue's page shows, in a fixed number of queries."""
+        from mechanisms.models import Coverage
+
+        return self.select_related("cluster", "merged_into").prefetch_related(
+            models.Prefetch(
+                "sources",
+                queryset=IssueSource.objects.select_related(
+                    "answer__respondent__stakeholder_group", "answer__question"
+                ).order_by("answer__question__number", "answer__question__part"),
+            ),
+            models.Prefetch(
+                "coverage",
+                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
+            ),
+            "gaps",
+            models.Prefetch(
+                "merged_issues", queryset=Issue.objects.only("pk", "title", "merged_into")
+            ),
+        )
+
 
 class IssueState(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
@@ -214,6 +247,9 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("issues:detail", args=[self.pk])
+
     def clean(self) -> None:
         # The same rules the database triggers keep (issues/triggers.py), as form errors.
         if self.merged_into_id:
@@ -261,6 +297,34 @@ class ConsensusItemState(models.TextChoices):
     DECIDED = "decided", "Decided"
 
 
+class ConsensusItemQuerySet(models.QuerySet):
+    def concerning(self, issue: Issue) -> "ConsensusItemQuerySet":
+        """Items about the issue itself or about one of its coverage statuses."""
+        return self.filter(Q(issue=issue) | Q(coverage__issue=issue))
+
+    def with_options(self) -> "ConsensusItemQuerySet":
+        """With options, their supporters' groups and the decision, in fixed queries."""
+        return self.select_related(
+            "issue",
+            "coverage__issue",
+            "coverage__mechanism",
+            "decision__option",
+            "decision__meeting",
+        ).prefetch_related(
+            models.Prefetch(
+                "options",
+                queryset=Option.objects.prefetch_related(
+                    models.Prefetch(
+                        "supports",
+                        queryset=OptionSupport.objects.select_related(
+                            "participant__stakeholder_group"
+                        ),
+                    )
+                ),
+            )
+        )
+
+
 class ConsensusItem(models.Model):
     """Something the correspondence group could not agree on: an issue, or one coverage status.
 
@@ -295,6 +359,7 @@ class ConsensusItem(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ConsensusItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -366,6 +431,14 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"Option {self.label}"
+
+    def support_by_group(self) -> list[tuple[StakeholderGroup, int]]:
+        """Supporters counted by stakeholder group (uses prefetched supports)."""
+        counts: dict[StakeholderGroup, int] = {}
+        for support in self.supports.all():
+            group = support.participant.stakeholder_group
+            counts[group] = counts.get(group, 0) + 1
+        return sorted(counts.items(), key=lambda pair: (pair[0].position, pair[0].name))
 
 
 class OptionSupport(models.Model):
