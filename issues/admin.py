@@ -1,15 +1,22 @@
+from functools import partial
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
+from django.urls import path
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from issues import admin_map
 from issues.models import (
     Answer,
     Cluster,
     ConsensusItem,
     Decision,
     Issue,
+    IssueMerge,
     IssueSource,
     Option,
     OptionSupport,
@@ -119,20 +126,96 @@ class ClusterAdmin(SimpleHistoryAdmin):
         return obj.issue_count
 
 
+class IssueAdminForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["title", "cluster", "description", "state", "agreed_on", "consensus"]
+
+    def clean_state(self):
+        state = self.cleaned_data["state"]
+        admin_map.issue_form_state_check(self.instance, state)
+        return state
+
+
 @admin.register(Issue)
 class IssueAdmin(SimpleHistoryAdmin):
+    form = IssueAdminForm
     list_display = ["title", "cluster", "state", "consensus", "merged_into", "updated_at"]
-    list_filter = ["state", "consensus", "cluster"]
+    list_filter = ["state", "consensus", "cluster", "needs_agreement"]
     list_select_related = ["cluster", "merged_into"]
     search_fields = ["title", "description"]
-    autocomplete_fields = ["cluster", "merged_into"]
-    readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["cluster"]
+    readonly_fields = ["merged_into", "needs_agreement", "created_at", "updated_at"]
     inlines = [IssueSourceInline, CoverageInline, GapInline]
+    actions = ["merge_issues", "undo_merge", "record_agreement"]
     fieldsets = [
         (None, {"fields": ["title", "cluster", "description"]}),
-        ("Life cycle", {"fields": ["state", "merged_into", "agreed_on", "consensus"]}),
+        (
+            "Life cycle",
+            {"fields": ["state", "merged_into", "needs_agreement", "agreed_on", "consensus"]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "map/export/",
+                wrap(partial(admin_map.map_export_view, self)),
+                name="issues_issue_map_export",
+            ),
+            path(
+                "map/import/",
+                wrap(partial(admin_map.map_import_view, self)),
+                name="issues_issue_map_import",
+            ),
+            path(
+                "map/import/<int:pk>/",
+                wrap(partial(admin_map.map_import_preview_view, self)),
+                name="issues_issue_map_import_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Merge the selected issues…", permissions=["change"])
+    def merge_issues(self, request, queryset):
+        return admin_map.merge_action(self, request, queryset)
+
+    @admin.action(description="Undo the merge of the selected issues", permissions=["change"])
+    def undo_merge(self, request, queryset):
+        admin_map.undo_merge_action(self, request, queryset)
+
+    @admin.action(
+        description="Record the working group's agreement to put them on the map…",
+        permissions=["change"],
+    )
+    def record_agreement(self, request, queryset):
+        return admin_map.agreement_action(self, request, queryset)
+
+
+@admin.register(IssueMerge)
+class IssueMergeAdmin(admin.ModelAdmin):
+    list_display = ["merged", "survivor", "merged_at", "merged_by", "undone_at"]
+    list_filter = [("undone_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["merged", "survivor", "merged_by"]
+    search_fields = ["merged__title", "survivor__title"]
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Undo the selected merges", permissions=["view"])
+    def undo(self, request, queryset):
+        if not request.user.has_perm("issues.change_issue"):
+            raise PermissionDenied
+        admin_map.undo_merges(self, request, queryset.filter(undone_at__isnull=True))
 
 
 @admin.register(IssueSource)

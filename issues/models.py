@@ -211,11 +211,15 @@ class Issue(models.Model):
         help_text="The surviving issue, for a merged one.",
     )
     consensus = models.CharField(max_length=20, choices=Consensus, default=Consensus.AGREED)
+    needs_agreement = models.BooleanField(
+        default=True,
+        help_text="Added after the second meeting: goes on the map only once the working "
+        "group's agreement is recorded (terms of reference 5(a), NB).",
+    )
     agreed_on = models.DateField(
         null=True,
         blank=True,
-        help_text="When the working group agreed to add the issue to the map (issues added "
-        "after the second meeting).",
+        help_text="When the working group agreed to add the issue to the map.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -232,15 +236,31 @@ class Issue(models.Model):
                 condition=(Q(state="merged") & Q(merged_into__isnull=False))
                 | (~Q(state="merged") & Q(merged_into__isnull=True)),
                 name="issue_merged_iff_merged_into",
+                violation_error_message=(
+                    "A merged issue names the issue it was merged into; other issues name none."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(merged_into=F("pk")), name="issue_not_merged_into_itself"
+                condition=~Q(merged_into=F("pk")),
+                name="issue_not_merged_into_itself",
+                violation_error_message="An issue cannot be merged into itself.",
             ),
             models.CheckConstraint(
                 condition=~Q(state="on_map") | Q(cluster__isnull=False),
                 name="issue_on_map_has_cluster",
+                violation_error_message="An issue on the map needs a cluster.",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="issue_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(state="on_map")
+                | Q(needs_agreement=False)
+                | Q(agreed_on__isnull=False),
+                name="issue_added_later_needs_agreement",
+                violation_error_message=(
+                    "This issue was added after the second meeting: give the date of the "
+                    "working group’s agreement before it goes on the map."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["state", "cluster"], name="issue_state_cluster")]
 
@@ -251,7 +271,14 @@ class Issue(models.Model):
         return reverse("issues:detail", args=[self.pk])
 
     def clean(self) -> None:
-        # The same rules the database triggers keep (issues/triggers.py), as form errors.
+        # Rules the database keeps (constraints, issues/triggers.py), as form errors.
+        if self.state == IssueState.ON_MAP and self.needs_agreement and self.agreed_on is None:
+            raise ValidationError(
+                {
+                    "agreed_on": "This issue was added after the second meeting: give the date "
+                    "of the working group’s agreement before it goes on the map."
+                }
+            )
         if self.merged_into_id:
             if self.merged_into_id == self.pk:
                 raise ValidationError({"merged_into": "An issue cannot be merged into itself."})
@@ -270,6 +297,68 @@ class Issue(models.Model):
             raise ValidationError(
                 {"state": "Other issues are merged into this one; it cannot itself be merged."}
             )
+
+
+class IssueMerge(models.Model):
+    """One issue merged into another, with what moved, so that the merge can be undone."""
+
+    survivor = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="merges_received")
+    merged = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="merges")
+    previous_state = models.CharField(max_length=20, choices=IssueState)
+    moved = models.JSONField(
+        default=dict,
+        help_text="Primary keys of the sources, coverage, gaps, items and merged issues that "
+        "moved to the survivor.",
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=F("merged")),
+                name="issue_merge_two_issues",
+                violation_error_message="An issue cannot be merged into itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=Q(undone_at__isnull=True),
+                name="issue_merge_one_active_per_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.merged}” merged into “{self.survivor}”"
+
+
+class MapImport(models.Model):
+    """A map workbook uploaded in the admin, kept between its preview and its confirmation.
+
+    The file lives in the database so that any app server can confirm what another previewed.
+    """
+
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "map import"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
 class IssueSource(models.Model):
@@ -371,10 +460,17 @@ class ConsensusItem(models.Model):
                 condition=(Q(issue__isnull=False) & Q(coverage__isnull=True))
                 | (Q(issue__isnull=True) & Q(coverage__isnull=False)),
                 name="consensus_item_one_subject",
+                violation_error_message=(
+                    "An item without consensus concerns either the issue or one of its coverage "
+                    "statuses: give one of the two."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(state="open") | Q(referred_on__isnull=False),
                 name="consensus_item_referred_has_date",
+                violation_error_message=(
+                    "Give the date on which the item was referred to the working group."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["issue"], condition=Q(issue__isnull=False), name="consensus_item_issue"
@@ -498,6 +594,7 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(option__isnull=False) | ~Q(text=""),
                 name="decision_option_or_text",
+                violation_error_message="A decision chooses one of the options or adopts new text.",
             ),
         ]
 

@@ -148,6 +148,7 @@ class IssueFactory(factory.django.DjangoModelFactory):
     description = "An international public policy issue pertaining to the Internet."
     cluster = factory.SubFactory(ClusterFactory)
     state = Issue.State.ON_MAP
+    needs_agreement = False
 
 
 class IssueSourceFactory(factory.django.DjangoModelFactory):

@@ -268,6 +268,8 @@ def _load_map(
                 else None,
                 "description": row.get("description", ""),
                 "state": row.get("state", Issue.State.ON_MAP),
+                # Proposed issues were raised after the second meeting and await agreement.
+                "needs_agreement": row.get("state") == Issue.State.PROPOSED,
                 "consensus": row.get("consensus", Issue.Consensus.AGREED),
                 "merged_into_id": _lookup(issues, merged_into, "issue", where).pk
                 if merged_into

@@ -124,7 +124,9 @@ class Meeting(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="meeting_ends_after_start",
+                violation_error_message="A meeting ends on or after the day it starts.",
             ),
         ]
 

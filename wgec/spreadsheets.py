@@ -62,7 +62,9 @@ class SpreadsheetError(Exception):
 
     def __str__(self) -> str:
         location = self.location
-        return f"{location[:1].upper()}{location[1:]}: {self.message}" if location else self.message
+        if location:
+            return f"{location[:1].upper()}{location[1:]}: {self.message}"
+        return f"{self.message[:1].upper()}{self.message[1:]}"
 
 
 def normalise_header(name: Any) -> str:

@@ -133,5 +133,5 @@ def test_missing_columns_and_duplicate_headers_are_named():
 def test_unknown_file_type_and_corrupt_xlsx_are_clear_errors():
     with pytest.raises(SpreadsheetError, match="choose a .csv or .xlsx file"):
         read_workbook(b"...", "responses.ods")
-    with pytest.raises(SpreadsheetError, match="not a readable XLSX file"):
+    with pytest.raises(SpreadsheetError, match="Not a readable XLSX file"):
         read_workbook(b"PK\x03\x04 not really a zip", "responses.xlsx")

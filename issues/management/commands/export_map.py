@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from issues.map_workbook import map_export_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Export the issue map: -o map.xlsx writes one workbook (sheets Issues, Mechanisms, "
+        "Coverage); -o map.csv writes map-issues.csv, map-mechanisms.csv and map-coverage.csv."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("-o", "--output", required=True, help="map.xlsx or map.csv")
+
+    def handle(self, *args, output: str, **options) -> None:
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(f"{path.parent} is not a folder.")
+        try:
+            written = map_export_files(path)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        for file in written:
+            self.stdout.write(f"wrote {file}")

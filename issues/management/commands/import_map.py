@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from issues.services.map_workbook import map_import_apply, map_import_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an edited map workbook (.xlsx) or its CSV tables. Prints what is created, "
+        "updated, removed and left alone; writes nothing when any row is in error or with "
+        "--dry-run."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", help="map.xlsx, or map-*.csv files")
+        parser.add_argument("--dry-run", action="store_true", help="show the changes only")
+
+    def handle(self, *args, files: list[str], dry_run: bool, **options) -> None:
+        contents = []
+        for name in files:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"{name}: no such file.")
+            contents.append((path.name, path.read_bytes()))
+        plan = map_import_plan(contents)
+        if not plan.ok:
+            for error in plan.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(plan.errors)} error{'s' if len(plan.errors) != 1 else ''}; nothing was "
+                "imported."
+            )
+        for change in plan.changes:
+            self._show(change)
+        for line in plan.summary_lines():
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        if not plan.changed:
+            self.stdout.write("Nothing to change.")
+            return
+        map_import_apply(plan, reason=f"map import from {', '.join(plan.sources)}")
+        self.stdout.write(self.style.SUCCESS("Imported."))
+
+    def _show(self, change) -> None:
+        where = f"row {change.row}" if change.row else "not in the file"
+        self.stdout.write(f"{change.sheet}, {where}: {change.subject} {change.action}")
+        for column, old, new in change.changes:
+            self.stdout.write(f"    {column}: {old!r} -> {new!r}")
