@@ -17,6 +17,17 @@ class MechanismKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class MechanismQuerySet(models.QuerySet):
+    def with_coverage_counts(self) -> "MechanismQuerySet":
+        """Annotate how many issues on the map each mechanism covers, in all and by status."""
+        on_map = Q(coverage__issue__state="on_map")
+        counts = {
+            f"count_{status}": models.Count("coverage", filter=on_map & Q(coverage__status=status))
+            for status in CoverageStatus.values
+        }
+        return self.annotate(issue_count=models.Count("coverage", filter=on_map), **counts)
+
+
 class Mechanism(models.Model):
     Kind = MechanismKind
 
@@ -27,6 +38,7 @@ class Mechanism(models.Model):
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = MechanismQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -42,12 +54,40 @@ class Mechanism(models.Model):
     def short_name(self) -> str:
         return self.acronym or self.name
 
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) of issues on the map, for a mechanism annotated by
+        ``MechanismQuerySet.with_coverage_counts``; statuses without issues are left out."""
+        return [
+            (status, label, getattr(self, f"count_{status}"))
+            for status, label in CoverageStatus.choices
+            if getattr(self, f"count_{status}")
+        ]
+
 
 class CoverageStatus(models.TextChoices):
     ADDRESSING = "addressing", "Addressing"
     PARTLY = "partly", "Partly addressing"
     NOT_ADDRESSING = "not_addressing", "Not addressing"
     UNKNOWN = "unknown", "Unknown"
+
+
+# From the best to the weakest. An issue's status summary is the best status of its mechanisms;
+# it is "not addressing" only when every mechanism is recorded as not addressing it.
+STATUS_RANK = {
+    CoverageStatus.ADDRESSING: 0,
+    CoverageStatus.PARTLY: 1,
+    CoverageStatus.UNKNOWN: 2,
+    CoverageStatus.NOT_ADDRESSING: 3,
+}
+STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
+
+
+def status_rank(field: str = "status") -> models.Case:
+    """The rank of a coverage status, as a database expression."""
+    return models.Case(
+        *(models.When(**{field: status}, then=rank) for status, rank in STATUS_RANK.items()),
+        output_field=models.IntegerField(),
+    )
 
 
 class Coverage(models.Model):

@@ -16,7 +16,7 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -267,12 +267,24 @@ def parse_datetime(value: Any) -> datetime.datetime:
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 CSV with a byte-order mark (so that Excel reads non-Latin text), CRLF lines."""
+    return b"".join(csv_chunks(headers, rows))
+
+
+def csv_chunks(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], rows_per_chunk: int = 500
+) -> Iterator[bytes]:
+    """The same CSV in pieces, for streaming large tables."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([escape_formula(str(header)) for header in headers])
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def _csv_value(value: Any) -> str:

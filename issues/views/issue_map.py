@@ -1,16 +1,93 @@
 """The public issue map: the list of issues, each issue's page, the matrix and the gaps."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
-from issues.models import ConsensusItem, Issue
-from mechanisms.models import Coverage, Gap
+from issues.filters import NO_MECHANISM, IssueFilter
+from issues.models import Cluster, ConsensusItem, Issue
+from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
+from wgec.documents import download
 from wgec.history import history_entries
+from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
-# Coverage is listed from the best to the weakest status.
-STATUS_ORDER = {status: index for index, status in enumerate(Coverage.Status.values)}
+PAGE_SIZE = 50
+STATUSES = Coverage.Status.choices  # best first
+SUMMARY_LABELS = {**dict(STATUSES), NO_MECHANISM: "No mechanism"}
+
+
+def status_counts(coverage) -> list[tuple[str, str, int]]:
+    """(status, label, count) for each status present, best first."""
+    counts = Counter(row.status for row in coverage)
+    return [(status, label, counts[status]) for status, label in STATUSES if counts[status]]
+
+
+def _filtered(request: HttpRequest) -> IssueFilter:
+    return IssueFilter(request.GET, queryset=Issue.objects.on_map())
+
+
+def issue_list(request: HttpRequest) -> HttpResponse:
+    issue_filter = _filtered(request)
+    page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(issue, status_counts(issue.coverage.all())) for issue in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "issues/issue_list.html",
+        {
+            "filter": issue_filter,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
+
+
+DOWNLOAD_COLUMNS = [
+    "Issue ID",
+    "Title",
+    "Cluster",
+    "Description",
+    "Consensus",
+    "Mechanisms (status)",
+    "Gap types",
+    "Page",
+]
+
+
+def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered list as CSV or XLSX: every matching issue, not only one page."""
+    issues = _filtered(request).qs.with_text_summaries()
+    consensus = dict(Issue.Consensus.choices)
+    statuses = dict(Coverage.Status.choices)
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def rows():
+        for issue in issues.iterator(chunk_size=2000):
+            yield [
+                issue.pk,
+                issue.title,
+                issue.cluster.name if issue.cluster else "",
+                issue.description,
+                consensus[issue.consensus],
+                "; ".join(
+                    f"{name} ({statuses[status]})" for name, status in issue.mechanisms_in_text()
+                ),
+                "; ".join(gap.capitalize() for gap in issue.gap_types_in_text()),
+                base + reverse("issues:detail", args=[issue.pk]),
+            ]
+
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        return download(csv_bytes(DOWNLOAD_COLUMNS, rows()), f"wgec-issues-{stamp}.csv")
+    return download(xlsx_bytes([("Issues", DOWNLOAD_COLUMNS, rows())]), f"wgec-issues-{stamp}.xlsx")
 
 
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -26,7 +103,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     coverage = sorted(
         issue.coverage.all(),
-        key=lambda row: (STATUS_ORDER[row.status], row.mechanism.name.casefold()),
+        key=lambda row: (STATUS_RANK[row.status], row.mechanism.name.casefold()),
     )
     context = {
         "issue": issue,
@@ -60,3 +137,170 @@ def _issue_history(issue: Issue, limit: int = 50) -> list:
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+def _list_url(**params) -> str:
+    return reverse("issues:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def matrix(request: HttpRequest) -> HttpResponse:
+    """Clusters by status summary as a heat map; issues by mechanisms for one cluster."""
+    clusters = list(Cluster.objects.all())
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in (
+        Issue.objects.on_map()
+        .with_best_status()
+        .order_by()
+        .values("cluster_id", "best_status")
+        .annotate(n=Count("pk"))
+    ):
+        key = NO_MECHANISM if row["best_status"] is None else STATUS_OF_RANK[row["best_status"]]
+        counts[row["cluster_id"]][key] += row["n"]
+    columns = [*STATUSES, (NO_MECHANISM, "No mechanism")]
+    peak = max((n for counter in counts.values() for n in counter.values()), default=0)
+    heat = [
+        {
+            "cluster": cluster,
+            "total": sum(counts[cluster.pk].values()),
+            "cells": [
+                {
+                    "status": status,
+                    "label": label,
+                    "count": counts[cluster.pk][status],
+                    "level": _level(counts[cluster.pk][status], peak),
+                    "url": _list_url(cluster=cluster.slug, summary=status),
+                }
+                for status, label in columns
+            ],
+        }
+        for cluster in clusters
+    ]
+    totals = [
+        {
+            "label": label,
+            "count": sum(counts[c.pk][status] for c in clusters),
+            "url": _list_url(summary=status),
+        }
+        for status, label in columns
+    ]
+    chosen = next((c for c in clusters if c.slug == request.GET.get("cluster")), None)
+    grid = _grid(request, chosen) if chosen else None
+    return render(
+        request,
+        "issues/issue_matrix.html",
+        {
+            "heat": heat,
+            "columns": columns,
+            "totals": totals,
+            "chosen": chosen,
+            "grid": grid,
+            "clusters": clusters,
+        },
+    )
+
+
+def _level(count: int, peak: int) -> int:
+    """A shade from 0 (none) to 5 (the largest cell), for the heat map."""
+    if not count or not peak:
+        return 0
+    return max(1, round(5 * count / peak))
+
+
+GRID_COLUMNS = 30
+
+
+def _grid(request: HttpRequest, cluster: Cluster) -> dict:
+    """Issues of a cluster (a page) by the mechanisms that address them."""
+    issues = Issue.objects.on_map().filter(cluster=cluster).order_by("title", "pk")
+    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    coverage = list(
+        Coverage.objects.filter(issue__in=[issue.pk for issue in page.object_list]).select_related(
+            "mechanism"
+        )
+    )
+    per_mechanism = Counter(row.mechanism_id for row in coverage)
+    mechanisms = sorted(
+        {row.mechanism_id: row.mechanism for row in coverage}.values(),
+        key=lambda m: (-per_mechanism[m.pk], m.short_name.casefold()),
+    )
+    shown = mechanisms[:GRID_COLUMNS]
+    cells = {(row.issue_id, row.mechanism_id): row for row in coverage}
+    rows = [
+        {
+            "issue": issue,
+            "cells": [
+                {
+                    "mechanism": mechanism,
+                    "coverage": cells.get((issue.pk, mechanism.pk)),
+                    "url": _list_url(
+                        cluster=cluster.slug,
+                        mechanism=mechanism.pk,
+                        status=cells[(issue.pk, mechanism.pk)].status,
+                    )
+                    if (issue.pk, mechanism.pk) in cells
+                    else "",
+                }
+                for mechanism in shown
+            ],
+        }
+        for issue in page.object_list
+    ]
+    return {
+        "page": page,
+        "mechanisms": shown,
+        "hidden": len(mechanisms) - len(shown),
+        "rows": rows,
+    }
+
+
+GAP_SAMPLE = 25
+
+
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type."""
+    on_map = Issue.objects.on_map().with_best_status().select_related("cluster")
+    none = on_map.filter(best_status__isnull=True).order_by("cluster__position", "title")
+    not_addressed = on_map.filter(best_status=STATUS_RANK[Coverage.Status.NOT_ADDRESSING]).order_by(
+        "cluster__position", "title"
+    )
+    by_type_counts = dict(
+        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
+        .order_by()
+        .values_list("type")
+        .annotate(n=Count("issue", distinct=True))
+    )
+    by_type = []
+    for value, label in Gap.Type.choices:
+        sample = list(
+            Gap.objects.filter(type=value, issue__state=Issue.State.ON_MAP)
+            .select_related("issue__cluster")
+            .order_by("issue__cluster__position", "issue__title")[:GAP_SAMPLE]
+        )
+        by_type.append(
+            {
+                "value": value,
+                "label": label,
+                "count": by_type_counts.get(value, 0),
+                "sample": sample,
+                "url": _list_url(gap=value),
+            }
+        )
+    none_page = list(none[:GAP_SAMPLE])
+    not_addressed_page = list(not_addressed[:GAP_SAMPLE])
+    return render(
+        request,
+        "issues/issue_gaps.html",
+        {
+            "none": none_page,
+            "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),
+            "none_url": _list_url(summary=NO_MECHANISM),
+            "not_addressed": not_addressed_page,
+            "not_addressed_count": not_addressed.count()
+            if len(not_addressed_page) == GAP_SAMPLE
+            else len(not_addressed_page),
+            "not_addressed_url": _list_url(summary=Coverage.Status.NOT_ADDRESSING),
+            "by_type": by_type,
+            "sample_size": GAP_SAMPLE,
+            "mechanism_count": Mechanism.objects.count(),
+        },
+    )

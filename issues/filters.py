@@ -1,0 +1,155 @@
+"""Filters of the public issue map (django-filter). The same FilterSet drives the list page, its
+CSV and XLSX downloads, and the links of the matrix and gap views."""
+
+import django_filters
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from issues.models import Cluster, Issue, IssueSource
+from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
+from wgec.models import StakeholderGroup
+
+NO_MECHANISM = "none"
+SUMMARY_CHOICES = [
+    *Coverage.Status.choices,
+    (NO_MECHANISM, "No mechanism"),
+]
+
+SORTS = {
+    "title": ("title", "Title (A to Z)"),
+    "-title": ("-title", "Title (Z to A)"),
+    "cluster": ("cluster__position", "Cluster"),
+    "-mechanisms": ("-mechanism_count", "Most mechanisms first"),
+    "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
+    "-updated": ("-updated_at", "Recently changed first"),
+}
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Free-text search of titles and descriptions.
+
+    PostgreSQL: full-text search in English (stemmed, indexed, best matches first).
+    SQLite: every word must appear in the title or the description.
+    """
+    text = " ".join(text.split())[:200]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", "description", config="english")
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return (
+            queryset.alias(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    for word in text.split():
+        queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return queryset
+
+
+class IssueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.all(), to_field_name="slug", empty_label="All clusters"
+    )
+    mechanism = django_filters.ModelChoiceFilter(
+        label="Mechanism",
+        queryset=Mechanism.objects.filter(coverage__isnull=False).distinct().order_by("name"),
+        empty_label="Any mechanism",
+        method="filter_mechanism",
+    )
+    status = django_filters.ChoiceFilter(
+        label="A mechanism whose status is",
+        choices=Coverage.Status.choices,
+        empty_label="Any status",
+        method="filter_status",
+    )
+    summary = django_filters.ChoiceFilter(
+        label="Best status",
+        choices=SUMMARY_CHOICES,
+        empty_label="Any",
+        method="filter_summary",
+    )
+    gap = django_filters.ChoiceFilter(
+        label="Gap type", choices=Gap.Type.choices, empty_label="Any gap", method="filter_gap"
+    )
+    consensus = django_filters.ChoiceFilter(
+        choices=Issue.Consensus.choices, empty_label="Any consensus state"
+    )
+    group = django_filters.ModelChoiceFilter(
+        label="Raised by",
+        queryset=StakeholderGroup.objects.all(),
+        to_field_name="slug",
+        empty_label="Any stakeholder group",
+        method="filter_group",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        empty_label="Cluster, then title",
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["q", "cluster", "mechanism", "status", "summary", "gap", "consensus", "group"]
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_mechanism(self, queryset, name, value):
+        # Applied together with the status below, so that both speak of the same coverage row.
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset
+
+    def filter_summary(self, queryset, name, value):
+        if value == NO_MECHANISM:
+            return queryset.exclude(Exists(Coverage.objects.filter(issue=OuterRef("pk"))))
+        return queryset.with_best_status().filter(best_status=STATUS_RANK[value])
+
+    def filter_gap(self, queryset, name, value):
+        return queryset.filter(Exists(Gap.objects.filter(issue=OuterRef("pk"), type=value)))
+
+    def filter_group(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                IssueSource.objects.filter(
+                    issue=OuterRef("pk"), answer__respondent__stakeholder_group=value
+                )
+            )
+        )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        mechanism, status = data.get("mechanism"), data.get("status")
+        if mechanism or status:
+            coverage = Coverage.objects.filter(issue=OuterRef("pk"))
+            if mechanism:
+                coverage = coverage.filter(mechanism=mechanism)
+            if status:
+                coverage = coverage.filter(status=status)
+            queryset = queryset.filter(Exists(coverage))
+        sort = data.get("sort")
+        if sort:
+            field, _ = SORTS[sort]
+            if "mechanism_count" in field:
+                queryset = queryset.with_mechanism_count()
+            return queryset.order_by(field, "title", "pk")
+        if data.get("q") and connection.vendor == "postgresql":
+            return queryset.order_by("-search_rank", "title", "pk")
+        return queryset.order_by("cluster__position", "title", "pk")
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter (not only the sort) is chosen."""
+        if not self.form.is_valid():
+            return False
+        return any(self.form.cleaned_data.get(name) for name in self.Meta.fields)

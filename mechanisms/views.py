@@ -1,0 +1,51 @@
+"""Public pages of the mechanisms: what each addresses, and how."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from mechanisms.filters import MechanismFilter
+from mechanisms.models import Coverage, Mechanism
+
+PAGE_SIZE = 50
+ISSUES_PER_PAGE = 100
+
+
+def mechanism_list(request: HttpRequest) -> HttpResponse:
+    mechanism_filter = MechanismFilter(
+        request.GET, queryset=Mechanism.objects.with_coverage_counts().order_by("name")
+    )
+    page = Paginator(mechanism_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mechanisms/mechanism_list.html",
+        {"filter": mechanism_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mechanism = get_object_or_404(Mechanism, pk=pk)
+    coverage = (
+        Coverage.objects.filter(mechanism=mechanism, issue__state="on_map")
+        .select_related("issue__cluster")
+        .order_by("issue__cluster__position", "issue__title", "pk")
+    )
+    counts = dict(coverage.order_by().values_list("status").annotate(n=Count("pk")))
+    page = Paginator(coverage, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mechanisms/mechanism_detail.html",
+        {
+            "mechanism": mechanism,
+            "page": page,
+            "status_counts": [
+                (status, label, counts[status])
+                for status, label in Coverage.Status.choices
+                if counts.get(status)
+            ],
+            "total": sum(counts.values()),
+        },
+    )

@@ -1,0 +1,282 @@
+"""The public issue map: list with filters, search, sorting and downloads; matrix; gaps;
+mechanisms; open data."""
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from issues.models import Issue
+from tests.factories import (
+    AnswerFactory,
+    ClusterFactory,
+    CoverageFactory,
+    GapFactory,
+    IssueFactory,
+    IssueSourceFactory,
+    MechanismFactory,
+    RespondentFactory,
+    StakeholderGroupFactory,
+)
+from wgec.spreadsheets import read_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_map():
+    security = ClusterFactory(slug="security", name="Security", position=1)
+    legal = ClusterFactory(slug="legal", name="Legal", position=2)
+    itu = MechanismFactory(name="International Telecommunication Union", acronym="ITU")
+    coe = MechanismFactory(name="Council of Europe", acronym="CoE", kind="regional")
+    spam = IssueFactory(title="Spam", cluster=security, description="Unsolicited bulk e-mail.")
+    cybercrime = IssueFactory(
+        title="Cybercrime", cluster=security, description="Crimes committed online."
+    )
+    jurisdiction = IssueFactory(
+        title="Jurisdiction", cluster=legal, description="Which courts decide cross-border cases."
+    )
+    labour = IssueFactory(title="Labour law", cluster=legal, consensus="no_consensus")
+    IssueFactory(title="Secret proposal", cluster=legal, state="proposed", needs_agreement=True)
+    CoverageFactory(issue=spam, mechanism=itu, status="partly")
+    CoverageFactory(
+        issue=cybercrime, mechanism=coe, status="addressing", evidence="=cmd|' /C calc'!A0"
+    )
+    CoverageFactory(issue=cybercrime, mechanism=itu, status="partly")
+    CoverageFactory(issue=jurisdiction, mechanism=coe, status="not_addressing")
+    GapFactory(issue=jurisdiction, type="policy", recommendation="Name a forum.")
+    GapFactory(issue=spam, type="capacity")
+    civil = StakeholderGroupFactory(slug="civil-society")
+    IssueSourceFactory(
+        issue=spam,
+        answer=AnswerFactory(respondent=RespondentFactory(stakeholder_group=civil)),
+    )
+    return {
+        "spam": spam,
+        "cybercrime": cybercrime,
+        "jurisdiction": jurisdiction,
+        "labour": labour,
+        "itu": itu,
+        "coe": coe,
+    }
+
+
+def _titles(response) -> list[str]:
+    return [issue.title for issue, _ in response.context["rows"]]
+
+
+def test_list_shows_issues_on_the_map_only(client, small_map):
+    response = client.get(reverse("issues:list"))
+    assert _titles(response) == ["Cybercrime", "Spam", "Jurisdiction", "Labour law"]
+    assert "Secret proposal" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"cluster": "legal"}, ["Jurisdiction", "Labour law"]),
+        ({"mechanism": "itu"}, ["Cybercrime", "Spam"]),
+        ({"mechanism": "coe", "status": "addressing"}, ["Cybercrime"]),
+        ({"mechanism": "itu", "status": "addressing"}, []),
+        ({"status": "not_addressing"}, ["Jurisdiction"]),
+        ({"summary": "partly"}, ["Spam"]),
+        ({"summary": "none"}, ["Labour law"]),
+        ({"summary": "not_addressing"}, ["Jurisdiction"]),
+        ({"gap": "policy"}, ["Jurisdiction"]),
+        ({"consensus": "no_consensus"}, ["Labour law"]),
+        ({"group": "civil-society"}, ["Spam"]),
+        ({"q": "courts"}, ["Jurisdiction"]),
+        ({"q": "bulk unsolicited"}, ["Spam"]),
+        ({"sort": "-mechanisms"}, ["Cybercrime", "Jurisdiction", "Spam", "Labour law"]),
+        ({"sort": "-title"}, ["Spam", "Labour law", "Jurisdiction", "Cybercrime"]),
+    ],
+)
+def test_list_filters_search_and_sorts(client, small_map, query, expected):
+    query = {
+        key: small_map[value].pk if key == "mechanism" else value for key, value in query.items()
+    }
+    response = client.get(reverse("issues:list"), query)
+    assert _titles(response) == expected
+
+
+def test_a_bad_filter_value_is_shown_not_crashed(client, small_map):
+    response = client.get(reverse("issues:list"), {"summary": "sideways", "mechanism": "x"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_filtered_list_downloads_as_csv_and_xlsx(client, small_map):
+    csv_response = client.get(reverse("issues:list-csv"), {"cluster": "security"})
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = read_workbook(csv_response.content, "issues.csv")["issues"].rows
+    assert [row.text("Title") for row in rows] == ["Cybercrime", "Spam"]
+    assert rows[0].text("Mechanisms (status)") == (
+        "Council of Europe (Addressing); International Telecommunication Union (Partly addressing)"
+    )
+    assert rows[1].text("Gap types") == "Capacity"
+    xlsx = client.get(reverse("issues:list-xlsx"), {"cluster": "security"})
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Issues"]
+    assert sheet["B2"].value == "Cybercrime"
+    assert sheet["H2"].value.endswith(reverse("issues:detail", args=[small_map["cybercrime"].pk]))
+
+
+def test_matrix_counts_issues_by_cluster_and_best_status_and_links_to_the_list(client, small_map):
+    response = client.get(reverse("issues:matrix"))
+    heat = {row["cluster"].slug: row for row in response.context["heat"]}
+    security = {cell["status"]: cell["count"] for cell in heat["security"]["cells"]}
+    assert security == {
+        "addressing": 1,
+        "partly": 1,
+        "not_addressing": 0,
+        "unknown": 0,
+        "none": 0,
+    }
+    legal = {cell["status"]: cell for cell in heat["legal"]["cells"]}
+    assert legal["none"]["count"] == 1
+    assert legal["none"]["url"] == reverse("issues:list") + "?cluster=legal&summary=none"
+
+
+def test_matrix_grid_shows_each_status_with_a_letter_and_a_link(client, small_map):
+    response = client.get(reverse("issues:matrix"), {"cluster": "security"})
+    grid = response.context["grid"]
+    assert [m.acronym for m in grid["mechanisms"]] == ["ITU", "CoE"]
+    text = response.content.decode()
+    assert f"?cluster=security&amp;mechanism={small_map['coe'].pk}&amp;status=addressing" in text
+    assert "CoE: Addressing" in text
+
+
+def test_gaps_page_lists_issues_without_mechanism_not_addressed_and_by_type(client, small_map):
+    response = client.get(reverse("issues:gaps"))
+    assert [issue.title for issue in response.context["none"]] == ["Labour law"]
+    assert [issue.title for issue in response.context["not_addressed"]] == ["Jurisdiction"]
+    policy = next(row for row in response.context["by_type"] if row["value"] == "policy")
+    assert policy["count"] == 1 and policy["sample"][0].recommendation == "Name a forum."
+
+
+def test_mechanism_pages_show_what_each_addresses_and_how(client, small_map):
+    listing = client.get(reverse("mechanisms:list"), {"kind": "regional"})
+    [coe] = listing.context["page"].object_list
+    assert coe.issue_count == 2
+    assert coe.status_counts() == [
+        ("addressing", "Addressing", 1),
+        ("not_addressing", "Not addressing", 1),
+    ]
+    detail = client.get(reverse("mechanisms:detail", args=[coe.pk]))
+    text = detail.content.decode()
+    assert "Cybercrime" in text and "Jurisdiction" in text
+    assert "Not addressing" in text
+
+
+def test_open_data_has_stable_ids_and_leaves_out_proposed_issues(client, small_map):
+    issues = json.loads(
+        b"".join(
+            client.get(reverse("issues:data-table", args=["issues", "json"])).streaming_content
+        )
+    )
+    by_id = {row["id"]: row for row in issues["rows"]}
+    spam = by_id[small_map["spam"].pk]
+    assert spam["title"] == "Spam" and spam["cluster"] == "security"
+    assert spam["gap_types"] == ["capacity"]
+    assert spam["url"].endswith(f"/issues/{small_map['spam'].pk}/")
+    assert "Secret proposal" not in {row["title"] for row in issues["rows"]}
+    coverage = client.get(reverse("issues:data-table", args=["coverage", "csv"]))
+    assert coverage["Access-Control-Allow-Origin"] == "*"
+    text = b"".join(coverage.streaming_content).decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in text  # escaped, never a formula
+    mechanisms = json.loads(
+        b"".join(
+            client.get(reverse("issues:data-table", args=["mechanisms", "json"])).streaming_content
+        )
+    )
+    assert {row["acronym"] for row in mechanisms["rows"]} == {"ITU", "CoE"}
+    assert client.get("/data/secrets.json").status_code == 404
+
+
+def _big_map(size: int) -> None:
+    """A map of ``size`` issues, bulk-created (no history needed for reading)."""
+    from issues.models import Cluster
+    from mechanisms.models import Coverage, Gap, Mechanism
+
+    clusters = [
+        Cluster.objects.create(slug=f"c{n}", name=f"Cluster {n}", position=n) for n in range(7)
+    ]
+    mechanisms = Mechanism.objects.bulk_create(
+        Mechanism(name=f"Mechanism {n}", acronym=f"M{n}", kind="other")
+        for n in range(max(60, size // 30))
+    )
+    issues = Issue.objects.bulk_create(
+        (
+            Issue(
+                title=f"Issue {n}",
+                description="An issue about spam and security.",
+                cluster=clusters[n % 7],
+                state="on_map",
+                needs_agreement=False,
+            )
+            for n in range(size)
+        ),
+        batch_size=2000,
+    )
+    statuses = ["addressing", "partly", "not_addressing", "unknown"]
+    Coverage.objects.bulk_create(
+        (
+            Coverage(
+                issue=issue,
+                mechanism=mechanisms[(n * 7 + k) % len(mechanisms)],
+                status=statuses[(n + k) % 4],
+                evidence="A resolution.",
+            )
+            for n, issue in enumerate(issues)
+            for k in range(n % 3)
+        ),
+        batch_size=2000,
+    )
+    Gap.objects.bulk_create(
+        (Gap(issue=issue, type="policy") for issue in issues[::4]), batch_size=2000
+    )
+
+
+PAGES = [
+    ("issues:list", [], {}),
+    ("issues:list", [], {"cluster": "c1", "summary": "partly", "gap": "policy", "page": "2"}),
+    ("issues:list", [], {"q": "spam", "sort": "-mechanisms"}),
+    ("issues:list-csv", [], {"cluster": "c2"}),
+    ("issues:list-xlsx", [], {"summary": "none"}),
+    ("issues:matrix", [], {"cluster": "c3"}),
+    ("issues:gaps", [], {}),
+    ("mechanisms:list", [], {"page": "2"}),
+    ("issues:data-table", ["issues", "json"], {}),
+    ("issues:data-table", ["coverage", "csv"], {}),
+    ("issues:data-table", ["mechanisms", "json"], {}),
+]
+
+
+@pytest.mark.parametrize("size", [200, 20_000])
+def test_map_pages_keep_their_query_count_as_the_map_grows(
+    client, size, django_assert_max_num_queries
+):
+    _big_map(size)
+    issue = Issue.objects.order_by("pk")[size // 2]
+    mechanism = issue.coverage.first().mechanism if issue.coverage.exists() else None
+    pages = [*PAGES, ("issues:detail", [issue.pk], {})]
+    if mechanism:
+        pages.append(("mechanisms:detail", [mechanism.pk], {"page": "2"}))
+    budgets = {
+        "issues:list": 8,
+        "issues:list-csv": 4,
+        "issues:list-xlsx": 4,
+        "issues:matrix": 6,
+        "issues:gaps": 15,
+        "mechanisms:list": 6,
+        "issues:data-table": 3,
+        "issues:detail": 14,
+        "mechanisms:detail": 6,
+    }
+    for name, args, query in pages:
+        with django_assert_max_num_queries(budgets[name]):
+            response = client.get(reverse(name, args=args), query)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, name
