@@ -5,9 +5,6 @@ Each view is reached from the Issue admin (an action or a button) and calls the 
 ``issues.services``; nothing here writes on its own.
 """
 
-import io
-import zipfile
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +23,7 @@ from issues.services.issue_map import (
     issue_merge_plan,
     issue_merge_undo,
 )
-from issues.services.map_workbook import map_import_apply, map_import_plan
+from issues.services.map_workbook import map_import_confirm, map_import_upload
 from wgec.documents import download
 
 MAX_UPLOAD = 50 * 2**20  # bytes
@@ -201,41 +198,29 @@ class MapUploadForm(forms.Form):
         return uploads
 
 
-def _pack(files: list[tuple[str, bytes]]) -> tuple[str, bytes]:
-    """The uploaded files as one stored zip archive, and a name for them."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files:
-            archive.writestr(name, content)
-    return ", ".join(name for name, _ in files), buffer.getvalue()
-
-
-def _unpack(upload: MapImport) -> list[tuple[str, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(bytes(upload.content))) as archive:
-        return [(name, archive.read(name)) for name in archive.namelist()]
-
-
 def map_import_view(model_admin, request: HttpRequest) -> HttpResponse:
-    """Upload a workbook; errors are shown at once, a clean file goes to its preview."""
+    """Upload a workbook; a worker reads it and its preview page shows what it would do."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     form = MapUploadForm(request.POST or None, request.FILES or None)
-    plan = None
     if request.method == "POST" and form.is_valid():
         files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-        plan = map_import_plan(files)
-        if plan.ok:
-            filename, content = _pack(files)
-            upload = MapImport.objects.create(
-                filename=filename[:255], content=content, uploaded_by=request.user
-            )
-            return HttpResponseRedirect(
-                reverse("admin:issues_issue_map_import_preview", args=[upload.pk])
-            )
+        upload = map_import_upload(files=files, user=request.user)
+        return HttpResponseRedirect(
+            reverse("admin:issues_issue_map_import_preview", args=[upload.pk])
+        )
     return TemplateResponse(
         request,
         "admin/issues/issue/map_import.html",
-        _context(model_admin, request, title="Import a map workbook", form=form, plan=plan),
+        _context(
+            model_admin,
+            request,
+            title="Import a map workbook",
+            form=form,
+            recent=MapImport.objects.select_related("uploaded_by", "applied_by").defer("content")[
+                :10
+            ],
+        ),
     )
 
 
@@ -243,42 +228,28 @@ def map_import_preview_view(model_admin, request: HttpRequest, pk: int) -> HttpR
     """What the import will create, update, remove and leave alone; confirm to apply it."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    upload = get_object_or_404(MapImport, pk=pk)
-    changelist = reverse("admin:issues_issue_changelist")
-    if upload.applied_at is not None:
-        model_admin.message_user(
-            request,
-            f"{upload.filename} was imported on {upload.applied_at:%d %B %Y at %H:%M}.",
-            messages.INFO,
-        )
-        return HttpResponseRedirect(changelist)
-    plan = map_import_plan(_unpack(upload))
-    stale = False
-    if request.method == "POST" and plan.ok:
-        if request.POST.get("fingerprint") != plan.fingerprint():
-            stale = True  # the map changed since the preview was shown: show it again
-        else:
-            map_import_apply(plan, user=request.user, reason=f"map import of {upload.filename}")
-            upload.applied_at = timezone.now()
-            upload.summary = plan.counts()
-            upload.save(update_fields=["applied_at", "summary"])
-            model_admin.message_user(
-                request,
-                f"Imported {upload.filename}: " + "; ".join(plan.summary_lines()) + ".",
-                messages.SUCCESS,
+    upload = get_object_or_404(
+        MapImport.objects.select_related("applied_by").defer("content"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            map_import_confirm(
+                upload=upload, fingerprint=request.POST.get("fingerprint", ""), user=request.user
             )
-            return HttpResponseRedirect(changelist)
+        except ValidationError as problem:
+            model_admin.message_user(request, " ".join(problem.messages), messages.WARNING)
+        return HttpResponseRedirect(request.path)
+    preview = upload.preview or {}
     return TemplateResponse(
         request,
         "admin/issues/issue/map_import_preview.html",
         _context(
             model_admin,
             request,
-            title=f"Preview of the import of {upload.filename}",
+            title=f"Import of {upload.filename}",
             upload=upload,
-            plan=plan,
-            stale=stale,
-            shown_changes=plan.changes[:2000],
+            preview=preview,
+            hidden_changes=max(0, preview.get("change_total", 0) - len(preview.get("changes", []))),
         ),
     )
 

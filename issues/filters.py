@@ -54,11 +54,10 @@ class IssueFilter(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.all(), to_field_name="slug", empty_label="All clusters"
     )
-    mechanism = django_filters.ModelChoiceFilter(
-        label="Mechanism",
-        queryset=Mechanism.objects.filter(coverage__isnull=False).distinct().order_by("name"),
-        empty_label="Any mechanism",
-        method="filter_mechanism",
+    # A text box, not a list: there may be thousands of mechanisms. An ID (as the matrix and the
+    # mechanism pages link) picks one mechanism; words match names and acronyms.
+    mechanism = django_filters.CharFilter(
+        label="Mechanism (name, acronym or ID)", method="filter_mechanism"
     )
     status = django_filters.ChoiceFilter(
         label="A mechanism whose status is",
@@ -129,11 +128,16 @@ class IssueFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        mechanism, status = data.get("mechanism"), data.get("status")
+        mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
         if mechanism or status:
             coverage = Coverage.objects.filter(issue=OuterRef("pk"))
-            if mechanism:
-                coverage = coverage.filter(mechanism=mechanism)
+            if mechanism.isdigit():
+                coverage = coverage.filter(mechanism=int(mechanism))
+            elif mechanism:
+                for word in mechanism.split()[:10]:
+                    coverage = coverage.filter(
+                        Q(mechanism__name__icontains=word) | Q(mechanism__acronym__icontains=word)
+                    )
             if status:
                 coverage = coverage.filter(status=status)
             queryset = queryset.filter(Exists(coverage))
@@ -146,6 +150,13 @@ class IssueFilter(django_filters.FilterSet):
         if data.get("q") and connection.vendor == "postgresql":
             return queryset.order_by("-search_rank", "title", "pk")
         return queryset.order_by("cluster__position", "title", "pk")
+
+    def chosen_mechanism(self) -> Mechanism | None:
+        """The mechanism picked by its ID, to name it above the results."""
+        if not self.form.is_valid():
+            return None
+        value = (self.form.cleaned_data.get("mechanism") or "").strip()
+        return Mechanism.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
     @property
     def active(self) -> bool:

@@ -419,19 +419,33 @@ class IssueMerge(models.Model):
 
 
 class MapImport(models.Model):
-    """A map workbook uploaded in the admin, kept between its preview and its confirmation.
+    """A map workbook uploaded in the admin, read and applied by background tasks.
 
-    The file lives in the database so that any app server can confirm what another previewed.
+    The file lives in the database so that any app server or worker can reach it. ``preview``
+    holds what the import would do (counts, changes, errors) for the secretariat to confirm.
     """
 
+    class State(models.TextChoices):
+        READING = "reading", "Reading the file"
+        READY = "ready", "Ready to apply"
+        INVALID = "invalid", "Has errors"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    content = models.BinaryField(help_text="The uploaded files, as a zip archive.")
+    state = models.CharField(max_length=20, choices=State, default=State.READING)
+    preview = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -439,6 +453,10 @@ class MapImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def working(self) -> bool:
+        return self.state in (self.State.READING, self.State.APPLYING)
 
 
 class IssueSource(models.Model):

@@ -13,10 +13,14 @@ ISSUES_PER_PAGE = 100
 
 
 def mechanism_list(request: HttpRequest) -> HttpResponse:
-    mechanism_filter = MechanismFilter(
-        request.GET, queryset=Mechanism.objects.with_coverage_counts().order_by("name")
-    )
+    mechanism_filter = MechanismFilter(request.GET, queryset=Mechanism.objects.order_by("name"))
     page = Paginator(mechanism_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted for the page only: counting for every mechanism would grow with the map.
+    page.object_list = list(
+        Mechanism.objects.filter(pk__in=[m.pk for m in page.object_list])
+        .with_coverage_counts()
+        .order_by("name")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -23,6 +23,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background tasks run as they are enqueued; tests of the worker itself choose otherwise.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def secretariat_user(db):
     """A staff user with the Secretariat group's permissions, not a superuser."""

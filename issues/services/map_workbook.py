@@ -19,6 +19,8 @@ Rules (README, "The map workbook"):
 """
 
 import hashlib
+import io
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,7 +47,7 @@ from issues.map_workbook import (
     gap_type_name,
     split_by_gap_type,
 )
-from issues.models import Cluster, ConsensusItem, Issue
+from issues.models import Cluster, ConsensusItem, Issue, MapImport
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.spreadsheets import Row, Sheet, SpreadsheetError, read_workbook
 
@@ -816,3 +818,107 @@ def _delete_with_history(model, pks: list[int], user, reason: str) -> None:
             instance._history_user = user
             instance._change_reason = reason
             instance.delete()
+
+
+# Imports through the admin: read and applied by background tasks (issues/tasks.py) ------------
+
+PREVIEW_CHANGES = 2000
+PREVIEW_ERRORS = 500
+
+
+def _pack(files: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def map_import_files(upload: MapImport) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(bytes(upload.content))) as archive:
+        return [(name, archive.read(name)) for name in archive.namelist()]
+
+
+def _preview(plan: MapImportPlan, *, stale: bool = False) -> dict:
+    return {
+        "counts": plan.counts(),
+        "changes": [
+            {
+                "sheet": change.sheet,
+                "row": change.row,
+                "subject": change.subject,
+                "action": change.action,
+                "changes": [list(triple) for triple in change.changes],
+            }
+            for change in plan.changes[:PREVIEW_CHANGES]
+        ],
+        "change_total": len(plan.changes),
+        "errors": [str(error) for error in plan.errors[:PREVIEW_ERRORS]],
+        "error_total": len(plan.errors),
+        "fingerprint": plan.fingerprint(),
+        "stale": stale,
+    }
+
+
+@transaction.atomic
+def map_import_upload(*, files: list[tuple[str, bytes]], user) -> MapImport:
+    """Keep an uploaded workbook and have a worker read it."""
+    from issues.tasks import map_import_prepare_task
+
+    upload = MapImport.objects.create(
+        filename=", ".join(name for name, _ in files)[:255],
+        content=_pack(files),
+        uploaded_by=user,
+    )
+    map_import_prepare_task.enqueue(import_id=upload.pk)
+    return upload
+
+
+def map_import_prepare(*, upload: MapImport) -> MapImport:
+    """Read the workbook and store what importing it would do (run by a worker)."""
+    plan = map_import_plan(map_import_files(upload))
+    upload.preview = _preview(plan)
+    upload.state = MapImport.State.READY if plan.ok else MapImport.State.INVALID
+    upload.save(update_fields=["preview", "state"])
+    return upload
+
+
+@transaction.atomic
+def map_import_confirm(*, upload: MapImport, fingerprint: str, user) -> MapImport:
+    """The secretariat confirms the preview it saw; a worker applies it."""
+    from issues.tasks import map_import_apply_task
+
+    upload = MapImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != MapImport.State.READY:
+        raise ValidationError(f"This import is {upload.get_state_display().lower()}.")
+    upload.state = MapImport.State.APPLYING
+    upload.applied_by = user
+    upload.save(update_fields=["state", "applied_by"])
+    map_import_apply_task.enqueue(import_id=upload.pk, fingerprint=fingerprint)
+    return upload
+
+
+@transaction.atomic
+def map_import_run(*, upload: MapImport, fingerprint: str) -> MapImport:
+    """Apply a confirmed import, unless the map changed since the preview (run by a worker).
+
+    If it changed, the new preview is stored for the secretariat to confirm again.
+    """
+    upload = MapImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != MapImport.State.APPLYING:
+        return upload
+    plan = map_import_plan(map_import_files(upload))
+    if not plan.ok or plan.fingerprint() != fingerprint:
+        upload.preview = _preview(plan, stale=True)
+        upload.state = MapImport.State.READY if plan.ok else MapImport.State.INVALID
+        upload.save(update_fields=["preview", "state"])
+        return upload
+    map_import_apply(plan, user=upload.applied_by, reason=f"map import of {upload.filename}")
+    upload.state = MapImport.State.APPLIED
+    upload.applied_at = timezone.now()
+    upload.save(update_fields=["state", "applied_at"])
+    return upload
+
+
+def map_import_fail(*, upload: MapImport, error: str) -> None:
+    MapImport.objects.filter(pk=upload.pk).update(state=MapImport.State.FAILED, error=error)

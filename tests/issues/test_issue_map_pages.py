@@ -80,6 +80,7 @@ def test_list_shows_issues_on_the_map_only(client, small_map):
         ({"mechanism": "itu"}, ["Cybercrime", "Spam"]),
         ({"mechanism": "coe", "status": "addressing"}, ["Cybercrime"]),
         ({"mechanism": "itu", "status": "addressing"}, []),
+        ({"mechanism": "council europe"}, ["Cybercrime", "Jurisdiction"]),
         ({"status": "not_addressing"}, ["Jurisdiction"]),
         ({"summary": "partly"}, ["Spam"]),
         ({"summary": "none"}, ["Labour law"]),
@@ -94,9 +95,7 @@ def test_list_shows_issues_on_the_map_only(client, small_map):
     ],
 )
 def test_list_filters_search_and_sorts(client, small_map, query, expected):
-    query = {
-        key: small_map[value].pk if key == "mechanism" else value for key, value in query.items()
-    }
+    query = {key: getattr(small_map.get(value), "pk", value) for key, value in query.items()}
     response = client.get(reverse("issues:list"), query)
     assert _titles(response) == expected
 

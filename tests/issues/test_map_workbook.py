@@ -234,56 +234,94 @@ def test_import_command_dry_run_writes_nothing_and_errors_exit_non_zero(tmp_path
     assert "column “Status”: unknown status “Sideways”" in err.getvalue()
 
 
+def _upload(client, name: str, content: bytes):
+    return client.post(
+        reverse("admin:issues_issue_map_import"),
+        {"files": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
 def test_admin_import_previews_then_applies_under_the_importing_user(
     secretariat_client, secretariat_user
 ):
     build_map_dataset()
-    upload = SimpleUploadedFile(
-        "map-edited.xlsx", (FILES / "map-libreoffice-edited.xlsx").read_bytes()
-    )
-    response = secretariat_client.post(
-        reverse("admin:issues_issue_map_import"), {"files": upload}, follow=True
+    response = _upload(
+        secretariat_client, "map-edited.xlsx", (FILES / "map-libreoffice-edited.xlsx").read_bytes()
     )
     text = response.content.decode()
-    assert "Preview of the import of map-edited.xlsx" in text
+    assert "Import of map-edited.xlsx" in text
+    assert "Ready to apply" in text
     assert "<del>Spam</del> → <ins>Spam and unsolicited communications</ins>" in text
     assert Issue.objects.get(pk=9102).title == "Spam"
-    fingerprint = response.context["plan"].fingerprint()
+    upload = MapImport.objects.get()
     preview_url = response.redirect_chain[-1][0]
-    done = secretariat_client.post(preview_url, {"fingerprint": fingerprint}, follow=True)
-    assert "Imported map-edited.xlsx" in done.content.decode()
+    done = secretariat_client.post(
+        preview_url, {"fingerprint": upload.preview["fingerprint"]}, follow=True
+    )
+    assert "Imported on" in done.content.decode()
     _assert_the_libreoffice_edits_were_applied()
     spam = Issue.objects.get(pk=9102)
     assert spam.history.first().history_user == secretariat_user
     assert Coverage.history.filter(history_type="-").get().history_user == secretariat_user
-    assert MapImport.objects.get().applied_at is not None
+    upload.refresh_from_db()
+    assert upload.state == MapImport.State.APPLIED and upload.applied_by == secretariat_user
     # Confirming again does nothing more.
-    again = secretariat_client.post(preview_url, {"fingerprint": fingerprint}, follow=True)
-    assert "was imported on" in again.content.decode()
-
-
-def test_admin_import_shows_errors_and_keeps_nothing(secretariat_client):
-    build_map_dataset()
-    bad = SimpleUploadedFile(
-        "coverage.csv", b"Issue ID,Mechanism ID,Status\r\n9101,77,Addressing\r\n"
+    again = secretariat_client.post(
+        preview_url, {"fingerprint": upload.preview["fingerprint"]}, follow=True
     )
-    response = secretariat_client.post(reverse("admin:issues_issue_map_import"), {"files": bad})
-    assert response.status_code == 200
-    assert "row 2, column “Mechanism ID”: no mechanism has the ID 77" in response.content.decode()
-    assert not MapImport.objects.exists()
+    assert "This import is applied." in again.content.decode()
+
+
+def test_admin_import_shows_errors_and_writes_nothing(secretariat_client):
+    build_map_dataset()
+    before = _history_rows()
+    response = _upload(
+        secretariat_client,
+        "coverage.csv",
+        b"Issue ID,Mechanism ID,Status\r\n9101,77,Addressing\r\n9102,9001,Maybe\r\n",
+    )
+    text = response.content.decode()
+    assert "Nothing can be imported until 2 problems in the file are corrected" in text
+    assert "row 2, column “Mechanism ID”: no mechanism has the ID 77" in text
+    assert "row 3, column “Status”: unknown status “Maybe”" in text
+    assert "Apply these changes" not in text
+    assert MapImport.objects.get().state == MapImport.State.INVALID
+    assert _history_rows() == before
 
 
 def test_admin_confirmation_of_a_stale_preview_shows_the_new_preview(secretariat_client):
     build_map_dataset()
-    upload = SimpleUploadedFile("map.xlsx", (FILES / "map-libreoffice-edited.xlsx").read_bytes())
-    response = secretariat_client.post(
-        reverse("admin:issues_issue_map_import"), {"files": upload}, follow=True
+    response = _upload(
+        secretariat_client, "map.xlsx", (FILES / "map-libreoffice-edited.xlsx").read_bytes()
     )
-    fingerprint = response.context["plan"].fingerprint()
+    fingerprint = MapImport.objects.get().preview["fingerprint"]
     Mechanism.objects.filter(pk=9001).update(website="https://example.org/")
-    stale = secretariat_client.post(response.redirect_chain[-1][0], {"fingerprint": fingerprint})
+    stale = secretariat_client.post(
+        response.redirect_chain[-1][0], {"fingerprint": fingerprint}, follow=True
+    )
     assert "The map changed since you saw the preview" in stale.content.decode()
     assert Issue.objects.get(pk=9102).title == "Spam"
+    assert MapImport.objects.get().state == MapImport.State.READY
+
+
+def test_admin_upload_form_refuses_other_files(secretariat_client):
+    response = secretariat_client.post(
+        reverse("admin:issues_issue_map_import"),
+        {"files": SimpleUploadedFile("map.ods", b"...")},
+    )
+    assert "map.ods: choose .xlsx or .csv files." in response.content.decode()
+    assert not MapImport.objects.exists()
+
+
+def test_a_worker_that_fails_marks_the_import_failed(secretariat_user, monkeypatch):
+    from issues.services import map_workbook
+
+    monkeypatch.setattr(map_workbook, "map_import_plan", lambda files: 1 / 0)
+    map_workbook.map_import_upload(files=[("map.xlsx", b"x")], user=secretariat_user)
+    upload = MapImport.objects.get()
+    assert upload.state == MapImport.State.FAILED
+    assert "could not be read" in upload.error
 
 
 def test_admin_export_downloads_the_workbook(secretariat_client):
