@@ -209,6 +209,33 @@ class _Planner:
         self.errors = plan.errors
         self.new_mechanism_names: set[str] = set()
 
+    def _known_id(
+        self,
+        sheet: Sheet,
+        row: Row,
+        column: str,
+        pk: int | None,
+        seen: dict[int, int],
+        existing: dict,
+        what: str,
+    ) -> None:
+        """An ID must name an existing record, once per sheet."""
+        if pk is None:
+            return
+        if pk in seen:
+            self.errors.append(
+                sheet.error(f"{column} {pk} is also on row {seen[pk]}.", row=row, column=column)
+            )
+        seen.setdefault(pk, row.number)
+        if pk not in existing:
+            self.errors.append(
+                sheet.error(
+                    f"no {what} has the ID {pk}; leave the ID empty to add one.",
+                    row=row,
+                    column=column,
+                )
+            )
+
     # Mechanisms ---------------------------------------------------------------------------
 
     def mechanisms(self, sheet: Sheet) -> None:
@@ -266,24 +293,7 @@ class _Planner:
                     self.errors.append(
                         sheet.error(f"“{website}” is not a web address.", row=row, column="Website")
                     )
-            if pk is not None:
-                if pk in seen_ids:
-                    self.errors.append(
-                        sheet.error(
-                            f"Mechanism ID {pk} is also on row {seen_ids[pk]}.",
-                            row=row,
-                            column="Mechanism ID",
-                        )
-                    )
-                seen_ids.setdefault(pk, row.number)
-                if pk not in existing:
-                    self.errors.append(
-                        sheet.error(
-                            f"no mechanism has the ID {pk}; leave the ID empty to add one.",
-                            row=row,
-                            column="Mechanism ID",
-                        )
-                    )
+            self._known_id(sheet, row, "Mechanism ID", pk, seen_ids, existing, "mechanism")
             if len(self.errors) > errors_before:
                 continue
             values = {"name": name}
@@ -351,24 +361,7 @@ class _Planner:
             errors_before = len(self.errors)
             pk = _id(sheet, row, "Issue ID", self.errors)
             issue = existing.get(pk) if pk is not None else None
-            if pk is not None:
-                if pk in seen_ids:
-                    self.errors.append(
-                        sheet.error(
-                            f"Issue ID {pk} is also on row {seen_ids[pk]}.",
-                            row=row,
-                            column="Issue ID",
-                        )
-                    )
-                seen_ids.setdefault(pk, row.number)
-                if issue is None:
-                    self.errors.append(
-                        sheet.error(
-                            f"no issue has the ID {pk}; leave the ID empty to add one.",
-                            row=row,
-                            column="Issue ID",
-                        )
-                    )
+            self._known_id(sheet, row, "Issue ID", pk, seen_ids, existing, "issue")
             title = row.text("Title")
             _too_long(sheet, row, "Title", title, 300, self.errors)
             if not title:

@@ -20,6 +20,7 @@ from tests.factories import (
     RespondentFactory,
     StakeholderGroupFactory,
 )
+from tests.scale import large_map
 from wgec.spreadsheets import read_workbook
 
 pytestmark = pytest.mark.django_db
@@ -193,50 +194,6 @@ def test_open_data_has_stable_ids_and_leaves_out_proposed_issues(client, small_m
     assert client.get("/data/secrets.json").status_code == 404
 
 
-def _big_map(size: int) -> None:
-    """A map of ``size`` issues, bulk-created (no history needed for reading)."""
-    from issues.models import Cluster
-    from mechanisms.models import Coverage, Gap, Mechanism
-
-    clusters = [
-        Cluster.objects.create(slug=f"c{n}", name=f"Cluster {n}", position=n) for n in range(7)
-    ]
-    mechanisms = Mechanism.objects.bulk_create(
-        Mechanism(name=f"Mechanism {n}", acronym=f"M{n}", kind="other")
-        for n in range(max(60, size // 30))
-    )
-    issues = Issue.objects.bulk_create(
-        (
-            Issue(
-                title=f"Issue {n}",
-                description="An issue about spam and security.",
-                cluster=clusters[n % 7],
-                state="on_map",
-                needs_agreement=False,
-            )
-            for n in range(size)
-        ),
-        batch_size=2000,
-    )
-    statuses = ["addressing", "partly", "not_addressing", "unknown"]
-    Coverage.objects.bulk_create(
-        (
-            Coverage(
-                issue=issue,
-                mechanism=mechanisms[(n * 7 + k) % len(mechanisms)],
-                status=statuses[(n + k) % 4],
-                evidence="A resolution.",
-            )
-            for n, issue in enumerate(issues)
-            for k in range(n % 3)
-        ),
-        batch_size=2000,
-    )
-    Gap.objects.bulk_create(
-        (Gap(issue=issue, type="policy") for issue in issues[::4]), batch_size=2000
-    )
-
-
 PAGES = [
     ("issues:list", [], {}),
     ("issues:list", [], {"cluster": "c1", "summary": "partly", "gap": "policy", "page": "2"}),
@@ -256,7 +213,7 @@ PAGES = [
 def test_map_pages_keep_their_query_count_as_the_map_grows(
     client, size, django_assert_max_num_queries
 ):
-    _big_map(size)
+    large_map(issues=size, mechanisms=max(60, size // 30), coverage_per_issue=2)
     issue = Issue.objects.order_by("pk")[size // 2]
     mechanism = issue.coverage.first().mechanism if issue.coverage.exists() else None
     pages = [*PAGES, ("issues:detail", [issue.pk], {})]
