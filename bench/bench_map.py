@@ -73,7 +73,7 @@ def run() -> list[Figure]:
     for label, url, target in [
         ("issue list", "/issues/", 0.5),
         ("issue list, filtered", "/issues/?cluster=c3&summary=partly&gap=policy", 0.5),
-        ("issue list, searched", "/issues/?q=jurisdiction+security", 1.0),
+        ("issue list, searched (1 issue in 50 matches)", "/issues/?q=jurisdiction", 0.5),
         ("issue page", f"/issues/{issue.pk}/", 0.3),
         ("matrix with a cluster grid", "/issues/matrix/?cluster=c2", 1.0),
         ("gaps", "/issues/gaps/", 1.0),

@@ -1,5 +1,7 @@
 """Large data sets built in bulk, for query-budget tests and benchmarks (bench/)."""
 
+from django.db import connection
+
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 
@@ -24,7 +26,9 @@ def large_map(*, issues: int, mechanisms: int, coverage_per_issue: int) -> None:
         (
             Issue(
                 title=f"Issue {n} on cross-border data and security",
-                description="Transboundary data flows raise questions of jurisdiction and spam.",
+                # One issue in fifty speaks of jurisdiction, for searches that select.
+                description="Transboundary data flows raise questions of "
+                + ("jurisdiction." if n % 50 == 0 else "security and spam."),
                 cluster=clusters[n % 7],
                 state="on_map",
                 needs_agreement=False,
@@ -50,3 +54,6 @@ def large_map(*, issues: int, mechanisms: int, coverage_per_issue: int) -> None:
         (Gap(issue=issue, type="policy", description="No forum.") for issue in issue_rows[::3]),
         batch_size=5000,
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after such a load

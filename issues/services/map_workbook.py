@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -52,6 +52,7 @@ from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.spreadsheets import Row, Sheet, SpreadsheetError, read_workbook
 
 BATCH = 1000
+ANALYZE_AFTER = 5000  # changes
 
 
 def _norm(text: Any) -> str:
@@ -803,6 +804,13 @@ def map_import_apply(plan: MapImportPlan, *, user=None, reason: str = "map impor
         bulk_create_with_history(plan.coverage_new, Coverage, **history)
     if plan.coverage_changed:
         bulk_update_with_history(plan.coverage_changed, Coverage, ["status", "evidence"], **history)
+    if len(plan.changes) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh statistics at once, not when autovacuum comes round: the pages' plans depend on
+        # them (a large first import would otherwise be read with the plans of an empty map).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE issues_issue, mechanisms_mechanism, mechanisms_coverage, mechanisms_gap"
+            )
 
 
 def _delete_with_history(model, pks: list[int], user, reason: str) -> None:
