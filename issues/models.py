@@ -143,6 +143,12 @@ class IssueQuerySet(models.QuerySet):
         """Issues the group agreed to keep: the public map."""
         return self.filter(state=Issue.State.ON_MAP)
 
+    def without_mechanism(self) -> "IssueQuerySet":
+        """Issues for which no mechanism has been recorded yet."""
+        from mechanisms.models import Coverage
+
+        return self.filter(~models.Exists(Coverage.objects.filter(issue=models.OuterRef("pk"))))
+
 
 class IssueState(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
