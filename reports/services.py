@@ -9,14 +9,16 @@ can know whether the server took the message — needing attention, which only a
 """
 
 import datetime
+import time
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from django_tasks_db.utils import is_locked_database_exception
 from simple_history.utils import bulk_create_with_history
 
 from reports.models import (
@@ -211,6 +213,18 @@ def deliveries_claim(
     now = now or timezone.now()
     limit = limit or settings.REPORTS_CLAIM_BATCH
     token = f"{worker[:31]}:{uuid.uuid4().hex}"
+    for attempt in range(20):
+        try:
+            return _claim(report_id, token, limit, now)
+        except OperationalError as error:
+            # SQLite answers "locked" instead of waiting when another process holds the lock.
+            if not is_locked_database_exception(error) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return []
+
+
+def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> list[Delivery]:
     with transaction.atomic():
         ids = list(
             Delivery.objects.claimable(now)

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import json
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from issues.models import Cluster, ConsensusItem, Decision, Issue
@@ -121,7 +121,7 @@ def _before(model, since: datetime.datetime | None, field: str, pk: str = "pk"):
     """A subquery: ``field`` of the record as it stood at ``since`` (None before it existed)."""
     history = model.history.model
     if since is None:
-        return Subquery(history.objects.none().values(field)[:1])
+        return Value(None, output_field=history._meta.get_field(field).__class__())
     return Subquery(
         history.objects.filter(id=OuterRef(pk), history_date__lte=since)
         .order_by("-history_date", "-history_id")

@@ -3,225 +3,661 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import reports.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import reports.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
-        ('wgec', '0001_initial'),
+        ("reports", "0001_initial"),
+        ("wgec", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EditableTemplate',
+            name="EditableTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(choices=[('reports/email/report_subject.txt', 'Report e-mail: subject'), ('reports/email/report.txt', 'Report e-mail: plain text'), ('reports/email/report.html', 'Report e-mail: HTML'), ('reports/report_body.txt', 'Update report: body as plain text'), ('reports/report_body.html', 'Update report: body as HTML'), ('reports/email/confirm_subject.txt', 'Subscription confirmation: subject'), ('reports/email/confirm.txt', 'Subscription confirmation: plain text'), ('reports/email/confirm.html', 'Subscription confirmation: HTML'), ('reports/document/symbol.txt', 'Document: symbol'), ('reports/document/subtitle.txt', 'Document: subtitle'), ('reports/document/introduction.txt', 'Document: introduction (one paragraph per block)'), ('reports/document/map_heading.txt', 'Document: heading of the map of issues'), ('reports/document/annex_referred_heading.txt', 'Document: heading of the annex of referrals'), ('reports/document/annex_referred_intro.txt', 'Document: introduction of that annex'), ('reports/document/annex_participants_heading.txt', 'Document: heading of the participants')], max_length=100, unique=True)),
-                ('source', models.TextField(help_text='Django template language; the shipped text is the default.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        choices=[
+                            ("reports/email/report_subject.txt", "Report e-mail: subject"),
+                            ("reports/email/report.txt", "Report e-mail: plain text"),
+                            ("reports/email/report.html", "Report e-mail: HTML"),
+                            ("reports/report_body.txt", "Update report: body as plain text"),
+                            ("reports/report_body.html", "Update report: body as HTML"),
+                            (
+                                "reports/email/confirm_subject.txt",
+                                "Subscription confirmation: subject",
+                            ),
+                            ("reports/email/confirm.txt", "Subscription confirmation: plain text"),
+                            ("reports/email/confirm.html", "Subscription confirmation: HTML"),
+                            ("reports/document/symbol.txt", "Document: symbol"),
+                            ("reports/document/subtitle.txt", "Document: subtitle"),
+                            (
+                                "reports/document/introduction.txt",
+                                "Document: introduction (one paragraph per block)",
+                            ),
+                            (
+                                "reports/document/map_heading.txt",
+                                "Document: heading of the map of issues",
+                            ),
+                            (
+                                "reports/document/annex_referred_heading.txt",
+                                "Document: heading of the annex of referrals",
+                            ),
+                            (
+                                "reports/document/annex_referred_intro.txt",
+                                "Document: introduction of that annex",
+                            ),
+                            (
+                                "reports/document/annex_participants_heading.txt",
+                                "Document: heading of the participants",
+                            ),
+                        ],
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "source",
+                    models.TextField(
+                        help_text="Django template language; the shipped text is the default."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'wording of an e-mail or document',
-                'verbose_name_plural': 'wording of e-mails and documents',
-                'ordering': ['name'],
+                "verbose_name": "wording of an e-mail or document",
+                "verbose_name_plural": "wording of e-mails and documents",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEditableTemplate',
+            name="HistoricalEditableTemplate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(choices=[('reports/email/report_subject.txt', 'Report e-mail: subject'), ('reports/email/report.txt', 'Report e-mail: plain text'), ('reports/email/report.html', 'Report e-mail: HTML'), ('reports/report_body.txt', 'Update report: body as plain text'), ('reports/report_body.html', 'Update report: body as HTML'), ('reports/email/confirm_subject.txt', 'Subscription confirmation: subject'), ('reports/email/confirm.txt', 'Subscription confirmation: plain text'), ('reports/email/confirm.html', 'Subscription confirmation: HTML'), ('reports/document/symbol.txt', 'Document: symbol'), ('reports/document/subtitle.txt', 'Document: subtitle'), ('reports/document/introduction.txt', 'Document: introduction (one paragraph per block)'), ('reports/document/map_heading.txt', 'Document: heading of the map of issues'), ('reports/document/annex_referred_heading.txt', 'Document: heading of the annex of referrals'), ('reports/document/annex_referred_intro.txt', 'Document: introduction of that annex'), ('reports/document/annex_participants_heading.txt', 'Document: heading of the participants')], db_index=True, max_length=100)),
-                ('source', models.TextField(help_text='Django template language; the shipped text is the default.')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        choices=[
+                            ("reports/email/report_subject.txt", "Report e-mail: subject"),
+                            ("reports/email/report.txt", "Report e-mail: plain text"),
+                            ("reports/email/report.html", "Report e-mail: HTML"),
+                            ("reports/report_body.txt", "Update report: body as plain text"),
+                            ("reports/report_body.html", "Update report: body as HTML"),
+                            (
+                                "reports/email/confirm_subject.txt",
+                                "Subscription confirmation: subject",
+                            ),
+                            ("reports/email/confirm.txt", "Subscription confirmation: plain text"),
+                            ("reports/email/confirm.html", "Subscription confirmation: HTML"),
+                            ("reports/document/symbol.txt", "Document: symbol"),
+                            ("reports/document/subtitle.txt", "Document: subtitle"),
+                            (
+                                "reports/document/introduction.txt",
+                                "Document: introduction (one paragraph per block)",
+                            ),
+                            (
+                                "reports/document/map_heading.txt",
+                                "Document: heading of the map of issues",
+                            ),
+                            (
+                                "reports/document/annex_referred_heading.txt",
+                                "Document: heading of the annex of referrals",
+                            ),
+                            (
+                                "reports/document/annex_referred_intro.txt",
+                                "Document: introduction of that annex",
+                            ),
+                            (
+                                "reports/document/annex_participants_heading.txt",
+                                "Document: heading of the participants",
+                            ),
+                        ],
+                        db_index=True,
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "source",
+                    models.TextField(
+                        help_text="Django template language; the shipped text is the default."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical wording of an e-mail or document',
-                'verbose_name_plural': 'historical wording of e-mails and documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical wording of an e-mail or document",
+                "verbose_name_plural": "historical wording of e-mails and documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReport',
+            name="HistoricalReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('introduction', models.TextField(blank=True, help_text='Plain text; a blank line starts a new paragraph.')),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('email_templates', models.JSONField(blank=True, default=dict, help_text='The wording of the e-mails, as it was when sent.')),
-                ('since', models.DateTimeField(blank=True, help_text='Changes are counted from here (the previous report).', null=True)),
-                ('composed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('deliverable', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.deliverable')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                (
+                    "email_templates",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The wording of the e-mails, as it was when sent.",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Changes are counted from here (the previous report).",
+                        null=True,
+                    ),
+                ),
+                ("composed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.deliverable",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical report',
-                'verbose_name_plural': 'historical reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical report",
+                "verbose_name_plural": "historical reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSubscriber',
+            name="HistoricalSubscriber",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('state', models.CharField(choices=[('pending', 'Awaiting confirmation'), ('subscribed', 'Subscribed'), ('unsubscribed', 'Unsubscribed')], default='pending', max_length=20)),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(blank=True, db_constraint=False, help_text="Set when the address is a participant's.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wgec.participant')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting confirmation"),
+                            ("subscribed", "Subscribed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Set when the address is a participant's.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="wgec.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical subscriber',
-                'verbose_name_plural': 'historical subscribers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical subscriber",
+                "verbose_name_plural": "historical subscribers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('introduction', models.TextField(blank=True, help_text='Plain text; a blank line starts a new paragraph.')),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('content', models.JSONField(blank=True, help_text='The composed data, frozen.', null=True)),
-                ('body_text', models.TextField(blank=True)),
-                ('body_html', models.TextField(blank=True)),
-                ('email_templates', models.JSONField(blank=True, default=dict, help_text='The wording of the e-mails, as it was when sent.')),
-                ('since', models.DateTimeField(blank=True, help_text='Changes are counted from here (the previous report).', null=True)),
-                ('composed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('task_id', models.CharField(blank=True, help_text='The sending task queued last (its progress).', max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deliverable', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='report', to='reports.deliverable')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                (
+                    "content",
+                    models.JSONField(blank=True, help_text="The composed data, frozen.", null=True),
+                ),
+                ("body_text", models.TextField(blank=True)),
+                ("body_html", models.TextField(blank=True)),
+                (
+                    "email_templates",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The wording of the e-mails, as it was when sent.",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Changes are counted from here (the previous report).",
+                        null=True,
+                    ),
+                ),
+                ("composed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "task_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The sending task queued last (its progress).",
+                        max_length=64,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deliverable",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report",
+                        to="reports.deliverable",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deliverable__due_date'],
+                "ordering": ["deliverable__due_date"],
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('state', models.CharField(choices=[('pending', 'Awaiting confirmation'), ('subscribed', 'Subscribed'), ('unsubscribed', 'Unsubscribed')], default='pending', max_length=20)),
-                ('token', models.CharField(default=reports.models.new_token, editable=False, help_text='Authenticates the personal unsubscribe link.', max_length=64, unique=True)),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('participant', models.OneToOneField(blank=True, help_text="Set when the address is a participant's.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='subscriber', to='wgec.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting confirmation"),
+                            ("subscribed", "Subscribed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=reports.models.new_token,
+                        editable=False,
+                        help_text="Authenticates the personal unsubscribe link.",
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Set when the address is a participant's.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="subscriber",
+                        to="wgec.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('to_chair', models.BooleanField(default=False, verbose_name='to the Chair')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('attention', 'Needs attention')], default='pending', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('available_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Not tried again before this moment.')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, max_length=64)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('message_id', models.CharField(blank=True, max_length=300)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='reports.report')),
-                ('subscriber', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliveries', to='reports.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("to_chair", models.BooleanField(default=False, verbose_name="to the Chair")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("attention", "Needs attention"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "available_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="Not tried again before this moment.",
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, max_length=64)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("message_id", models.CharField(blank=True, max_length=300)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="reports.report",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deliveries",
+                        to="reports.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['report', '-to_chair', 'email'],
+                "verbose_name_plural": "deliveries",
+                "ordering": ["report", "-to_chair", "email"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentExport',
+            name="DocumentExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('docx', 'Word document (DOCX)'), ('pdf', 'PDF'), ('xlsx', 'Spreadsheet (XLSX)'), ('csv', 'Comma-separated values (CSV)')], max_length=10)),
-                ('frozen', models.BooleanField(default=False, help_text='Part of the sent deliverable, published with it.')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for a worker'), ('running', 'Being prepared'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=20)),
-                ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('deliverable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='reports.deliverable')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("docx", "Word document (DOCX)"),
+                            ("pdf", "PDF"),
+                            ("xlsx", "Spreadsheet (XLSX)"),
+                            ("csv", "Comma-separated values (CSV)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "frozen",
+                    models.BooleanField(
+                        default=False, help_text="Part of the sent deliverable, published with it."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a worker"),
+                            ("running", "Being prepared"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="exports/%Y/%m/")),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exports",
+                        to="reports.deliverable",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('format__in', ['docx', 'pdf', 'xlsx', 'csv'])), name='document_export_format_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'running', 'done', 'failed'])), name='document_export_state_valid'), models.UniqueConstraint(condition=models.Q(('frozen', True)), fields=('deliverable', 'format'), name='document_export_frozen_once')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("format__in", ["docx", "pdf", "xlsx", "csv"])),
+                        name="document_export_format_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["pending", "running", "done", "failed"])),
+                        name="document_export_state_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("frozen", True)),
+                        fields=("deliverable", "format"),
+                        name="document_export_frozen_once",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('sent_at__isnull', True), models.Q(('content__isnull', False), ('composed_at__isnull', False), models.Q(('subject', ''), _negated=True)), _connector='OR'), name='report_sent_is_frozen'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sent_at__isnull", True),
+                    models.Q(
+                        ("content__isnull", False),
+                        ("composed_at__isnull", False),
+                        models.Q(("subject", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="report_sent_is_frozen",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'subscribed', 'unsubscribed'])), name='subscriber_state_valid'),
+            model_name="subscriber",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "subscribed", "unsubscribed"])),
+                name="subscriber_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='subscriber_email_unique'),
+            model_name="subscriber",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="subscriber_email_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.CheckConstraint(condition=models.Q(('email', django.db.models.functions.text.Lower('email'))), name='subscriber_email_lower'),
+            model_name="subscriber",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email", django.db.models.functions.text.Lower("email"))),
+                name="subscriber_email_lower",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['report', 'state', 'available_at'], name='delivery_claim'),
+            model_name="delivery",
+            index=models.Index(fields=["report", "state", "available_at"], name="delivery_claim"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'sending', 'sent', 'failed', 'attention'])), name='delivery_state_valid'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["pending", "sending", "sent", "failed", "attention"])
+                ),
+                name="delivery_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('report', 'email'), name='delivery_once_per_address'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("report", "email"), name="delivery_once_per_address"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('email', django.db.models.functions.text.Lower('email'))), name='delivery_email_lower'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email", django.db.models.functions.text.Lower("email"))),
+                name="delivery_email_lower",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='delivery_sent_at'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "sent"), _negated=True),
+                    ("sent_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="delivery_sent_at",
+            ),
         ),
     ]
