@@ -53,11 +53,11 @@ def schedule(request: HttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "rows": rows,
-        "archive": [
-            d
-            for d in sorted(deliverables, key=lambda d: d.sent_at or today, reverse=True)
-            if d.state == Deliverable.State.SENT
-        ],  # fmt: skip
+        "archive": sorted(
+            (d for d in deliverables if d.state == Deliverable.State.SENT),
+            key=lambda d: d.sent_at,
+            reverse=True,
+        ),
         "can_compose": has_role(request.user, Role.COORDINATOR),
     }
     return render(request, "reports/deliverable_list.html", context)
