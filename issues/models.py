@@ -240,6 +240,12 @@ class IssueQuerySet(models.QuerySet):
             ),
         )
 
+    def without_mechanism(self) -> "IssueQuerySet":
+        """Issues for which no mechanism has been recorded yet."""
+        from mechanisms.models import Coverage
+
+        return self.filter(~models.Exists(Coverage.objects.filter(issue=models.OuterRef("pk"))))
+
 
 class IssueState(models.TextChoices):
     PROPOSED = "proposed", "Proposed"

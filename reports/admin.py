@@ -1,7 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Deliverable
+from reports import services
+from reports.models import (
+    Deliverable,
+    Delivery,
+    DocumentExport,
+    EditableTemplate,
+    Report,
+    Subscriber,
+)
+from reports.wording import EDITABLE_NAMES, EDITABLE_TEMPLATES, check_source, shipped_source
 
 
 @admin.register(Deliverable)
@@ -10,3 +22,154 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["title", "slug"]
     date_hierarchy = "due_date"
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["deliverable", "subject", "sent_at", "sent_by", "page"]
+    list_select_related = ["deliverable", "sent_by"]
+    search_fields = ["deliverable__title", "subject"]
+    fields = [
+        "deliverable",
+        "introduction",
+        "subject",
+        "since",
+        "composed_at",
+        "sent_at",
+        "sent_by",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A sent report is frozen; a draft's introduction is written on the compose page.
+        return self.fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="published page")
+    def page(self, obj: Report) -> str:
+        url = reverse("reports:detail", args=[obj.deliverable.slug])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["email", "report", "to_chair", "state", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "to_chair", "report"]
+    list_select_related = ["report__deliverable"]
+    search_fields = ["email", "name"]
+    actions = ["resend_deliberately"]
+    readonly_fields = [
+        "report",
+        "email",
+        "name",
+        "subscriber",
+        "to_chair",
+        "state",
+        "attempts",
+        "available_at",
+        "claimed_at",
+        "claimed_by",
+        "sent_at",
+        "last_error",
+        "message_id",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(
+        description="Resend deliberately (failed or needing attention)",
+        permissions=["change"],
+    )
+    def resend_deliberately(self, request, queryset) -> None:
+        count = services.deliveries_resend(deliveries=list(queryset), user=request.user)
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            f"{count} deliver{'y' if count == 1 else 'ies'} queued to be sent again."
+            + (f" {skipped} left alone (sent, pending or sending)." if skipped else ""),
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "name", "state", "participant", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["state", ("participant", admin.EmptyFieldListFilter)]
+    list_select_related = ["participant"]
+    search_fields = ["email", "name"]
+    autocomplete_fields = ["participant"]
+    readonly_fields = ["confirmation_sent_at", "confirmed_at", "unsubscribed_at", "created_at"]
+    actions = ["unsubscribe"]
+
+    @admin.action(description="Unsubscribe", permissions=["change"])
+    def unsubscribe(self, request, queryset) -> None:
+        for subscriber in queryset:
+            services.subscriber_unsubscribe(subscriber=subscriber)
+        self.message_user(request, f"{queryset.count()} address(es) unsubscribed.")
+
+
+class EditableTemplateForm(forms.ModelForm):
+    class Meta:
+        model = EditableTemplate
+        fields = ["name", "source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 24, "cols": 100})}
+
+    def clean(self):
+        cleaned = super().clean()
+        name, source = cleaned.get("name"), cleaned.get("source")
+        if name and source is not None:
+            problem = check_source(name, source)
+            if problem:
+                self.add_error("source", problem)
+        return cleaned
+
+
+@admin.register(EditableTemplate)
+class EditableTemplateAdmin(SimpleHistoryAdmin):
+    form = EditableTemplateForm
+    list_display = ["name_display", "name", "updated_at"]
+    readonly_fields = ["shipped_text"]
+    fields = ["name", "source", "shipped_text"]
+
+    @admin.display(description="wording of", ordering="name")
+    def name_display(self, obj: EditableTemplate) -> str:
+        return obj.get_name_display()
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        name = request.GET.get("name")
+        if name in EDITABLE_NAMES:
+            initial["source"] = shipped_source(name)
+        return initial
+
+    @admin.display(description="shipped text (the default)")
+    def shipped_text(self, obj: EditableTemplate) -> str:
+        if obj and obj.name:
+            return format_html(
+                '<pre style="white-space: pre-wrap">{}</pre><p>Delete this record to go back to '
+                "the shipped text.</p>",
+                shipped_source(obj.name),
+            )
+        url = reverse("admin:reports_editabletemplate_add")
+        links = format_html_join(
+            "",
+            '<li><a href="{}?name={}">{}</a></li>',
+            ((url, n, label) for n, label in EDITABLE_TEMPLATES),
+        )
+        return format_html("<p>Start from the shipped text of:</p><ul>{}</ul>", links)
+
+
+@admin.register(DocumentExport)
+class DocumentExportAdmin(admin.ModelAdmin):
+    list_display = ["deliverable", "format", "frozen", "state", "created_at", "requested_by"]
+    list_filter = ["format", "state", "frozen"]
+    list_select_related = ["deliverable", "requested_by"]
+    readonly_fields = [
+        "deliverable", "format", "frozen", "state", "file", "error", "requested_by", "created_at",
+        "finished_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

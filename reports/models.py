@@ -1,17 +1,30 @@
-"""The correspondence group's deliverables and their schedule."""
+"""The correspondence group's deliverables: the schedule, update reports (frozen when sent), the
+mailing list with its per-recipient deliveries, the wording the secretariat may change, and the
+documents exported from the map."""
 
 import datetime
+import secrets
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from wgec.models import choices_check
+from reports.wording import EDITABLE_TEMPLATES
+from wgec.models import Participant, choices_check
 
 
 class DeliverableQuerySet(models.QuerySet):
     def pending(self) -> "DeliverableQuerySet":
         return self.exclude(state=Deliverable.State.SENT)
+
+    def sent(self) -> "DeliverableQuerySet":
+        return self.filter(state=Deliverable.State.SENT)
+
+    def with_report(self) -> "DeliverableQuerySet":
+        return self.select_related("report")
 
 
 class DeliverableKind(models.TextChoices):
@@ -61,3 +74,288 @@ class Deliverable(models.Model):
 
     def days_left(self, today: datetime.date) -> int:
         return (self.due_date - today).days
+
+    def schedule_state(self, today: datetime.date) -> str:
+        """upcoming, draft, sent or late: late is read from the date, never stored."""
+        if self.is_late(today):
+            return "late"
+        return self.state
+
+    @property
+    def has_documents(self) -> bool:
+        """The initial output and the final document carry the map as documents."""
+        return self.kind != self.Kind.UPDATE_REPORT
+
+
+class ReportQuerySet(models.QuerySet):
+    def sent(self) -> "ReportQuerySet":
+        return self.filter(sent_at__isnull=False)
+
+    def archive(self) -> "ReportQuerySet":
+        return self.sent().select_related("deliverable").order_by("-sent_at")
+
+
+class Report(models.Model):
+    """What is mailed to the Chair and the list for one deliverable.
+
+    Until it is sent it is a draft: only the introduction is kept and the rest is composed from
+    the map on each preview. Sending freezes it: the composed content, its text and HTML, and the
+    wording of the e-mails are stored, and later edits to the map or to the wording change
+    nothing in it.
+    """
+
+    deliverable = models.OneToOneField(Deliverable, on_delete=models.PROTECT, related_name="report")
+    introduction = models.TextField(
+        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    content = models.JSONField(null=True, blank=True, help_text="The composed data, frozen.")
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    email_templates = models.JSONField(
+        default=dict, blank=True, help_text="The wording of the e-mails, as it was when sent."
+    )
+    since = models.DateTimeField(
+        null=True, blank=True, help_text="Changes are counted from here (the previous report)."
+    )
+    composed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The sending task queued last (its progress)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["content", "body_text", "body_html", "task_id"])
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deliverable__due_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True)
+                | (Q(content__isnull=False) & Q(composed_at__isnull=False) & ~Q(subject="")),
+                name="report_sent_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.deliverable)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    def delivery_counts(self) -> dict[str, int]:
+        """Deliveries by state, every state present (zero when none)."""
+        counts = dict.fromkeys(DeliveryState.values, 0)
+        rows = self.deliveries.values("state").annotate(n=Count("pk")).order_by()
+        for row in rows:
+            counts[row["state"]] = row["n"]
+        counts["total"] = sum(counts.values())
+        return counts
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def subscribed(self) -> "SubscriberQuerySet":
+        return self.filter(state=Subscriber.State.SUBSCRIBED)
+
+
+class SubscriberState(models.TextChoices):
+    PENDING = "pending", "Awaiting confirmation"
+    SUBSCRIBED = "subscribed", "Subscribed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Subscriber(models.Model):
+    """An address on the mailing list: a participant's, or an outside one confirmed by its owner."""
+
+    State = SubscriberState
+
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subscriber",
+        help_text="Set when the address is a participant's.",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False,
+        help_text="Authenticates the personal unsubscribe link.",
+    )  # fmt: skip
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["token"])
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            choices_check("state", SubscriberState, "subscriber_state_valid"),
+            models.UniqueConstraint(Lower("email"), name="subscriber_email_unique"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="subscriber_email_lower"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def claimable(self, now: datetime.datetime) -> "DeliveryQuerySet":
+        return self.filter(state=Delivery.State.PENDING, available_at__lte=now)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    ATTENTION = "attention", "Needs attention"
+
+
+class Delivery(models.Model):
+    """One report to one address. The pair is unique: a report never reaches an address twice.
+
+    ``sending`` rows belong to the worker that claimed them. One found ``sending`` long after its
+    claim (the worker died) may or may not have been delivered, so it is never sent again by
+    itself: it becomes ``attention`` until someone resends it deliberately.
+    """
+
+    State = DeliveryState
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    to_chair = models.BooleanField("to the Chair", default=False)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    available_at = models.DateTimeField(
+        default=timezone.now, help_text="Not tried again before this moment."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "-to_chair", "email"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            choices_check("state", DeliveryState, "delivery_state_valid"),
+            models.UniqueConstraint(fields=["report", "email"], name="delivery_once_per_address"),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="delivery_email_lower"),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False), name="delivery_sent_at"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["report", "state", "available_at"], name="delivery_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} to {self.email}"
+
+
+class EditableTemplate(models.Model):
+    """The secretariat's wording of an e-mail or a document block, replacing the shipped file."""
+
+    name = models.CharField(max_length=100, unique=True, choices=EDITABLE_TEMPLATES)
+    source = models.TextField(
+        help_text="Django template language; the shipped text is the default."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "wording of an e-mail or document"
+        verbose_name_plural = "wording of e-mails and documents"
+
+    def __str__(self) -> str:
+        return self.get_name_display()
+
+
+class DocumentFormat(models.TextChoices):
+    DOCX = "docx", "Word document (DOCX)"
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Spreadsheet (XLSX)"
+    CSV = "csv", "Comma-separated values (CSV)"
+
+
+class DocumentExportState(models.TextChoices):
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class DocumentExportQuerySet(models.QuerySet):
+    def recent(self) -> "DocumentExportQuerySet":
+        return self.select_related("deliverable", "requested_by").order_by("-created_at")
+
+
+class DocumentExport(models.Model):
+    """The final document (or the initial output) in one format, prepared in the background.
+
+    Exports attached to a sent report are its frozen documents, published with it.
+    """
+
+    Format = DocumentFormat
+    State = DocumentExportState
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.PROTECT, related_name="exports")
+    format = models.CharField(max_length=10, choices=Format)
+    frozen = models.BooleanField(
+        default=False, help_text="Part of the sent deliverable, published with it."
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("format", DocumentFormat, "document_export_format_valid"),
+            choices_check("state", DocumentExportState, "document_export_state_valid"),
+            models.UniqueConstraint(
+                fields=["deliverable", "format"],
+                condition=Q(frozen=True),
+                name="document_export_frozen_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} ({self.format})"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.deliverable.slug}.{self.format}"

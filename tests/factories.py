@@ -20,7 +20,14 @@ from issues.models import (
     Theme,
 )
 from mechanisms.models import Coverage, Gap, Mechanism
-from reports.models import Deliverable
+from reports.models import (
+    Deliverable,
+    Delivery,
+    DocumentExport,
+    EditableTemplate,
+    Report,
+    Subscriber,
+)
 from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
 
 PASSWORD = "correct horse battery staple"
@@ -240,3 +247,46 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
     kind = Deliverable.Kind.UPDATE_REPORT
     title = factory.LazyAttribute(lambda d: f"Update report {d.slug}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    introduction = "The correspondence group reviewed the map."
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    state = Subscriber.State.SUBSCRIBED
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    report = factory.SubFactory(ReportFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)
+    email = factory.SelfAttribute("subscriber.email")
+
+
+class EditableTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditableTemplate
+
+    name = "reports/email/report_subject.txt"
+    source = "[{{ group_short_name }}] {{ report.title }}"
+
+
+class DocumentExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentExport
+
+    deliverable = factory.SubFactory(
+        DeliverableFactory, slug="final-document", kind=Deliverable.Kind.FINAL_DOCUMENT
+    )
+    format = DocumentExport.Format.DOCX

@@ -40,6 +40,10 @@ class ParticipantQuerySet(models.QuerySet):
     def in_correspondence_group(self) -> "ParticipantQuerySet":
         return self.filter(correspondence_group=True)
 
+    def for_listing(self) -> "ParticipantQuerySet":
+        """With what a list of participants shows (see wgec/participants.py for the grouping)."""
+        return self.select_related("stakeholder_group")
+
 
 class ParticipantRole(models.TextChoices):
     MEMBER = "member", "Member"

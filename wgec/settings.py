@@ -189,6 +189,14 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wgec@localhost")
+
+# Sending reports (reports/sending.py): the waits before each retry of a temporary SMTP failure
+# (seconds; the number of retries is their count), how many deliveries a worker claims at once,
+# and how long a claimed delivery may stay "sending" before it is taken for one whose worker
+# died (longer than a batch can take: REPORTS_CLAIM_BATCH times the SMTP timeout, 30 s).
+REPORTS_RETRY_DELAYS = [60, 300, 1800]
+REPORTS_CLAIM_BATCH = 20
+REPORTS_STALE_AFTER = 30 * 60
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {

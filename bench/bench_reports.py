@@ -1,0 +1,216 @@
+"""Update reports and the final document at the scale of DESIGN.md, and sending to the list.
+
+The map is generated with bulk_create: 20,000 issues in 20 clusters, 6,000 mechanisms, 200,000
+coverage rows, 20,000 gaps; the history of every row is recorded (bulk_create_with_history), as
+the composition reads it. Sending goes to 50,000 subscribers through the locmem mail backend; a
+representative 5,000 are sent and the time extrapolated (said so in the figure's note). The PDF
+is measured on a 1,000-issue map and extrapolated: at full scale it is a 10,000-page document.
+"""
+
+import datetime
+import os
+import random
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from simple_history.utils import bulk_create_with_history
+
+from bench.common import Figure, peak_memory, timed
+from issues.models import Cluster, ConsensusItem, Issue, Option
+from mechanisms.models import Coverage, Gap, Mechanism
+from reports import services
+from reports.formats import final_document_bytes
+from reports.models import Deliverable, Delivery, Report, Subscriber
+from reports.rendering import report_compose
+from reports.sending import report_deliver
+from wgec.models import Participant, StakeholderGroup
+
+ISSUES = int(os.environ.get("BENCH_ISSUES", 20_000))
+MECHANISMS = 6_000
+COVERAGE_PER_ISSUE = 10
+SUBSCRIBERS = 50_000
+SENT_SAMPLE = 5_000
+
+# Queued tasks are only recorded: the sending is run and timed below, on a share of the list.
+DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def _build_map(issues: int) -> None:
+    rng = random.Random(6)
+    bulk_create_with_history(
+        [Cluster(slug=f"cluster-{n}", name=f"Cluster {n}", position=n) for n in range(20)], Cluster
+    )
+    clusters = list(Cluster.objects.all())
+    bulk_create_with_history(
+        [
+            Mechanism(name=f"Mechanism {n}", acronym=f"M{n}", kind=Mechanism.Kind.OTHER)
+            for n in range(MECHANISMS)
+        ],
+        Mechanism,
+        batch_size=2000,
+    )
+    bulk_create_with_history(
+        [
+            Issue(
+                title=f"Issue {n}",
+                description="An international public policy issue pertaining to the Internet. " * 3,
+                cluster=clusters[n % len(clusters)],
+                state=Issue.State.ON_MAP,
+            )
+            for n in range(issues)
+        ],
+        Issue,
+        batch_size=2000,
+    )
+    issue_ids = list(Issue.objects.values_list("pk", flat=True))
+    mechanism_ids = list(Mechanism.objects.values_list("pk", flat=True))
+    statuses = Coverage.Status.values
+    rows = []
+    for issue_id in issue_ids:
+        for mechanism_id in rng.sample(mechanism_ids, COVERAGE_PER_ISSUE):
+            rows.append(
+                Coverage(
+                    issue_id=issue_id,
+                    mechanism_id=mechanism_id,
+                    status=rng.choice(statuses),
+                    evidence="A resolution on the subject.",
+                )
+            )
+    bulk_create_with_history(rows, Coverage, batch_size=5000)
+    bulk_create_with_history(
+        [
+            Gap(
+                issue_id=issue_id,
+                type=rng.choice(Gap.Type.values),
+                description="No forum addresses it.",
+                recommendation="Where it should be addressed.",
+            )
+            for issue_id in issue_ids
+        ],
+        Gap,
+        batch_size=5000,
+    )
+    bulk_create_with_history(
+        [
+            ConsensusItem(
+                issue_id=issue_id,
+                summary="Whether it belongs on the map.",
+                state=ConsensusItem.State.REFERRED,
+                referred_on=datetime.date(2014, 1, 28),
+            )
+            for issue_id in issue_ids[:200]
+        ],
+        ConsensusItem,
+    )
+    items = list(ConsensusItem.objects.all())
+    Option.objects.bulk_create(
+        [Option(item=item, label=label, text="[Text]") for item in items for label in "AB"]
+    )
+
+
+def _subscribers() -> None:
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(email=f"subscriber{n}@example.org", state=Subscriber.State.SUBSCRIBED)
+            for n in range(SUBSCRIBERS)
+        ],
+        batch_size=5000,
+    )
+    group = StakeholderGroup.objects.create(slug="governments", name="Governments")
+    Participant.objects.create(
+        name="Chair",
+        role=Participant.Role.CHAIR,
+        email="chair@example.org",
+        stakeholder_group=group,
+    )
+
+
+def run() -> list[Figure]:
+    figures: list[Figure] = []
+    _build_map(ISSUES)
+    deliverable = Deliverable.objects.create(
+        slug="update-1",
+        kind=Deliverable.Kind.UPDATE_REPORT,
+        title="First update report",
+        due_date=datetime.date(2013, 11, 30),
+    )
+    final = Deliverable.objects.create(
+        slug="final-document",
+        kind=Deliverable.Kind.FINAL_DOCUMENT,
+        title="Final document",
+        due_date=datetime.date(2014, 2, 12),
+    )
+    scale = f"{ISSUES:,} issues, {ISSUES * COVERAGE_PER_ISSUE:,} coverage rows"
+
+    seconds, _ = timed(lambda: report_compose(deliverable=deliverable, introduction="Hello"))
+    with CaptureQueriesContext(connection) as queries:
+        report_compose(deliverable=deliverable, introduction="Hello")
+    figures.append(
+        Figure("compose an update report", seconds, "s", 10, f"{scale}; {len(queries)} queries")
+    )
+
+    for format, target in (("xlsx", 120), ("csv", 30), ("docx", 600)):
+        seconds, content = timed(lambda f=format: final_document_bytes(deliverable=final, format=f))
+        figures.append(
+            Figure(
+                f"export the final document as {format.upper()}",
+                seconds,
+                "s",
+                target,
+                f"{scale}; {len(content) / 2**20:,.0f} MiB",
+            )
+        )
+    memory, _ = peak_memory(lambda: final_document_bytes(deliverable=final, format="xlsx"))
+    figures.append(Figure("peak memory of the XLSX export", memory, "MiB", 1024, scale))
+
+    _subscribers()
+    with override_settings(TASKS=DUMMY_TASKS, MAILERS=LOCMEM):
+        seconds, report = timed(
+            lambda: services.report_send(deliverable=deliverable, introduction="Hello")
+        )
+        figures.append(
+            Figure(
+                "freeze a report and queue its deliveries",
+                seconds,
+                "s",
+                30,
+                f"{SUBSCRIBERS:,} subscribers",
+            )
+        )
+        # Send a representative share; the rest stays pending.
+        Delivery.objects.filter(report=report, state="pending").exclude(
+            pk__in=Delivery.objects.filter(report=report, state="pending")
+            .order_by("pk")
+            .values("pk")[:SENT_SAMPLE]
+        ).update(available_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
+        seconds, _ = timed(lambda: report_deliver(report_id=report.pk, max_wait=0))
+        sent = Delivery.objects.filter(report=report, state="sent").count()
+        figures.append(
+            Figure(
+                "send to 50,000 subscribers (locmem backend)",
+                seconds / sent * SUBSCRIBERS / 60,
+                "min",
+                30,
+                f"{sent:,} sent in {seconds:,.1f} s, extrapolated to {SUBSCRIBERS:,}",
+            )
+        )
+    Report.objects.all().delete()
+
+    # The PDF: a smaller map, extrapolated to the full one.
+    small = min(1000, ISSUES)
+    Issue.objects.filter(pk__in=Issue.objects.order_by("pk").values("pk")[small:]).update(
+        state=Issue.State.PROPOSED
+    )
+    seconds, content = timed(lambda: final_document_bytes(deliverable=final, format="pdf"))
+    figures.append(
+        Figure(
+            "export the final document as PDF",
+            seconds * ISSUES / small / 60,
+            "min",
+            60,
+            f"{small:,} issues in {seconds:,.0f} s ({len(content) / 2**20:,.1f} MiB), "
+            f"extrapolated to {ISSUES:,}",
+        )
+    )
+    return figures

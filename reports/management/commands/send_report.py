@@ -1,0 +1,152 @@
+"""Send a deliverable's report to the Chair and the mailing list, and wait until it has gone."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.crypto import get_random_string
+
+from reports import services
+from reports.models import Deliverable, Delivery, Report, Subscriber
+from reports.rendering import report_compose
+from wgec.models import Participant
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the report of a deliverable (e.g. update-1) to the Chair and the mailing list, "
+        "or resume sending one already sent, then wait until sending has finished and print "
+        "the counts. With --dry-run, say what would be sent and write nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("slug", help="the deliverable, e.g. update-1")
+        parser.add_argument("--dry-run", action="store_true", help="write and send nothing")
+        parser.add_argument(
+            "--wait-for-worker",
+            type=float,
+            default=5.0,
+            help="seconds to leave the task to a running worker before running it here",
+        )
+
+    def handle(self, *, slug: str, dry_run: bool, wait_for_worker: float, **options) -> None:
+        deliverable = Deliverable.objects.filter(slug=slug).first()
+        if deliverable is None:
+            slugs = ", ".join(Deliverable.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"No deliverable “{slug}”. The deliverables are: {slugs}.")
+        report = Report.objects.filter(deliverable=deliverable).first()
+        if dry_run:
+            self._dry_run(deliverable, report)
+            return
+        if report is None or not report.is_sent:
+            try:
+                report = services.report_send(
+                    deliverable=deliverable, introduction=report.introduction if report else ""
+                )
+            except services.ReportError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(f"Sent “{deliverable}”: frozen and published; delivering…")
+        else:
+            services.report_resume(report=report)
+            self.stdout.write(f"“{deliverable}” was sent on {report.sent_at:%-d %B %Y}; resuming…")
+        counts = self._wait(report, wait_for_worker)
+        self.stdout.write(
+            f"Sent {counts['sent']}, failed {counts['failed']}, "
+            f"need attention {counts['attention']}, pending {counts['pending']} "
+            f"(of {counts['total']} addresses)."
+        )
+        if counts["failed"] or counts["attention"]:
+            self.stdout.write("See the report page for the failures.")
+
+    def _dry_run(self, deliverable: Deliverable, report: Report | None) -> None:
+        with transaction.atomic():
+            if report is None or not report.is_sent:
+                composed = report_compose(
+                    deliverable=deliverable, introduction=report.introduction if report else ""
+                )
+                chairs = Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="")
+                listed = set(Subscriber.objects.subscribed().values_list("email", flat=True))
+                unlisted = {
+                    email.lower()
+                    for email in Participant.objects.exclude(email="").values_list(
+                        "email", flat=True
+                    )
+                } - set(Subscriber.objects.values_list("email", flat=True))
+                self.stdout.write(f"Would send “{composed.subject}”")
+                for chair in chairs:
+                    self.stdout.write(f"  to the Chair: {chair.display_name} <{chair.email}>")
+                others = (listed | unlisted) - {chair.email.lower() for chair in chairs}
+                self.stdout.write(f"  to {len(others)} address(es) of the mailing list")
+            else:
+                counts = report.delivery_counts()
+                self.stdout.write(
+                    f"“{deliverable}” was sent on {report.sent_at:%-d %B %Y}: "
+                    f"{counts['pending']} pending would be sent; {counts['sent']} sent, "
+                    f"{counts['failed']} failed, {counts['attention']} need attention."
+                )
+            transaction.set_rollback(True)
+        self.stdout.write("Dry run: nothing written, nothing sent.")
+
+    def _wait(self, report: Report, wait_for_worker: float) -> dict:
+        """Until nothing is pending or being sent; runs the queued task here if no worker does."""
+        worker = f"send_report-{get_random_string(8)}"
+        waited = 0.0
+        last = None
+        while True:
+            counts = report.delivery_counts()
+            if not counts["pending"] and not counts["sending"]:
+                return counts
+            if counts != last:
+                self.stdout.write(
+                    f"  sent {counts['sent']}, pending {counts['pending'] + counts['sending']}, "
+                    f"failed {counts['failed']}, need attention {counts['attention']}"
+                )
+                last = counts
+            if waited >= wait_for_worker:
+                report.refresh_from_db(fields=["task_id"])
+                if run_queued_task_here(report.task_id, worker):
+                    waited = 0.0
+                    continue
+                if (
+                    counts["pending"]
+                    and not Delivery.objects.filter(
+                        report=report, state=Delivery.State.SENDING
+                    ).exists()
+                ):
+                    # Nothing is being sent and no task is waiting: a retry is due later.
+                    services.deliveries_mark_stale(report_id=report.pk)
+            time.sleep(0.5)
+            waited += 0.5
+
+
+def run_queued_task_here(task_id: str, worker: str) -> bool:
+    """Claim the queued task exactly as a worker would and run it in this process.
+
+    The claim locks the task's row, so a worker and this command never both run it.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    from reports.tasks import report_deliver_task
+
+    backend = report_deliver_task.get_backend()
+    if not task_id or not isinstance(backend, DatabaseBackend):
+        return False
+    with exclusive_transaction():
+        row = DBTaskResult.objects.ready().filter(id=task_id).get_locked()
+        if row is None:
+            return False
+        row.claim(worker)
+    Worker(
+        queue_names=[row.queue_name],
+        interval=0,
+        batch=True,
+        backend_name=row.backend_name,
+        startup_delay=False,
+        max_tasks=1,
+        worker_id=worker,
+        excluded_queue_names=[],
+    ).run_task(row)
+    return True

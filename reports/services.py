@@ -1,0 +1,472 @@
+"""Writes of the reports app. Views, the admin, commands and tasks call these.
+
+Sending a report: ``report_send`` freezes the report and records one pending delivery per
+address (the Chair first, then the mailing list) in one transaction; the sending task then
+claims deliveries in small batches (``deliveries_claim``), each claim a short transaction that
+moves rows from pending to sending with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+that two workers never take the same row. Every delivery ends sent, failed, or — when nobody
+can know whether the server took the message — needing attention, which only a person resends.
+"""
+
+import datetime
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import OperationalError, transaction
+from django.db.models import F, Min
+from django.utils import timezone
+from django_tasks_db.utils import is_locked_database_exception
+from simple_history.utils import bulk_create_with_history
+
+from reports.models import (
+    Deliverable,
+    Delivery,
+    DocumentExport,
+    DocumentFormat,
+    Report,
+    Subscriber,
+)
+from reports.rendering import CONFIRM_SALT, report_compose
+from reports.wording import REPORT_EMAIL_TEMPLATES, current_sources
+from wgec.models import Participant
+
+CONFIRMATION_INTERVAL = datetime.timedelta(hours=1)
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+
+
+class ReportError(Exception):
+    """A report cannot be saved or sent as asked; the message says why, for the user."""
+
+
+class StalePreview(ReportError):
+    pass
+
+
+# Drafts and sending --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_draft_save(*, deliverable: Deliverable, introduction: str, user=None) -> Report:
+    """Keep the introduction of a report not yet sent; the deliverable becomes a draft."""
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.state == Deliverable.State.SENT:
+        raise ReportError(f"“{deliverable}” was sent on {deliverable.sent_at:%-d %B %Y}.")
+    report, _ = Report.objects.get_or_create(deliverable=deliverable)
+    report.introduction = introduction.strip()
+    report.save()
+    if deliverable.state == Deliverable.State.UPCOMING:
+        deliverable.state = Deliverable.State.DRAFT
+        deliverable.save(update_fields=["state"])
+    return report
+
+
+@transaction.atomic
+def report_send(
+    *,
+    deliverable: Deliverable,
+    introduction: str,
+    fingerprint: str | None = None,
+    user=None,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Compose the report from the map now, freeze it, publish it and queue its deliveries.
+
+    With ``fingerprint`` (what the sender previewed), refuse when the map changed since the
+    preview: the sender sends what they saw. Sending starts when the transaction commits.
+    """
+    now = now or timezone.now()
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.state == Deliverable.State.SENT:
+        raise ReportError(f"“{deliverable}” was already sent on {deliverable.sent_at:%-d %B %Y}.")
+    composed = report_compose(deliverable=deliverable, introduction=introduction, now=now)
+    if fingerprint is not None and fingerprint != composed.fingerprint:
+        raise StalePreview(
+            "The map changed since your preview. Read the new preview below, then send again."
+        )
+    report, _ = Report.objects.get_or_create(deliverable=deliverable)
+    since = composed.content["since"]
+    report.introduction = introduction.strip()
+    report.subject = composed.subject
+    report.content = composed.content
+    report.body_text = composed.body_text
+    report.body_html = composed.body_html
+    report.email_templates = current_sources(REPORT_EMAIL_TEMPLATES)
+    report.since = datetime.datetime.fromisoformat(since) if since else None
+    report.composed_at = now
+    report.sent_at = now
+    report.sent_by = user if user is not None and user.is_authenticated else None
+    report.save()
+    deliverable.state = Deliverable.State.SENT
+    deliverable.sent_at = now
+    deliverable.save(update_fields=["state", "sent_at"])
+    mailing_list_sync_participants()
+    deliveries_create(report=report)
+    if deliverable.has_documents:
+        DocumentExport.objects.bulk_create(
+            [
+                DocumentExport(
+                    deliverable=deliverable,
+                    format=value,
+                    frozen=True,
+                    requested_by=(report.sent_by),
+                )
+                for value in DocumentFormat.values
+            ]
+        )
+    transaction.on_commit(lambda: report_sending_enqueue(report=report))
+    return report
+
+
+def report_sending_enqueue(*, report: Report, run_after: datetime.datetime | None = None):
+    """Queue the sending task of a sent report (again); safe to do while another one runs."""
+    from reports.tasks import report_deliver_task
+
+    task = report_deliver_task
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    result = task.enqueue(report.pk)
+    Report.objects.filter(pk=report.pk).update(task_id=str(result.id))
+    return result
+
+
+def deliveries_create(*, report: Report) -> int:
+    """One pending delivery per address: the Chair (addressed as such), then the list."""
+    rows: dict[str, Delivery] = {}
+    tokens = dict(Subscriber.objects.values_list("email", "pk"))
+    chairs = Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="")
+    for chair in chairs.order_by("pk"):
+        email = chair.email.lower()
+        rows[email] = Delivery(
+            report=report,
+            email=email,
+            name=chair.display_name,
+            subscriber_id=tokens.get(email),
+            to_chair=True,
+        )
+    subscribed = Subscriber.objects.subscribed().order_by("pk").values_list("pk", "email", "name")
+    for pk, email, name in subscribed.iterator(chunk_size=5000):
+        if email not in rows:
+            rows[email] = Delivery(report=report, email=email, name=name, subscriber_id=pk)
+    created = Delivery.objects.bulk_create(rows.values(), batch_size=2000, ignore_conflicts=True)
+    return len(created)
+
+
+@transaction.atomic
+def mailing_list_sync_participants() -> int:
+    """Put every participant with an e-mail address on the mailing list, once.
+
+    An address already on the list keeps its state (someone who unsubscribed stays so) and is
+    linked to the participant; a participant whose address changed has it changed on the list.
+    """
+    by_email = {
+        email: (pk, participant_id)
+        for pk, email, participant_id in Subscriber.objects.values_list(
+            "pk", "email", "participant_id"
+        )
+    }
+    by_participant = {
+        participant_id: (pk, email)
+        for email, (pk, participant_id) in by_email.items()
+        if participant_id
+    }
+    now = timezone.now()
+    new = []
+    for participant in Participant.objects.exclude(email="").order_by("pk"):
+        email = participant.email.lower()
+        linked = by_participant.get(participant.pk)
+        if email in by_email:
+            pk, participant_id = by_email[email]
+            if participant_id is None and linked is None:
+                Subscriber.objects.filter(pk=pk).update(participant=participant)
+            continue
+        if linked is not None:
+            Subscriber.objects.filter(pk=linked[0]).update(email=email)
+            continue
+        new.append(
+            Subscriber(
+                email=email,
+                name=participant.display_name,
+                participant=participant,
+                state=Subscriber.State.SUBSCRIBED,
+                confirmed_at=now,
+            )
+        )
+    if new:
+        bulk_create_with_history(new, Subscriber, batch_size=1000)
+    return len(new)
+
+
+# Claiming and recording deliveries -----------------------------------------------------------
+
+
+def deliveries_claim(
+    *, report_id: int, worker: str, limit: int | None = None, now: datetime.datetime | None = None
+) -> list[Delivery]:
+    """Take up to ``limit`` pending deliveries of a report for this worker.
+
+    A short transaction: the rows are locked (skipping rows another worker holds) and moved to
+    sending with this claim's token, so no other claimer can take them.
+    """
+    now = now or timezone.now()
+    limit = limit or settings.REPORTS_CLAIM_BATCH
+    token = f"{worker[:31]}:{uuid.uuid4().hex}"
+    for attempt in range(20):
+        try:
+            return _claim(report_id, token, limit, now)
+        except OperationalError as error:
+            # SQLite answers "locked" instead of waiting when another process holds the lock.
+            if not is_locked_database_exception(error) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return []
+
+
+def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> list[Delivery]:
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.claimable(now)
+            .filter(report_id=report_id)
+            .order_by("-to_chair", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        # The state condition keeps the claim exclusive on databases without row locks too.
+        Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
+            state=Delivery.State.SENDING,
+            claimed_at=now,
+            claimed_by=token,
+            attempts=F("attempts") + 1,
+        )
+    return list(
+        Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
+        .select_related("subscriber")
+        .order_by("-to_chair", "pk")
+    )
+
+
+def delivery_sent(*, delivery: Delivery, message_id: str = "") -> None:
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.SENT, sent_at=timezone.now(), message_id=message_id, last_error=""
+    )
+
+
+def delivery_failed(*, delivery: Delivery, error: str, temporary: bool) -> str:
+    """Record a failure: a temporary one is retried later until the retries are used up."""
+    delays = settings.REPORTS_RETRY_DELAYS
+    if temporary and delivery.attempts <= len(delays):
+        delay = datetime.timedelta(seconds=delays[delivery.attempts - 1])
+        state = Delivery.State.PENDING
+        available_at = timezone.now() + delay
+    else:
+        state = Delivery.State.FAILED
+        available_at = delivery.available_at
+        if temporary:
+            error = f"{error} (gave up after {delivery.attempts} attempts)"
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=state, available_at=available_at, last_error=error[:2000], claimed_by=""
+    )
+    return state
+
+
+def delivery_unknown(*, delivery: Delivery, error: str) -> None:
+    """The server may or may not have taken the message: never resent without a person."""
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.ATTENTION,
+        last_error=f"{error} — the message may have been delivered; resend it only deliberately."[
+            :2000
+        ],
+    )
+
+
+def deliveries_mark_stale(*, report_id: int, now: datetime.datetime | None = None) -> int:
+    """Deliveries left sending by a worker that died need a person: mark them so."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.REPORTS_STALE_AFTER)
+    return Delivery.objects.filter(
+        report_id=report_id, state=Delivery.State.SENDING, claimed_at__lt=limit
+    ).update(
+        state=Delivery.State.ATTENTION,
+        last_error="Still marked sending long after a worker took it (the worker stopped): "
+        "the message may have been delivered; resend it only deliberately.",
+    )
+
+
+def next_retry_at(*, report_id: int) -> datetime.datetime | None:
+    return Delivery.objects.filter(report_id=report_id, state=Delivery.State.PENDING).aggregate(
+        at=Min("available_at")
+    )["at"]
+
+
+@transaction.atomic
+def deliveries_resend(*, deliveries, user=None) -> int:
+    """Send again, deliberately, deliveries that failed or need attention."""
+    resendable = [Delivery.State.FAILED, Delivery.State.ATTENTION]
+    rows = list(
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state__in=resendable)
+        .select_for_update()
+        .values_list("pk", "report_id")
+    )
+    if not rows:
+        return 0
+    Delivery.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+        state=Delivery.State.PENDING,
+        attempts=0,
+        available_at=timezone.now(),
+        claimed_by="",
+        last_error="",
+    )
+    for report in Report.objects.filter(pk__in={report_id for _, report_id in rows}):
+        transaction.on_commit(lambda report=report: report_sending_enqueue(report=report))
+    return len(rows)
+
+
+def report_resume(*, report: Report) -> None:
+    """Queue the sending task again (after a worker stopped, or to hurry retries)."""
+    if not report.is_sent:
+        raise ReportError("The report has not been sent.")
+    Delivery.objects.filter(report=report, state=Delivery.State.PENDING).update(
+        available_at=timezone.now()
+    )
+    report_sending_enqueue(report=report)
+
+
+# The mailing list ----------------------------------------------------------------------------
+
+
+class SubscriptionError(Exception):
+    pass
+
+
+@dataclass
+class SubscriptionRequest:
+    subscriber: Subscriber
+    confirmation_queued: bool
+
+
+@transaction.atomic
+def subscription_request(
+    *, email: str, name: str = "", now: datetime.datetime | None = None
+) -> SubscriptionRequest:
+    """Ask to join the list: a confirmation goes to the address, at most once an hour.
+
+    Nothing changes for an address already subscribed, and the caller tells the visitor the
+    same thing in every case, so the form reveals nobody's subscription.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+    if subscriber is None:
+        subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+    if subscriber.state == Subscriber.State.SUBSCRIBED:
+        return SubscriptionRequest(subscriber, False)
+    sent = subscriber.confirmation_sent_at
+    if sent is not None and now - sent < CONFIRMATION_INTERVAL:
+        return SubscriptionRequest(subscriber, False)
+    subscriber.confirmation_sent_at = now
+    if name.strip() and not subscriber.name:
+        subscriber.name = name.strip()[:200]
+    subscriber.save(update_fields=["confirmation_sent_at", "name"])
+
+    def enqueue() -> None:
+        from reports.tasks import confirmation_send_task
+
+        confirmation_send_task.enqueue(subscriber.pk)
+
+    transaction.on_commit(enqueue)
+    return SubscriptionRequest(subscriber, True)
+
+
+def subscriber_for_confirmation(*, token: str) -> Subscriber:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE.total_seconds())
+    except signing.SignatureExpired:
+        raise SubscriptionError(
+            "This confirmation link has expired. Subscribe again to receive a new one."
+        ) from None
+    except signing.BadSignature:
+        raise SubscriptionError("This confirmation link is not valid.") from None
+    subscriber = Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
+    if subscriber is None:
+        raise SubscriptionError("This confirmation link is not valid.")
+    return subscriber
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscriber:
+    """The owner of the address confirmed: they are on the list."""
+    subscriber = subscriber_for_confirmation(token=token)
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.state != Subscriber.State.SUBSCRIBED:
+        subscriber.state = Subscriber.State.SUBSCRIBED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["state", "confirmed_at", "unsubscribed_at"])
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
+    """Off the list; messages not yet sent to the address are dropped (not the Chair's)."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.state != Subscriber.State.UNSUBSCRIBED:
+        subscriber.state = Subscriber.State.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["state", "unsubscribed_at"])
+    Delivery.objects.filter(
+        subscriber=subscriber, state=Delivery.State.PENDING, to_chair=False
+    ).delete()
+    return subscriber
+
+
+# Documents -----------------------------------------------------------------------------------
+
+
+def document_export_request(*, deliverable: Deliverable, format: str, user=None) -> DocumentExport:
+    """Prepare the document in the background; the export shows its progress."""
+    if format not in DocumentFormat.values:
+        raise ReportError(f"Unknown format “{format}”.")
+    export = DocumentExport.objects.create(
+        deliverable=deliverable,
+        format=format,
+        requested_by=user if user is not None and user.is_authenticated else None,
+    )
+
+    def enqueue() -> None:
+        from reports.tasks import document_export_task
+
+        document_export_task.enqueue(export.pk)
+
+    transaction.on_commit(enqueue)
+    return export
+
+
+def document_export_build(*, export_id: int) -> DocumentExport | None:
+    """Build one export, if nobody else is building it. Returns it, or None if taken."""
+    from django.core.files.base import ContentFile
+
+    from reports.formats import final_document_bytes
+
+    taken = DocumentExport.objects.filter(pk=export_id, state=DocumentExport.State.PENDING).update(
+        state=DocumentExport.State.RUNNING
+    )
+    if not taken:
+        return None
+    export = DocumentExport.objects.select_related("deliverable").get(pk=export_id)
+    try:
+        content = final_document_bytes(deliverable=export.deliverable, format=export.format)
+    except Exception as error:
+        export.state = DocumentExport.State.FAILED
+        export.error = f"{type(error).__name__}: {error}"
+        export.finished_at = timezone.now()
+        export.save(update_fields=["state", "error", "finished_at"])
+        raise
+    export.file.save(export.filename, ContentFile(content), save=False)
+    export.state = DocumentExport.State.DONE
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "state", "finished_at"])
+    return export

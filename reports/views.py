@@ -1,0 +1,312 @@
+"""The schedule, the published reports, composing and sending, the coordinators' dashboard,
+document downloads, and the mailing list's public pages."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from issues.models import ConsensusItem, Issue
+from reports import rendering, services
+from reports.forms import ExportForm, ReportForm, SubscribeForm
+from reports.models import (
+    Deliverable,
+    Delivery,
+    DocumentExport,
+    Report,
+    Subscriber,
+)
+from reports.rendering import Recipient, report_message
+from wgec.models import Participant
+from wgec.roles import Role, has_role, role_required
+
+DASHBOARD_LIST_LIMIT = 50
+
+
+def _deliverable(slug: str) -> Deliverable:
+    return get_object_or_404(Deliverable.objects.with_report(), slug=slug)
+
+
+def _report_of(deliverable: Deliverable) -> Report | None:
+    try:
+        return deliverable.report
+    except Report.DoesNotExist:
+        return None
+
+
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Every deliverable with its due date, days left and state, and the archive of sent ones."""
+    today = timezone.localdate()
+    deliverables = list(Deliverable.objects.with_report())
+    rows = [
+        {
+            "deliverable": deliverable,
+            "state": deliverable.schedule_state(today),
+            "days_left": deliverable.days_left(today),
+        }
+        for deliverable in deliverables
+    ]
+    context = {
+        "today": today,
+        "rows": rows,
+        "archive": sorted(
+            (d for d in deliverables if d.state == Deliverable.State.SENT),
+            key=lambda d: d.sent_at,
+            reverse=True,
+        ),
+        "can_compose": has_role(request.user, Role.COORDINATOR),
+    }
+    return render(request, "reports/deliverable_list.html", context)
+
+
+def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published report once sent; before that, when it is due. Coordinators see progress."""
+    deliverable = _deliverable(slug)
+    report = _report_of(deliverable)
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    context = {
+        "deliverable": deliverable,
+        "report": report if report and report.is_sent else None,
+        "state": deliverable.schedule_state(timezone.localdate()),
+        "days_left": deliverable.days_left(timezone.localdate()),
+        "coordinator": coordinator,
+        "documents": [],
+    }
+    if report and report.is_sent:
+        if deliverable.has_documents:
+            context["documents"] = list(deliverable.exports.filter(frozen=True).order_by("format"))
+        if coordinator:
+            counts = report.delivery_counts()
+            context["counts"] = counts
+            context["in_progress"] = bool(counts["pending"] or counts["sending"])
+            context["problems"] = list(
+                report.deliveries.filter(
+                    state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]
+                ).order_by("state", "email")[:DASHBOARD_LIST_LIMIT]
+            )
+    return render(request, "reports/deliverable_detail.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Preview the report as it will be mailed, write its introduction, save it or send it."""
+    deliverable = _deliverable(slug)
+    if deliverable.state == Deliverable.State.SENT:
+        messages.info(request, "This report was sent; its content is frozen.")
+        return redirect("reports:detail", slug=slug)
+    draft = _report_of(deliverable)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            introduction = form.cleaned_data["introduction"]
+            action = request.POST.get("action", "preview")
+            try:
+                if action == "save":
+                    services.report_draft_save(
+                        deliverable=deliverable, introduction=introduction, user=request.user
+                    )
+                    messages.success(request, "The draft is saved.")
+                    return redirect("reports:compose", slug=slug)
+                if action == "send":
+                    services.report_send(
+                        deliverable=deliverable,
+                        introduction=introduction,
+                        fingerprint=form.cleaned_data["fingerprint"],
+                        user=request.user,
+                    )
+                    messages.success(
+                        request, "The report is sent: it is frozen and published here. "
+                        "Messages are going out in the background.",
+                    )  # fmt: skip
+                    return redirect("reports:detail", slug=slug)
+            except services.StalePreview as error:
+                form.add_error(None, str(error))
+            except services.ReportError as error:
+                messages.error(request, str(error))
+                return redirect("reports:detail", slug=slug)
+        introduction = form.data.get("introduction", "")
+    else:
+        introduction = draft.introduction if draft else ""
+        form = ReportForm(initial={"introduction": introduction})
+    composed = rendering.report_compose(deliverable=deliverable, introduction=introduction)
+    chairs = list(
+        Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="").order_by("pk")
+    )
+    preview = Report(
+        deliverable=deliverable,
+        subject=composed.subject,
+        content=composed.content,
+        body_text=composed.body_text,
+        body_html=composed.body_html,
+    )
+    chair = chairs[0] if chairs else None
+    message = report_message(
+        preview,
+        Recipient(
+            email=chair.email if chair else "chair@example.org",
+            name=chair.display_name if chair else "Chair",
+            to_chair=True,
+            token="preview",  # noqa: S106 - not a secret: a link that leads nowhere
+        ),
+    )
+    context = {
+        "deliverable": deliverable,
+        "form": form,
+        "composed": composed,
+        "message": message,
+        "message_html": message.alternatives[0].content,
+        "chairs": chairs,
+        "subscribers": Subscriber.objects.subscribed().count(),
+        "participants_with_email": Participant.objects.exclude(email="").count(),
+    }
+    return render(request, "reports/report_form.html", context)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def report_resume(request: HttpRequest, slug: str) -> HttpResponse:
+    deliverable = _deliverable(slug)
+    report = _report_of(deliverable)
+    if report is None or not report.is_sent:
+        raise Http404("This report has not been sent.")
+    services.report_resume(report=report)
+    messages.success(request, "Sending resumes in the background.")
+    return redirect("reports:detail", slug=slug)
+
+
+def _file_response(export: DocumentExport) -> FileResponse:
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+
+
+def report_document(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+    """A document of a sent initial output or final document, as it was when sent."""
+    deliverable = _deliverable(slug)
+    export = deliverable.exports.filter(frozen=True, format=format).first()
+    if deliverable.state != Deliverable.State.SENT or export is None:
+        raise Http404("No such document.")
+    if export.state != DocumentExport.State.DONE:
+        return render(
+            request, "reports/document_pending.html", {"deliverable": deliverable, "export": export}
+        )
+    return _file_response(export)
+
+
+@role_required(Role.COORDINATOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What is due next, and what is still open on the map."""
+    today = timezone.localdate()
+    due = [
+        {"deliverable": d, "state": d.schedule_state(today), "days_left": d.days_left(today)}
+        for d in Deliverable.objects.pending().with_report()
+    ]
+    no_mechanism = Issue.objects.on_map().without_mechanism()
+    open_items = ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)
+    exports = list(DocumentExport.objects.recent().filter(frozen=False)[:10])
+    context = {
+        "today": today,
+        "due": due,
+        "no_mechanism_count": no_mechanism.count(),
+        "no_mechanism": no_mechanism.select_related("cluster").order_by(
+            "cluster__position", "title"
+        )[:DASHBOARD_LIST_LIMIT],
+        "open_count": open_items.count(),
+        "open_items": open_items.select_related(
+            "issue", "coverage__issue", "coverage__mechanism"
+        ).order_by("created_at")[:DASHBOARD_LIST_LIMIT],
+        "limit": DASHBOARD_LIST_LIMIT,
+        "problems": Delivery.objects.filter(
+            state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]
+        )
+        .values("report__deliverable__slug", "report__deliverable__title", "state")
+        .annotate(n=Count("pk"))
+        .order_by("report__deliverable__slug", "state"),
+        "exports": exports,
+        "exports_running": any(
+            e.state in (DocumentExport.State.PENDING, DocumentExport.State.RUNNING) for e in exports
+        ),
+        "export_form": ExportForm(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def export_request(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a document and a format.")
+        return redirect("reports:dashboard")
+    export = services.document_export_request(
+        deliverable=form.cleaned_data["deliverable"],
+        format=form.cleaned_data["format"],
+        user=request.user,
+    )
+    messages.success(
+        request, f"{export.get_format_display()} of “{export.deliverable}” is being prepared."
+    )
+    return redirect(reverse("reports:dashboard") + "#exports")
+
+
+@role_required(Role.COORDINATOR)
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_object_or_404(DocumentExport.objects.select_related("deliverable"), pk=pk)
+    if export.state != DocumentExport.State.DONE:
+        return render(
+            request,
+            "reports/document_pending.html",
+            {"deliverable": export.deliverable, "export": export},
+        )
+    return _file_response(export)
+
+
+# The mailing list ----------------------------------------------------------------------------
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            if not form.cleaned_data["website"]:
+                services.subscription_request(
+                    email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+                )
+            # The same answer whatever the address's state: the form reveals nobody's.
+            return render(
+                request, "reports/subscriber_requested.html", {"email": form.cleaned_data["email"]}
+            )
+    else:
+        form = SubscribeForm()
+    return render(request, "reports/subscriber_form.html", {"form": form})
+
+
+def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET only shows the button: link checkers that open links confirm nothing."""
+    try:
+        if request.method == "POST":
+            subscriber = services.subscription_confirm(token=token)
+            return render(request, "reports/subscriber_confirmed.html", {"subscriber": subscriber})
+        subscriber = services.subscriber_for_confirmation(token=token)
+    except services.SubscriptionError as error:
+        return render(request, "reports/subscriber_error.html", {"error": str(error)}, status=400)
+    return render(request, "reports/subscriber_confirm.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # One-click unsubscription (RFC 8058) posts from mail clients; the token is the key.
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST (the button, or a mail client's one-click) unsubscribes."""
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        return render(
+            request,
+            "reports/subscriber_error.html",
+            {"error": "This unsubscribe link is not valid. It may have been mistyped."},
+            status=404,
+        )
+    if request.method == "POST":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "reports/subscriber_unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "reports/subscriber_unsubscribe.html", {"subscriber": subscriber})

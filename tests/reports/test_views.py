@@ -1,0 +1,218 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from issues.models import ConsensusItem
+from reports import services
+from reports.models import Deliverable, Delivery, Report
+from reports.rendering import report_compose
+from reports.views import dashboard
+from reports.views import report_compose as compose_view
+from tests.factories import (
+    ClusterFactory,
+    ConsensusItemFactory,
+    CoverageFactory,
+    DeliverableFactory,
+    GapFactory,
+    IssueFactory,
+    ParticipantFactory,
+)
+from tests.reports.conftest import committed
+from wgec.models import Participant
+from wgec.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def _grow(n: int, prefix: str) -> None:
+    cluster = ClusterFactory(slug=f"cluster-{prefix}")
+    for i in range(n):
+        issue = IssueFactory(title=f"{prefix} issue {i}", cluster=cluster)
+        CoverageFactory(issue=issue)
+        GapFactory(issue=issue)
+        IssueFactory(title=f"{prefix} bare {i}", cluster=cluster)
+        ConsensusItemFactory(issue=IssueFactory(cluster=cluster), summary=f"{prefix} {i}")
+        ParticipantFactory()
+
+
+def _sent(slug: str) -> Report:
+    deliverable = DeliverableFactory(slug=slug, due_date=TODAY - datetime.timedelta(days=3))
+    return committed(lambda: services.report_send(deliverable=deliverable, introduction="Hi"))
+
+
+def test_schedule_shows_due_dates_days_left_states_and_the_archive(client):
+    DeliverableFactory(
+        slug="update-1", title="First update", due_date=TODAY - datetime.timedelta(days=4)
+    )
+    DeliverableFactory(
+        slug="update-2", title="Second update", due_date=TODAY + datetime.timedelta(days=9)
+    )
+    draft = DeliverableFactory(
+        slug="update-3", title="Third update", due_date=TODAY + datetime.timedelta(days=1)
+    )
+    services.report_draft_save(deliverable=draft, introduction="draft")
+    _sent("initial-output")
+    page = client.get("/reports/").content.decode()
+    assert "4 days overdue" in page and "Late" in page
+    assert "9 days left" in page and "Upcoming" in page
+    assert "1 day left" in page and "Draft" in page
+    archive = page.split('id="archive"')[1]
+    assert "Update report initial-output" in archive
+    assert "Preview and send" not in page  # anonymous visitors cannot send
+
+
+def test_late_is_read_from_the_date_never_stored():
+    deliverable = DeliverableFactory(due_date=TODAY - datetime.timedelta(days=1))
+    assert deliverable.schedule_state(TODAY) == "late"
+    assert deliverable.state == Deliverable.State.UPCOMING
+    assert deliverable.schedule_state(TODAY - datetime.timedelta(days=2)) == "upcoming"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("client", 302), ("observer_client", 403), ("member_client", 403)]
+)
+def test_only_coordinators_compose_and_see_the_dashboard(request, persona, status):
+    client = request.getfixturevalue(persona)
+    DeliverableFactory(slug="update-1")
+    assert client.get("/reports/update-1/compose/").status_code == status
+    assert client.get("/reports/dashboard/").status_code == status
+    assert compose_view.minimum_role == Role.COORDINATOR
+    assert dashboard.minimum_role == Role.COORDINATOR
+
+
+def test_coordinator_previews_the_message_the_chair_will_receive(coordinator_client):
+    ParticipantFactory(name="Peter Major", role=Participant.Role.CHAIR, email="chair@example.org")
+    IssueFactory(title="Cybercrime")
+    DeliverableFactory(slug="update-1", title="First update report")
+    response = coordinator_client.post(
+        "/reports/update-1/compose/",
+        {"introduction": "The group met by e-mail.", "action": "preview"},
+    )
+    page = response.content.decode()
+    assert "[WGEC] First update report" in page
+    assert "Peter Major &lt;chair@example.org&gt; (the Chair)" in page
+    assert "The group met by e-mail." in page  # in the preview, not only in the text box
+    assert "Dear Chair," in page
+    assert Report.objects.count() == 0  # a preview writes nothing
+
+
+def test_coordinator_saves_a_draft_introduction(coordinator_client):
+    deliverable = DeliverableFactory(slug="update-1")
+    coordinator_client.post(
+        "/reports/update-1/compose/", {"introduction": "Draft text", "action": "save"}
+    )
+    deliverable.refresh_from_db()
+    assert deliverable.state == Deliverable.State.DRAFT
+    assert deliverable.report.introduction == "Draft text"
+    page = coordinator_client.get("/reports/update-1/compose/").content.decode()
+    assert "Draft text" in page
+
+
+def test_coordinator_sends_what_was_previewed_and_sees_the_progress(
+    coordinator_client, client, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(role=Participant.Role.CHAIR, email="chair@example.org")
+    deliverable = DeliverableFactory(slug="update-1", title="First update report")
+    preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(
+            "/reports/update-1/compose/",
+            {"introduction": "Ready.", "fingerprint": preview.fingerprint, "action": "send"},
+        )
+    assert response.status_code == 302
+    page = coordinator_client.get("/reports/update-1/").content.decode()
+    sent = Delivery.objects.filter(state="sent").count()
+    assert sent == Delivery.objects.count() == Participant.objects.exclude(email="").count()
+    assert f'id="count-sent">{sent}<' in page
+    assert "Ready." in page
+    public = client.get("/reports/update-1/").content.decode()
+    assert "Ready." in public and "count-sent" not in public
+    assert coordinator_client.get("/reports/update-1/compose/").status_code == 302
+
+
+def test_a_stale_preview_is_refused_with_a_clear_message(coordinator_client):
+    deliverable = DeliverableFactory(slug="update-1")
+    preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    IssueFactory(title="Arrived meanwhile")
+    response = coordinator_client.post(
+        "/reports/update-1/compose/",
+        {"introduction": "Ready.", "fingerprint": preview.fingerprint, "action": "send"},
+    )
+    assert response.status_code == 200
+    assert "The map changed since your preview" in response.content.decode()
+    deliverable.refresh_from_db()
+    assert deliverable.state != Deliverable.State.SENT
+
+
+def test_report_page_lists_failures_and_attention_for_coordinators(coordinator_client):
+    report = _sent("update-1")
+    Delivery.objects.create(report=report, email="lost@example.org", state="attention", attempts=1,
+                            last_error="connection lost")  # fmt: skip
+    page = coordinator_client.get("/reports/update-1/").content.decode()
+    assert "lost@example.org" in page and "need attention" in page
+    assert "Resend deliberately" in page
+
+
+def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client):
+    DeliverableFactory(
+        slug="update-1", title="First update", due_date=TODAY + datetime.timedelta(days=5)
+    )
+    covered = IssueFactory(title="Covered issue")
+    CoverageFactory(issue=covered)
+    IssueFactory(title="Lonely issue")
+    ConsensusItemFactory(issue=IssueFactory(title="Disputed issue"), summary="Whether to keep it")
+    ConsensusItemFactory(
+        issue=IssueFactory(title="Already referred"),
+        state=ConsensusItem.State.REFERRED,
+        referred_on=TODAY,
+    )
+    page = coordinator_client.get("/reports/dashboard/").content.decode()
+    assert "First update" in page and "5 days left" in page
+    open_section = page.split('id="open"')[1].split('id="exports"')[0]
+    assert "Lonely issue" in open_section
+    assert "Covered issue" not in open_section
+    assert "Whether to keep it" in open_section
+    assert "Already referred" not in page.split('id="not-referred"')[1].split('id="exports"')[0]
+    assert "proposal" not in page.lower()
+
+
+# Query budgets: the same number of queries for a small and a larger map.
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_schedule_query_budget(client, django_assert_max_num_queries, size):
+    _grow(size, "q")
+    for n in range(size // 5 + 1):
+        _sent(f"update-{n}")
+    with django_assert_max_num_queries(4):
+        assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_report_page_query_budget(coordinator_client, django_assert_max_num_queries, size):
+    _grow(size, "q")
+    report = _sent("update-1")
+    Delivery.objects.bulk_create(
+        [Delivery(report=report, email=f"s{n}@example.org", state="failed") for n in range(size)]
+    )
+    with django_assert_max_num_queries(10):
+        assert coordinator_client.get("/reports/update-1/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_compose_page_query_budget(coordinator_client, django_assert_max_num_queries, size):
+    _grow(size, "q")
+    DeliverableFactory(slug="update-1")
+    with django_assert_max_num_queries(40):
+        assert coordinator_client.get("/reports/update-1/compose/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_dashboard_query_budget(coordinator_client, django_assert_max_num_queries, size):
+    _grow(size, "q")
+    DeliverableFactory(slug="update-1")
+    with django_assert_max_num_queries(12):
+        assert coordinator_client.get("/reports/dashboard/").status_code == 200
