@@ -23,7 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
         ).order_by("-role", "name"),
         "people": people,
         "meetings": Meeting.objects.all(),
-        "deliverables": Deliverable.objects.all(),
+        "deliverables": [
+            (deliverable, deliverable.schedule_state(today))
+            for deliverable in Deliverable.objects.all()
+        ],
         "counts": {
             "questions": Question.objects.count(),
             "respondents": Respondent.objects.count(),
