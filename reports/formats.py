@@ -18,7 +18,7 @@ from mechanisms.models import Coverage, Gap
 from reports.final import FinalDocument, final_document_build, referred_items
 from reports.models import Deliverable, DocumentFormat
 from wgec.documents import ParagraphNumbers, docx_bytes, docx_document, docx_table, pdf_bytes
-from wgec.participants import participants_by_section
+from wgec.participants import participants_by_section, participants_docx
 from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
 FORMATS = DocumentFormat.values
@@ -119,25 +119,12 @@ def final_document_docx(doc: FinalDocument) -> bytes:
 
     _page_break(document)
     document.add_heading(f"Annex II. {doc.annex_participants_heading}", level=1)
-    for section in doc.participants:
-        document.add_heading(section.heading, level=2)
-        for group in section.groups:
-            if group.heading:
-                document.add_heading(group.heading, level=3)
-            for person in group.participants:
-                document.add_paragraph(_participant_line(person))
+    participants_docx(document, doc.participants, level=2)
     return docx_bytes(document)
 
 
 def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-def _participant_line(person) -> str:
-    parts = [person.display_name]
-    parts += [part for part in (person.title, person.organisation) if part]
-    line = ", ".join(parts)
-    return line
 
 
 # PDF -----------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
+from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
 
 PASSWORD = "correct horse battery staple"
 
@@ -84,6 +84,16 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2013, 11, 6)
     end_date = datetime.date(2013, 11, 8)
     venue = "Palais des Nations, Geneva, Switzerland"
+
+
+class MeetingDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingDocument
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = MeetingDocument.Kind.CHAIRS_SUMMARY
+    title = "Chairman's summary of the meeting"
+    text = "1. The meeting was held at the Palais des Nations."
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,7 @@ FACTORIES = {
     "wgec.participant": factories.ParticipantFactory,
     "wgec.meeting": factories.MeetingFactory,
     "wgec.attendance": factories.AttendanceFactory,
+    "wgec.meetingdocument": factories.MeetingDocumentFactory,
     "issues.theme": factories.ThemeFactory,
     "issues.question": factories.QuestionFactory,
     "issues.respondent": factories.RespondentFactory,

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
+from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
 
 admin.site.site_header = "wgec: secretariat"
 admin.site.site_title = "wgec secretariat"
@@ -55,6 +55,12 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     ]
 
 
+class MeetingDocumentInline(admin.StackedInline):
+    model = MeetingDocument
+    extra = 0
+    fields = [("kind", "position"), "title", "text", "file", "url"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "start_date", "end_date", "venue", "chair"]
@@ -62,7 +68,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "venue"]
     autocomplete_fields = ["chair"]
     date_hierarchy = "start_date"
-    inlines = [AttendanceInline]
+    inlines = [MeetingDocumentInline, AttendanceInline]
+
+
+@admin.register(MeetingDocument)
+class MeetingDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "kind"]
+    list_filter = ["meeting", "kind"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "text"]
 
 
 @admin.register(Attendance)

@@ -29,7 +29,7 @@ from issues.models import (
 )
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
-from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
+from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -156,6 +156,18 @@ def _load_group(loader: _Loader) -> dict[str, Participant]:
                 "summary": row.get("summary", ""),
             },
         )
+    for row in data["meetings"]:
+        for position, document in enumerate(row.get("documents", []), start=1):
+            loader.upsert(
+                MeetingDocument,
+                {"meeting_id": meetings[row["number"]].pk, "title": document["title"]},
+                {
+                    "kind": document["kind"],
+                    "text": document.get("text", "").strip(),
+                    "url": document.get("url", ""),
+                    "position": position,
+                },
+            )
     for row in data["participants"]:
         for attended in row.get("attended", []):
             where = f"wgec.toml, participant {row['name']!r}"

@@ -159,3 +159,41 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         where = "remote" if self.remote else "in the room"
         return f"{self.participant} at {self.meeting.title} ({where})"
+
+
+class MeetingDocumentKind(models.TextChoices):
+    CHAIRS_SUMMARY = "chairs_summary", "Chair's summary"
+    AGENDA = "agenda", "Agenda"
+    REPORT = "report", "Report"
+    TRANSCRIPT = "transcript", "Transcript"
+    OTHER = "other", "Other document"
+
+
+class MeetingDocument(models.Model):
+    """A document of a meeting: its agenda, the Chair's summary, the transcript ..."""
+
+    Kind = MeetingDocumentKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True, help_text="The document's text, shown on its page.")
+    file = models.FileField(upload_to="meetings/", blank=True)
+    url = models.URLField("web address", blank=True, help_text="Where the document is published.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "title"]
+        constraints = [
+            choices_check("kind", MeetingDocumentKind, "meeting_document_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(file="") | ~Q(url=""),
+                name="meeting_document_has_content",
+                violation_error_message="Give the document's text, a file or a web address.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

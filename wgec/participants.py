@@ -8,7 +8,10 @@ members and stand with their country or group. Used by the documents and the mee
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wgec.models import Participant
+from django.db.models import F
+
+from wgec.documents import xml_safe
+from wgec.models import Meeting, Participant
 
 MEMBER_ROLES = {Participant.Role.MEMBER, Participant.Role.CHAIR, Participant.Role.COORDINATOR}
 
@@ -89,3 +92,34 @@ def participants_by_section(
         group.participants.sort(key=lambda person: person.name.casefold())
         sections[key[0]].groups.append(group)
     return [section for section in sections.values() if section.groups]
+
+
+def meeting_participants(meeting: Meeting) -> list[ParticipantSection]:
+    """Who attended a meeting, grouped; each participant carries ``remote``."""
+    attended = (
+        Participant.objects.for_listing()
+        .filter(attendances__meeting=meeting)
+        .annotate(remote=F("attendances__remote"))
+    )
+    return participants_by_section(attended)
+
+
+def participant_line(person: Participant) -> str:
+    """A line of a list of participants: name, title, organisation (and remote participation)."""
+    line = ", ".join(
+        part for part in (person.display_name, person.title, person.organisation) if part
+    )
+    if getattr(person, "remote", False):
+        line += " (remote participant)"
+    return line
+
+
+def participants_docx(document, sections: list[ParticipantSection], *, level: int = 2) -> None:
+    """Add a list of participants to a python-docx document, a heading per section and group."""
+    for section in sections:
+        document.add_heading(xml_safe(section.heading), level=level)
+        for group in section.groups:
+            if group.heading:
+                document.add_heading(xml_safe(group.heading), level=level + 1)
+            for person in group.participants:
+                document.add_paragraph(xml_safe(participant_line(person)))

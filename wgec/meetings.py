@@ -1,0 +1,72 @@
+"""The working group's meetings: their pages, documents and lists of participants."""
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from wgec.documents import docx_bytes, docx_document, download, pdf_bytes
+from wgec.models import Meeting, MeetingDocument
+from wgec.participants import meeting_participants, participants_docx
+
+
+def _meeting(number: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("chair"), number=number)
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.select_related("chair").prefetch_related("documents")
+    return render(request, "wgec/meeting_list.html", {"meetings": meetings})
+
+
+def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
+    meeting = _meeting(number)
+    sections = meeting_participants(meeting)
+    return render(
+        request,
+        "wgec/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "documents": meeting.documents.all(),
+            "sections": sections,
+            "attended": sum(section.count for section in sections),
+        },
+    )
+
+
+def meeting_document(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    document = get_object_or_404(
+        MeetingDocument.objects.select_related("meeting"), meeting__number=number, pk=pk
+    )
+    return render(request, "wgec/meetingdocument_detail.html", {"document": document})
+
+
+def meeting_document_file(request: HttpRequest, number: int, pk: int) -> FileResponse:
+    document = get_object_or_404(MeetingDocument, meeting__number=number, pk=pk)
+    if not document.file:
+        raise Http404("This document has no file.")
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+
+
+def _subtitle(meeting: Meeting) -> str:
+    dates = f"{meeting.start_date:%-d} to {meeting.end_date:%-d %B %Y}"
+    if meeting.start_date.month != meeting.end_date.month:
+        dates = f"{meeting.start_date:%-d %B} to {meeting.end_date:%-d %B %Y}"
+    return f"{meeting.title}, {dates}, {meeting.venue}"
+
+
+def meeting_participants_download(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
+    """The list of participants of a meeting as DOCX or PDF, as the secretariat issues it."""
+    meeting = _meeting(number)
+    sections = meeting_participants(meeting)
+    title = "List of participants"
+    filename = f"{slugify(meeting.title)}-list-of-participants.{fmt}"
+    if fmt == "docx":
+        document = docx_document(title=title, subtitle=_subtitle(meeting))
+        participants_docx(document, sections, level=1)
+        return download(docx_bytes(document), filename)
+    content = pdf_bytes(
+        "wgec/participants_document.html",
+        {"title": title, "subtitle": _subtitle(meeting), "sections": sections},
+    )
+    return download(content, filename)
