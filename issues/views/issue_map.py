@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from issues.filters import NO_MECHANISM, IssueFilter
-from issues.models import Cluster, ConsensusItem, Issue
+from issues.forms import CommentForm
+from issues.models import Cluster, Comment, ConsensusItem, Issue, Proposal
+from issues.services.proposals import OPEN_ISSUE_STATES
 from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
 from wgec.documents import download
 from wgec.history import history_entries
+from wgec.roles import Role, role_of
 from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
 PAGE_SIZE = 50
@@ -114,8 +117,27 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "gaps": issue.gaps.all(),
         "items": ConsensusItem.objects.concerning(issue).with_options(),
         "history": _issue_history(issue),
+        **_correspondence(request, issue),
     }
     return render(request, "issues/issue_detail.html", context)
+
+
+def _correspondence(request: HttpRequest, issue: Issue) -> dict:
+    """The correspondence group's work on the issue: participation by stakeholder group for
+    everyone; the comments and proposals themselves for signed-in people."""
+    role = role_of(request.user)
+    context = {
+        "participation": issue.participation_by_group(),
+        "can_propose": role >= Role.MEMBER and issue.state in OPEN_ISSUE_STATES,
+        "can_curate": role >= Role.COORDINATOR and issue.state in OPEN_ISSUE_STATES,
+        "show_correspondence": role >= Role.OBSERVER,
+    }
+    if role >= Role.OBSERVER:
+        context["comments"] = Comment.objects.filter(issue=issue).with_authors()
+        context["proposals"] = Proposal.objects.filter(issue=issue).with_people()
+        if context["can_propose"]:
+            context["comment_form"] = CommentForm()
+    return context
 
 
 def _issue_history(issue: Issue, limit: int = 50) -> list:
