@@ -9,19 +9,28 @@ from django.utils import timezone
 from issues.models import (
     Answer,
     Cluster,
+    Comment,
     ConsensusItem,
     Decision,
     Issue,
     IssueSource,
     Option,
     OptionSupport,
+    Proposal,
     Question,
     Respondent,
     Theme,
 )
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
-from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
+from wgec.models import (
+    Attendance,
+    Contribution,
+    JoinRequest,
+    Meeting,
+    Participant,
+    StakeholderGroup,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -240,3 +249,53 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
     kind = Deliverable.Kind.UPDATE_REPORT
     title = factory.LazyAttribute(lambda d: f"Update report {d.slug}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Applicant {n}")
+    organisation = "Internet Society chapter"
+    stakeholder_group = factory.SubFactory(StakeholderGroupFactory, slug="civil-society")
+    country = "KE"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A proposed change of a coverage status (the commonest kind)."""
+
+    class Meta:
+        model = Proposal
+
+    kind = Proposal.Kind.COVERAGE
+    coverage = factory.SubFactory(CoverageFactory, status=Coverage.Status.UNKNOWN)
+    issue = factory.SelfAttribute("coverage.issue")
+    status = Coverage.Status.PARTLY
+    baseline = factory.LazyAttribute(
+        lambda p: {"exists": True, "status": p.coverage.status, "evidence": p.coverage.evidence}
+    )
+    justification = "The 2013 resolution covers part of the issue."
+    proposer = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    issue = factory.SubFactory(IssueFactory)
+    author = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+    text = "The issue should mention *regional* work as well."
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    author = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+    title = factory.Sequence(lambda n: f"Draft recommendations {n}")
+    kind = Contribution.Kind.RECOMMENDATIONS
+    text = "1. The working group recommends ..."
+    meeting = factory.SubFactory(MeetingFactory, number=3)
+    state = Contribution.State.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

@@ -35,10 +35,14 @@ FACTORIES = {
     "mechanisms.coverage": factories.CoverageFactory,
     "mechanisms.gap": factories.GapFactory,
     "reports.deliverable": factories.DeliverableFactory,
+    "wgec.joinrequest": factories.JoinRequestFactory,
+    "wgec.contribution": factories.ContributionFactory,
+    "issues.proposal": factories.ProposalFactory,
+    "issues.comment": factories.CommentFactory,
 }
 
 # Records the admin shows but that only services write.
-RECORDS_ONLY = {"issues.issuemerge"}
+RECORDS_ONLY = {"issues.issuemerge", "wgec.joinrequest", "issues.proposal"}
 
 REGISTERED = sorted(
     model._meta.label_lower for model in admin.site._registry if model._meta.app_label in APPS

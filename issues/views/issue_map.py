@@ -18,6 +18,7 @@ from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechan
 from wgec.documents import download
 from wgec.history import history_entries
 from wgec.roles import Role, role_of
+from wgec.views_membership import participant_of
 from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
 PAGE_SIZE = 50
@@ -126,9 +127,11 @@ def _correspondence(request: HttpRequest, issue: Issue) -> dict:
     """The correspondence group's work on the issue: participation by stakeholder group for
     everyone; the comments and proposals themselves for signed-in people."""
     role = role_of(request.user)
+    # Members write as participants; the secretariat's staff accounts edit in the admin.
+    speaks = role >= Role.MEMBER and participant_of(request.user) is not None
     context = {
         "participation": issue.participation_by_group(),
-        "can_propose": role >= Role.MEMBER and issue.state in OPEN_ISSUE_STATES,
+        "can_propose": speaks and issue.state in OPEN_ISSUE_STATES,
         "can_curate": role >= Role.COORDINATOR and issue.state in OPEN_ISSUE_STATES,
         "show_correspondence": role >= Role.OBSERVER,
     }
