@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from wgec.forms import ContributionForm
 from wgec.models import Contribution, ContributionDocument
@@ -18,6 +18,7 @@ from wgec.services import CONTRIBUTION_DOCUMENT_TYPES, contribution_submit
 from wgec.views_membership import participant_of
 
 
+@require_safe
 def contribution_list(request: HttpRequest) -> HttpResponse:
     by = "group" if request.GET.get("by") == "group" else "meeting"
     contributions = Contribution.objects.published().with_attribution()
@@ -46,6 +47,7 @@ def _visible(request: HttpRequest):
     return Contribution.objects.visible_to(request.user)
 
 
+@require_safe
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(_visible(request).with_attribution(), pk=pk)
     return render(request, "wgec/contribution_detail.html", {"contribution": contribution})
@@ -88,6 +90,7 @@ def contribution_create(request: HttpRequest) -> HttpResponse:
     return render(request, "wgec/contribution_form.html", {"form": form})
 
 
+@require_safe
 def contribution_document(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(
         ContributionDocument.objects.filter(contribution__in=_visible(request)), pk=pk

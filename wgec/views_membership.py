@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from issues.models import Proposal
 from wgec.forms import DeclineForm, JoinRequestForm
@@ -37,6 +37,7 @@ def speaking_participant(request: HttpRequest) -> Participant:
 
 
 @role_required(Role.OBSERVER)
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     participant = participant_of(request.user)
     context = {
@@ -89,6 +90,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@require_safe
 def join_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -141,6 +143,7 @@ def join_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin's login page: everyone logs in on the accounts page (where failed attempts are
     throttled); a signed-in person who is not of the secretariat is refused the admin."""

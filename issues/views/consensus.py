@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from issues.forms import DecisionForm, ItemForm, ItemSummaryForm, OptionForm, ReferForm
 from issues.models import ConsensusItem, Issue, Option, OptionSupport
@@ -30,6 +30,7 @@ def _item(pk: int) -> ConsensusItem:
     return get_object_or_404(ConsensusItem.objects.with_options(), pk=pk)
 
 
+@require_safe
 def referrals(request: HttpRequest) -> HttpResponse:
     """Every item referred to the working group, with its options and their support by
     stakeholder group, and the decision once taken."""
@@ -44,6 +45,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/referral_list.html", {"page": page, "query": ""})
 
 
+@require_safe
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     role = role_of(request.user)

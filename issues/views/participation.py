@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from issues.forms import PROPOSAL_FORMS, CommentForm, DeclineForm
 from issues.models import Comment, Issue, Proposal
@@ -39,6 +39,7 @@ def _own_comment(request: HttpRequest, pk: int) -> Comment:
 
 
 @role_required(Role.MEMBER)
+@require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """A member's own proposals and what became of them."""
     participant = participant_of(request.user)
@@ -47,6 +48,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@require_safe
 def proposal_queue(request: HttpRequest) -> HttpResponse:
     """The coordinators' queue: pending proposals, oldest first, and the latest decided."""
     return render(
@@ -65,6 +67,7 @@ def proposal_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.OBSERVER)
+@require_safe
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.with_people().select_related("issue__merged_into"), pk=pk
