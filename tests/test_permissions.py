@@ -136,9 +136,7 @@ ACCESS: dict[str, Access] = {
     "issues:proposal-edit": Access(OWNER, OWNER, lambda w: {"pk": w.proposal.pk}),
     "issues:proposal-withdraw": Access(NOBODY, OWNER, lambda w: {"pk": w.proposal.pk}),
     "issues:proposal-accept": Access(NOBODY, from_(COORDINATOR), lambda w: {"pk": w.proposal.pk}),
-    "issues:proposal-decline": Access(
-        NOBODY, from_(COORDINATOR), lambda w: {"pk": w.proposal.pk}
-    ),
+    "issues:proposal-decline": Access(NOBODY, from_(COORDINATOR), lambda w: {"pk": w.proposal.pk}),
     "issues:comment-create": Access(NOBODY, PARTICIPANTS, _issue),
     "issues:comment-edit": Access(OWNER, OWNER, lambda w: {"pk": w.comment.pk}),
     "issues:comment-delete": Access(OWNER, OWNER, lambda w: {"pk": w.comment.pk}),
@@ -155,9 +153,7 @@ ACCESS: dict[str, Access] = {
     ),
     "issues:item-support": Access(NOBODY, PARTICIPANTS, lambda w: {"pk": w.item.pk}),
     "issues:item-refer": Access(NOBODY, from_(COORDINATOR), lambda w: {"pk": w.item.pk}),
-    "issues:item-decide": Access(
-        from_(CHAIR), from_(CHAIR), lambda w: {"pk": w.referred_item.pk}
-    ),
+    "issues:item-decide": Access(from_(CHAIR), from_(CHAIR), lambda w: {"pk": w.referred_item.pk}),
 }
 
 
@@ -284,7 +280,9 @@ def test_a_member_cannot_edit_or_withdraw_another_members_proposal_or_comment(wo
         reverse("issues:comment-edit", args=[comment.pk]),
         reverse("issues:comment-delete", args=[comment.pk]),
     ]:
-        assert other.post(url, {"text": "taken over", "justification": "mine now"}).status_code == 403
+        assert (
+            other.post(url, {"text": "taken over", "justification": "mine now"}).status_code == 403
+        )
     proposal.refresh_from_db()
     comment.refresh_from_db()
     assert proposal.state == "pending" and proposal.justification != "mine now"
