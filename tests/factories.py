@@ -273,7 +273,11 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     issue = factory.SelfAttribute("coverage.issue")
     status = Coverage.Status.PARTLY
     baseline = factory.LazyAttribute(
-        lambda p: {"exists": True, "status": p.coverage.status, "evidence": p.coverage.evidence}
+        lambda p: (
+            {"exists": True, "status": p.coverage.status, "evidence": p.coverage.evidence}
+            if p.coverage
+            else {}
+        )
     )
     justification = "The 2013 resolution covers part of the issue."
     proposer = factory.SubFactory(ParticipantFactory, correspondence_group=True)

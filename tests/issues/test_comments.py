@@ -27,7 +27,7 @@ def test_member_comments_and_sees_it_attributed_with_the_group(member_client, me
     assert response["Location"] == comment.get_absolute_url()
     page = member_client.get(issue.get_absolute_url()).content.decode()
     assert "<strong>Convention 108</strong>" in page
-    assert "A Member <span class=\"group\">(Governments)</span>" in page
+    assert 'A Member <span class="group">(Governments)</span>' in page
     assert comment.author == member_user.participant
 
 
@@ -68,7 +68,7 @@ def test_issue_page_sums_up_participation_by_stakeholder_group(observer_client):
     assert (rows["civil-society"]["comments"], rows["civil-society"]["supports"]) == (2, 1)
     assert rows["governments"]["proposals"] == 1
     page = observer_client.get(issue.get_absolute_url()).content.decode()
-    assert "Civil society</th><td class=\"num\">0</td><td class=\"num\">2</td>" in page
+    assert 'Civil society</th><td class="num">0</td><td class="num">2</td>' in page
 
 
 @pytest.mark.parametrize("size", [1, 25])

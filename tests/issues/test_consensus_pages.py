@@ -52,7 +52,9 @@ def test_marking_the_issue_itself_moves_its_consensus_state(coordinator_client):
     item = ConsensusItem.objects.get(issue=issue)
     OptionFactory(item=item, label="A")
     OptionFactory(item=item, label="B")
-    coordinator_client.post(reverse("issues:item-refer", args=[item.pk]), {"referred_on": "2014-01-28"})
+    coordinator_client.post(
+        reverse("issues:item-refer", args=[item.pk]), {"referred_on": "2014-01-28"}
+    )
     issue.refresh_from_db()
     assert issue.consensus == Issue.Consensus.REFERRED
 
