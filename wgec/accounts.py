@@ -16,3 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
             if not Participant.objects.filter(user=user).exists():
                 return reverse("wgec:join")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        """After signing up (and confirming the address), the request to join."""
+        return reverse("wgec:join")
