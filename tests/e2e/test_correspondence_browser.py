@@ -62,7 +62,7 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     applicant.click("text=a change of status")
     applicant.select_option("#id_coverage", label="LAP (now: unknown)")
     applicant.select_option("#id_status", "partly")
-    applicant.fill("#id_justification", "The London Action Plan coordinates *enforcement* agencies.")
+    applicant.fill("#id_justification", "The London Action Plan coordinates *enforcement*.")
     applicant.click("text=Send the proposal")
     expect(applicant.locator(".messages")).to_contain_text("sent to the coordinators")
 
