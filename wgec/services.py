@@ -5,10 +5,18 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+
+from wgec.history import author_name
+from wgec.mail import mail_send
+from wgec.models import Contribution, ContributionDocument, JoinRequest, Participant
+from wgec.roles import Role, role_of
 
 SECRETARIAT_GROUP = "Secretariat"
 
@@ -97,7 +105,6 @@ def local_logins_ensure(*, path: Path) -> list[LocalLogin]:
     run prints the same logins and changes nothing. Participants missing from the data (demo not
     loaded) are skipped.
     """
-    from wgec.models import Participant
 
     user_model = get_user_model()
     passwords = _read_local_passwords(path)
@@ -142,7 +149,6 @@ def local_logins_ensure(*, path: Path) -> list[LocalLogin]:
 
 def email_verified_ensure(user) -> None:
     """Mark a user's address as confirmed, for accounts made by the secretariat or locally."""
-    from allauth.account.models import EmailAddress
 
     if not user.email:
         return
@@ -165,9 +171,6 @@ def join_request_submit(
     note: str = "",
 ):
     """A signed-up person asks to join the correspondence group; coordinators are told."""
-    from wgec.mail import mail_send
-    from wgec.models import JoinRequest, Participant
-    from wgec.roles import Role, role_of
 
     if role_of(user) >= Role.MEMBER:
         raise ValidationError("You are already a member of the correspondence group.")
@@ -203,11 +206,6 @@ def join_request_accept(*, join_request, user):
     (the secretariat may have listed them already); otherwise a participant is created from the
     request. The person is told by e-mail.
     """
-    from django.utils import timezone
-
-    from wgec.history import author_name
-    from wgec.mail import mail_send
-    from wgec.models import JoinRequest, Participant
 
     join_request = (
         JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
@@ -259,11 +257,6 @@ def join_request_accept(*, join_request, user):
 @transaction.atomic
 def join_request_decline(*, join_request, user, reason: str):
     """Decline a request with a reason, which the person is sent by e-mail."""
-    from django.utils import timezone
-
-    from wgec.history import author_name
-    from wgec.mail import mail_send
-    from wgec.models import JoinRequest
 
     reason = reason.strip()
     if not reason:
@@ -310,8 +303,6 @@ _SIGNATURES = {
 
 def contribution_document_check(upload) -> str:
     """The problem with an uploaded document, or "" when it may be attached."""
-    from django.conf import settings
-
     name = upload.name or ""
     suffix = Path(name).suffix.lower()
     if suffix not in CONTRIBUTION_DOCUMENT_TYPES:
@@ -336,7 +327,6 @@ def contribution_submit(
     *, author, title: str, kind: str, text: str, meeting=None, documents=(), user=None
 ):
     """Submit a contribution with its documents; the secretariat publishes it."""
-    from wgec.models import Contribution, ContributionDocument
 
     problems = [problem for upload in documents if (problem := contribution_document_check(upload))]
     if problems:
@@ -364,36 +354,31 @@ def contribution_submit(
     return contribution
 
 
-@transaction.atomic
-def contribution_publish(*, contributions, user=None) -> int:
-    """Publish submitted contributions on /contributions/; returns how many were published."""
-    from django.utils import timezone
-
-    from wgec.models import Contribution
+def _contribution_state_move(contributions, *, source: str, target: str, user) -> int:
 
     count = 0
     for contribution in Contribution.objects.select_for_update().filter(
-        pk__in=[c.pk for c in contributions], state=Contribution.State.SUBMITTED
+        pk__in=[c.pk for c in contributions], state=source
     ):
-        contribution.state = Contribution.State.PUBLISHED
-        contribution.published_at = timezone.now()
+        contribution.state = target
+        contribution.published_at = timezone.now() if target == "published" else None
         contribution._history_user = user
         contribution.save(update_fields=["state", "published_at"])
         count += 1
     return count
+
+
+@transaction.atomic
+def contribution_publish(*, contributions, user=None) -> int:
+    """Publish submitted contributions on /contributions/; returns how many were published."""
+    return _contribution_state_move(
+        contributions, source="submitted", target="published", user=user
+    )
 
 
 @transaction.atomic
 def contribution_unpublish(*, contributions, user=None) -> int:
-    from wgec.models import Contribution
-
-    count = 0
-    for contribution in Contribution.objects.select_for_update().filter(
-        pk__in=[c.pk for c in contributions], state=Contribution.State.PUBLISHED
-    ):
-        contribution.state = Contribution.State.SUBMITTED
-        contribution.published_at = None
-        contribution._history_user = user
-        contribution.save(update_fields=["state", "published_at"])
-        count += 1
-    return count
+    """Take published contributions off /contributions/ (back to submitted)."""
+    return _contribution_state_move(
+        contributions, source="published", target="submitted", user=user
+    )

@@ -29,7 +29,8 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     coverage = CoverageFactory(status="unknown", issue__title="Spam", mechanism__acronym="LAP")
     issue = coverage.issue
 
-    applicant = browser.new_context(base_url=live_server.url).new_page()
+    applicant_context = browser.new_context(base_url=live_server.url)
+    applicant = applicant_context.new_page()
     applicant.set_default_timeout(10_000)
     applicant.goto("/")
     applicant.click("text=Sign up")
@@ -50,7 +51,8 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     applicant.click("text=Send the request")
     expect(applicant.locator(".messages")).to_contain_text("sent to the coordinators")
 
-    coordinator = browser.new_context(base_url=live_server.url).new_page()
+    coordinator_context = browser.new_context(base_url=live_server.url)
+    coordinator = coordinator_context.new_page()
     coordinator.set_default_timeout(10_000)
     _log_in(coordinator, "a-coordinator", PASSWORD)
     coordinator.click("text=Requests to join")
@@ -77,3 +79,6 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     expect(history).to_contain_text("A Coordinator")
     expect(history).to_contain_text("by Amina Diallo, accepted by A Coordinator")
     assert "accepted" in mail.outbox[-1].subject
+    # No request may still be in flight when the live server stops.
+    applicant_context.close()
+    coordinator_context.close()
