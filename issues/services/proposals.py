@@ -166,7 +166,7 @@ def proposal_accept(*, proposal: Proposal, user) -> Proposal:
     Raises ProposalStale (nothing written) when its subject changed since it was made.
     """
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("proposer__user", "issue__merged_into", "mechanism", "coverage")
         .get(pk=proposal.pk)
     )
@@ -242,7 +242,9 @@ def proposal_decline(*, proposal: Proposal, user, reason: str) -> Proposal:
     if not reason:
         raise ValidationError({"reason": "Give the reason for declining the proposal."})
     proposal = (
-        Proposal.objects.select_for_update().select_related("proposer__user").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("proposer__user")
+        .get(pk=proposal.pk)
     )
     if proposal.state != Proposal.State.PENDING:
         raise ValidationError(
