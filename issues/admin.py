@@ -2,7 +2,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
 from django.urls import path
@@ -13,6 +13,7 @@ from issues import admin_map
 from issues.models import (
     Answer,
     Cluster,
+    Comment,
     ConsensusItem,
     Decision,
     Issue,
@@ -20,12 +21,14 @@ from issues.models import (
     IssueSource,
     Option,
     OptionSupport,
+    Proposal,
     Question,
     Respondent,
     Theme,
 )
 from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
-from mechanisms.admin import CoverageInline, GapInline
+from issues.services.proposals import proposal_accept
+from mechanisms.admin import CoverageInline, GapInline, MapInlinesThroughServices
 
 
 @admin.register(Theme)
@@ -138,7 +141,7 @@ class IssueAdminForm(forms.ModelForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
     form = IssueAdminForm
     list_display = ["title", "cluster", "state", "consensus", "merged_into", "updated_at"]
     list_filter = ["state", "consensus", "cluster", "needs_agreement"]
@@ -321,3 +324,48 @@ class DecisionAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for decision in queryset:
             decision_withdraw(decision=decision)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "proposer", "state", "created_at", "reviewed_at"]
+    list_filter = ["state", "kind", "proposer__stakeholder_group"]
+    list_select_related = ["proposer", "issue", "mechanism", "coverage__mechanism"]
+    search_fields = ["title", "justification", "proposer__name", "issue__title"]
+    readonly_fields = [
+        "kind",
+        "issue",
+        "proposer",
+        "baseline",
+        "state",
+        "reviewer",
+        "reviewed_at",
+        "reason",
+        "created_at",
+        "updated_at",
+    ]
+    autocomplete_fields = ["cluster", "mechanism", "coverage"]
+    actions = ["accept"]
+
+    def has_add_permission(self, request):
+        return False  # members propose on the site
+
+    @admin.action(description="Accept and apply the selected proposals", permissions=["change"])
+    def accept(self, request, queryset):
+        for proposal in queryset.filter(state=Proposal.State.PENDING).order_by("created_at"):
+            try:
+                proposal_accept(proposal=proposal, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), "error")
+            else:
+                self.message_user(request, f"Proposal #{proposal.pk} accepted and applied.")
+
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "author", "issue", "created_at", "edited_at"]
+    list_filter = ["author__stakeholder_group"]
+    list_select_related = ["author", "issue"]
+    search_fields = ["text", "author__name", "issue__title"]
+    autocomplete_fields = ["issue", "author"]
+    readonly_fields = ["created_at", "edited_at"]

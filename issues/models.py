@@ -349,6 +349,34 @@ class Issue(models.Model):
         ]
         return sorted(pairs, key=lambda pair: pair[0].casefold())
 
+    def participation_by_group(self) -> list[dict]:
+        """Proposals, comments and stated support on the issue, by the stakeholder group of the
+        participants (four queries, whatever the numbers)."""
+        counts: dict[int, dict[str, int]] = {}
+        sources = [
+            ("proposals", Proposal.objects.filter(issue=self), "proposer__stakeholder_group"),
+            ("comments", Comment.objects.filter(issue=self), "author__stakeholder_group"),
+            (
+                "supports",
+                OptionSupport.objects.filter(Q(item__issue=self) | Q(item__coverage__issue=self)),
+                "participant__stakeholder_group",
+            ),
+        ]
+        for name, queryset, group in sources:
+            for row in queryset.order_by().values(group).annotate(n=Count("pk")):
+                counts.setdefault(row[group], {})[name] = row["n"]
+        if not counts:
+            return []
+        return [
+            {
+                "group": group,
+                "proposals": counts.get(group.pk, {}).get("proposals", 0),
+                "comments": counts.get(group.pk, {}).get("comments", 0),
+                "supports": counts.get(group.pk, {}).get("supports", 0),
+            }
+            for group in StakeholderGroup.objects.all()
+        ]
+
     def gap_types_in_text(self) -> list[str]:
         """Gap types in their order of choice, from ``with_text_summaries``."""
         from mechanisms.models import Gap
@@ -714,3 +742,205 @@ class Decision(models.Model):
             )
         if self.option_id and self.option.item_id != self.item_id:
             raise ValidationError({"option": "Choose one of this item's options."})
+
+
+class ProposalKind(models.TextChoices):
+    ISSUE = "issue", "New issue"
+    MECHANISM = "mechanism", "Mechanism for an issue"
+    COVERAGE = "coverage", "Change of a coverage status"
+    GAP = "gap", "Gap"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def pending(self) -> "ProposalQuerySet":
+        """Proposals waiting for a coordinator."""
+        return self.filter(state=ProposalState.PENDING)
+
+    def by(self, participant: Participant | None) -> "ProposalQuerySet":
+        return self.filter(proposer=participant) if participant else self.none()
+
+    def with_people(self) -> "ProposalQuerySet":
+        """With the proposer and group, the issue, mechanism, coverage and reviewer."""
+        return self.select_related(
+            "proposer__stakeholder_group",
+            "issue",
+            "cluster",
+            "mechanism",
+            "coverage__mechanism",
+            "reviewer__participant",
+        )
+
+
+class Proposal(models.Model):
+    """A correspondence-group member's proposal: a new issue, a mechanism for an issue, a change
+    of a coverage status, or a gap. A coordinator accepts it (the change is applied) or declines
+    it with a reason."""
+
+    Kind = ProposalKind
+    State = ProposalState
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text="The issue concerned; for a new issue, the issue created on acceptance.",
+    )
+    # A new issue.
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mechanism for an issue: an existing one, or a new one.
+    mechanism = models.ForeignKey(
+        "mechanisms.Mechanism",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    mechanism_name = models.CharField("name of the new mechanism", max_length=300, blank=True)
+    mechanism_acronym = models.CharField("acronym", max_length=50, blank=True)
+    mechanism_kind = models.CharField("kind", max_length=20, blank=True)
+    mechanism_website = models.URLField("website", blank=True)
+    # A coverage status (for a mechanism proposed for an issue, or a change of status).
+    coverage = models.ForeignKey(
+        "mechanisms.Coverage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    status = models.CharField(max_length=20, blank=True)
+    evidence = models.TextField(blank=True)
+    # A gap.
+    gap_type = models.CharField(max_length=20, blank=True)
+    gap_description = models.TextField(blank=True)
+    gap_recommendation = models.TextField("recommendation needed", blank=True)
+
+    baseline = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the proposal changes, as it stood when it was made (to detect a stale "
+        "proposal).",
+    )
+    justification = models.TextField(help_text="Plain text with Markdown.")
+    proposer = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="proposals")
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the proposal was declined.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("kind", ProposalKind, "proposal_kind_valid"),
+            choices_check("state", ProposalState, "proposal_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(justification=""), name="proposal_has_justification"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""),
+                name="proposal_declined_with_reason",
+                violation_error_message="Give the reason for declining the proposal.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="issue") | Q(issue__isnull=False),
+                name="proposal_names_its_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="proposal_state_created")]
+
+    def __str__(self) -> str:
+        return f"Proposal #{self.pk}: {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:proposal-detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        from mechanisms.models import Coverage
+
+        return dict(Coverage.Status.choices).get(self.status, self.status)
+
+    @property
+    def baseline_status_label(self) -> str:
+        from mechanisms.models import Coverage
+
+        status = self.baseline.get("status", "")
+        return dict(Coverage.Status.choices).get(status, status)
+
+    @property
+    def gap_type_label(self) -> str:
+        from mechanisms.models import Gap
+
+        return dict(Gap.Type.choices).get(self.gap_type, self.gap_type)
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the proposal would change."""
+        from mechanisms.models import Coverage, Gap, Mechanism
+
+        if self.kind == ProposalKind.ISSUE:
+            return f"new issue “{self.title}”"
+        status = dict(Coverage.Status.choices).get(self.status, self.status).lower()
+        if self.kind == ProposalKind.MECHANISM:
+            name = (
+                self.mechanism.short_name
+                if self.mechanism_id
+                else Mechanism(name=self.mechanism_name, acronym=self.mechanism_acronym).short_name
+            )
+            new = "" if self.mechanism_id else "new mechanism "
+            return f"{new}{name} {status} “{self.issue}”"
+        if self.kind == ProposalKind.COVERAGE:
+            mechanism = self.coverage.mechanism.short_name if self.coverage_id else "a mechanism"
+            return f"status of {mechanism} on “{self.issue}”: {status}"
+        gap = dict(Gap.Type.choices).get(self.gap_type, self.gap_type).lower()
+        return f"{gap} in “{self.issue}”"
+
+
+class CommentQuerySet(models.QuerySet):
+    def with_authors(self) -> "CommentQuerySet":
+        return self.select_related("author__stakeholder_group", "author__user")
+
+
+class Comment(models.Model):
+    """A correspondence-group member's comment on an issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField(help_text="Plain text with Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment #{self.pk} by {self.author} on {self.issue}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:detail", args=[self.issue_id]) + f"#comment-{self.pk}"

@@ -3,6 +3,57 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from mechanisms.models import Coverage, Gap, Mechanism
+from mechanisms.services import coverage_remove, coverage_set, gap_remove, gap_set
+
+
+class MapInlinesThroughServices:
+    """Coverage and gap inlines save through mechanisms/services.py, like accepted proposals."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (Coverage, Gap):
+            return super().save_formset(request, form, formset, change)
+        user = request.user
+        remove = coverage_remove if formset.model is Coverage else gap_remove
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                remove(**{_ROW[formset.model]: inline_form.instance}, user=user)
+                formset.deleted_objects.append(inline_form.instance)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            row = inline_form.save(commit=False)
+            setattr(row, formset.fk.name, formset.instance)
+            existing = bool(row.pk)
+            if existing and {"issue", "mechanism", "type"} & set(inline_form.changed_data):
+                # Another issue, mechanism or gap type: a removal and an addition.
+                remove(**{_ROW[formset.model]: formset.model.objects.get(pk=row.pk)}, user=user)
+                existing = False
+            if formset.model is Coverage:
+                saved = coverage_set(
+                    issue=row.issue,
+                    mechanism=row.mechanism,
+                    status=row.status,
+                    evidence=row.evidence,
+                    user=user,
+                )
+            else:
+                saved = gap_set(
+                    issue=row.issue,
+                    type=row.type,
+                    description=row.description,
+                    recommendation=row.recommendation,
+                    user=user,
+                )
+            inline_form.instance = saved
+            if existing:
+                formset.changed_objects.append((saved, inline_form.changed_data))
+            else:
+                formset.new_objects.append(saved)
+        return None
+
+
+_ROW = {Coverage: "coverage", Gap: "gap"}
 
 
 class CoverageInline(admin.TabularInline):
@@ -21,7 +72,7 @@ class GapInline(admin.StackedInline):
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(SimpleHistoryAdmin):
+class MechanismAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "website", "issue_count"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description"]

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
@@ -12,6 +13,7 @@ PAGE_SIZE = 50
 ISSUES_PER_PAGE = 100
 
 
+@require_safe
 def mechanism_list(request: HttpRequest) -> HttpResponse:
     mechanism_filter = MechanismFilter(request.GET, queryset=Mechanism.objects.order_by("name"))
     page = Paginator(mechanism_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -30,6 +32,7 @@ def mechanism_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mechanism = get_object_or_404(Mechanism, pk=pk)
     coverage = (

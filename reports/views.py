@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from issues.models import ConsensusItem, Issue
+from issues.models import ConsensusItem, Issue, Proposal
 from reports import rendering, services
 from reports.forms import ExportForm, ReportForm, SubscribeForm
 from reports.models import (
@@ -38,6 +38,7 @@ def _report_of(deliverable: Deliverable) -> Report | None:
         return None
 
 
+@require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     """Every deliverable with its due date, days left and state, and the archive of sent ones."""
     today = timezone.localdate()
@@ -63,6 +64,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/deliverable_list.html", context)
 
 
+@require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published report once sent; before that, when it is due. Coordinators see progress."""
     deliverable = _deliverable(slug)
@@ -182,6 +184,7 @@ def _file_response(export: DocumentExport) -> FileResponse:
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
 
 
+@require_safe
 def report_document(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """A document of a sent initial output or final document, as it was when sent."""
     deliverable = _deliverable(slug)
@@ -195,6 +198,7 @@ def report_document(request: HttpRequest, slug: str, format: str) -> HttpRespons
     return _file_response(export)
 
 
+@require_safe
 @role_required(Role.COORDINATOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What is due next, and what is still open on the map."""
@@ -205,6 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     no_mechanism = Issue.objects.on_map().without_mechanism()
     open_items = ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)
+    proposals = Proposal.objects.pending()
     exports = list(DocumentExport.objects.recent().filter(frozen=False)[:10])
     context = {
         "today": today,
@@ -217,6 +222,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_items": open_items.select_related(
             "issue", "coverage__issue", "coverage__mechanism"
         ).order_by("created_at")[:DASHBOARD_LIST_LIMIT],
+        "proposal_count": proposals.count(),
+        "proposals": proposals.with_people().order_by("created_at")[:DASHBOARD_LIST_LIMIT],
         "limit": DASHBOARD_LIST_LIMIT,
         "problems": Delivery.objects.filter(
             state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]
@@ -251,6 +258,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("reports:dashboard") + "#exports")
 
 
+@require_safe
 @role_required(Role.COORDINATOR)
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(DocumentExport.objects.select_related("deliverable"), pk=pk)

@@ -9,12 +9,14 @@ from django.utils import timezone
 from issues.models import (
     Answer,
     Cluster,
+    Comment,
     ConsensusItem,
     Decision,
     Issue,
     IssueSource,
     Option,
     OptionSupport,
+    Proposal,
     Question,
     Respondent,
     Theme,
@@ -28,7 +30,15 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
+from wgec.models import (
+    Attendance,
+    Contribution,
+    JoinRequest,
+    Meeting,
+    MeetingDocument,
+    Participant,
+    StakeholderGroup,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -300,3 +310,57 @@ class DocumentExportFactory(factory.django.DjangoModelFactory):
         DeliverableFactory, slug="final-document", kind=Deliverable.Kind.FINAL_DOCUMENT
     )
     format = DocumentExport.Format.DOCX
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Applicant {n}")
+    organisation = "Internet Society chapter"
+    stakeholder_group = factory.SubFactory(StakeholderGroupFactory, slug="civil-society")
+    country = "KE"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A proposed change of a coverage status (the commonest kind)."""
+
+    class Meta:
+        model = Proposal
+
+    kind = Proposal.Kind.COVERAGE
+    coverage = factory.SubFactory(CoverageFactory, status=Coverage.Status.UNKNOWN)
+    issue = factory.SelfAttribute("coverage.issue")
+    status = Coverage.Status.PARTLY
+    baseline = factory.LazyAttribute(
+        lambda p: (
+            {"exists": True, "status": p.coverage.status, "evidence": p.coverage.evidence}
+            if p.coverage
+            else {}
+        )
+    )
+    justification = "The 2013 resolution covers part of the issue."
+    proposer = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    issue = factory.SubFactory(IssueFactory)
+    author = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+    text = "The issue should mention *regional* work as well."
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    author = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+    title = factory.Sequence(lambda n: f"Draft recommendations {n}")
+    kind = Contribution.Kind.RECOMMENDATIONS
+    text = "1. The working group recommends ..."
+    meeting = factory.SubFactory(MeetingFactory, number=3)
+    state = Contribution.State.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

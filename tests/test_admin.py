@@ -41,10 +41,21 @@ FACTORIES = {
     "reports.delivery": factories.DeliveryFactory,
     "reports.editabletemplate": factories.EditableTemplateFactory,
     "reports.documentexport": factories.DocumentExportFactory,
+    "wgec.joinrequest": factories.JoinRequestFactory,
+    "wgec.contribution": factories.ContributionFactory,
+    "issues.proposal": factories.ProposalFactory,
+    "issues.comment": factories.CommentFactory,
 }
 
 # Records the app writes itself: the admin shows them and never adds one by hand.
-READ_ONLY = {"issues.issuemerge", "reports.report", "reports.delivery", "reports.documentexport"}
+READ_ONLY = {
+    "issues.issuemerge",
+    "issues.proposal",
+    "wgec.joinrequest",
+    "reports.report",
+    "reports.delivery",
+    "reports.documentexport",
+}
 
 REGISTERED = sorted(
     model._meta.label_lower for model in admin.site._registry if model._meta.app_label in APPS

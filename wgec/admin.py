@@ -1,9 +1,20 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
+from wgec.models import (
+    Attendance,
+    Contribution,
+    ContributionDocument,
+    JoinRequest,
+    Meeting,
+    MeetingDocument,
+    Participant,
+    StakeholderGroup,
+)
+from wgec.services import contribution_publish, contribution_unpublish, join_request_accept
 
 admin.site.site_header = "wgec: secretariat"
 admin.site.site_title = "wgec secretariat"
@@ -86,3 +97,65 @@ class AttendanceAdmin(SimpleHistoryAdmin):
     list_select_related = ["participant", "meeting"]
     search_fields = ["participant__name", "participant__organisation"]
     autocomplete_fields = ["participant", "meeting"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "stakeholder_group", "country", "state", "created_at"]
+    list_filter = ["state", "stakeholder_group"]
+    list_select_related = ["stakeholder_group"]
+    search_fields = ["name", "organisation", "user__email"]
+    readonly_fields = ["user", "created_at", "reviewed_by", "reviewed_at", "participant", "state"]
+    actions = ["accept"]
+
+    def has_add_permission(self, request):
+        return False  # people ask on the site, after confirming their e-mail address
+
+    @admin.action(description="Accept the selected requests", permissions=["change"])
+    def accept(self, request, queryset):
+        for join_request in queryset.filter(state=JoinRequest.State.PENDING):
+            try:
+                join_request_accept(join_request=join_request, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{join_request}: {' '.join(error.messages)}", "error")
+            else:
+                self.message_user(request, f"{join_request.name} is now a member.")
+
+
+class ContributionDocumentInline(admin.TabularInline):
+    model = ContributionDocument
+    extra = 0
+    fields = ["original_name", "size", "uploaded_at"]
+    readonly_fields = ["original_name", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # documents come with the contribution, checked by the submission form
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "author", "kind", "meeting", "state", "submitted_at", "published_at"]
+    list_filter = ["state", "kind", "meeting", "author__stakeholder_group", "illustrative"]
+    list_select_related = ["author", "meeting"]
+    search_fields = ["title", "text", "author__name"]
+    autocomplete_fields = ["author", "meeting"]
+    readonly_fields = ["state", "submitted_at", "submitted_by", "published_at"]
+    inlines = [ContributionDocumentInline]
+    actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.submitted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected contributions", permissions=["change"])
+    def publish(self, request, queryset):
+        count = contribution_publish(contributions=list(queryset), user=request.user)
+        self.message_user(request, f"{count} contribution(s) published on /contributions/.")
+
+    @admin.action(
+        description="Withdraw the selected contributions from publication", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = contribution_unpublish(contributions=list(queryset), user=request.user)
+        self.message_user(request, f"{count} contribution(s) withdrawn from publication.")

@@ -17,19 +17,28 @@ from django.db import models, transaction
 from issues.models import (
     Answer,
     Cluster,
+    Comment,
     ConsensusItem,
     Decision,
     Issue,
     IssueSource,
     Option,
     OptionSupport,
+    Proposal,
     Question,
     Respondent,
     Theme,
 )
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
-from wgec.models import Attendance, Meeting, MeetingDocument, Participant, StakeholderGroup
+from wgec.models import (
+    Attendance,
+    Contribution,
+    Meeting,
+    MeetingDocument,
+    Participant,
+    StakeholderGroup,
+)
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -91,6 +100,18 @@ class _Loader:
             self.result.unchanged[label] += 1
         return instance
 
+    def ensure[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> M:
+        """Create once; afterwards leave it as people changed it (accepted, edited...)."""
+        label = model._meta.verbose_name_plural
+        instance = model.objects.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            instance.save()
+            self.result.created[label] += 1
+        else:
+            self.result.unchanged[label] += 1
+        return instance
+
 
 def _value(instance: models.Model, name: str) -> Any:
     value = getattr(instance, name)
@@ -112,6 +133,7 @@ def demo_load(*, directory: Path = FIXTURES_DIR) -> LoadResult:
     answers = _load_questionnaire(loader)
     _load_map(loader, answers, people)
     _load_deliverables(loader)
+    _load_correspondence(loader, people)
     return loader.result
 
 
@@ -397,4 +419,82 @@ def _load_deliverables(loader: _Loader) -> None:
             Deliverable,
             {"slug": row["slug"]},
             {"kind": row["kind"], "title": row["title"], "due_date": row["due"]},
+        )
+
+
+def _load_correspondence(loader: _Loader, people: dict[str, Participant]) -> None:
+    """Pending proposals, comments and contributions (illustrative). They are created once and
+    then left as people change them in the running app (accepted, declined, published)."""
+    from issues.services.proposals import baseline_of
+
+    data = loader.read("correspondence.toml")
+    issues = {issue.title: issue for issue in Issue.objects.all()}
+    clusters = {cluster.slug: cluster for cluster in Cluster.objects.all()}
+    mechanisms = {}
+    for mechanism in Mechanism.objects.all():
+        mechanisms[mechanism.short_name] = mechanisms[mechanism.name] = mechanism
+    for row in data.get("proposals", []):
+        where = f"correspondence.toml, proposal by {row['proposer']!r}"
+        proposer = _lookup(people, row["proposer"], "participant", where)
+        issue = _lookup(issues, row["issue"], "issue", where) if row.get("issue") else None
+        values = {
+            "kind": row["kind"],
+            "issue": issue,
+            "title": row.get("title", ""),
+            "description": row.get("description", ""),
+            "cluster": _lookup(clusters, row["cluster"], "cluster", where)
+            if row.get("cluster")
+            else None,
+            "mechanism_name": row.get("mechanism_name", ""),
+            "mechanism_acronym": row.get("mechanism_acronym", ""),
+            "mechanism_kind": row.get("mechanism_kind", ""),
+            "mechanism_website": row.get("mechanism_website", ""),
+            "status": row.get("status", ""),
+            "evidence": row.get("evidence", ""),
+            "gap_type": row.get("gap_type", ""),
+            "gap_description": row.get("gap_description", ""),
+            "gap_recommendation": row.get("gap_recommendation", ""),
+        }
+        if row["kind"] == Proposal.Kind.COVERAGE:
+            mechanism = _lookup(mechanisms, row["mechanism"], "mechanism", where)
+            values["coverage"] = Coverage.objects.filter(issue=issue, mechanism=mechanism).first()
+            if values["coverage"] is None:
+                raise DemoDataError(f"{where}: {row['mechanism']} does not cover {issue}.")
+        values["baseline"] = baseline_of(Proposal(**values))
+        loader.ensure(
+            Proposal,
+            {"proposer": proposer, "justification": row["justification"].strip()},
+            values,
+        )
+    for row in data.get("comments", []):
+        where = f"correspondence.toml, comment by {row['author']!r}"
+        loader.ensure(
+            Comment,
+            {
+                "issue": _lookup(issues, row["issue"], "issue", where),
+                "author": _lookup(people, row["author"], "participant", where),
+                "text": row["text"].strip(),
+            },
+            {},
+        )
+    meetings = {meeting.number: meeting for meeting in Meeting.objects.all()}
+    for row in data.get("contributions", []):
+        where = f"correspondence.toml, contribution {row['title']!r}"
+        published = row.get("published")
+        loader.ensure(
+            Contribution,
+            {"title": row["title"]},
+            {
+                "author": _lookup(people, row["author"], "participant", where),
+                "kind": row["kind"],
+                "text": row["text"].strip(),
+                "meeting": _lookup(meetings, row["meeting"], "meeting", where)
+                if row.get("meeting")
+                else None,
+                "state": Contribution.State.PUBLISHED
+                if published
+                else Contribution.State.SUBMITTED,
+                "published_at": published,
+                "illustrative": True,
+            },
         )

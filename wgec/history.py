@@ -35,6 +35,7 @@ class Entry:
     subject: str
     changes: list[Change] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
 
 
 def author_name(user) -> str:
@@ -91,6 +92,7 @@ def history_entries(
                 subject=subject(row, shown),
                 changes=changes,
                 values=shown,
+                reason=getattr(row, "history_change_reason", None) or "",
             )
         )
         previous[row.id] = shown

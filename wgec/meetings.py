@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from wgec.documents import docx_bytes, docx_document, download, pdf_bytes
 from wgec.models import Meeting, MeetingDocument
@@ -13,11 +14,13 @@ def _meeting(number: int) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("chair"), number=number)
 
 
+@require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.select_related("chair").prefetch_related("documents")
     return render(request, "wgec/meeting_list.html", {"meetings": meetings})
 
 
+@require_safe
 def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
     meeting = _meeting(number)
     sections = meeting_participants(meeting)
@@ -33,6 +36,7 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
+@require_safe
 def meeting_document(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     document = get_object_or_404(
         MeetingDocument.objects.select_related("meeting"), meeting__number=number, pk=pk
@@ -40,6 +44,7 @@ def meeting_document(request: HttpRequest, number: int, pk: int) -> HttpResponse
     return render(request, "wgec/meetingdocument_detail.html", {"document": document})
 
 
+@require_safe
 def meeting_document_file(request: HttpRequest, number: int, pk: int) -> FileResponse:
     document = get_object_or_404(MeetingDocument, meeting__number=number, pk=pk)
     if not document.file:
@@ -55,6 +60,7 @@ def _subtitle(meeting: Meeting) -> str:
     return f"{meeting.title}, {dates}, {meeting.venue}"
 
 
+@require_safe
 def meeting_participants_download(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
     """The list of participants of a meeting as DOCX or PDF, as the secretariat issues it."""
     meeting = _meeting(number)

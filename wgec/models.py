@@ -1,9 +1,13 @@
 """The working group itself: stakeholder groups, participants, meetings and attendance."""
 
+import secrets
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -197,3 +201,201 @@ class MeetingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class JoinRequestState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self) -> "JoinRequestQuerySet":
+        return self.filter(state=JoinRequestState.PENDING)
+
+    def with_people(self) -> "JoinRequestQuerySet":
+        return self.select_related(
+            "user",
+            "stakeholder_group",
+            "reviewed_by__participant",
+            "participant__stakeholder_group",
+        )
+
+
+class JoinRequest(models.Model):
+    """A signed-up person's request to join the correspondence group (open to all stakeholders,
+    terms of reference 2); a coordinator accepts or declines it."""
+
+    State = JoinRequestState
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=300)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, related_name="join_requests"
+    )
+    country = CountryField()
+    note = models.TextField(
+        blank=True, help_text="Anything the coordinators should know (optional)."
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the request was declined.")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        help_text="The participant created or linked when the request was accepted.",
+    )
+
+    history = HistoricalRecords()
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "request to join"
+        verbose_name_plural = "requests to join"
+        constraints = [
+            choices_check("state", JoinRequestState, "join_request_state_valid"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state="pending"),
+                name="join_request_one_pending_per_user",
+                violation_error_message="You already have a request waiting for a coordinator.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""),
+                name="join_request_declined_with_reason",
+                violation_error_message="Give the reason for declining the request.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display().lower()})"
+
+
+class ContributionKind(models.TextChoices):
+    RECOMMENDATIONS = "recommendations", "Draft recommendations"
+    FRAMEWORK = "framework", "Proposed framework for the outcome document"
+    MAP_COMMENTS = "map_comments", "Comments on the map"
+    OTHER = "other", "Other"
+
+
+class ContributionState(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    PUBLISHED = "published", "Published"
+
+
+class ContributionQuerySet(models.QuerySet):
+    def published(self) -> "ContributionQuerySet":
+        return self.filter(state=ContributionState.PUBLISHED)
+
+    def for_meeting(self, meeting: "Meeting") -> "ContributionQuerySet":
+        """Published contributions to be discussed at a meeting, attributed."""
+        return self.published().filter(meeting=meeting).with_attribution()
+
+    def visible_to(self, user) -> "ContributionQuerySet":
+        """Published contributions, plus a user's own and, for the secretariat, all."""
+        from wgec.roles import Role, role_of
+
+        if role_of(user) >= Role.SECRETARIAT:
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                Q(state=ContributionState.PUBLISHED) | Q(submitted_by=user) | Q(author__user=user)
+            )
+        return self.published()
+
+    def with_attribution(self) -> "ContributionQuerySet":
+        return self.select_related("author__stakeholder_group", "meeting").prefetch_related(
+            "documents"
+        )
+
+
+class Contribution(models.Model):
+    """A written contribution to the working group (seed, paragraphs 6 and 7): draft
+    recommendations, a proposed framework for the outcome document, comments on the map."""
+
+    Kind = ContributionKind
+    State = ContributionState
+
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contributions")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind)
+    text = models.TextField(help_text="Plain text with Markdown.")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The meeting where it will be discussed.",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the text is invented."
+    )
+
+    history = HistoricalRecords()
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            choices_check("kind", ContributionKind, "contribution_kind_valid"),
+            choices_check("state", ContributionState, "contribution_state_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="contribution_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(published_at__isnull=False),
+                name="contribution_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("wgec:contribution-detail", args=[self.pk])
+
+
+def _contribution_upload_to(instance: "ContributionDocument", filename: str) -> str:
+    # The stored name is random: the original name is kept in the row and only used, made
+    # safe, when the document is downloaded.
+    suffix = PurePath(filename).suffix.lower()
+    return f"contributions/{secrets.token_hex(16)}{suffix}"
+
+
+class ContributionDocument(models.Model):
+    """A document attached to a contribution (PDF, Word, OpenDocument, text or spreadsheet)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=_contribution_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contribution", "original_name"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("wgec:contribution-document", args=[self.pk])

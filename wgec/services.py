@@ -1,16 +1,35 @@
-"""Writes about the working group itself: the secretariat's permissions and local logins."""
+"""Writes about the working group itself: the secretariat's permissions, local logins, requests
+to join the correspondence group, and contributions."""
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+
+from wgec.history import author_name
+from wgec.mail import mail_send
+from wgec.models import Contribution, ContributionDocument, JoinRequest, Participant
+from wgec.roles import Role, role_of
 
 SECRETARIAT_GROUP = "Secretariat"
 
 # The secretariat keeps everything of the exercise, and the accounts of the people in it.
-SECRETARIAT_APPS = ["wgec", "issues", "mechanisms", "reports", "auth", "django_tasks_db"]
+SECRETARIAT_APPS = [
+    "wgec",
+    "issues",
+    "mechanisms",
+    "reports",
+    "auth",
+    "account",
+    "django_tasks_db",
+]
 
 
 @transaction.atomic
@@ -40,28 +59,326 @@ def secretariat_user_create(*, username: str, email: str, password: str, superus
         username=username, email=email, password=password, is_staff=True, is_superuser=superuser
     )
     user.groups.add(secretariat_group_sync())
+    email_verified_ensure(user)
     return user
 
 
-def local_login_ensure(*, path: Path, username: str = "admin") -> tuple[str, str, bool]:
-    """The local administrator of a development checkout: (username, password, created).
+# Local logins of a development checkout, one for each role, linked to demo participants.
+LOCAL_LOGINS = [
+    # (username, role shown, participant of the demo data or None for the secretariat)
+    ("admin", "secretariat", None),
+    ("chair", "Chair", "Peter Major"),
+    ("coordinator", "coordinator", "Phil Rushton"),
+    ("member", "correspondence-group member", "Benedicto Fonseca"),
+    ("observer", "observer", "Jeffie Kaine"),
+]
 
-    The password is generated once and kept in ``path`` (outside version control), so that a
-    second run prints the same login and changes nothing.
+
+@dataclass
+class LocalLogin:
+    username: str
+    password: str
+    role: str
+    participant: str
+    created: bool
+
+
+def _read_local_passwords(path: Path) -> dict[str, str]:
+    """``username password`` lines; a file of one bare line is the admin's (older checkouts)."""
+    if not path.exists():
+        return {}
+    passwords = {}
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 1:
+            passwords.setdefault("admin", parts[0])
+        elif len(parts) == 2:
+            passwords[parts[0]] = parts[1]
+    return passwords
+
+
+@transaction.atomic
+def local_logins_ensure(*, path: Path) -> list[LocalLogin]:
+    """The local logins of a development checkout, one per role, created once.
+
+    Passwords are generated once and kept in ``path`` (outside version control), so that a second
+    run prints the same logins and changes nothing. Participants missing from the data (demo not
+    loaded) are skipped.
     """
+
     user_model = get_user_model()
-    password = path.read_text().strip() if path.exists() else ""
-    user = user_model.objects.filter(username=username).first()
-    if user is not None and password and user.check_password(password):
-        return username, password, False
-    password = password or secrets.token_urlsafe(12)
-    if user is None:
-        secretariat_user_create(
-            username=username, email="admin@localhost", password=password, superuser=True
+    passwords = _read_local_passwords(path)
+    logins = []
+    for username, role, name in LOCAL_LOGINS:
+        participant = None
+        if name is not None:
+            participant = Participant.objects.filter(name=name).first()
+            if participant is None:
+                continue
+        password = passwords.get(username) or secrets.token_urlsafe(12)
+        user = user_model.objects.filter(username=username).first()
+        created = user is None
+        if participant is not None and participant.user_id not in (None, getattr(user, "pk", None)):
+            continue  # the participant has an account of their own
+        email = participant.email if participant and participant.email else f"{username}@localhost"
+        if user is None:
+            if participant is None:
+                user = secretariat_user_create(
+                    username=username, email=email, password=password, superuser=True
+                )
+            else:
+                user = user_model.objects.create_user(
+                    username=username, email=email, password=password
+                )
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            created = True
+        if participant is not None and participant.user_id is None:
+            participant.user = user
+            participant.save(update_fields=["user"])
+        email_verified_ensure(user)
+        passwords[username] = password
+        logins.append(
+            LocalLogin(username, password, role, participant.name if participant else "", created)
         )
-    else:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    path.write_text(password + "\n")
+    path.write_text("".join(f"{name} {password}\n" for name, password in passwords.items()))
     path.chmod(0o600)
-    return username, password, True
+    return logins
+
+
+def email_verified_ensure(user) -> None:
+    """Mark a user's address as confirmed, for accounts made by the secretariat or locally."""
+
+    if not user.email:
+        return
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+@transaction.atomic
+def join_request_submit(
+    *,
+    user,
+    name: str,
+    organisation: str,
+    stakeholder_group,
+    country: str,
+    note: str = "",
+):
+    """A signed-up person asks to join the correspondence group; coordinators are told."""
+
+    if role_of(user) >= Role.MEMBER:
+        raise ValidationError("You are already a member of the correspondence group.")
+    if JoinRequest.objects.pending().filter(user=user).exists():
+        raise ValidationError("You already have a request waiting for a coordinator.")
+    join_request = JoinRequest(
+        user=user,
+        name=name.strip(),
+        organisation=organisation.strip(),
+        stakeholder_group=stakeholder_group,
+        country=country,
+        note=note.strip(),
+    )
+    join_request.full_clean()
+    join_request._history_user = user
+    join_request.save()
+    coordinators = Participant.objects.filter(
+        role=Participant.Role.COORDINATOR, user__isnull=False
+    ).select_related("user")
+    mail_send(
+        template="wgec/email/join_request_new",
+        context={"join_request": join_request},
+        to=[person.user.email or person.email for person in coordinators],
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_accept(*, join_request, user):
+    """Accept a request: the person becomes a member of the correspondence group.
+
+    The participant with the same e-mail address (case-insensitively) is linked if there is one
+    (the secretariat may have listed them already); otherwise a participant is created from the
+    request. The person is told by e-mail.
+    """
+
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
+    )
+    if join_request.state != JoinRequest.State.PENDING:
+        raise ValidationError(
+            f"This request was {join_request.get_state_display().lower()} already."
+        )
+    person = join_request.user
+    reason = f"request to join #{join_request.pk} accepted by {author_name(user)}"
+    participant = Participant.objects.filter(user=person).first()
+    if participant is None and person.email:
+        participant = (
+            Participant.objects.select_for_update().filter(email__iexact=person.email).first()
+        )
+        if participant is not None and participant.user_id not in (None, person.pk):
+            raise ValidationError(
+                f"The participant {participant.name} with the address {person.email} is linked "
+                "to another account; the secretariat must sort this out first."
+            )
+    if participant is None:
+        participant = Participant(
+            name=join_request.name,
+            organisation=join_request.organisation,
+            country=join_request.country,
+            stakeholder_group=join_request.stakeholder_group,
+            role=Participant.Role.MEMBER,
+            email=person.email,
+        )
+    participant.user = person
+    participant.correspondence_group = True
+    participant._history_user = user
+    participant._change_reason = reason
+    participant.save()
+    join_request.state = JoinRequest.State.ACCEPTED
+    join_request.participant = participant
+    join_request.reviewed_by = user
+    join_request.reviewed_at = timezone.now()
+    join_request._history_user = user
+    join_request.save()
+    mail_send(
+        template="wgec/email/join_request_decided",
+        context={"join_request": join_request, "reviewer": author_name(user)},
+        to=[person.email],
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_decline(*, join_request, user, reason: str):
+    """Decline a request with a reason, which the person is sent by e-mail."""
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for declining the request."})
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
+    )
+    if join_request.state != JoinRequest.State.PENDING:
+        raise ValidationError(
+            f"This request was {join_request.get_state_display().lower()} already."
+        )
+    join_request.state = JoinRequest.State.DECLINED
+    join_request.reason = reason
+    join_request.reviewed_by = user
+    join_request.reviewed_at = timezone.now()
+    join_request._history_user = user
+    join_request.save()
+    mail_send(
+        template="wgec/email/join_request_decided",
+        context={"join_request": join_request, "reviewer": author_name(user)},
+        to=[join_request.user.email],
+    )
+    return join_request
+
+
+CONTRIBUTION_DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# What the first bytes of each kind of document look like: a renamed executable is refused.
+_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def contribution_document_check(upload) -> str:
+    """The problem with an uploaded document, or "" when it may be attached."""
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in CONTRIBUTION_DOCUMENT_TYPES:
+        return f"“{name}” is not a PDF, DOCX, DOC, ODT, TXT or XLSX file."
+    limit = settings.CONTRIBUTION_DOCUMENT_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        return f"“{name}” is larger than {settings.CONTRIBUTION_DOCUMENT_MAX_MB} MB."
+    if upload.size == 0:
+        return f"“{name}” is empty."
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = _SIGNATURES.get(suffix)
+    if signatures and not head.startswith(signatures):
+        return f"“{name}” does not look like a {suffix[1:].upper()} file."
+    if suffix == ".txt" and b"\x00" in head:
+        return f"“{name}” is not a text file."
+    return ""
+
+
+@transaction.atomic
+def contribution_submit(
+    *, author, title: str, kind: str, text: str, meeting=None, documents=(), user=None
+):
+    """Submit a contribution with its documents; the secretariat publishes it."""
+
+    problems = [problem for upload in documents if (problem := contribution_document_check(upload))]
+    if problems:
+        raise ValidationError({"documents": problems})
+    contribution = Contribution(
+        author=author,
+        title=title.strip(),
+        kind=kind,
+        text=text.strip(),
+        meeting=meeting,
+        submitted_by=user if user is not None and user.is_authenticated else None,
+    )
+    contribution.full_clean()
+    contribution._history_user = contribution.submitted_by
+    contribution.save()
+    for upload in documents:
+        document = ContributionDocument(
+            contribution=contribution,
+            original_name=Path(upload.name).name[:255],
+            size=upload.size,
+        )
+        document.file.save(upload.name, upload, save=False)
+        document._history_user = contribution.submitted_by
+        document.save()
+    return contribution
+
+
+def _contribution_state_move(contributions, *, source: str, target: str, user) -> int:
+
+    count = 0
+    for contribution in Contribution.objects.select_for_update().filter(
+        pk__in=[c.pk for c in contributions], state=source
+    ):
+        contribution.state = target
+        contribution.published_at = timezone.now() if target == "published" else None
+        contribution._history_user = user
+        contribution.save(update_fields=["state", "published_at"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def contribution_publish(*, contributions, user=None) -> int:
+    """Publish submitted contributions on /contributions/; returns how many were published."""
+    return _contribution_state_move(
+        contributions, source="submitted", target="published", user=user
+    )
+
+
+@transaction.atomic
+def contribution_unpublish(*, contributions, user=None) -> int:
+    """Take published contributions off /contributions/ (back to submitted)."""
+    return _contribution_state_move(
+        contributions, source="published", target="submitted", user=user
+    )

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
     "wgec",
     "issues",
     "mechanisms",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -171,6 +174,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Documents attached to contributions: the largest accepted, in megabytes.
+CONTRIBUTION_DOCUMENT_MAX_MB = env_int("CONTRIBUTION_DOCUMENT_MAX_MB", 10)
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise messages are written to the console.
 _smtp = {
@@ -206,7 +211,33 @@ TASKS = {
     }
 }
 
-LOGIN_URL = "admin:login"
+# Accounts (django-allauth): sign-up with a confirmed e-mail address, login by e-mail or user
+# name, password reset. Failed logins are throttled by allauth's rate limits, which count in the
+# cache below: the database, so that every app server sees the same counts.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "wgec:account"
+ACCOUNT_ADAPTER = "wgec.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "wgec:join"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_site.hostname}] "
+# Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "wgec_cache",
+    }
+}
 
 COUNTRIES_FIRST = []
 

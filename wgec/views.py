@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from issues.models import ConsensusItem, Issue, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
@@ -9,6 +10,7 @@ from reports.models import Deliverable
 from wgec.models import Meeting, Participant
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The exercise at a glance: who leads it, what is due, and how far the map has come."""
     today = timezone.localdate()

@@ -1,11 +1,14 @@
 """Writes on the issue list and on consensus. Views, the admin, commands and tasks call these."""
 
 import datetime
+import string
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from issues.models import ConsensusItem, Decision, Issue, Option
-from wgec.models import Meeting
+from issues.models import ConsensusItem, Decision, Issue, Option, OptionSupport
+from mechanisms.models import Coverage
+from wgec.models import Meeting, Participant
 
 # The issue's own consensus state follows the state of the item about the issue itself.
 _ISSUE_CONSENSUS_FOR_ITEM = {
@@ -24,6 +27,136 @@ def issue_consensus_follow(*, item: ConsensusItem) -> None:
     if issue.consensus != wanted:
         issue.consensus = wanted
         issue.save(update_fields=["consensus", "updated_at"])
+
+
+def _by(instance, user) -> None:
+    instance._history_user = user if user is not None and user.is_authenticated else None
+
+
+def _check_not_decided(item: ConsensusItem) -> None:
+    if item.state == ConsensusItem.State.DECIDED:
+        raise ValidationError(
+            "The working group has decided this item: its options and the support for them are "
+            "frozen."
+        )
+
+
+@transaction.atomic
+def item_create(
+    *,
+    summary: str,
+    issue: Issue | None = None,
+    coverage: Coverage | None = None,
+    user=None,
+) -> ConsensusItem:
+    """Mark an issue, or one coverage status, as without consensus; the issue follows."""
+    if (issue is None) == (coverage is None):
+        raise ValidationError("Mark either the issue or one of its coverage statuses.")
+    subject = issue or coverage.issue
+    if subject.state not in (Issue.State.ON_MAP, Issue.State.PROPOSED):
+        raise ValidationError(f"“{subject}” is {subject.get_state_display().lower()}.")
+    taken = ConsensusItem.objects.filter(issue=issue) if issue else None
+    if coverage is not None:
+        taken = ConsensusItem.objects.filter(coverage=coverage)
+    if taken.exists():
+        raise ValidationError("That is already marked as without consensus.")
+    item = ConsensusItem(issue=issue, coverage=coverage, summary=summary.strip())
+    item.created_by = user if user is not None and user.is_authenticated else None
+    item.full_clean()
+    _by(item, user)
+    item.save()
+    issue_consensus_follow(item=item)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: ConsensusItem, summary: str, user=None) -> ConsensusItem:
+    item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    _check_not_decided(item)
+    item.summary = summary.strip()
+    item.full_clean()
+    _by(item, user)
+    item.save(update_fields=["summary"])
+    return item
+
+
+def option_next_label(item: ConsensusItem) -> str:
+    taken = set(item.options.values_list("label", flat=True))
+    return next((letter for letter in string.ascii_uppercase if letter not in taken), "")
+
+
+@transaction.atomic
+def option_save(
+    *,
+    item: ConsensusItem,
+    text: str,
+    label: str = "",
+    option: Option | None = None,
+    user=None,
+) -> Option:
+    """Draft a new option for an item (labelled A, B, C ... unless given) or edit one."""
+    item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    _check_not_decided(item)
+    if option is None:
+        option = Option(item=item, label=(label or option_next_label(item)).strip())
+    elif option.item_id != item.pk:
+        raise ValidationError("That option belongs to another item.")
+    elif label:
+        option.label = label.strip()
+    option.text = text.strip()
+    option.full_clean()
+    _by(option, user)
+    option.save()
+    return option
+
+
+@transaction.atomic
+def option_support_state(
+    *, item: ConsensusItem, participant: Participant, option: Option | None, user=None
+) -> OptionSupport | None:
+    """A member states (or changes, or withdraws with ``option=None``) the option they
+    support on an item; one option per member and item."""
+    item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    _check_not_decided(item)
+    if option is not None and option.item_id != item.pk:
+        raise ValidationError("Choose one of this item's options.")
+    support = OptionSupport.objects.filter(item=item, participant=participant).first()
+    if option is None:
+        if support is not None:
+            _by(support, user)
+            support.delete()
+        return None
+    if support is None:
+        support = OptionSupport(item=item, participant=participant, option=option)
+    elif support.option_id == option.pk:
+        return support
+    support.option = option
+    _by(support, user)
+    try:
+        with transaction.atomic():
+            support.save()
+    except IntegrityError:  # the same member stating twice at once: the first one stands
+        raise ValidationError("Your support was just recorded; reload the page.") from None
+    return support
+
+
+@transaction.atomic
+def item_refer(*, item: ConsensusItem, referred_on: datetime.date, user=None) -> ConsensusItem:
+    """Refer an item, with its options, to the working group (terms of reference 6)."""
+    item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    if item.state != ConsensusItem.State.OPEN:
+        raise ValidationError(f"The item is {item.get_state_display().lower()} already.")
+    if item.options.count() < 2:
+        raise ValidationError(
+            "Draft at least two options that represent the range of opinions before referring "
+            "the item."
+        )
+    item.state = ConsensusItem.State.REFERRED
+    item.referred_on = referred_on
+    _by(item, user)
+    item.save(update_fields=["state", "referred_on"])
+    issue_consensus_follow(item=item)
+    return item
 
 
 @transaction.atomic
@@ -48,9 +181,11 @@ def decision_record(
     decision.decided_on = decided_on
     decision.recorded_by = user if user is not None and user.is_authenticated else None
     decision.full_clean()
+    _by(decision, user)
     decision.save()
     if item.state != ConsensusItem.State.DECIDED:
         item.state = ConsensusItem.State.DECIDED
+        _by(item, user)
         item.save(update_fields=["state"])
     issue_consensus_follow(item=item)
     return decision

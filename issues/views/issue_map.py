@@ -9,13 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from issues.filters import NO_MECHANISM, IssueFilter
-from issues.models import Cluster, ConsensusItem, Issue
+from issues.forms import CommentForm
+from issues.models import Cluster, Comment, ConsensusItem, Issue, Proposal
+from issues.services.proposals import OPEN_ISSUE_STATES
 from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
 from wgec.documents import download
 from wgec.history import history_entries
+from wgec.roles import Role, role_of
 from wgec.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.views_membership import participant_of
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -32,6 +37,7 @@ def _filtered(request: HttpRequest) -> IssueFilter:
     return IssueFilter(request.GET, queryset=Issue.objects.on_map())
 
 
+@require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
     issue_filter = _filtered(request)
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,6 +68,7 @@ DOWNLOAD_COLUMNS = [
 ]
 
 
+@require_safe
 def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered list as CSV or XLSX: every matching issue, not only one page."""
     issues = _filtered(request).qs.with_text_summaries()
@@ -90,6 +97,7 @@ def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return download(xlsx_bytes([("Issues", DOWNLOAD_COLUMNS, rows())]), f"wgec-issues-{stamp}.xlsx")
 
 
+@require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.visible_to(request.user).with_detail(), pk=pk)
     if issue.state == Issue.State.MERGED:
@@ -114,8 +122,29 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "gaps": issue.gaps.all(),
         "items": ConsensusItem.objects.concerning(issue).with_options(),
         "history": _issue_history(issue),
+        **_correspondence(request, issue),
     }
     return render(request, "issues/issue_detail.html", context)
+
+
+def _correspondence(request: HttpRequest, issue: Issue) -> dict:
+    """The correspondence group's work on the issue: participation by stakeholder group for
+    everyone; the comments and proposals themselves for signed-in people."""
+    role = role_of(request.user)
+    # Members write as participants; the secretariat's staff accounts edit in the admin.
+    speaks = role >= Role.MEMBER and participant_of(request.user) is not None
+    context = {
+        "participation": issue.participation_by_group(),
+        "can_propose": speaks and issue.state in OPEN_ISSUE_STATES,
+        "can_curate": role >= Role.COORDINATOR and issue.state in OPEN_ISSUE_STATES,
+        "show_correspondence": role >= Role.OBSERVER,
+    }
+    if role >= Role.OBSERVER:
+        context["comments"] = Comment.objects.filter(issue=issue).with_authors()
+        context["proposals"] = Proposal.objects.filter(issue=issue).with_people()
+        if context["can_propose"]:
+            context["comment_form"] = CommentForm()
+    return context
 
 
 def _issue_history(issue: Issue, limit: int = 50) -> list:
@@ -143,6 +172,7 @@ def _list_url(**params) -> str:
     return reverse("issues:list") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
+@require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
     """Clusters by status summary as a heat map; issues by mechanisms for one cluster."""
     clusters = list(Cluster.objects.all())
@@ -256,6 +286,7 @@ def _grid(request: HttpRequest, cluster: Cluster) -> dict:
 GAP_SAMPLE = 25
 
 
+@require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type."""
     on_map = Issue.objects.on_map().with_best_status().select_related("cluster")

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism
@@ -82,10 +83,12 @@ def _coverage(base: str) -> tuple[list[str], Iterator[list]]:
 TABLES = {"issues": _issues, "mechanisms": _mechanisms, "coverage": _coverage}
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/open_data.html", {"tables": list(TABLES)})
 
 
+@require_safe
 def table(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse:
     if table not in TABLES or fmt not in ("json", "csv"):
         raise Http404("No such table.")

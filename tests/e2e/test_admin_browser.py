@@ -9,9 +9,10 @@ def test_secretariat_logs_in_and_finds_a_participant_through_search(page, secret
 
     ParticipantFactory(name="Joy Liddicoat", organisation="Association for Progressive Comms")
     page.goto("/admin/")
-    page.fill("#id_username", "secretariat")
+    # The admin's login is the site's one (allauth), which throttles failed attempts.
+    page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.click("input[type=submit]")
+    page.get_by_role("button", name="Sign In").click()
     page.click("text=Participants")
     page.fill("#searchbar", "liddicoat")
     page.press("#searchbar", "Enter")

@@ -17,6 +17,7 @@ from tests.factories import (
     GapFactory,
     IssueFactory,
     ParticipantFactory,
+    ProposalFactory,
 )
 from tests.reports.conftest import committed
 from wgec.models import Participant
@@ -36,6 +37,7 @@ def _grow(n: int, prefix: str) -> None:
         IssueFactory(title=f"{prefix} bare {i}", cluster=cluster)
         ConsensusItemFactory(issue=IssueFactory(cluster=cluster), summary=f"{prefix} {i}")
         ParticipantFactory()
+        ProposalFactory(coverage__issue__cluster=cluster)
 
 
 def _sent(slug: str) -> Report:
@@ -169,6 +171,8 @@ def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client):
         state=ConsensusItem.State.REFERRED,
         referred_on=TODAY,
     )
+    ProposalFactory(coverage__issue__title="Spam filters")
+    ProposalFactory(coverage__issue__title="Reviewed already", state="declined", reason="No.")
     page = coordinator_client.get("/reports/dashboard/").content.decode()
     assert "First update" in page and "5 days left" in page
     open_section = page.split('id="open"')[1].split('id="exports"')[0]
@@ -176,7 +180,10 @@ def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client):
     assert "Covered issue" not in open_section
     assert "Whether to keep it" in open_section
     assert "Already referred" not in page.split('id="not-referred"')[1].split('id="exports"')[0]
-    assert "proposal" not in page.lower()
+    proposals = page.split('id="proposals"')[1].split('id="exports"')[0]
+    assert "Proposals not yet reviewed (1)" in page
+    assert "Spam filters" in proposals
+    assert "Reviewed already" not in proposals
 
 
 # Query budgets: the same number of queries for a small and a larger map.
@@ -214,5 +221,5 @@ def test_compose_page_query_budget(coordinator_client, django_assert_max_num_que
 def test_dashboard_query_budget(coordinator_client, django_assert_max_num_queries, size):
     _grow(size, "q")
     DeliverableFactory(slug="update-1")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert coordinator_client.get("/reports/dashboard/").status_code == 200

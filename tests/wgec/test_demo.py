@@ -116,3 +116,63 @@ def test_load_demo_command_fails_clearly_on_bad_data(monkeypatch, tmp_path):
     )
     with pytest.raises(CommandError, match="wgec.toml is missing"):
         call_command("load_demo")
+
+
+def test_demo_has_the_correspondence_group_at_work():
+    from issues.models import Comment, Proposal
+    from wgec.models import Contribution
+
+    demo_load()
+    assert Proposal.objects.pending().count() >= 4
+    assert set(Proposal.objects.values_list("kind", flat=True)) == {
+        "issue",
+        "mechanism",
+        "coverage",
+        "gap",
+    }
+    assert Comment.objects.filter(issue__title="Net neutrality").count() == 2
+    framework = Contribution.objects.get(kind="framework")
+    assert framework.author.name == "B.N. Reddy" and framework.meeting.number == 3
+    third = Meeting.objects.get(number=3)
+    assert Contribution.objects.for_meeting(third).filter(kind="recommendations").count() >= 2
+    assert Contribution.objects.filter(state="submitted").exists()
+    assert not Contribution.objects.filter(illustrative=False).exists()
+
+
+def test_accepted_demo_proposals_stay_accepted_when_the_demo_is_loaded_again(coordinator_user):
+    from issues.models import Proposal
+    from issues.services.proposals import proposal_accept
+
+    demo_load()
+    proposal = Proposal.objects.get(kind="coverage")
+    proposal_accept(proposal=proposal, user=coordinator_user)
+    demo_load()  # the map's own rows are refreshed from the files; the proposal is left alone
+    proposal.refresh_from_db()
+    assert proposal.state == "accepted"
+
+
+def test_local_logins_give_every_role_once(tmp_path):
+    from wgec.roles import Role, role_of
+    from wgec.services import local_logins_ensure
+
+    demo_load()
+    path = tmp_path / "logins"
+    path.write_text("old-admin-password\n")  # the file of older checkouts
+    first = local_logins_ensure(path=path)
+    roles = {login.username: login for login in first}
+    assert set(roles) == {"admin", "chair", "coordinator", "member", "observer"}
+    assert roles["admin"].password == "old-admin-password"
+    from django.contrib.auth import get_user_model
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    assert role_of(users["chair"]) == Role.CHAIR
+    assert role_of(users["coordinator"]) == Role.COORDINATOR
+    assert role_of(users["member"]) == Role.MEMBER
+    assert role_of(users["observer"]) == Role.OBSERVER
+    assert role_of(users["admin"]) == Role.SECRETARIAT
+    assert users["member"].participant.name == "Benedicto Fonseca"
+    second = local_logins_ensure(path=path)
+    assert [(login.username, login.password) for login in second] == [
+        (login.username, login.password) for login in first
+    ]
+    assert not any(login.created for login in second)

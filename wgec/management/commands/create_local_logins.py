@@ -3,20 +3,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wgec.services import local_login_ensure
+from wgec.services import local_logins_ensure
 
 
 class Command(BaseCommand):
     help = (
-        "Create the local administrator of a development checkout (once) and print its login. "
-        "The password is kept in .local-logins, outside version control."
+        "Create the local logins of a development checkout (once), one for each role, and print "
+        "them. Passwords are kept in .local-logins, outside version control."
     )
 
     def handle(self, *args, **options) -> None:
         path = Path(settings.BASE_DIR) / ".local-logins"
-        username, password, created = local_login_ensure(path=path)
-        verb = "Created" if created else "Local"
-        self.stdout.write(
-            self.style.SUCCESS(f"{verb} admin login: {username} / {password}")
-            + f"  (admin at {settings.SITE_URL}/admin/)"
-        )
+        logins = local_logins_ensure(path=path)
+        self.stdout.write(f"Local logins (log in at {settings.SITE_URL}/accounts/login/):")
+        for login in logins:
+            who = f", as {login.participant}" if login.participant else ", with the admin"
+            line = f"  {login.role:<28} {login.username} / {login.password}{who}"
+            self.stdout.write(self.style.SUCCESS(line) if login.created else line)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wgec", "0002_constraint_messages"),
+        ("wgec", "0003_join_requests_contributions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

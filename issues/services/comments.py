@@ -1,0 +1,42 @@
+"""Members' comments on issues: posted, edited and deleted by their authors only."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from issues.models import Comment, Issue
+from wgec.models import Participant
+
+
+def _check_author(comment: Comment, participant: Participant | None) -> None:
+    if participant is None or comment.author_id != participant.pk:
+        raise PermissionDenied("Only the author may change a comment.")
+
+
+@transaction.atomic
+def comment_post(*, issue: Issue, author: Participant, text: str) -> Comment:
+    if issue.state == Issue.State.MERGED:
+        raise ValidationError(f"“{issue}” was merged; comment on “{issue.merged_into}”.")
+    comment = Comment(issue=issue, author=author, text=text.strip())
+    comment.full_clean()
+    comment._history_user = author.user
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, author: Participant | None, text: str) -> Comment:
+    _check_author(comment, author)
+    comment.text = text.strip()
+    comment.edited_at = timezone.now()
+    comment.full_clean()
+    comment._history_user = author.user
+    comment.save(update_fields=["text", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, author: Participant | None) -> None:
+    _check_author(comment, author)
+    comment._history_user = author.user
+    comment.delete()

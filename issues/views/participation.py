@@ -1,0 +1,242 @@
+"""The correspondence group at work on issues: members' proposals and comments, and the
+coordinators' queue of proposals."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from issues.forms import PROPOSAL_FORMS, CommentForm, DeclineForm
+from issues.models import Comment, Issue, Proposal
+from issues.services.comments import comment_delete, comment_edit, comment_post
+from issues.services.proposals import (
+    OPEN_ISSUE_STATES,
+    proposal_accept,
+    proposal_decline,
+    proposal_submit,
+    proposal_update,
+    proposal_withdraw,
+)
+from wgec.roles import Role, role_of, role_required
+from wgec.views_membership import participant_of, speaking_participant
+
+REVIEWED_SHOWN = 50
+
+
+def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.with_people(), pk=pk)
+    if proposal.proposer.user_id != request.user.pk:
+        raise PermissionDenied("Only the proposer may change a proposal.")
+    return proposal
+
+
+def _own_comment(request: HttpRequest, pk: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.with_authors().select_related("issue"), pk=pk)
+    if comment.author.user_id != request.user.pk:
+        raise PermissionDenied("Only the author may change a comment.")
+    return comment
+
+
+@role_required(Role.MEMBER)
+@require_safe
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """A member's own proposals and what became of them."""
+    participant = participant_of(request.user)
+    proposals = Proposal.objects.by(participant).with_people()
+    return render(request, "issues/proposal_list.html", {"proposals": proposals})
+
+
+@role_required(Role.COORDINATOR)
+@require_safe
+def proposal_queue(request: HttpRequest) -> HttpResponse:
+    """The coordinators' queue: pending proposals, oldest first, and the latest decided."""
+    return render(
+        request,
+        "issues/proposal_queue.html",
+        {
+            "pending": Proposal.objects.pending().with_people().order_by("created_at"),
+            "reviewed": Proposal.objects.filter(
+                state__in=[Proposal.State.ACCEPTED, Proposal.State.DECLINED]
+            )
+            .with_people()
+            .order_by("-reviewed_at")[:REVIEWED_SHOWN],
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@role_required(Role.OBSERVER)
+@require_safe
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        Proposal.objects.with_people().select_related("issue__merged_into"), pk=pk
+    )
+    return render(
+        request,
+        "issues/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "is_proposer": proposal.proposer.user_id == request.user.pk,
+            "can_review": role_of(request.user) >= Role.COORDINATOR,
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+def _proposal_form_page(request, form, *, issue, editing=None) -> HttpResponse:
+    return render(
+        request,
+        "issues/proposal_form.html",
+        {"form": form, "issue": issue, "kind": form.kind, "editing": editing},
+    )
+
+
+@role_required(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest, pk: int | None = None, kind: str = "issue"):
+    """Propose a new issue (``/proposals/new/``) or, from an issue's page, a mechanism, a change
+    of a coverage status, or a gap (``/issues/<pk>/propose/<kind>/``)."""
+    participant = speaking_participant(request)
+    form_class = PROPOSAL_FORMS.get(kind)
+    if form_class is None or (pk is None) != (kind == Proposal.Kind.ISSUE):
+        raise Http404("No such kind of proposal.")
+    issue = None
+    if pk is not None:
+        issue = get_object_or_404(Issue.objects.filter(state__in=OPEN_ISSUE_STATES), pk=pk)
+    if request.method == "POST":
+        form = form_class(request.POST, issue=issue)
+        if form.is_valid():
+            try:
+                proposal = proposal_submit(proposal=form.save(commit=False), proposer=participant)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    f"Your proposal #{proposal.pk} was sent to the coordinators; you will be told "
+                    "by e-mail what they decide.",
+                )
+                return redirect(proposal)
+    else:
+        form = form_class(issue=issue)
+    return _proposal_form_page(request, form, issue=issue)
+
+
+@role_required(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _own_proposal(request, pk)
+    if proposal.state != Proposal.State.PENDING:
+        messages.error(
+            request, f"This proposal is {proposal.get_state_display().lower()}: it stays as it is."
+        )
+        return redirect(proposal)
+    form_class = PROPOSAL_FORMS[proposal.kind]
+    form = form_class(request.POST or None, instance=proposal, issue=proposal.issue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_update(proposal=form.save(commit=False), user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Your proposal was updated.")
+            return redirect(proposal)
+    return _proposal_form_page(request, form, issue=proposal.issue, editing=proposal)
+
+
+@role_required(Role.MEMBER)
+@require_POST
+def proposal_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _own_proposal(request, pk)
+    try:
+        proposal_withdraw(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Proposal #{proposal.pk} was withdrawn.")
+    return redirect(proposal)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    try:
+        proposal = proposal_accept(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(proposal)
+    messages.success(
+        request, f"Proposal #{proposal.pk} was accepted and applied; the proposer was told."
+    )
+    return redirect("issues:proposal-queue")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.with_people(), pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal_decline(
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"Proposal #{proposal.pk} was declined; the proposer was told."
+            )
+            return redirect("issues:proposal-queue")
+    else:
+        messages.error(request, "Give the reason for declining the proposal.")
+    return redirect(proposal)
+
+
+@role_required(Role.MEMBER)
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = speaking_participant(request)
+    issue = get_object_or_404(Issue.objects.exclude(state=Issue.State.MERGED), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = comment_post(issue=issue, author=participant, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your comment was posted.")
+            return redirect(comment)
+    # Keep what was typed: show it again with the problem.
+    return render(
+        request, "issues/comment_form.html", {"form": form, "issue": issue, "comment": None}
+    )
+
+
+@role_required(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        comment_edit(comment=comment, author=comment.author, text=form.cleaned_data["text"])
+        messages.success(request, "Your comment was updated.")
+        return redirect(comment)
+    return render(
+        request,
+        "issues/comment_form.html",
+        {"form": form, "issue": comment.issue, "comment": comment},
+    )
+
+
+@role_required(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    if request.method == "POST":
+        comment_delete(comment=comment, author=comment.author)
+        messages.success(request, "Your comment was deleted.")
+        return redirect(comment.issue)
+    return render(request, "issues/comment_confirm_delete.html", {"comment": comment})

@@ -1,0 +1,84 @@
+"""Members comment on issues and edit or delete their own comments; attribution by group."""
+
+import pytest
+from django.urls import reverse
+
+from issues.models import Comment
+from tests.factories import (
+    CommentFactory,
+    ConsensusItemFactory,
+    IssueFactory,
+    OptionFactory,
+    OptionSupportFactory,
+    ParticipantFactory,
+    ProposalFactory,
+    StakeholderGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_comments_and_sees_it_attributed_with_the_group(member_client, member_user):
+    issue = IssueFactory()
+    response = member_client.post(
+        reverse("issues:comment-create", args=[issue.pk]), {"text": "See **Convention 108**."}
+    )
+    comment = Comment.objects.get()
+    assert response["Location"] == comment.get_absolute_url()
+    page = member_client.get(issue.get_absolute_url()).content.decode()
+    assert "<strong>Convention 108</strong>" in page
+    assert 'A Member <span class="group">(Governments)</span>' in page
+    assert comment.author == member_user.participant
+
+
+def test_an_empty_comment_is_shown_again_with_the_problem(member_client):
+    issue = IssueFactory()
+    response = member_client.post(reverse("issues:comment-create", args=[issue.pk]), {"text": " "})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_author_edits_and_deletes_their_comment(member_client, member_user):
+    comment = CommentFactory(author=member_user.participant)
+    member_client.post(reverse("issues:comment-edit", args=[comment.pk]), {"text": "Revised."})
+    comment.refresh_from_db()
+    assert comment.text == "Revised." and comment.edited_at is not None
+    member_client.post(reverse("issues:comment-delete", args=[comment.pk]))
+    assert not Comment.objects.exists()
+
+
+def test_anonymous_visitors_see_participation_counts_but_not_the_comments(client):
+    issue = IssueFactory()
+    CommentFactory(issue=issue, text="A signed-in only remark")
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "A signed-in only remark" not in page
+    assert "Participation by stakeholder group" in page and "Log in</a> to read" in page
+
+
+def test_issue_page_sums_up_participation_by_stakeholder_group(observer_client):
+    issue = IssueFactory()
+    civil = StakeholderGroupFactory(slug="civil-society")
+    governments = StakeholderGroupFactory(slug="governments")
+    CommentFactory.create_batch(2, issue=issue, author__stakeholder_group=civil)
+    ProposalFactory(issue=issue, coverage__issue=issue, proposer__stakeholder_group=governments)
+    item = ConsensusItemFactory(issue=issue)
+    OptionSupportFactory(option=OptionFactory(item=item), participant__stakeholder_group=civil)
+    rows = {row["group"].slug: row for row in issue.participation_by_group()}
+    assert (rows["civil-society"]["comments"], rows["civil-society"]["supports"]) == (2, 1)
+    assert rows["governments"]["proposals"] == 1
+    page = observer_client.get(issue.get_absolute_url()).content.decode()
+    assert 'Civil society</th><td class="num">0</td><td class="num">2</td>' in page
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_signed_in_issue_page_query_count_is_flat(
+    size, member_client, django_assert_max_num_queries
+):
+    issue = IssueFactory()
+    for _ in range(size):
+        author = ParticipantFactory(correspondence_group=True)
+        CommentFactory(issue=issue, author=author)
+        ProposalFactory(issue=issue, coverage__issue=issue, proposer=author)
+    with django_assert_max_num_queries(26):
+        assert member_client.get(issue.get_absolute_url()).status_code == 200
