@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from wgec.documents import docx_bytes, docx_document, download, pdf_bytes
-from wgec.models import Meeting, MeetingDocument
+from wgec.models import Contribution, Meeting, MeetingDocument
 from wgec.participants import meeting_participants, participants_docx
 
 
@@ -30,6 +30,7 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "meeting": meeting,
             "documents": meeting.documents.all(),
+            "contributions": Contribution.objects.for_meeting(meeting).order_by("title"),
             "sections": sections,
             "attended": sum(section.count for section in sections),
         },

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.documents import pdf_text
 from tests.factories import (
     AttendanceFactory,
+    ContributionFactory,
     MeetingDocumentFactory,
     MeetingFactory,
     ParticipantFactory,
@@ -51,6 +52,15 @@ def test_second_meeting_lists_its_participants_as_in_annex_2(client):
     assert "(remote participant)" in text
     assert "Chairman&#x27;s summary of the second meeting" in text
     assert "Palais des Nations" in text
+
+
+def test_meeting_page_links_the_contributions_to_be_discussed(client):
+    demo_load()
+    response = client.get(reverse("meetings:detail", args=[3]))
+    titles = [contribution.title for contribution in response.context["contributions"]]
+    assert titles, "the demo has contributions for the third meeting"
+    assert all(c.state == "published" for c in response.context["contributions"])
+    assert titles[0] in response.content.decode()
 
 
 def test_meeting_documents_read_on_their_page(client):
@@ -108,6 +118,7 @@ def test_unknown_meeting_is_not_found(client):
 def test_meeting_pages_keep_their_query_count(client, size, django_assert_max_num_queries):
     meeting = MeetingFactory(number=3)
     MeetingDocumentFactory.create_batch(3, meeting=meeting)
+    ContributionFactory.create_batch(size // 5, meeting=meeting, state="published")
     for participant in ParticipantFactory.create_batch(size):
         AttendanceFactory(meeting=meeting, participant=participant)
     with django_assert_max_num_queries(6):
