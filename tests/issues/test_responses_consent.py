@@ -37,8 +37,7 @@ def _fill() -> dict[str, dict[str, list]]:
     return {
         "issues:detail": {"pk": list(Issue.objects.values_list("pk", flat=True))},
         "issues:question-detail": {
-            "code": [code for code in Question.objects.values_list("code", flat=True)]
-            + ["q4", "Q99"]
+            "code": list(Question.objects.values_list("code", flat=True)) + ["q4", "Q99"]
         },
         "issues:question-export": {"fmt": ["docx", "xlsx"]},
         "issues:respondent-detail": {
@@ -169,10 +168,8 @@ def secrets_(db) -> list[str]:
 
 def _assert_nothing_leaks(client, secrets: list[str], *, searches: bool) -> int:
     checked = 0
-    for url, name, guarded in _urls():
-        queries = [{}] + (
-            [{"q": "Zyxwv"}, {"q": "Ministry"}] if searches and "<" not in url else []
-        )
+    for url, _name, guarded in _urls():
+        queries = [{}] + ([{"q": "Zyxwv"}, {"q": "Ministry"}] if searches else [])
         for query in queries:
             response = client.get(url, query)
             assert response.status_code < 500, (url, query)
