@@ -22,6 +22,7 @@ background task all call ``responses_import``.
 """
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -351,6 +352,12 @@ class ResponsesPlan:
         return [
             (row, change) for row in self.rows for change in row.answers if change.kind == REMOVED
         ]
+
+    def digest(self) -> str:
+        """A fingerprint of what the import would do, to tell whether a confirmed preview still
+        holds."""
+        text = "\n".join(f"{row.number} {row.action} {row.summary()}" for row in self.rows)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def summary(self) -> str:
         counts, answers = self.counts, self.answer_counts
@@ -689,13 +696,24 @@ def _check_sources(sheet: Sheet, plan: ResponsesPlan) -> None:
 # Writing ---------------------------------------------------------------------------------------
 
 
-def responses_import(*, sheet: Sheet, dry_run: bool = False, user=None) -> ResponsesPlan:
+def responses_import(
+    *, sheet: Sheet, dry_run: bool = False, user=None, previewed: str | None = None
+) -> ResponsesPlan:
     """Import a responses sheet: every row, or (on any error, or a dry run) nothing.
 
     Returns the plan; ``plan.errors`` lists every problem, each naming its row and column, and
-    ``plan.written`` tells whether the database was changed.
+    ``plan.written`` tells whether the database was changed. With ``previewed`` (the digest of
+    a plan shown to the user), nothing is written unless the plan is still the same.
     """
     plan = responses_plan(sheet)
+    if previewed and not plan.errors and plan.digest() != previewed:
+        plan.errors.append(
+            SpreadsheetError(
+                "the responses were changed by someone else since the preview, so the file "
+                "would no longer do what the preview showed; nothing was written. Upload the "
+                "file again to see the new preview."
+            )
+        )
     if plan.errors or dry_run or not any(row.action != UNCHANGED for row in plan.rows):
         return plan
     try:
