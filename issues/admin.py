@@ -27,9 +27,9 @@ from issues.models import (
 from issues.resources import ResponsesFormat, ResponsesResource
 from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
 from issues.services.responses import responses_table
+from mechanisms.admin import CoverageInline, GapInline
 from wgec.documents import download
 from wgec.spreadsheets import xlsx_bytes
-from mechanisms.admin import CoverageInline, GapInline
 
 
 @admin.register(Theme)
