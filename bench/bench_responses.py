@@ -1,0 +1,114 @@
+"""Importing 7,000 respondents with 18 answers each (XLSX and CSV), and the response pages and
+compilations at that size (DESIGN.md: 100 times the 2013 exercise)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from bench.common import Figure, peak_memory, timed
+from issues.models import Answer, IssueSource, Question, Respondent
+from issues.services.responses import RESPONDENT_COLUMNS, responses_import_file
+from wgec.demo import demo_load
+from wgec.spreadsheets import csv_bytes, xlsx_bytes
+
+SIZE = 7_000
+COUNTRIES = ["Brazil", "IN", "Saudi Arabia", "Russia", "CHN", "USA", "UK", "Kenya", "ZA",
+             "México", "France", "CH", "Japan", "Nigeria", "Côte d'Ivoire", ""]  # fmt: skip
+GROUPS = ["Government", "Business", "Civil Society", "Academia", "IGO"]
+
+
+def _table() -> tuple[list[str], list[list]]:
+    codes = list(Question.objects.values_list("code", flat=True))
+    start = datetime.datetime(2013, 9, 1, 8, 0)  # noqa: DTZ001 - a spreadsheet's local time
+    rows = [
+        [
+            "",
+            start + datetime.timedelta(minutes=n),
+            f"Respondent {n:05d}",
+            f"Organisation {n % 331}",
+            COUNTRIES[n % len(COUNTRIES)],
+            GROUPS[n % len(GROUPS)],
+            "Yes" if n % 2 else "No",
+            *(
+                f"Answer of respondent {n} to {code}: broadband connectivity, local content, "
+                "the protection of children online and transboundary data flows. " * 3
+                for code in codes
+            ),
+        ]
+        for n in range(SIZE)
+    ]
+    return [*RESPONDENT_COLUMNS, *codes], rows
+
+
+def _clear() -> None:
+    IssueSource.objects.filter(answer__respondent__name__startswith="Respondent ").delete()
+    for model in (Answer, Respondent):
+        model.history.all()._raw_delete(model.objects.db)
+    Answer.objects.filter(respondent__name__startswith="Respondent ")._raw_delete(Answer.objects.db)
+    Respondent.objects.filter(name__startswith="Respondent ")._raw_delete(Respondent.objects.db)
+
+
+def run() -> list[Figure]:
+    # Pages render without a collected static manifest, as in the tests.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        return _run()
+
+
+def _run() -> list[Figure]:
+    demo_load()
+    headers, rows = _table()
+    xlsx = xlsx_bytes([("Responses", headers, rows)])
+    csv = csv_bytes(headers, rows)
+    answers = SIZE * (len(headers) - len(RESPONDENT_COLUMNS))
+    note = f"{SIZE:,} respondents, {answers:,} answers"
+
+    xlsx_time, plan = timed(lambda: responses_import_file(data=xlsx, filename="r.xlsx"))
+    assert not plan.errors and plan.counts["create"] == SIZE, plan.errors[:3]
+    again_time, plan = timed(lambda: responses_import_file(data=xlsx, filename="r.xlsx"))
+    assert plan.counts["unchanged"] == SIZE
+    memory, _ = peak_memory(
+        lambda: responses_import_file(data=xlsx, filename="r.xlsx", dry_run=True)
+    )
+
+    client = Client()
+    page_time, _ = timed(lambda: client.get("/questions/Q4/"), repeat=5)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/questions/Q4/")
+    stats_time, _ = timed(lambda: client.get("/responses/statistics/"), repeat=3)
+    export_xlsx, _ = timed(lambda: client.get("/questions/export.xlsx"))
+    export_docx, _ = timed(lambda: client.get("/questions/export.docx"))
+
+    _clear()
+    csv_time, plan = timed(lambda: responses_import_file(data=csv, filename="r.csv"))
+    assert not plan.errors and plan.counts["create"] == SIZE, plan.errors[:3]
+    _clear()
+    return [
+        Figure(
+            "import XLSX, all new", xlsx_time, "s", 30, f"{note}; {SIZE / xlsx_time:,.0f} rows/s"
+        ),
+        Figure("import CSV, all new", csv_time, "s", 30, f"{note}; {SIZE / csv_time:,.0f} rows/s"),
+        Figure(
+            "import the same XLSX again (nothing changes)",
+            again_time,
+            "s",
+            20,
+            f"{SIZE / again_time:,.0f} rows/s",
+        ),
+        Figure(
+            "peak memory of a dry run (XLSX)", memory, "MiB", 600, f"file {len(xlsx) >> 20} MiB"
+        ),
+        Figure(
+            "question page at 7,000 respondents",
+            page_time * 1000,
+            "ms",
+            300,
+            f"{len(queries)} queries",
+        ),  # fmt: skip
+        Figure("statistics page at 7,000 respondents", stats_time * 1000, "ms", 500),
+        Figure("compilation by question, XLSX", export_xlsx, "s", 30, "3,500 cited respondents"),
+        Figure("compilation by question, DOCX", export_docx, "s", 120, "3,500 cited respondents"),
+    ]
