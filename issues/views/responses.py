@@ -205,11 +205,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def question_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The compilation by question, as the secretariat posts it (consenting respondents)."""
-    answers = AnswerFilter(request.GET, queryset=Answer.objects.public()).qs
-    return exports.by_question(answers, fmt)
+    return exports.compilation_response(request, kind="question", fmt=fmt)
 
 
 def respondent_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The compilation by respondent (consenting respondents), filtered as the list is."""
-    respondents = RespondentFilter(request.GET, queryset=Respondent.objects.public()).qs
-    return exports.by_respondent(respondents, fmt)
+    return exports.compilation_response(request, kind="respondent", fmt=fmt)

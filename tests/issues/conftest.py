@@ -38,6 +38,12 @@ def _questionnaire() -> dict[str, Question]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded files, import previews and built compilations go to a fresh folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def questionnaire(db) -> dict[str, Question]:
     """The five stakeholder groups, the five themes and the 18 questions (Q2a ... Q17)."""

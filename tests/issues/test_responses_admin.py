@@ -29,11 +29,6 @@ CONFIRM = reverse("admin:issues_respondent_process_import")
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # where previews keep the uploaded file
-
-
 def _preview(client, name: str, data: bytes | None = None):
     data = (FILES / name).read_bytes() if data is None else data
     upload = SimpleUploadedFile(name, data)

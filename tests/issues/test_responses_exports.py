@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from django.tasks import default_task_backend
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from issues import exports
 from tests.factories import AnswerFactory, RespondentFactory, StakeholderGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,39 @@ def test_public_pages_link_the_downloads(client, answers):
     text = client.get(reverse("issues:respondent-list"), {"country": "BR"}).content.decode()
     assert 'href="/respondents/export.xlsx?country=BR"' in text
     assert client.get("/questions/export.pdf", follow=True).status_code == 404
+
+
+def test_compilation_is_built_once_per_state_of_the_data(
+    client, answers, questionnaire, django_assert_max_num_queries
+):
+    first = _download(client, "issues:respondent-export", "xlsx")
+    with django_assert_max_num_queries(1):  # only the state of the data: the file is kept
+        assert _download(client, "issues:respondent-export", "xlsx") == first
+    AnswerFactory(respondent=answers["china"], question=questionnaire["Q10"], text="Capacity.")
+    rows = load_workbook(io.BytesIO(_download(client, "issues:respondent-export", "xlsx")))[
+        "Respondents"
+    ].iter_rows(values_only=True)
+    assert any("Capacity." in row for row in rows)
+
+
+@pytest.mark.parametrize("backend", ["ImmediateBackend", "DummyBackend"])
+def test_large_compilation_is_built_in_the_background(
+    client, answers, monkeypatch, settings, backend
+):
+    monkeypatch.setattr(exports, "INLINE_LIMIT", 1)
+    module = backend.removesuffix("Backend").lower()
+    settings.TASKS = {"default": {"BACKEND": f"django.tasks.backends.{module}.{backend}"}}
+    url = reverse("issues:question-export", args=["docx"])
+    pending = client.get(url)
+    assert pending.status_code == 202
+    text = pending.content.decode()
+    assert "The compilation is being prepared" in text
+    assert '<meta http-equiv="refresh" content="5">' in text
+    if backend == "DummyBackend":  # no worker: asked again, the build is not queued twice
+        client.get(url)
+        assert len(default_task_backend.results) == 1
+        return
+    ready = client.get(url)
+    assert ready.status_code == 200
+    body = "\n".join(text for _, text in _docx(ready.content))
+    assert "Government of Brazil" in body and "Hidden Ministry" not in body
