@@ -1,11 +1,16 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm
@@ -27,6 +32,7 @@ from issues.models import (
 from issues.resources import ResponsesFormat, ResponsesResource
 from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
 from issues.services.responses import responses_table
+from issues.tasks import responses_import_run
 from mechanisms.admin import CoverageInline, GapInline
 from wgec.documents import download
 from wgec.spreadsheets import xlsx_bytes
@@ -63,9 +69,17 @@ class AnswerInline(admin.StackedInline):
     fields = ["question", "text"]
 
 
+def _task_results_in_admin() -> bool:
+    return any(
+        model._meta.label == "django_tasks_database.DBTaskResult" for model in admin.site._registry
+    )
+
+
 class ResponsesConfirmForm(ConfirmImportForm):
     # The fingerprint of the preview the user confirms (see ResponsesResource.import_data).
     previewed = forms.CharField(widget=forms.HiddenInput(), required=False)
+    # Whether the file is large enough to be imported by a background task.
+    background = forms.BooleanField(widget=forms.HiddenInput(), required=False)
 
 
 @admin.register(Respondent)
@@ -129,10 +143,44 @@ class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", str(e))
 
+    # A confirmed file with more rows than this is imported by a background task.
+    BACKGROUND_ROWS = 500
+
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         initial["previewed"] = getattr(request, "responses_plan_digest", "")
+        initial["background"] = getattr(request, "responses_plan_rows", 0) > self.BACKGROUND_ROWS
         return initial
+
+    def process_import(self, request, **kwargs):
+        form = self.create_confirm_form(request)
+        if not (form.is_valid() and form.cleaned_data["background"]):
+            return super().process_import(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        tmp_storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"], encoding=None, read_mode="rb"
+        )
+        path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(tmp_storage.read()))
+        tmp_storage.remove()
+        result = responses_import_run.enqueue(
+            path=path,
+            filename=form.cleaned_data["original_file_name"],
+            previewed=form.cleaned_data["previewed"],
+            user_id=request.user.pk,
+        )
+        messages.info(
+            request,
+            format_html(
+                "The file is large: it is being imported in the background (nothing is written "
+                "if anything has changed since the preview). Its outcome is recorded in "
+                '<a href="{}">the task’s result</a>.',
+                reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.id])
+                if _task_results_in_admin()
+                else reverse("admin:index"),
+            ),
+        )
+        return redirect("admin:issues_respondent_changelist")
 
     def get_import_data_kwargs(self, **kwargs):
         form = kwargs.get("form")

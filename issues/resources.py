@@ -100,6 +100,7 @@ class ResponsesResource(resources.Resource):
         request = kwargs.get("request")
         if dry_run and request is not None:
             request.responses_plan_digest = plan.digest()
+            request.responses_plan_rows = len(plan.rows)
         return plan_result(plan)
 
 

@@ -10,7 +10,8 @@ from django.db import transaction
 SECRETARIAT_GROUP = "Secretariat"
 
 # The secretariat keeps everything of the exercise, and the accounts of the people in it.
-SECRETARIAT_APPS = ["wgec", "issues", "mechanisms", "reports", "auth", "django_tasks_db"]
+# (django-tasks-db's app label is django_tasks_database: its task results, shown in the admin.)
+SECRETARIAT_APPS = ["wgec", "issues", "mechanisms", "reports", "auth", "django_tasks_database"]
 
 
 @transaction.atomic

@@ -775,14 +775,14 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
 
 
 def responses_import_file(
-    *, data: bytes, filename: str, dry_run: bool = False, user=None
+    *, data: bytes, filename: str, dry_run: bool = False, user=None, previewed: str | None = None
 ) -> ResponsesPlan:
     """Read a file and import it; an unreadable file is an error of the plan."""
     try:
         sheet = responses_read(data, filename)
     except SpreadsheetError as error:
         return ResponsesPlan(errors=[error])
-    return responses_import(sheet=sheet, dry_run=dry_run, user=user)
+    return responses_import(sheet=sheet, dry_run=dry_run, user=user, previewed=previewed)
 
 
 # The same columns, written: the secretariat's round trip ---------------------------------------

@@ -8,10 +8,13 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from issues.admin import RespondentAdmin
 from issues.models import Answer, IssueSource, Respondent
 from tests.factories import (
     AnswerFactory,
@@ -205,3 +208,28 @@ def test_issue_admin_sources_inline_checks_the_excerpt_too(secretariat_client):
     source = IssueSource(issue=issue, answer=answer, excerpt="phishing")
     with pytest.raises(Exception, match="passage of the answer"):
         source.full_clean()
+
+
+def test_large_file_is_imported_in_the_background(
+    secretariat_client, questionnaire, monkeypatch, settings, secretariat_user
+):
+    monkeypatch.setattr(RespondentAdmin, "BACKGROUND_ROWS", 5)
+    preview = _preview(secretariat_client, "responses_excel.xlsx")
+    assert preview.context["confirm_form"].initial["background"] is True
+    done = _confirm(secretariat_client, preview)  # the tasks of the database backend
+    text = done.content.decode()
+    assert "it is being imported in the background" in text
+    assert Respondent.objects.count() == 0
+    result = DBTaskResult.objects.get()
+    assert (
+        secretariat_client.get(
+            reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk])
+        ).status_code
+        == 200
+    )
+    call_command("db_worker", "--batch", "--queue-name", "default", verbosity=0)
+    result.refresh_from_db()
+    assert result.return_value["summary"].startswith("9 created")
+    assert Respondent.objects.count() == 9
+    assert Respondent.history.filter(history_user=secretariat_user).count() == 9
+    assert not any(settings.MEDIA_ROOT.rglob("imports/*"))  # the stored file is removed
