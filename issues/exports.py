@@ -244,10 +244,13 @@ def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
         for question, answers in sections
         for answer in answers
     )
-    return xlsx_bytes([_questions_sheet(sections), ("Answers", headers, rows)])
+    counts = {question.pk: len(answers) for question, answers in sections}
+    questions = [question for question, _ in sections]
+    return xlsx_bytes([_questions_sheet(questions, counts), ("Answers", headers, rows)])
 
 
-def _questions_sheet(sections: list[tuple[Question, list[Answer]]]):
+def _questions_sheet(questions: list[Question], counts: dict[int, int]):
+    """The sheet listing the questions with their theme and number of published answers."""
     return (
         "Questions",
         ["Question", "Theme", "Text", "Published answers"],
@@ -256,9 +259,9 @@ def _questions_sheet(sections: list[tuple[Question, list[Answer]]]):
                 question.code,
                 f"{question.theme.letter}. {question.theme.title}",
                 question.text,
-                len(answers),
+                counts.get(question.pk, 0),
             ]  # fmt: skip
-            for question, answers in sections
+            for question in questions
         ],
     )
 
@@ -333,17 +336,4 @@ def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question])
     for respondent in people:
         for answer in respondent.answers.all():
             counts[answer.question_id] += 1
-    questions_sheet = (
-        "Questions",
-        ["Question", "Theme", "Text", "Published answers"],
-        [
-            [
-                question.code,
-                f"{question.theme.letter}. {question.theme.title}",
-                question.text,
-                counts[question.pk],
-            ]  # fmt: skip
-            for question in questions
-        ],
-    )
-    return xlsx_bytes([questions_sheet, ("Respondents", headers, rows())])
+    return xlsx_bytes([_questions_sheet(questions, counts), ("Respondents", headers, rows())])
