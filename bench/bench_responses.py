@@ -3,10 +3,9 @@ compilations at that size (DESIGN.md: 100 times the 2013 exercise)."""
 
 import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from bench.common import Figure, peak_memory, timed
 from issues.exports import compilation_bytes
@@ -53,15 +52,6 @@ def _clear() -> None:
 
 
 def run() -> list[Figure]:
-    # Pages render without a collected static manifest, as in the tests.
-    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(
-        STORAGES={**settings.STORAGES, "staticfiles": plain}, ALLOWED_HOSTS=["testserver"]
-    ):
-        return _run()
-
-
-def _run() -> list[Figure]:
     demo_load()
     headers, rows = _table()
     xlsx = xlsx_bytes([("Responses", headers, rows)])

@@ -24,8 +24,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    override_settings,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 from bench.common import Figure  # noqa: E402
 
@@ -37,6 +42,15 @@ def main(selection: list[str]) -> None:
         if not selection or any(word in path.stem for word in selection)
     )
     setup_test_environment()
+    # Pages render with the plain static storage: benchmarks do not run collectstatic, whose
+    # manifest the production storage needs.
+    plain_static = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
+    plain_static.enable()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     figures: list[tuple[str, Figure]] = []
@@ -49,6 +63,7 @@ def main(selection: list[str]) -> None:
                 figures.append((name, figure))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        plain_static.disable()
         teardown_test_environment()
     if not selection:
         _write(figures)
