@@ -79,6 +79,7 @@ from DESIGN.md (scale) and the issues; a figure beyond its target is marked **ov
 def _write(figures: list[tuple[str, Figure]]) -> None:
     """Replace this database's section of docs/benchmarks.md, keeping the other's."""
     path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
     vendor = connection.vendor
     sections: dict[str, str] = {}
     if path.exists():
