@@ -67,7 +67,7 @@ def test_question_page_shows_each_cited_answer_with_who_wrote_it(client, people)
     assert "(Civil society, Kenya)" in text
     assert "Affordable access in rural areas." in text
     assert "Government of Latvia" not in text and "A private view on spam." not in text
-    assert "3 answers, of which 1 from respondent who did not agree to be cited" in text
+    assert "3 answers; 1 of them from a respondent who did not agree to be cited" in text
     assert text.index("Government of Brazil") < text.index("KICTANet")
 
 
