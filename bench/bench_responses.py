@@ -1,5 +1,7 @@
-"""Importing 7,000 respondents with 18 answers each (XLSX and CSV), and the response pages and
-compilations at that size (DESIGN.md: 100 times the 2013 exercise)."""
+"""Importing 7,000 respondents with 18 answers each, and the response pages at that size.
+
+From XLSX and CSV files, then the pages and compilations over the result (DESIGN.md: 100 times
+the 2013 exercise)."""
 
 import datetime
 
