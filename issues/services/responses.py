@@ -230,7 +230,7 @@ COUNTRY_ALIASES: dict[str, str] = {
 }
 
 
-class _Lookup:
+class Spellings:
     """Stakeholder groups and countries by the names people give them."""
 
     def __init__(self) -> None:
@@ -415,7 +415,7 @@ def responses_plan(sheet: Sheet) -> ResponsesPlan:
     if columns_missing:
         return plan
     has_id = sheet.has_column(ID)
-    lookup = _Lookup()
+    lookup = Spellings()
     parsed = [_parse_row(sheet, row, lookup, plan, has_id) for row in sheet.rows]
     _match(sheet, parsed, plan)
     return plan
@@ -434,7 +434,7 @@ class _Parsed:
         return (self.values["name"], self.values["organisation"], self.values["submitted_at"])
 
 
-def _parse_row(sheet: Sheet, row: Row, lookup: _Lookup, plan: ResponsesPlan, has_id: bool):
+def _parse_row(sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, has_id: bool):
     parsed = _Parsed(row=row)
 
     def fail(column: str, message: str) -> None:

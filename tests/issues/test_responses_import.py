@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from issues.models import Answer, IssueSource, Respondent
 from issues.services.responses import (
+    Spellings,
     responses_import,
     responses_import_file,
     responses_read,
@@ -285,3 +286,49 @@ def test_import_records_the_user_in_the_history(questionnaire, secretariat_user)
     assert plan.written
     assert Respondent.history.get().history_user == secretariat_user
     assert Answer.history.get().history_user == secretariat_user
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("BR", "BR"), ("bra", "BR"), ("076", "BR"), ("Brazil", "BR"), ("brasil", None),
+        ("Russia", "RU"), ("Russian Federation", "RU"), ("USA", "US"), ("U.S.A.", "US"),
+        ("United States of America", "US"), ("UK", "GB"), ("Great Britain", "GB"),
+        ("Iran (Islamic Republic of)", "IR"), ("Korea, Republic of", "KR"),
+        ("Republic of Korea", "KR"), ("Côte d'Ivoire", "CI"), ("Cote d’Ivoire", "CI"),
+        ("Viet Nam", "VN"), ("the Netherlands", "NL"), ("Türkiye", "TR"), ("Sénégal", "SN"),
+        ("Tanzania, United Republic of", "TZ"), ("Atlantis", None),
+    ],
+)  # fmt: skip
+def test_countries_are_read_as_people_write_them(questionnaire, written, code):
+    lookup = Spellings()
+    if code is None:
+        with pytest.raises(ValueError, match="is not a country"):
+            lookup.country(written)
+    else:
+        assert lookup.country(written) == code
+
+
+@pytest.mark.parametrize(
+    ("written", "slug"),
+    [
+        ("Governments", "governments"), ("government", "governments"),
+        ("GOVERNMENTS", "governments"), ("Member State", "governments"),
+        ("Business", "private-sector"), ("Private sector", "private-sector"),
+        ("private-sector", "private-sector"), ("Civil Society", "civil-society"),
+        ("NGO", "civil-society"), ("Academia", "technical-academic"),
+        ("Technical community", "technical-academic"),
+        ("Technical and academic community", "technical-academic"),
+        ("Academic & technical community", "technical-academic"),
+        ("IGO", "intergovernmental"), ("International organization", "intergovernmental"),
+        ("Intergovernmental and international organisations", "intergovernmental"),
+        ("Société civile", "civil-society"), ("Media", None),
+    ],
+)  # fmt: skip
+def test_stakeholder_groups_are_read_as_people_write_them(questionnaire, written, slug):
+    lookup = Spellings()
+    if slug is None:
+        with pytest.raises(ValueError, match="is not a stakeholder group"):
+            lookup.group(written)
+    else:
+        assert lookup.group(written).slug == slug
