@@ -25,15 +25,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-
-# Pages are rendered without collectstatic's manifest, as in the tests.
-settings.STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    override_settings,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 from bench.common import Figure  # noqa: E402
 
@@ -45,6 +42,15 @@ def main(selection: list[str]) -> None:
         if not selection or any(word in path.stem for word in selection)
     )
     setup_test_environment()
+    # Pages render with the plain static storage: benchmarks do not run collectstatic, whose
+    # manifest the production storage needs.
+    plain_static = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
+    plain_static.enable()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     figures: list[tuple[str, Figure]] = []
@@ -57,6 +63,7 @@ def main(selection: list[str]) -> None:
                 figures.append((name, figure))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        plain_static.disable()
         teardown_test_environment()
     if not selection:
         _write(figures)
@@ -72,6 +79,7 @@ from DESIGN.md (scale) and the issues; a figure beyond its target is marked **ov
 def _write(figures: list[tuple[str, Figure]]) -> None:
     """Replace this database's section of docs/benchmarks.md, keeping the other's."""
     path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
     vendor = connection.vendor
     sections: dict[str, str] = {}
     if path.exists():

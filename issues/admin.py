@@ -1,12 +1,20 @@
+import uuid
 from functools import partial
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.template.defaultfilters import truncatechars
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportMixin
+from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from issues import admin_map
@@ -26,9 +34,14 @@ from issues.models import (
     Respondent,
     Theme,
 )
+from issues.resources import ResponsesFormat, ResponsesResource
 from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
 from issues.services.proposals import proposal_accept
+from issues.services.responses import responses_table
+from issues.tasks import responses_import_run
 from mechanisms.admin import CoverageInline, GapInline, MapInlinesThroughServices
+from wgec.documents import download
+from wgec.spreadsheets import xlsx_bytes
 
 
 @admin.register(Theme)
@@ -62,8 +75,29 @@ class AnswerInline(admin.StackedInline):
     fields = ["question", "text"]
 
 
+def _task_results_in_admin() -> bool:
+    return any(
+        model._meta.label == "django_tasks_database.DBTaskResult" for model in admin.site._registry
+    )
+
+
+class ResponsesConfirmForm(ConfirmImportForm):
+    # The fingerprint of the preview the user confirms (see ResponsesResource.import_data).
+    previewed = forms.CharField(widget=forms.HiddenInput(), required=False)
+    # Whether the file is large enough to be imported by a background task.
+    background = forms.BooleanField(widget=forms.HiddenInput(), required=False)
+
+
 @admin.register(Respondent)
-class RespondentAdmin(SimpleHistoryAdmin):
+class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
+    """Respondents, with the import of a responses file (preview, then confirm) and the
+    downloads: the import format (every respondent, with IDs) and the public compilations."""
+
+    resource_classes = [ResponsesResource]
+    confirm_form_class = ResponsesConfirmForm
+    import_template_name = "admin/issues/respondent/import.html"
+    import_export_change_list_template = "admin/issues/respondent/change_list.html"
+    actions = ["download_import_format"]
     list_display = [
         "name",
         "organisation",
@@ -93,6 +127,126 @@ class RespondentAdmin(SimpleHistoryAdmin):
     def answer_count(self, obj: Respondent) -> int:
         return obj.answer_count
 
+    # The import -------------------------------------------------------------------------------
+
+    IMPORT_PERMISSIONS = [
+        "issues.add_respondent",
+        "issues.change_respondent",
+        "issues.add_answer",
+        "issues.change_answer",
+        "issues.delete_answer",
+    ]
+
+    def get_import_formats(self):
+        return [ResponsesFormat]
+
+    def has_import_permission(self, request) -> bool:
+        # An import adds and changes respondents and adds, changes and removes answers.
+        return super().has_import_permission(request) and request.user.has_perms(
+            self.IMPORT_PERMISSIONS
+        )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error("import_file", str(e))
+
+    # A confirmed file with more rows than this is imported by a background task.
+    BACKGROUND_ROWS = 500
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        initial["previewed"] = getattr(request, "responses_plan_digest", "")
+        initial["background"] = getattr(request, "responses_plan_rows", 0) > self.BACKGROUND_ROWS
+        return initial
+
+    def process_import(self, request, **kwargs):
+        form = self.create_confirm_form(request)
+        if not (form.is_valid() and form.cleaned_data["background"]):
+            return super().process_import(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        tmp_storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"], encoding=None, read_mode="rb"
+        )
+        path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(tmp_storage.read()))
+        tmp_storage.remove()
+        result = responses_import_run.enqueue(
+            path=path,
+            filename=form.cleaned_data["original_file_name"],
+            previewed=form.cleaned_data["previewed"],
+            user_id=request.user.pk,
+        )
+        messages.info(
+            request,
+            format_html(
+                "The file is large: it is being imported in the background (nothing is written "
+                "if anything has changed since the preview). Its outcome is recorded in "
+                '<a href="{}">the task’s result</a>.',
+                reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.id])
+                if _task_results_in_admin()
+                else reverse("admin:index"),
+            ),
+        )
+        return redirect("admin:issues_respondent_changelist")
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        if isinstance(form, ResponsesConfirmForm):
+            kwargs["previewed"] = form.cleaned_data.get("previewed", "")
+        return super().get_import_data_kwargs(**kwargs)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            errors = [str(error) for error in result.plan.errors]
+            errors[0] = errors[0][:1].upper() + errors[0][1:]
+            messages.error(
+                request,
+                f"Nothing was imported. {errors[0]}"
+                + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            )
+            return redirect("admin:issues_respondent_import")
+        return super().process_result(result, request)
+
+    # Downloads --------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "download/",
+                self.admin_site.admin_view(self.download_all_view),
+                name="issues_respondent_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _download(self, queryset):
+        headers, rows = responses_table(queryset)
+        filename = f"{settings.WGEC_GROUP_SHORT_NAME}-responses-import-format.xlsx"
+        return download(xlsx_bytes([("Responses", headers, rows)]), filename)
+
+    def download_all_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._download(Respondent.objects.all())
+
+    @admin.action(
+        description="Download the selected respondents in the import format (XLSX)",
+        permissions=["view"],
+    )
+    def download_import_format(self, request, queryset):
+        return self._download(queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "publications": [
+                ("By question (DOCX)", reverse("issues:question-export", args=["docx"])),
+                ("By question (XLSX)", reverse("issues:question-export", args=["xlsx"])),
+                ("By respondent (DOCX)", reverse("issues:respondent-export", args=["docx"])),
+                ("By respondent (XLSX)", reverse("issues:respondent-export", args=["xlsx"])),
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
 
 class IssueSourceInline(admin.StackedInline):
     model = IssueSource
@@ -101,13 +255,32 @@ class IssueSourceInline(admin.StackedInline):
     fields = ["answer", "excerpt"]
 
 
+class RaisedIssueInline(admin.StackedInline):
+    """The issues an answer raises, each with the passage that raises it (provenance)."""
+
+    model = IssueSource
+    extra = 0
+    autocomplete_fields = ["issue"]
+    fields = ["issue", "excerpt"]
+    verbose_name = "issue raised"
+    verbose_name_plural = "issues raised by this answer (quote the passage word for word)"
+
+
 @admin.register(Answer)
 class AnswerAdmin(SimpleHistoryAdmin):
-    list_display = ["respondent", "question", "short_text"]
+    list_display = ["respondent", "question", "short_text", "issue_count"]
     list_filter = ["question__theme", "question", "respondent__consent_to_cite"]
     list_select_related = ["respondent", "question"]
     search_fields = ["text", "respondent__name", "respondent__organisation", "question__code"]
     autocomplete_fields = ["respondent", "question"]
+    inlines = [RaisedIssueInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(issue_count=Count("issue_sources"))
+
+    @admin.display(description="issues raised", ordering="issue_count")
+    def issue_count(self, obj: Answer) -> int:
+        return obj.issue_count
 
     @admin.display(description="text")
     def short_text(self, obj: Answer) -> str:

@@ -39,6 +39,18 @@ class Theme(models.Model):
         return f"{self.letter}. {self.title}"
 
 
+class QuestionQuerySet(models.QuerySet):
+    def with_answer_counts(self) -> "QuestionQuerySet":
+        """Each question with ``answer_count`` (every answer, as the statistics count them) and
+        ``public_count`` (the answers of respondents who consented to be cited)."""
+        return self.annotate(
+            answer_count=models.Count("answers"),
+            public_count=models.Count(
+                "answers", filter=Q(answers__respondent__consent_to_cite=True)
+            ),
+        )
+
+
 class Question(models.Model):
     code = models.CharField(max_length=10, unique=True, help_text="For example: Q2a, Q4.")
     number = models.PositiveSmallIntegerField()
@@ -47,6 +59,7 @@ class Question(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="questions")
 
     history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["number", "part"]
@@ -57,14 +70,25 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:80]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("issues:question-detail", args=[self.code])
+
 
 class RespondentQuerySet(models.QuerySet):
     def consenting(self) -> "RespondentQuerySet":
         """Respondents who agreed to be cited: the only ones shown by name."""
         return self.filter(consent_to_cite=True)
 
+    def public(self) -> "RespondentQuerySet":
+        """What a public page, export or search may show of respondents: the consenting ones,
+        with their stakeholder group. Everyone else is only ever counted."""
+        return self.consenting().select_related("stakeholder_group")
+
     def in_regional_group(self, group: str) -> "RespondentQuerySet":
         return self.filter(country__in=countries_in(group))
+
+    def with_answer_counts(self) -> "RespondentQuerySet":
+        return self.annotate(answer_count=models.Count("answers"))
 
 
 class Respondent(models.Model):
@@ -100,9 +124,32 @@ class Respondent(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("issues:respondent-detail", args=[self.pk])
+
     @property
     def regional_group(self) -> RegionalGroup | None:
         return regional_group_of(self.country.code if self.country else "")
+
+    @property
+    def shows_organisation(self) -> bool:
+        """Whether the organisation adds to the name (they are often the same)."""
+        return bool(self.organisation) and self.organisation != self.name
+
+
+class AnswerQuerySet(models.QuerySet):
+    def public(self) -> "AnswerQuerySet":
+        """Answers a public page, export or search may show: those of consenting respondents,
+        with the respondent, their group and the question."""
+        return self.filter(respondent__consent_to_cite=True).select_related(
+            "respondent__stakeholder_group", "question"
+        )
+
+    def in_question_order(self) -> "AnswerQuerySet":
+        return self.order_by("question__number", "question__part")
+
+    def by_respondent_name(self) -> "AnswerQuerySet":
+        return self.order_by("respondent__name", "respondent__submitted_at", "respondent__pk")
 
 
 class Answer(models.Model):
@@ -111,6 +158,7 @@ class Answer(models.Model):
     text = models.TextField()
 
     history = HistoricalRecords()
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "respondent__name"]
@@ -123,6 +171,23 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent} on {self.question.code}"
+
+    def clean(self) -> None:
+        # The passages that issues quote from this answer must stay in it (see IssueSource).
+        if not self.pk:
+            return
+        for source in IssueSource.objects.filter(answer=self.pk).select_related("issue"):
+            if not source.quotes(self.text):
+                raise ValidationError(
+                    {
+                        "text": f"The issue “{source.issue}” quotes “{source.excerpt}” from this "
+                        "answer: keep that passage, or change the excerpt of that source first."
+                    }
+                )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 class Cluster(models.Model):
@@ -493,6 +558,25 @@ class MapImport(models.Model):
         return self.state in (self.State.READING, self.State.APPLYING)
 
 
+class IssueSourceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IssueSourceQuerySet":
+        """Sources of issues whose page the user may open (see IssueQuerySet.visible_to); a
+        merged issue counts as its survivor."""
+        if user.is_authenticated:
+            return self
+        proposed = Issue.State.PROPOSED
+        return self.exclude(issue__state=proposed).exclude(issue__merged_into__state=proposed)
+
+    def raised_by(self, respondent: "Respondent") -> "IssueSourceQuerySet":
+        """The issues a respondent's answers raised, with the issue, its survivor and the
+        question, in question order."""
+        return (
+            self.filter(answer__respondent=respondent)
+            .select_related("issue__merged_into", "answer__question")
+            .order_by("answer__question__number", "answer__question__part", "issue__title")
+        )
+
+
 class IssueSource(models.Model):
     """An answer that raised an issue, with the words that raised it."""
 
@@ -501,6 +585,7 @@ class IssueSource(models.Model):
     excerpt = models.TextField(help_text="The passage of the answer that raises the issue.")
 
     history = HistoricalRecords()
+    objects = IssueSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["issue", "answer__question", "answer__respondent__name"]
@@ -510,6 +595,22 @@ class IssueSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue}: {self.answer}"
+
+    def quotes(self, text: str) -> bool:
+        """Whether the excerpt is a passage of ``text``, word for word (spacing aside)."""
+        return bool(_words(self.excerpt)) and _words(self.excerpt) in _words(text)
+
+    def clean(self) -> None:
+        if self.answer_id is None or not self.excerpt:
+            return
+        if not self.quotes(self.answer.text):
+            raise ValidationError(
+                {
+                    "excerpt": "The excerpt must be a passage of the answer, word for word: it is "
+                    f"not in the answer of {self.answer.respondent} to "
+                    f"{self.answer.question.code}."
+                }
+            )
 
 
 class ConsensusItemState(models.TextChoices):

@@ -1,11 +1,15 @@
-"""Background work of the issues app, run by the task worker (``manage.py db_worker``)."""
+"""Background work of the issues app (django.tasks, run by ``manage.py db_worker``)."""
 
 import logging
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.tasks import task
 
+from issues.exports import compilation_bytes
 from issues.models import MapImport
 from issues.services.map_workbook import map_import_fail, map_import_prepare, map_import_run
+from issues.services.responses import responses_import_file
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +34,31 @@ def map_import_apply_task(import_id: int, fingerprint: str) -> None:
         logger.exception("Applying map import %s failed", import_id)
         map_import_fail(upload=upload, error=f"The import failed and nothing was written: {error}")
         raise
+
+
+@task()
+def compilation_build(*, kind: str, fmt: str, query: str, path: str) -> str:
+    """Build a large compilation of responses into media storage (see exports.py)."""
+    content = compilation_bytes(kind=kind, fmt=fmt, query=query)
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(content))
+    default_storage.delete(f"{path}.pending")
+    return path
+
+
+@task()
+def responses_import_run(*, path: str, filename: str, previewed: str, user_id: int) -> dict:
+    """Import a confirmed responses file kept in media storage (a large admin import)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    plan = responses_import_file(data=data, filename=filename, previewed=previewed, user=user)
+    default_storage.delete(path)
+    return {
+        "file": filename,
+        "written": plan.written,
+        "summary": plan.summary(),
+        "errors": [str(error) for error in plan.errors],
+    }

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from issues.views import consensus, issue_map, open_data, participation
+from issues.views import consensus, issue_map, open_data, participation, responses
 
 app_name = "issues"
 
@@ -46,4 +46,21 @@ urlpatterns = [
     path("items/<int:pk>/support/", consensus.item_support, name="item-support"),
     path("items/<int:pk>/refer/", consensus.item_refer_view, name="item-refer"),
     path("items/<int:pk>/decision/", consensus.item_decide, name="item-decide"),
+    # The published responses.
+    path("questions/", responses.question_list, name="question-list"),
+    re_path(
+        r"^questions/export\.(?P<fmt>docx|xlsx)$",
+        responses.question_export,
+        name="question-export",
+    ),
+    path("questions/<str:code>/", responses.question_detail, name="question-detail"),
+    path("respondents/", responses.respondent_list, name="respondent-list"),
+    re_path(
+        r"^respondents/export\.(?P<fmt>docx|xlsx)$",
+        responses.respondent_export,
+        name="respondent-export",
+    ),
+    path("respondents/<int:pk>/", responses.respondent_detail, name="respondent-detail"),
+    path("themes/<str:letter>/", responses.theme_detail, name="theme-detail"),
+    path("responses/statistics/", responses.statistics, name="statistics"),
 ]

@@ -22,6 +22,7 @@ from issues.models import ConsensusItem
 from reports.models import Deliverable, DocumentExport
 from reports.rendering import confirmation_token
 from tests.factories import (
+    AnswerFactory,
     CommentFactory,
     ConsensusItemFactory,
     ContributionFactory,
@@ -96,6 +97,7 @@ class World:
     export: object
     subscriber: object
     meeting_document: object
+    answer: object  # a consenting respondent's answer
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,17 @@ ACCESS: dict[str, Access] = {
     "issues:item-support": Access(NOBODY, PARTICIPANTS, lambda w: {"pk": w.item.pk}),
     "issues:item-refer": Access(NOBODY, from_(COORDINATOR), lambda w: {"pk": w.item.pk}),
     "issues:item-decide": Access(from_(CHAIR), from_(CHAIR), lambda w: {"pk": w.referred_item.pk}),
+    # The published responses (issue 3).
+    "issues:question-list": Access(EVERYONE),
+    "issues:question-detail": Access(EVERYONE, kwargs=lambda w: {"code": w.answer.question.code}),
+    "issues:question-export": Access(EVERYONE, kwargs=lambda w: {"fmt": "xlsx"}),
+    "issues:respondent-list": Access(EVERYONE),
+    "issues:respondent-detail": Access(EVERYONE, kwargs=lambda w: {"pk": w.answer.respondent_id}),
+    "issues:respondent-export": Access(EVERYONE, kwargs=lambda w: {"fmt": "docx"}),
+    "issues:theme-detail": Access(
+        EVERYONE, kwargs=lambda w: {"letter": w.answer.question.theme.letter}
+    ),
+    "issues:statistics": Access(EVERYONE),
     # Meetings (issue 5, point 7).
     "meetings:list": Access(EVERYONE),
     "meetings:detail": Access(EVERYONE, kwargs=lambda w: {"number": 3}),
@@ -270,6 +283,7 @@ def world(member_user, settings, tmp_path) -> World:
         export=frozen,
         subscriber=SubscriberFactory(state="pending"),
         meeting_document=meeting_document,
+        answer=AnswerFactory(),
     )
 
 

@@ -3,6 +3,19 @@ from django.http import HttpRequest
 
 from wgec.roles import Role, role_of
 
+# The pages of each section of the site, for its navigation.
+SECTION_VIEWS = {
+    "responses": {
+        "issues:question-list",
+        "issues:question-detail",
+        "issues:theme-detail",
+        "issues:respondent-list",
+        "issues:respondent-detail",
+        "issues:statistics",
+    },
+    "map": {"issues:list", "issues:detail", "issues:matrix", "issues:gaps"},
+}
+
 
 def site(request: HttpRequest) -> dict:
     """What every page shows: the group's name and the visitor's role."""
@@ -12,4 +25,5 @@ def site(request: HttpRequest) -> dict:
         "group_short_name": settings.WGEC_GROUP_SHORT_NAME,
         "user_role": role,
         "Role": Role,
+        "section_views": SECTION_VIEWS,
     }

@@ -20,7 +20,9 @@ from wgec.roles import Role, role_of
 
 SECRETARIAT_GROUP = "Secretariat"
 
-# The secretariat keeps everything of the exercise, and the accounts of the people in it.
+# The secretariat keeps everything of the exercise, the accounts of the people in it (with their
+# e-mail addresses) and the results of background tasks (django-tasks-db's label is
+# django_tasks_database).
 SECRETARIAT_APPS = [
     "wgec",
     "issues",
@@ -28,7 +30,7 @@ SECRETARIAT_APPS = [
     "reports",
     "auth",
     "account",
-    "django_tasks_db",
+    "django_tasks_database",
 ]
 
 

@@ -76,6 +76,12 @@ def test_dates_as_text_and_as_spreadsheet_dates():
         2013, 9, 17, 14, 22, tzinfo=datetime.UTC
     )
     assert parse_datetime("17/09/2013 16:22").utcoffset() == datetime.timedelta(hours=2)
+    # Year first is year-month-day whatever the day; otherwise the day comes first.
+    for value in ["2013-09-12", "2013-09-12 16:40", "2013/09/12", "12/09/2013", "12.09.2013"]:
+        assert parse_datetime(value).date() == datetime.date(2013, 9, 12), value
+    assert parse_datetime("2013-09-12T16:40:00Z") == datetime.datetime(
+        2013, 9, 12, 16, 40, tzinfo=datetime.UTC
+    )
     with pytest.raises(ValueError, match="is not a date"):
         parse_datetime("sometime in September")
     with pytest.raises(ValueError, match="required"):

@@ -1,0 +1,339 @@
+"""The compilations of responses the secretariat posts: by question and by respondent, as DOCX
+(read like the published compilations) and XLSX (one row per answer or per respondent).
+
+Every compilation reads ``Answer.objects.public()`` or ``Respondent.objects.public()`` through
+the filters of its page; each builder collects its data once, then a formatter writes it. Files
+are kept in media storage per state of the data, and large ones are built in the background.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from issues.filters import AnswerFilter, RespondentFilter
+from issues.models import Answer, Question, Respondent, Theme
+from wgec.documents import docx_bytes, docx_document, download, xml_safe
+from wgec.models import StakeholderGroup
+from wgec.spreadsheets import xlsx_bytes
+
+FORMATS = ("docx", "xlsx")
+KINDS = ("question", "respondent")
+
+# A compilation of more answers than this is built by a background task, not in the request.
+INLINE_LIMIT = 5_000
+# A background build not finished after this long is started again (its worker may have died).
+PENDING_SECONDS = 600
+
+
+def _filename(kind: str, fmt: str) -> str:
+    return f"{settings.WGEC_GROUP_SHORT_NAME}-responses-by-{kind}.{fmt}"
+
+
+def _answers(kind: str, params: QueryDict) -> QuerySet[Answer]:
+    """The published answers a compilation holds, filtered as its page is."""
+    if kind == "question":
+        return AnswerFilter(params, queryset=Answer.objects.public()).qs
+    respondents = RespondentFilter(params, queryset=Respondent.objects.public()).qs
+    return Answer.objects.filter(respondent__in=respondents.values("pk"))
+
+
+def compilation_bytes(*, kind: str, fmt: str, query: str) -> bytes:
+    """The compilation by question or by respondent, for the filters of ``query``."""
+    params = QueryDict(query)
+    if kind == "question":
+        return by_question(_answers(kind, params), fmt)
+    return by_respondent(RespondentFilter(params, queryset=Respondent.objects.public()).qs, fmt)
+
+
+def _data_stamp() -> str:
+    """When the published data last changed (every change is recorded in the history), in one
+    query: the latest history date of each model, as subqueries."""
+    latest = {
+        model._meta.model_name: Subquery(
+            model.history.order_by("-history_date").values("history_date")[:1]
+        )
+        for model in (Respondent, Answer, Question, Theme, StakeholderGroup)
+    }
+    row = StakeholderGroup.objects.order_by().annotate(**latest).values(*latest).first()
+    return repr(row)
+
+
+def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpResponse:
+    """Download a compilation, built once per state of the data and kept in media storage.
+
+    A small one is built in the request; a large one by the ``compilation_build`` task, while
+    the visitor sees a page that reloads itself until the file is ready.
+    """
+    if fmt not in FORMATS or kind not in KINDS:
+        raise Http404("No such compilation.")
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = urlencode(sorted(params.lists()), doseq=True)
+    key = hashlib.sha256(f"{kind}|{fmt}|{query}|{_data_stamp()}".encode()).hexdigest()[:32]
+    path = f"compilations/{kind}-{key}.{fmt}"
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as handle:
+            return download(handle.read(), _filename(kind, fmt))
+    count = _answers(kind, params).count()
+    if count <= INLINE_LIMIT:
+        content = compilation_bytes(kind=kind, fmt=fmt, query=query)
+        default_storage.save(path, ContentFile(content))
+        return download(content, _filename(kind, fmt))
+    pending = f"{path}.pending"
+    stale = (
+        default_storage.exists(pending)
+        and (timezone.now() - default_storage.get_modified_time(pending)).total_seconds()
+        > PENDING_SECONDS
+    )
+    if stale:
+        default_storage.delete(pending)
+    if not default_storage.exists(pending):
+        default_storage.save(pending, ContentFile(b""))
+        from issues.tasks import compilation_build
+
+        compilation_build.enqueue(kind=kind, fmt=fmt, query=query, path=path)
+    context = {"kind": kind, "fmt": fmt.upper(), "count": count}
+    return render(request, "issues/compilation_pending.html", context, status=202)
+
+
+def _who(respondent: Respondent) -> str:
+    """Name, organisation (stakeholder group, country), as the compilations cite respondents."""
+    text = respondent.name
+    if respondent.shows_organisation:
+        text += f", {respondent.organisation}"
+    details = [respondent.stakeholder_group.name]
+    if respondent.country:
+        details.append(respondent.country.name)
+    return f"{text} ({', '.join(details)})"
+
+
+def _region(respondent: Respondent) -> str:
+    region = respondent.regional_group
+    return region.label if region else ""
+
+
+class _Writer:
+    """Appends paragraphs to a document in constant time.
+
+    python-docx inserts every paragraph before the section properties, finding them by a scan
+    of the whole body: a compilation of thousands of answers would take quadratic time.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.body = document.element.body
+        self.section = self.body.sectPr
+        if self.section is not None:
+            self.body.remove(self.section)
+        self.styles: dict[str, object] = {}
+
+    def paragraph(self, text: str = "", *, style: str = "", bold: bool = False,
+                  italic: bool = False) -> Paragraph:  # fmt: skip
+        element = OxmlElement("w:p")
+        self.body.append(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style:
+            if style not in self.styles:
+                self.styles[style] = self.document.styles[style]
+            paragraph.style = self.styles[style]
+        if text:
+            # The run is built directly: python-docx's run.text handles text a character at a
+            # time, the longest part of writing a large compilation.
+            run = OxmlElement("w:r")
+            if bold or italic:
+                properties = OxmlElement("w:rPr")
+                for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+                    if flag:
+                        properties.append(OxmlElement(tag))
+                run.append(properties)
+            content = OxmlElement("w:t")
+            content.text = xml_safe(text)
+            content.set(qn("xml:space"), "preserve")
+            run.append(content)
+            element.append(run)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.paragraph(text, style=f"Heading {level}")
+
+    def text(self, text: str) -> None:
+        """An answer as paragraphs, as its author wrote them."""
+        for part in [part.strip() for part in text.split("\n") if part.strip()] or [""]:
+            self.paragraph(part)
+
+    def close(self) -> bytes:
+        if self.section is not None:
+            self.body.append(self.section)
+        return docx_bytes(self.document)
+
+
+def _questions() -> list[Question]:
+    return list(Question.objects.select_related("theme"))
+
+
+def _intro(writer: _Writer, count: int, unit: str) -> None:
+    writer.paragraph(
+        f"This compilation reproduces the {unit} of the {count} respondent"
+        f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
+        "The responses of those who did not agree are used only in aggregate. Issued "
+        f"{timezone.localdate():%-d %B %Y}.",
+        italic=True,
+    )
+
+
+def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
+    questions = _questions()
+    grouped: dict[int, list[Answer]] = defaultdict(list)
+    for answer in answers.select_related("respondent__stakeholder_group").by_respondent_name():
+        grouped[answer.question_id].append(answer)
+    sections = [(question, grouped[question.pk]) for question in questions]
+    return _by_question_xlsx(sections) if fmt == "xlsx" else _by_question_docx(sections)
+
+
+def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
+    writer = _Writer(
+        docx_document(
+            title="Responses to the questionnaire, by question",
+            subtitle="Compilation of the responses, question by question",
+            date=timezone.localdate(),
+        )
+    )
+    respondents = {answer.respondent_id for _, answers in sections for answer in answers}
+    _intro(writer, len(respondents), "answers, question by question,")
+    theme = None
+    for question, answers in sections:
+        if question.theme_id != getattr(theme, "pk", None):
+            theme = question.theme
+            writer.heading(f"{theme.letter}. {theme.title}", 1)
+        writer.heading(f"{question.code}. {question.text}", 2)
+        if not answers:
+            writer.paragraph("No published answer.", italic=True)
+        for answer in answers:
+            writer.paragraph(_who(answer.respondent), bold=True)
+            writer.text(answer.text)
+    return writer.close()
+
+
+def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
+    headers = ["Question", "Respondent ID", "Respondent", "Organisation", "Stakeholder group",
+               "Country", "UN regional group", "Answer"]  # fmt: skip
+    rows = (
+        [
+            question.code,
+            answer.respondent_id,
+            answer.respondent.name,
+            answer.respondent.organisation,
+            answer.respondent.stakeholder_group.name,
+            answer.respondent.country.name if answer.respondent.country else "",
+            _region(answer.respondent),
+            answer.text,
+        ]
+        for question, answers in sections
+        for answer in answers
+    )
+    counts = {question.pk: len(answers) for question, answers in sections}
+    questions = [question for question, _ in sections]
+    return xlsx_bytes([_questions_sheet(questions, counts), ("Answers", headers, rows)])
+
+
+def _questions_sheet(questions: list[Question], counts: dict[int, int]):
+    """The sheet listing the questions with their theme and number of published answers."""
+    return (
+        "Questions",
+        ["Question", "Theme", "Text", "Published answers"],
+        [
+            [
+                question.code,
+                f"{question.theme.letter}. {question.theme.title}",
+                question.text,
+                counts.get(question.pk, 0),
+            ]  # fmt: skip
+            for question in questions
+        ],
+    )
+
+
+def by_respondent(respondents: QuerySet[Respondent], fmt: str) -> bytes:
+    questions = _questions()
+    people = list(
+        respondents.select_related("stakeholder_group")
+        .prefetch_related(
+            Prefetch(
+                "answers", queryset=Answer.objects.order_by("question__number", "question__part")
+            )
+        )
+        .order_by("name", "pk")
+    )
+    if fmt == "xlsx":
+        return _by_respondent_xlsx(people, questions)
+    return _by_respondent_docx(people, questions)
+
+
+def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question]) -> bytes:
+    writer = _Writer(
+        docx_document(
+            title="Responses to the questionnaire, by respondent",
+            subtitle="Compilation of the responses, respondent by respondent",
+            date=timezone.localdate(),
+        )
+    )
+    people = list(people)
+    _intro(writer, len(people), "responses, respondent by respondent,")
+    by_pk = {question.pk: question for question in questions}
+    for respondent in people:
+        writer.heading(respondent.name, 1)
+        details = [respondent.organisation] if respondent.shows_organisation else []
+        details.append(respondent.stakeholder_group.name)
+        if respondent.country:
+            details.append(respondent.country.name)
+        details.append(f"submitted {timezone.localtime(respondent.submitted_at):%-d %B %Y}")
+        writer.paragraph(" · ".join(details), italic=True)
+        answers = list(respondent.answers.all())
+        if not answers:
+            writer.paragraph("No answer.", italic=True)
+        for answer in answers:
+            question = by_pk[answer.question_id]
+            writer.paragraph(f"{question.code}. {question.text}", bold=True)
+            writer.text(answer.text)
+    return writer.close()
+
+
+def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question]) -> bytes:
+    headers = [
+        *("Respondent ID", "Respondent", "Organisation", "Stakeholder group", "Country"),
+        *("UN regional group", "Submitted", *(question.code for question in questions)),
+    ]
+    people = list(people)
+
+    def rows():
+        for respondent in people:
+            texts = {answer.question_id: answer.text for answer in respondent.answers.all()}
+            yield [
+                respondent.pk,
+                respondent.name,
+                respondent.organisation,
+                respondent.stakeholder_group.name,
+                respondent.country.name if respondent.country else "",
+                _region(respondent),
+                respondent.submitted_at,
+                *(texts.get(question.pk, "") for question in questions),
+            ]
+
+    counts: dict[int, int] = defaultdict(int)
+    for respondent in people:
+        for answer in respondent.answers.all():
+            counts[answer.question_id] += 1
+    return xlsx_bytes([_questions_sheet(questions, counts), ("Respondents", headers, rows())])

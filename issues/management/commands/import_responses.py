@@ -1,0 +1,45 @@
+"""python manage.py import_responses FILE [--dry-run]"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from issues.services.responses import responses_import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import questionnaire responses from a CSV or XLSX file (columns: Respondent ID, "
+        "Submitted, Name, Organisation, Country, Stakeholder group, Consent to cite, Q2a ... "
+        "Q17). Rows with an ID update that respondent; others are matched on name, "
+        "organisation and submission time. Nothing is written when any row is invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; write nothing."
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror or error}.") from None
+        plan = responses_import_file(data=data, filename=file.name, dry_run=dry_run)
+        if plan.errors:
+            lines = [str(error) for error in plan.errors]
+            raise CommandError(
+                f"{file.name}: {len(lines)} error{'s' if len(lines) > 1 else ''}; nothing was "
+                "imported.\n" + "\n".join(lines)
+            )
+        for row in plan.rows:
+            if row.action != "unchanged" and options["verbosity"] >= 2:
+                self.stdout.write(f"Row {row.number}: {row.action} {row.label}: {row.summary()}")
+        for row, change in plan.removals():
+            self.stdout.write(
+                f"Row {row.number}: the answer of {row.label} to {change.code} is removed "
+                "(empty cell)."
+            )
+        prefix = "Dry run, nothing written: would be " if dry_run else ""
+        self.stdout.write(f"{prefix}{plan.summary()}")

@@ -1,0 +1,222 @@
+"""The published responses: by question, by respondent and by theme, their statistics and the
+compilations to download.
+
+Every page and download reads respondents and answers through ``Respondent.objects.public()``
+and ``Answer.objects.public()``: a respondent who did not consent to be cited is counted in the
+statistics and never shown by name, organisation or answer text.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from issues import exports
+from issues.filters import AnswerFilter, RespondentFilter
+from issues.models import Answer, Issue, IssueSource, Question, Respondent, Theme
+from wgec.models import StakeholderGroup
+from wgec.regions import RegionalGroup, regional_group_of
+
+ANSWERS_PER_PAGE = 50
+RESPONDENTS_PER_PAGE = 50
+THEME_RESPONDENTS_PER_PAGE = 20
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
+def question_list(request: HttpRequest) -> HttpResponse:
+    themes = Theme.objects.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.with_answer_counts())
+    )
+    return render(request, "issues/question_list.html", {"themes": themes})
+
+
+@require_safe
+def question_detail(request: HttpRequest, code: str) -> HttpResponse:
+    questions = list(Question.objects.select_related("theme"))
+    by_code = {question.code.casefold(): question for question in questions}
+    question = by_code.get(code.casefold())
+    if question is None:
+        raise Http404("No such question.")
+    if question.code != code:
+        return redirect(question)
+    filterset = AnswerFilter(
+        request.GET,
+        queryset=Answer.objects.public().filter(question=question).by_respondent_name(),
+    )
+    page = Paginator(filterset.qs, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = Answer.objects.filter(question=question).aggregate(
+        total=Count("pk"), withheld=Count("pk", filter=Q(respondent__consent_to_cite=False))
+    )
+    index = questions.index(question)
+    context = {
+        "question": question,
+        "filter": filterset,
+        "page": page,
+        "counts": counts,
+        "previous": questions[index - 1] if index else None,
+        "next": questions[index + 1] if index + 1 < len(questions) else None,
+        "query": _query_without_page(request),
+    }
+    return render(request, "issues/question_detail.html", context)
+
+
+@require_safe
+def respondent_list(request: HttpRequest) -> HttpResponse:
+    filterset = RespondentFilter(
+        request.GET,
+        queryset=Respondent.objects.public().with_answer_counts().order_by("name", "pk"),
+    )
+    page = Paginator(filterset.qs, RESPONDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = Respondent.objects.aggregate(
+        total=Count("pk"), withheld=Count("pk", filter=Q(consent_to_cite=False))
+    )
+    context = {
+        "filter": filterset,
+        "page": page,
+        "counts": counts,
+        "query": _query_without_page(request),
+    }
+    return render(request, "issues/respondent_list.html", context)
+
+
+@dataclass
+class RaisedIssue:
+    """An issue a respondent's answers raised (a merged one counts as its survivor)."""
+
+    issue: Issue
+    sources: list[IssueSource]
+
+
+@require_safe
+def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # A respondent without consent has no page: the same 404 as an ID that does not exist.
+    respondent = get_object_or_404(Respondent.objects.public(), pk=pk)
+    answers = respondent.answers.select_related("question__theme").in_question_order()
+    raised: dict[int, RaisedIssue] = {}
+    for source in IssueSource.objects.visible_to(request.user).raised_by(respondent):
+        issue = source.issue.merged_into or source.issue
+        raised.setdefault(issue.pk, RaisedIssue(issue, [])).sources.append(source)
+    context = {
+        "respondent": respondent,
+        "answers": answers,
+        "raised": sorted(raised.values(), key=lambda row: row.issue.title.casefold()),
+    }
+    return render(request, "issues/respondent_detail.html", context)
+
+
+@require_safe
+def theme_detail(request: HttpRequest, letter: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, letter=letter.lower())
+    if theme.letter != letter:
+        return redirect("issues:theme-detail", letter=theme.letter)
+    questions = list(theme.questions.with_answer_counts())
+    respondents = (
+        Respondent.objects.consenting()
+        .filter(pk__in=Answer.objects.filter(question__theme=theme).values("respondent"))
+        .order_by("name", "pk")
+    )
+    page = Paginator(respondents, THEME_RESPONDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for answer in (
+        Answer.objects.public()
+        .filter(question__theme=theme, respondent__in=[row.pk for row in page])
+        .by_respondent_name()
+    ):
+        answers[answer.question_id].append(answer)
+    context = {
+        "theme": theme,
+        "themes": Theme.objects.all(),
+        "sections": [(question, answers[question.pk]) for question in questions],
+        "page": page,
+    }
+    return render(request, "issues/theme_detail.html", context)
+
+
+@dataclass
+class Bar:
+    label: str
+    total: int
+    cited: int
+    code: str = ""
+
+    @property
+    def withheld(self) -> int:
+        return self.total - self.cited
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Counts computed from the data, consenting and non-consenting respondents together."""
+    totals = Respondent.objects.aggregate(
+        total=Count("pk"), cited=Count("pk", filter=Q(consent_to_cite=True))
+    )
+    groups = [
+        Bar(group.name, group.total, group.cited, group.slug)
+        for group in StakeholderGroup.objects.annotate(
+            total=Count("respondents"),
+            cited=Count("respondents", filter=Q(respondents__consent_to_cite=True)),
+        )
+    ]
+    by_country = (
+        Respondent.objects.order_by()
+        .values("country")
+        .annotate(total=Count("pk"), cited=Count("pk", filter=Q(consent_to_cite=True)))
+    )
+    country_bars = []
+    region_totals: Counter = Counter()
+    region_cited: Counter = Counter()
+    for row in by_country:
+        code = row["country"] or ""
+        country_bars.append(
+            Bar(countries.name(code) if code else "Not stated", row["total"], row["cited"], code)
+        )
+        region = regional_group_of(code)
+        key = region.value if region else ""
+        region_totals[key] += row["total"]
+        region_cited[key] += row["cited"]
+    regions = [
+        Bar(group.label, region_totals[group.value], region_cited[group.value], group.value)
+        for group in RegionalGroup
+    ]
+    if region_totals[""]:
+        regions.append(Bar("No regional group or not stated", region_totals[""], region_cited[""]))
+    country_bars.sort(key=lambda bar: (-bar.total, bar.code == "", bar.label))
+    questions = [
+        Bar(question.code, question.answer_count, question.public_count, question.code)
+        for question in Question.objects.with_answer_counts()
+    ]
+    context = {
+        "totals": totals,
+        "charts": [
+            ("groups", "Respondents by stakeholder group", "Stakeholder group", groups),
+            ("regions", "Respondents by UN regional group", "UN regional group", regions),
+            ("countries", "Respondents by country", "Country", country_bars),
+        ],
+        "questions": questions,
+        "question_max": max((bar.total for bar in questions), default=0),
+        "country_count": sum(1 for bar in country_bars if bar.code),
+    }
+    return render(request, "issues/response_statistics.html", context)
+
+
+@require_safe
+def question_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The compilation by question, as the secretariat posts it (consenting respondents)."""
+    return exports.compilation_response(request, kind="question", fmt=fmt)
+
+
+@require_safe
+def respondent_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The compilation by respondent (consenting respondents), filtered as the list is."""
+    return exports.compilation_response(request, kind="respondent", fmt=fmt)

@@ -1,0 +1,69 @@
+"""Every response page and download runs a fixed number of queries, with 10 respondents as with
+1,000. The respondents are bulk-created once per size for the whole module."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from issues import exports
+from issues.models import Question, Respondent, Theme
+from tests.issues.conftest import _questionnaire
+from tests.issues.responses_data import COUNTRIES, population_create, population_remove
+from wgec.models import StakeholderGroup
+
+
+@pytest.fixture(scope="module", params=[10, 1000], ids=["10-respondents", "1000-respondents"])
+def population(request, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _questionnaire()
+        cited = population_create(request.param)
+        yield cited
+        population_remove()
+        for model in (Question, Theme, StakeholderGroup):
+            model.history.all()._raw_delete(model.objects.db)
+            model.objects.all()._raw_delete(model.objects.db)
+
+
+def _pages(cited: Respondent) -> list[tuple[str, int]]:
+    return [
+        (reverse("issues:question-list"), 3),
+        (reverse("issues:question-detail", args=["Q4"]), 7),
+        (reverse("issues:question-detail", args=["Q4"]) + "?region=weog&q=Respondent", 7),
+        (reverse("issues:respondent-list"), 6),
+        (reverse("issues:respondent-list") + "?stakeholder_group=1&country=BR&page=2", 7),
+        (reverse("issues:respondent-detail", args=[cited.pk]), 4),
+        (reverse("issues:theme-detail", args=["c"]), 6),
+        (reverse("issues:theme-detail", args=["c"]) + "?page=3", 6),
+        (reverse("issues:statistics"), 5),
+        # Exports: the state of the data, the count, then the compilation.
+        (reverse("issues:question-export", args=["xlsx"]), 4),
+        (reverse("issues:respondent-export", args=["xlsx"]), 5),
+        (reverse("issues:question-export", args=["docx"]) + "?country=KE", 6),
+        (reverse("issues:respondent-export", args=["docx"]) + "?country=KE", 7),
+        # The same again: read from media storage.
+        (reverse("issues:respondent-export", args=["docx"]) + "?country=KE", 1),
+    ]
+
+
+@pytest.mark.django_db
+def test_every_response_page_has_a_flat_query_budget(
+    client, population, django_assert_max_num_queries, monkeypatch
+):
+    # Measure the building of the compilations in the request at both sizes (a large one is
+    # otherwise built by a background task: tests/issues/test_responses_exports.py).
+    monkeypatch.setattr(exports, "INLINE_LIMIT", 100_000)
+    for url, budget in _pages(population):
+        with django_assert_max_num_queries(budget, info=url):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_pages_list_what_the_population_holds(client, population):
+    size = Respondent.objects.count()
+    countries = len({COUNTRIES[n % len(COUNTRIES)] for n in range(size)} - {""})
+    text = client.get(reverse("issues:statistics")).content.decode()
+    assert f"{size} respondents from {countries} countries, of whom {size // 2} agreed" in text
+    text = client.get(reverse("issues:respondent-detail", args=[population.pk])).content.decode()
+    assert len(re.findall(r'href="/issues/\d+/"', text)) == min(size, 40)
