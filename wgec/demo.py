@@ -1,8 +1,9 @@
 """The demo data of the 2013-14 exercise, loaded from ``fixtures/*.toml``.
 
-Loading is idempotent: every record is found by its natural key (a slug, a code, a name, a
-title) and saved only when a value differs, so a second run writes nothing and adds nothing to
-the change history. Records removed from the files are left alone.
+The demo loads into an empty exercise, all of it or nothing. Loading again changes nothing: an
+exercise that holds data is left as people have changed it. Records refer to each other by
+natural keys (a slug, a code, a name, a title); a reference the files cannot resolve is an
+error naming the file and the record.
 """
 
 import tomllib
@@ -50,20 +51,14 @@ class DemoDataError(Exception):
 @dataclass
 class LoadResult:
     created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
+    already_present: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()))
+        return bool(sum(self.created.values()))
 
     def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        return [
-            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
-            f"{self.unchanged[name]} unchanged"
-            for name in names
-        ]
+        return [f"{name}: {count}" for name, count in sorted(self.created.items())]
 
 
 class _Loader:
@@ -81,41 +76,15 @@ class _Loader:
         except tomllib.TOMLDecodeError as error:
             raise DemoDataError(f"{path}: {error}") from None
 
-    def upsert[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> M:
-        """Find by ``lookup``; create, or save only the fields of ``values`` that differ."""
-        label = model._meta.verbose_name_plural
-        instance = model.objects.filter(**lookup).first()
-        if instance is None:
-            instance = model(**lookup, **values)
-            instance.save()
-            self.result.created[label] += 1
-            return instance
-        changed = [name for name, value in values.items() if _value(instance, name) != value]
-        if changed:
-            for name in changed:
-                setattr(instance, name, values[name])
-            instance.save()
-            self.result.updated[label] += 1
-        else:
-            self.result.unchanged[label] += 1
-        return instance
-
     def ensure[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> M:
-        """Create once; afterwards leave it as people changed it (accepted, edited...)."""
+        """The record found by ``lookup``, created with ``values`` when missing."""
         label = model._meta.verbose_name_plural
         instance = model.objects.filter(**lookup).first()
         if instance is None:
             instance = model(**lookup, **values)
             instance.save()
             self.result.created[label] += 1
-        else:
-            self.result.unchanged[label] += 1
         return instance
-
-
-def _value(instance: models.Model, name: str) -> Any:
-    value = getattr(instance, name)
-    return getattr(value, "code", value)  # a django-countries Country compares by its code
 
 
 def _lookup[T](table: dict[str, T], key: str, what: str, where: str) -> T:
@@ -127,7 +96,13 @@ def _lookup[T](table: dict[str, T], key: str, what: str, where: str) -> T:
 
 @transaction.atomic
 def demo_load(*, directory: Path = FIXTURES_DIR) -> LoadResult:
-    """Load (or refresh) the demo data; all of it or, on any error, nothing."""
+    """Load the demo data into an empty exercise; all of it or, on any error, nothing.
+
+    Once the exercise holds data, loading again changes nothing: what people did since (merged
+    issues, accepted proposals, edits in the admin) is never overwritten or undone.
+    """
+    if Meeting.objects.exists() or Respondent.objects.exists() or Issue.objects.exists():
+        return LoadResult(already_present=True)
     loader = _Loader(directory)
     people = _load_group(loader)
     answers = _load_questionnaire(loader)
@@ -140,7 +115,7 @@ def demo_load(*, directory: Path = FIXTURES_DIR) -> LoadResult:
 def _load_group(loader: _Loader) -> dict[str, Participant]:
     data = loader.read("wgec.toml")
     groups = {
-        row["slug"]: loader.upsert(
+        row["slug"]: loader.ensure(
             StakeholderGroup, {"slug": row["slug"]}, {"name": row["name"], "position": position}
         )
         for position, row in enumerate(data["stakeholder_groups"], start=1)
@@ -148,7 +123,7 @@ def _load_group(loader: _Loader) -> dict[str, Participant]:
     people: dict[str, Participant] = {}
     for row in data["participants"]:
         where = f"wgec.toml, participant {row['name']!r}"
-        people[row["name"]] = loader.upsert(
+        people[row["name"]] = loader.ensure(
             Participant,
             {"name": row["name"]},
             {
@@ -165,7 +140,7 @@ def _load_group(loader: _Loader) -> dict[str, Participant]:
     meetings = {}
     for row in data["meetings"]:
         where = f"wgec.toml, meeting {row['number']}"
-        meetings[row["number"]] = loader.upsert(
+        meetings[row["number"]] = loader.ensure(
             Meeting,
             {"number": row["number"]},
             {
@@ -180,7 +155,7 @@ def _load_group(loader: _Loader) -> dict[str, Participant]:
         )
     for row in data["meetings"]:
         for position, document in enumerate(row.get("documents", []), start=1):
-            loader.upsert(
+            loader.ensure(
                 MeetingDocument,
                 {"meeting_id": meetings[row["number"]].pk, "title": document["title"]},
                 {
@@ -194,7 +169,7 @@ def _load_group(loader: _Loader) -> dict[str, Participant]:
         for attended in row.get("attended", []):
             where = f"wgec.toml, participant {row['name']!r}"
             meeting = _lookup(meetings, attended["meeting"], "meeting", where)
-            loader.upsert(
+            loader.ensure(
                 Attendance,
                 {"participant_id": people[row["name"]].pk, "meeting_id": meeting.pk},
                 {"remote": attended.get("remote", False)},
@@ -206,7 +181,7 @@ def _load_questionnaire(loader: _Loader) -> dict[tuple[str, str], Answer]:
     data = loader.read("questionnaire.toml")
     groups = {group.slug: group for group in StakeholderGroup.objects.all()}
     themes = {
-        row["letter"]: loader.upsert(
+        row["letter"]: loader.ensure(
             Theme,
             {"letter": row["letter"]},
             {"title": row["title"], "description": row.get("description", "")},
@@ -216,7 +191,7 @@ def _load_questionnaire(loader: _Loader) -> dict[tuple[str, str], Answer]:
     questions = {}
     for row in data["questions"]:
         where = f"questionnaire.toml, question {row['code']}"
-        questions[row["code"]] = loader.upsert(
+        questions[row["code"]] = loader.ensure(
             Question,
             {"code": row["code"]},
             {
@@ -229,7 +204,7 @@ def _load_questionnaire(loader: _Loader) -> dict[tuple[str, str], Answer]:
     answers: dict[tuple[str, str], Answer] = {}
     for row in data["respondents"]:
         where = f"questionnaire.toml, respondent {row['name']!r}"
-        respondent = loader.upsert(
+        respondent = loader.ensure(
             Respondent,
             {
                 "name": row["name"],
@@ -246,7 +221,7 @@ def _load_questionnaire(loader: _Loader) -> dict[tuple[str, str], Answer]:
         )
         for code, text in row.get("answers", {}).items():
             question = _lookup(questions, code, "question", where)
-            answers[(row["name"], code)] = loader.upsert(
+            answers[(row["name"], code)] = loader.ensure(
                 Answer,
                 {"respondent_id": respondent.pk, "question_id": question.pk},
                 {"text": text.strip()},
@@ -261,7 +236,7 @@ def _load_map(
 ) -> None:
     data = loader.read("map.toml")
     clusters = {
-        row["slug"]: loader.upsert(
+        row["slug"]: loader.ensure(
             Cluster,
             {"slug": row["slug"]},
             {
@@ -274,7 +249,7 @@ def _load_map(
     }
     mechanisms: dict[str, Mechanism] = {}
     for row in data["mechanisms"]:
-        mechanism = loader.upsert(
+        mechanism = loader.ensure(
             Mechanism,
             {"name": row["name"]},
             {
@@ -293,7 +268,7 @@ def _load_map(
     for row in rows:
         where = f"map.toml, issue {row['title']!r}"
         merged_into = row.get("merged_into") or ""
-        issue = loader.upsert(
+        issue = loader.ensure(
             Issue,
             {"title": row["title"]},
             {
@@ -318,20 +293,20 @@ def _load_map(
                     f"{where}: the excerpt {source['excerpt']!r} is not in the answer of "
                     f"{source['respondent']} to {source['question']}."
                 )
-            loader.upsert(
+            loader.ensure(
                 IssueSource,
                 {"issue_id": issue.pk, "answer_id": answer.pk},
                 {"excerpt": source["excerpt"]},
             )
         for row_coverage in row.get("coverage", []):
             mechanism = _lookup(mechanisms, row_coverage["mechanism"], "mechanism", where)
-            coverage[(row["title"], row_coverage["mechanism"])] = loader.upsert(
+            coverage[(row["title"], row_coverage["mechanism"])] = loader.ensure(
                 Coverage,
                 {"issue_id": issue.pk, "mechanism_id": mechanism.pk},
                 {"status": row_coverage["status"], "evidence": row_coverage.get("evidence", "")},
             )
         for gap in row.get("gaps", []):
-            loader.upsert(
+            loader.ensure(
                 Gap,
                 {"issue_id": issue.pk, "type": gap["type"]},
                 {
@@ -366,10 +341,7 @@ def _load_consensus_item(
     state = row["state"]
     # An item becomes decided only once its decision exists (issues/triggers.py).
     stored_state = ConsensusItem.State.REFERRED if state == ConsensusItem.State.DECIDED else state
-    existing = ConsensusItem.objects.filter(**lookup).first()
-    if existing is not None and existing.state == ConsensusItem.State.DECIDED:
-        stored_state = ConsensusItem.State.DECIDED
-    item = loader.upsert(
+    item = loader.ensure(
         ConsensusItem,
         lookup,
         {
@@ -381,12 +353,12 @@ def _load_consensus_item(
     )
     options = {}
     for option_row in row.get("options", []):
-        options[option_row["label"]] = option = loader.upsert(
+        options[option_row["label"]] = option = loader.ensure(
             Option, {"item_id": item.pk, "label": option_row["label"]}, {"text": option_row["text"]}
         )
         for name in option_row.get("supporters", []):
             participant = _lookup(people, name, "participant", where)
-            loader.upsert(
+            loader.ensure(
                 OptionSupport,
                 {"item_id": item.pk, "participant_id": participant.pk},
                 {"option_id": option.pk},
@@ -397,7 +369,7 @@ def _load_consensus_item(
         if meeting is None:
             raise DemoDataError(f"{where}: unknown meeting {decision['meeting']!r}.")
         label = decision.get("option", "")
-        loader.upsert(
+        loader.ensure(
             Decision,
             {"item_id": item.pk},
             {
@@ -415,7 +387,7 @@ def _load_consensus_item(
 def _load_deliverables(loader: _Loader) -> None:
     data = loader.read("reports.toml")
     for row in data["deliverables"]:
-        loader.upsert(
+        loader.ensure(
             Deliverable,
             {"slug": row["slug"]},
             {"kind": row["kind"], "title": row["title"], "due_date": row["due"]},

@@ -146,9 +146,12 @@ def test_accepted_demo_proposals_stay_accepted_when_the_demo_is_loaded_again(coo
     demo_load()
     proposal = Proposal.objects.get(kind="coverage")
     proposal_accept(proposal=proposal, user=coordinator_user)
-    demo_load()  # the map's own rows are refreshed from the files; the proposal is left alone
+    coverage = proposal.coverage
+    coverage.refresh_from_db()
+    demo_load()  # the exercise is there: nothing is reloaded over what people did
     proposal.refresh_from_db()
     assert proposal.state == "accepted"
+    assert Coverage.objects.get(pk=coverage.pk).status == proposal.status
 
 
 def test_local_logins_give_every_role_once(tmp_path):
