@@ -15,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path = Path(settings.BASE_DIR) / ".local-logins"
         logins = local_logins_ensure(path=path)
-        self.stdout.write(f"Local logins (log in at {settings.SITE_URL}/accounts/login/):")
+        self.stdout.write(
+            f"Local logins (user name, password; log in at {settings.SITE_URL}/accounts/login/):"
+        )
         for login in logins:
-            who = f", as {login.participant}" if login.participant else ", with the admin"
-            line = f"  {login.role:<28} {login.username} / {login.password}{who}"
+            who = f"as {login.participant}" if login.participant else "the admin too"
+            line = f"  {login.role:<28} {login.username:<12} {login.password:<18} ({who})"
             self.stdout.write(self.style.SUCCESS(line) if login.created else line)
