@@ -25,6 +25,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import (  # noqa: E402
     override_settings,
@@ -56,10 +57,12 @@ def main(selection: list[str]) -> None:
     figures: list[tuple[str, Figure]] = []
     try:
         for name in modules:
+            # Each benchmark starts from an empty database.
+            call_command("flush", interactive=False, verbosity=0)
             module = importlib.import_module(f"bench.{name}")
-            print(f"## {name}: {module.__doc__.strip().splitlines()[0]}")
+            print(f"## {name}: {module.__doc__.strip().splitlines()[0]}", flush=True)
             for figure in module.run():
-                print(f"  {figure.line()}")
+                print(f"  {figure.line()}", flush=True)
                 figures.append((name, figure))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
