@@ -57,6 +57,7 @@ def _build_map(issues: int) -> None:
                 description="An international public policy issue pertaining to the Internet. " * 3,
                 cluster=clusters[n % len(clusters)],
                 state=Issue.State.ON_MAP,
+                needs_agreement=False,
             )
             for n in range(issues)
         ],
