@@ -102,7 +102,14 @@ def docx_table(
     *,
     widths_cm: Sequence[float] | None = None,
 ) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
+    # Document.add_table looks the page width up in the whole body for every table (quadratic
+    # in a long document): the width is read once per document instead.
+    width = getattr(document, "_wgec_block_width", None)
+    if width is None:
+        section = document.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        document._wgec_block_width = width
+    table = document._body.add_table(rows=1, cols=len(headers), width=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
