@@ -18,14 +18,10 @@ from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Question, Respondent, Theme
-from wgec.documents import docx_bytes, docx_document, download, xml_safe
+from wgec.documents import DocxWriter, docx_document, download
 from wgec.models import StakeholderGroup
 from wgec.spreadsheets import xlsx_bytes
 
@@ -125,66 +121,11 @@ def _region(respondent: Respondent) -> str:
     return region.label if region else ""
 
 
-class _Writer:
-    """Appends paragraphs to a document in constant time.
-
-    python-docx inserts every paragraph before the section properties, finding them by a scan
-    of the whole body: a compilation of thousands of answers would take quadratic time.
-    """
-
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.body = document.element.body
-        self.section = self.body.sectPr
-        if self.section is not None:
-            self.body.remove(self.section)
-        self.styles: dict[str, object] = {}
-
-    def paragraph(self, text: str = "", *, style: str = "", bold: bool = False,
-                  italic: bool = False) -> Paragraph:  # fmt: skip
-        element = OxmlElement("w:p")
-        self.body.append(element)
-        paragraph = Paragraph(element, self.document._body)
-        if style:
-            if style not in self.styles:
-                self.styles[style] = self.document.styles[style]
-            paragraph.style = self.styles[style]
-        if text:
-            # The run is built directly: python-docx's run.text handles text a character at a
-            # time, the longest part of writing a large compilation.
-            run = OxmlElement("w:r")
-            if bold or italic:
-                properties = OxmlElement("w:rPr")
-                for flag, tag in ((bold, "w:b"), (italic, "w:i")):
-                    if flag:
-                        properties.append(OxmlElement(tag))
-                run.append(properties)
-            content = OxmlElement("w:t")
-            content.text = xml_safe(text)
-            content.set(qn("xml:space"), "preserve")
-            run.append(content)
-            element.append(run)
-        return paragraph
-
-    def heading(self, text: str, level: int) -> Paragraph:
-        return self.paragraph(text, style=f"Heading {level}")
-
-    def text(self, text: str) -> None:
-        """An answer as paragraphs, as its author wrote them."""
-        for part in [part.strip() for part in text.split("\n") if part.strip()] or [""]:
-            self.paragraph(part)
-
-    def close(self) -> bytes:
-        if self.section is not None:
-            self.body.append(self.section)
-        return docx_bytes(self.document)
-
-
 def _questions() -> list[Question]:
     return list(Question.objects.select_related("theme"))
 
 
-def _intro(writer: _Writer, count: int, unit: str) -> None:
+def _intro(writer: DocxWriter, count: int, unit: str) -> None:
     writer.paragraph(
         f"This compilation reproduces the {unit} of the {count} respondent"
         f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
@@ -204,7 +145,7 @@ def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
 
 
 def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
-    writer = _Writer(
+    writer = DocxWriter(
         docx_document(
             title="Responses to the questionnaire, by question",
             subtitle="Compilation of the responses, question by question",
@@ -283,7 +224,7 @@ def by_respondent(respondents: QuerySet[Respondent], fmt: str) -> bytes:
 
 
 def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question]) -> bytes:
-    writer = _Writer(
+    writer = DocxWriter(
         docx_document(
             title="Responses to the questionnaire, by respondent",
             subtitle="Compilation of the responses, respondent by respondent",

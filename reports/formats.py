@@ -10,14 +10,12 @@ empty).
 from collections.abc import Iterator
 from pathlib import PurePath
 
-from docx.enum.text import WD_BREAK
-
 from issues.map_workbook import map_sheets
 from issues.models import Issue
 from mechanisms.models import Coverage, Gap
 from reports.final import FinalDocument, final_document_build, referred_items
 from reports.models import Deliverable, DocumentFormat
-from wgec.documents import ParagraphNumbers, docx_bytes, docx_document, docx_table, pdf_bytes
+from wgec.documents import DocxWriter, docx_document, pdf_bytes
 from wgec.participants import participants_by_section, participants_docx
 from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -60,71 +58,70 @@ def _roman(number: int) -> str:
 
 
 def final_document_docx(doc: FinalDocument) -> bytes:
-    document = docx_document(
-        title=doc.title, subtitle=doc.subtitle, symbol=doc.symbol, date=doc.date, title_page=True
+    writer = DocxWriter(
+        docx_document(
+            title=doc.title,
+            subtitle=doc.subtitle,
+            symbol=doc.symbol,
+            date=doc.date,
+            title_page=True,
+        )
     )
-    numbers = ParagraphNumbers()
-    document.add_heading(f"{_roman(1)}. Introduction", level=1)
+    writer.heading(f"{_roman(1)}. Introduction", 1)
     for paragraph in doc.introduction:
-        numbers.add(document, paragraph)
+        writer.numbered(paragraph)
 
-    document.add_heading(f"{_roman(2)}. {doc.map_heading}", level=1)
+    writer.heading(f"{_roman(2)}. {doc.map_heading}", 1)
     for cluster in doc.clusters:
-        document.add_heading(f"{cluster.letter}. {cluster.name}", level=2)
+        writer.heading(f"{cluster.letter}. {cluster.name}", 2)
         if cluster.description:
-            numbers.add(document, cluster.description)
+            writer.numbered(cluster.description)
         for issue in cluster.issues:
-            document.add_heading(issue.title, level=3)
+            writer.heading(issue.title, 3)
             if issue.description:
-                numbers.add(document, issue.description)
+                writer.numbered(issue.description)
             if issue.consensus != Issue.Consensus.AGREED:
-                numbers.add(document, f"Consensus: {issue.consensus_label.lower()} (see annex I).")
+                writer.numbered(f"Consensus: {issue.consensus_label.lower()} (see annex I).")
             if issue.coverage:
-                numbers.add(document, "Mechanisms addressing the issue, with their status:")
-                docx_table(
-                    document,
+                writer.numbered("Mechanisms addressing the issue, with their status:")
+                writer.table(
                     ["Mechanism", "Status", "Evidence"],
                     [[c.mechanism, c.status_label, c.evidence] for c in issue.coverage],
                     widths_cm=[5.0, 3.0, 8.0],
                 )
             else:
-                numbers.add(document, "No mechanism addressing the issue has been identified.")
+                writer.numbered("No mechanism addressing the issue has been identified.")
             for gap in issue.gaps:
                 text = f"{gap.type_label}."
                 if gap.description:
                     text += f" {gap.description}"
                 if gap.recommendation:
                     text += f" Recommendation needed: {gap.recommendation}"
-                numbers.add(document, text)
+                writer.numbered(text)
 
-    _page_break(document)
-    document.add_heading(f"Annex I. {doc.annex_referred_heading}", level=1)
+    writer.page_break()
+    writer.heading(f"Annex I. {doc.annex_referred_heading}", 1)
     for paragraph in doc.annex_referred_intro:
-        document.add_paragraph(paragraph)
+        writer.paragraph(paragraph)
     if not doc.referred:
-        document.add_paragraph("No item has been referred to the working group.")
+        writer.paragraph("No item has been referred to the working group.")
     for number, item in enumerate(doc.referred, start=1):
-        document.add_heading(f"{number}. {item.subject}", level=2)
-        document.add_paragraph(item.summary)
+        writer.heading(f"{number}. {item.subject}", 2)
+        writer.paragraph(item.summary)
         referred = f" on {item.referred_on:%-d %B %Y}" if item.referred_on else ""
-        document.add_paragraph(f"{item.state_label}{referred}.").runs[0].italic = True
-        docx_table(
-            document,
+        writer.paragraph(f"{item.state_label}{referred}.", italic=True)
+        writer.table(
             ["Option", "Text", "Support by stakeholder group"],
             [[option.label, option.text, option.support_text] for option in item.options],
             widths_cm=[1.5, 7.5, 7.0],
         )
         if item.decision:
-            document.add_paragraph(item.decision)
+            writer.paragraph(item.decision)
 
-    _page_break(document)
-    document.add_heading(f"Annex II. {doc.annex_participants_heading}", level=1)
-    participants_docx(document, doc.participants, level=2)
-    return docx_bytes(document)
-
-
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    writer.page_break()
+    writer.heading(f"Annex II. {doc.annex_participants_heading}", 1)
+    participants_docx(writer, doc.participants, level=2)
+    return writer.close()
 
 
 # PDF -----------------------------------------------------------------------------------------

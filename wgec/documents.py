@@ -1,6 +1,7 @@
 """Documents as a UN secretariat issues them, and file downloads.
 
-DOCX through python-docx (A4, a title block, numbered paragraphs, plain tables); PDF through
+DOCX through python-docx (A4, a title block; then ``DocxWriter`` for headings, numbered
+paragraphs and plain tables in linear time, however long the document); PDF through
 WeasyPrint from an HTML template (``templates/documents/base_document.html`` carries the page
 set-up); downloads with a safe file name.
 """
@@ -17,8 +18,12 @@ from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from wgec.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -80,49 +85,114 @@ def docx_document(
     return document
 
 
-class ParagraphNumbers:
-    """Consecutive paragraph numbers across a document, as UN documents number them."""
+class DocxWriter:
+    """Writes a python-docx document in time linear in its length.
 
-    def __init__(self) -> None:
+    python-docx inserts every new block before the section properties at the end of the body,
+    which it finds by scanning the body (and looks the page width up for every table): a
+    document of thousands of blocks takes quadratic time. The writer takes the section
+    properties out, appends each block at the end, and puts them back in ``close``. Runs are
+    built directly, because python-docx sets run text a character at a time.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.body = document.element.body
+        section = document.sections[-1]
+        self.width = section.page_width - section.left_margin - section.right_margin
+        self.section = self.body.sectPr
+        if self.section is not None:
+            self.body.remove(self.section)
+        self.styles: dict[str, object] = {}
         self.number = 0
 
-    def add(self, document: Document, text: str) -> None:
+    def _style(self, name: str):
+        if name not in self.styles:
+            self.styles[name] = self.document.styles[name]
+        return self.styles[name]
+
+    def paragraph(
+        self, text: str = "", *, style: str = "", bold: bool = False, italic: bool = False
+    ) -> Paragraph:
+        element = OxmlElement("w:p")
+        self.body.append(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style:
+            paragraph.style = self._style(style)
+        if text:
+            _append_run(element, text, bold=bold, italic=italic)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.paragraph(text, style=f"Heading {level}")
+
+    def text(self, text: str) -> None:
+        """A text as paragraphs, one per line its author wrote."""
+        for part in [part.strip() for part in (text or "").split("\n") if part.strip()] or [""]:
+            self.paragraph(part)
+
+    def numbered(self, text: str) -> Paragraph:
+        """A numbered paragraph: numbers run on through the document, as UN documents number
+        them."""
         self.number += 1
-        paragraph = document.add_paragraph()
+        paragraph = self.paragraph()
         paragraph.paragraph_format.left_indent = Cm(1.0)
         paragraph.paragraph_format.first_line_indent = Cm(-1.0)
-        paragraph.add_run(f"{self.number}.\t")
-        paragraph.add_run(xml_safe(text))
+        _append_run(paragraph._p, f"{self.number}.\t{text}")
+        return paragraph
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        *,
+        widths_cm: Sequence[float] | None = None,
+    ) -> Table:
+        rows = [list(row) for row in rows]
+        element = CT_Tbl.new_tbl(len(rows) + 1, len(headers), self.width)
+        self.body.append(element)
+        table = Table(element, self.document._body)
+        table.style = self._style("Table Grid")
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for index, row in enumerate([headers, *rows]):
+            for column, (tc, value) in enumerate(
+                zip(element.tr_lst[index].tc_lst, row, strict=True)
+            ):
+                text = "" if value is None else str(value)
+                if text:
+                    _append_run(tc.p_lst[0], text, bold=index == 0)
+                if widths_cm and column < len(widths_cm):
+                    tc.width = Cm(widths_cm[column])
+        return table
+
+    def page_break(self) -> None:
+        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def close(self) -> bytes:
+        if self.section is not None:
+            self.body.append(self.section)
+            self.section = None
+        return docx_bytes(self.document)
 
 
-def docx_table(
-    document: Document,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    *,
-    widths_cm: Sequence[float] | None = None,
-) -> None:
-    # Document.add_table looks the page width up in the whole body for every table (quadratic
-    # in a long document): the width is read once per document instead.
-    width = getattr(document, "_wgec_block_width", None)
-    if width is None:
-        section = document.sections[-1]
-        width = section.page_width - section.left_margin - section.right_margin
-        document._wgec_block_width = width
-    table = document._body.add_table(rows=1, cols=len(headers), width=width)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(xml_safe(str(header))).bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = xml_safe("" if value is None else str(value))
-    if widths_cm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_cm, strict=False):
-                cell.width = Cm(width)
+def _append_run(paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    run = OxmlElement("w:r")
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+            if flag:
+                properties.append(OxmlElement(tag))
+        run.append(properties)
+    parts = xml_safe(text).split("\t")
+    for index, part in enumerate(parts):
+        if index:
+            run.append(OxmlElement("w:tab"))
+        if part:
+            content = OxmlElement("w:t")
+            content.text = part
+            content.set(qn("xml:space"), "preserve")
+            run.append(content)
+    paragraph.append(run)
 
 
 def docx_bytes(document: Document) -> bytes:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from wgec.documents import docx_bytes, docx_document, download, pdf_bytes
+from wgec.documents import DocxWriter, docx_document, download, pdf_bytes
 from wgec.models import Contribution, Meeting, MeetingDocument
 from wgec.participants import meeting_participants, participants_docx
 
@@ -69,9 +69,9 @@ def meeting_participants_download(request: HttpRequest, number: int, fmt: str) -
     title = "List of participants"
     filename = f"{slugify(meeting.title)}-list-of-participants.{fmt}"
     if fmt == "docx":
-        document = docx_document(title=title, subtitle=_subtitle(meeting))
-        participants_docx(document, sections, level=1)
-        return download(docx_bytes(document), filename)
+        writer = DocxWriter(docx_document(title=title, subtitle=_subtitle(meeting)))
+        participants_docx(writer, sections, level=1)
+        return download(writer.close(), filename)
     content = pdf_bytes(
         "wgec/participants_document.html",
         {"title": title, "subtitle": _subtitle(meeting), "sections": sections},

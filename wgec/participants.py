@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from wgec.documents import xml_safe
+from wgec.documents import DocxWriter
 from wgec.models import Meeting, Participant
 
 MEMBER_ROLES = {Participant.Role.MEMBER, Participant.Role.CHAIR, Participant.Role.COORDINATOR}
@@ -114,12 +114,14 @@ def participant_line(person: Participant) -> str:
     return line
 
 
-def participants_docx(document, sections: list[ParticipantSection], *, level: int = 2) -> None:
-    """Add a list of participants to a python-docx document, a heading per section and group."""
+def participants_docx(
+    writer: DocxWriter, sections: list[ParticipantSection], *, level: int = 2
+) -> None:
+    """Write a list of participants, a heading per section and group."""
     for section in sections:
-        document.add_heading(xml_safe(section.heading), level=level)
+        writer.heading(section.heading, level)
         for group in section.groups:
             if group.heading:
-                document.add_heading(xml_safe(group.heading), level=level + 1)
+                writer.heading(group.heading, level + 1)
             for person in group.participants:
-                document.add_paragraph(xml_safe(participant_line(person)))
+                writer.paragraph(participant_line(person))

@@ -5,28 +5,35 @@ from django.template import engines
 
 from tests.documents import pdf_text
 from wgec.documents import (
-    ParagraphNumbers,
-    docx_bytes,
+    DocxWriter,
     docx_document,
-    docx_table,
     download,
     pdf_from_html,
 )
 
 
 def test_docx_has_title_block_numbered_paragraphs_and_tables():
-    document = docx_document(title="Final document", symbol="WGEC/CG/2014/1", title_page=True)
-    numbers = ParagraphNumbers()
-    numbers.add(document, "The correspondence group met by e-mail.")
-    numbers.add(document, "It reviewed the issues.\x07")
-    docx_table(document, ["Mechanism", "Status"], [["ITU", "Addressing"], ["W3C", None]])
-    reopened = docx.Document(io.BytesIO(docx_bytes(document)))
+    writer = DocxWriter(
+        docx_document(title="Final document", symbol="WGEC/CG/2014/1", title_page=True)
+    )
+    writer.numbered("The correspondence group met by e-mail.")
+    writer.numbered("It reviewed the issues.\x07")
+    writer.heading("Annex", 1)
+    writer.paragraph("In italics", italic=True)
+    writer.table(["Mechanism", "Status"], [["ITU", "Addressing"], ["W3C", None]])
+    reopened = docx.Document(io.BytesIO(writer.close()))
     texts = [paragraph.text for paragraph in reopened.paragraphs]
     assert "Final document" in texts
     assert "1.\tThe correspondence group met by e-mail." in texts
     assert "2.\tIt reviewed the issues." in texts
     [table] = reopened.tables
+    assert [cell.text for cell in table.rows[0].cells] == ["Mechanism", "Status"]
     assert [cell.text for cell in table.rows[1].cells] == ["ITU", "Addressing"]
+    assert [cell.text for cell in table.rows[2].cells] == ["W3C", ""]
+    # The section properties (page size and margins) stay last, where Word expects them.
+    assert reopened.element.body[-1].tag.endswith("sectPr")
+    assert round(reopened.sections[0].page_width.cm, 1) == 21.0
+    assert reopened.paragraphs[-1].runs[0].italic
     assert reopened.core_properties.title == "Final document"
 
 
