@@ -30,6 +30,8 @@ KINDS = ("question", "respondent")
 
 # A compilation of more answers than this is built by a background task, not in the request.
 INLINE_LIMIT = 5_000
+# The folder of media storage that keeps built compilations.
+COMPILATIONS = "compilations"
 # A background build not finished after this long is started again (its worker may have died).
 PENDING_SECONDS = 600
 
@@ -67,6 +69,31 @@ def _data_stamp() -> str:
     return repr(row)
 
 
+def compilation_path(*, kind: str, fmt: str, query: str, stamp: str) -> str:
+    """Where the compilation of ``kind`` for the filters of ``query`` is kept for one state of
+    the data: ``compilations/<kind>-<filters>-<state>.<fmt>``, hashed."""
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    return f"{COMPILATIONS}/{kind}-{digest(query)}-{digest(stamp)}.{fmt}"
+
+
+def compilation_keep(path: str, content: bytes) -> None:
+    """Keep a built compilation, and delete those it supersedes: the same compilation for
+    earlier states of the data, which no request asks for any more. Media storage then holds one
+    file per compilation and set of filters, however often the data changes."""
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(content))
+    name = path.removeprefix(f"{COMPILATIONS}/")
+    stem, _, fmt = name.rpartition(".")
+    same_filters = stem.rpartition("-")[0] + "-"
+    _, files = default_storage.listdir(COMPILATIONS)
+    for other in files:
+        if other != name and other.startswith(same_filters) and other.endswith(f".{fmt}"):
+            default_storage.delete(f"{COMPILATIONS}/{other}")
+
+
 def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpResponse:
     """Download a compilation, built once per state of the data and kept in media storage.
 
@@ -78,15 +105,14 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
     params = request.GET.copy()
     params.pop("page", None)
     query = urlencode(sorted(params.lists()), doseq=True)
-    key = hashlib.sha256(f"{kind}|{fmt}|{query}|{_data_stamp()}".encode()).hexdigest()[:32]
-    path = f"compilations/{kind}-{key}.{fmt}"
+    path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=_data_stamp())
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as handle:
             return download(handle.read(), _filename(kind, fmt))
     count = _answers(kind, params).count()
     if count <= INLINE_LIMIT:
         content = compilation_bytes(kind=kind, fmt=fmt, query=query)
-        default_storage.save(path, ContentFile(content))
+        compilation_keep(path, content)
         return download(content, _filename(kind, fmt))
     pending = f"{path}.pending"
     stale = (

@@ -2,11 +2,10 @@
 
 import logging
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.tasks import task
 
-from issues.exports import compilation_bytes
+from issues.exports import compilation_bytes, compilation_keep
 from issues.models import MapImport
 from issues.services.map_workbook import map_import_fail, map_import_prepare, map_import_run
 from issues.services.responses import responses_import_file
@@ -40,8 +39,7 @@ def map_import_apply_task(import_id: int, fingerprint: str) -> None:
 def compilation_build(*, kind: str, fmt: str, query: str, path: str) -> str:
     """Build a large compilation of responses into media storage (see exports.py)."""
     content = compilation_bytes(kind=kind, fmt=fmt, query=query)
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(content))
+    compilation_keep(path, content)
     default_storage.delete(f"{path}.pending")
     return path
 

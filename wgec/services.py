@@ -209,13 +209,7 @@ def join_request_accept(*, join_request, user):
     request. The person is told by e-mail.
     """
 
-    join_request = (
-        JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
-    )
-    if join_request.state != JoinRequest.State.PENDING:
-        raise ValidationError(
-            f"This request was {join_request.get_state_display().lower()} already."
-        )
+    join_request = _pending_for_update(join_request)
     person = join_request.user
     reason = f"request to join #{join_request.pk} accepted by {author_name(user)}"
     participant = Participant.objects.filter(user=person).first()
@@ -242,18 +236,8 @@ def join_request_accept(*, join_request, user):
     participant._history_user = user
     participant._change_reason = reason
     participant.save()
-    join_request.state = JoinRequest.State.ACCEPTED
     join_request.participant = participant
-    join_request.reviewed_by = user
-    join_request.reviewed_at = timezone.now()
-    join_request._history_user = user
-    join_request.save()
-    mail_send(
-        template="wgec/email/join_request_decided",
-        context={"join_request": join_request, "reviewer": author_name(user)},
-        to=[person.email],
-    )
-    return join_request
+    return _close(join_request, user=user, state=JoinRequest.State.ACCEPTED)
 
 
 @transaction.atomic
@@ -263,6 +247,14 @@ def join_request_decline(*, join_request, user, reason: str):
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for declining the request."})
+    join_request = _pending_for_update(join_request)
+    join_request.reason = reason
+    return _close(join_request, user=user, state=JoinRequest.State.DECLINED)
+
+
+def _pending_for_update(join_request):
+    """The request, locked, if no coordinator has decided it yet (two may try at once)."""
+
     join_request = (
         JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
     )
@@ -270,8 +262,13 @@ def join_request_decline(*, join_request, user, reason: str):
         raise ValidationError(
             f"This request was {join_request.get_state_display().lower()} already."
         )
-    join_request.state = JoinRequest.State.DECLINED
-    join_request.reason = reason
+    return join_request
+
+
+def _close(join_request, *, user, state):
+    """Record the decision and its reviewer, and tell the person by e-mail."""
+
+    join_request.state = state
     join_request.reviewed_by = user
     join_request.reviewed_at = timezone.now()
     join_request._history_user = user

@@ -146,6 +146,24 @@ def test_compilation_is_built_once_per_state_of_the_data(
     assert any("Capacity." in row for row in rows)
 
 
+def test_a_newer_compilation_replaces_those_of_earlier_states_of_the_data(
+    client, answers, questionnaire, settings
+):
+    folder = settings.MEDIA_ROOT / exports.COMPILATIONS
+    _download(client, "issues:respondent-export", "xlsx")
+    _download(client, "issues:respondent-export", "xlsx", country="BR")
+    _download(client, "issues:question-export", "docx")
+    assert len(list(folder.iterdir())) == 3
+    AnswerFactory(respondent=answers["china"], question=questionnaire["Q10"], text="Capacity.")
+    _download(client, "issues:respondent-export", "xlsx")
+    # The unfiltered compilation by respondent of the earlier state is gone; the others, of
+    # other filters or kinds, stay until they are asked for again.
+    assert len(list(folder.iterdir())) == 3
+    _download(client, "issues:respondent-export", "xlsx", country="BR")
+    _download(client, "issues:question-export", "docx")
+    assert len(list(folder.iterdir())) == 3
+
+
 @pytest.mark.parametrize("backend", ["ImmediateBackend", "DummyBackend"])
 def test_large_compilation_is_built_in_the_background(
     client, answers, monkeypatch, settings, backend
