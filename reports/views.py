@@ -1,6 +1,7 @@
 """The schedule, the published reports, composing and sending, the coordinators' dashboard,
 document downloads, and the mailing list's public pages."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -275,19 +276,24 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def subscribe(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = SubscribeForm(request.POST)
-        if form.is_valid():
-            if not form.cleaned_data["website"]:
-                services.subscription_request(
-                    email=form.cleaned_data["email"], name=form.cleaned_data["name"]
-                )
-            # The same answer whatever the address's state: the form reveals nobody's.
-            return render(
-                request, "reports/subscriber_requested.html", {"email": form.cleaned_data["email"]}
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        # Each request sends an e-mail: a network asking for too many is refused for a while.
+        if not ratelimit.consume(request, action="subscribe"):
+            form.add_error(
+                None,
+                "Too many subscriptions were asked for from your network in the last hour. "
+                "Please try again later.",
             )
-    else:
-        form = SubscribeForm()
+            return render(request, "reports/subscriber_form.html", {"form": form}, status=429)
+        if not form.cleaned_data["website"]:
+            services.subscription_request(
+                email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+            )
+        # The same answer whatever the address's state: the form reveals nobody's.
+        return render(
+            request, "reports/subscriber_requested.html", {"email": form.cleaned_data["email"]}
+        )
     return render(request, "reports/subscriber_form.html", {"form": form})
 
 

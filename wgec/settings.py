@@ -230,7 +230,12 @@ ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "wgec:join"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_site.hostname}] "
 # Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Requests to join the mailing list (each sends an e-mail): at most 30 an hour from one address,
+# enough for a meeting room behind one router.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "subscribe": "30/h/ip"}
+# Behind load balancers or reverse proxies, how many of them append to X-Forwarded-For: the
+# throttles then count the visitor's address, not the last proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 CACHES = {
     "default": {

@@ -52,6 +52,27 @@ def test_a_confirmation_is_sent_at_most_once_an_hour_to_an_address(client):
     assert len(mail.outbox) == 2
 
 
+def test_a_network_asking_for_too_many_subscriptions_is_refused_for_a_while(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "subscribe": "3/h/ip"}
+    for number in range(3):
+        _subscribe(client, f"person{number}@example.org")
+    refused = _subscribe(client, "person3@example.org")
+    assert refused.status_code == 429
+    assert "Too many subscriptions were asked for" in refused.content.decode()
+    assert 'value="person3@example.org"' in refused.content.decode()  # the form keeps it
+    assert len(mail.outbox) == 3 and Subscriber.objects.count() == 3
+    # Another visitor, behind the same trusted proxy, is counted apart.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    other = committed(
+        lambda: client.post(
+            "/reports/subscribe/",
+            {"email": "person4@example.org", "website": ""},
+            headers={"x-forwarded-for": "198.51.100.7"},
+        )
+    )
+    assert other.status_code == 200 and len(mail.outbox) == 4
+
+
 def test_the_form_reveals_nothing_and_sends_nothing_for_a_subscribed_address(client):
     Subscriber.objects.create(email="ana@example.org", state="subscribed")
     response = _subscribe(client)
