@@ -341,15 +341,22 @@ def contribution_submit(
     contribution.full_clean()
     contribution._history_user = contribution.submitted_by
     contribution.save()
-    for upload in documents:
-        document = ContributionDocument(
-            contribution=contribution,
-            original_name=Path(upload.name).name[:255],
-            size=upload.size,
-        )
-        document.file.save(upload.name, upload, save=False)
-        document._history_user = contribution.submitted_by
-        document.save()
+    written = []  # files in storage, removed again if the transaction does not go through
+    try:
+        for upload in documents:
+            document = ContributionDocument(
+                contribution=contribution,
+                original_name=Path(upload.name).name[:255],
+                size=upload.size,
+            )
+            document.file.save(upload.name, upload, save=False)
+            written.append(document.file)
+            document._history_user = contribution.submitted_by
+            document.save()
+    except BaseException:
+        for file in written:
+            file.storage.delete(file.name)
+        raise
     return contribution
 
 

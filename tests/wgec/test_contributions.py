@@ -4,10 +4,12 @@ secretariat, listed by meeting and by stakeholder group, downloaded under a safe
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
 
 from tests.factories import ContributionFactory, MeetingFactory, ParticipantFactory
 from wgec.models import Contribution, ContributionDocument
+from wgec.services import contribution_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +84,33 @@ def test_documents_outside_the_allow_list_or_too_large_are_refused(
     assert response.status_code == 200
     assert problem in response.content.decode()
     assert not Contribution.objects.exists() and not ContributionDocument.objects.exists()
+
+
+def test_a_submission_that_fails_leaves_no_document_behind(member_user, tmp_path, monkeypatch):
+    saves = []
+
+    def save(self, *args, **kwargs):
+        saves.append(self)
+        if len(saves) == 2:
+            raise DatabaseError("the connection was lost")
+        return original(self, *args, **kwargs)
+
+    original = ContributionDocument.save
+    monkeypatch.setattr(ContributionDocument, "save", save)
+    with pytest.raises(DatabaseError):
+        contribution_submit(
+            author=member_user.participant,
+            title="Draft recommendations",
+            kind="recommendations",
+            text="1. Capacity building.",
+            documents=[
+                SimpleUploadedFile("first.pdf", PDF, "application/pdf"),
+                SimpleUploadedFile("second.pdf", PDF, "application/pdf"),
+            ],
+            user=member_user,
+        )
+    assert not Contribution.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
 def test_secretariat_posts_on_behalf_of_a_participant(secretariat_client):
