@@ -5,7 +5,8 @@ throwaway database (a test database of the configured engine: SQLite by default,
 when DATABASE_URL says so), never against the development data.
 
     make bench                     # every benchmark
-    .venv/bin/python bench/run.py demo   # those whose module name contains "demo"
+    .venv/bin/python bench/run.py demo   # those whose module name contains "demo" (their rows
+                                         # of docs/benchmarks.md are replaced, the others kept)
 """
 
 import datetime
@@ -68,8 +69,7 @@ def main(selection: list[str]) -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         plain_static.disable()
         teardown_test_environment()
-    if not selection:
-        _write(figures)
+    _write(figures)
 
 
 HEADER = """# Benchmarks
@@ -80,7 +80,8 @@ from DESIGN.md (scale) and the issues; a figure beyond its target is marked **ov
 
 
 def _write(figures: list[tuple[str, Figure]]) -> None:
-    """Replace this database's section of docs/benchmarks.md, keeping the other's."""
+    """Replace the rows of the benchmarks that ran in this database's section of
+    docs/benchmarks.md, keeping the other benchmarks' rows and the other database's section."""
     path = ROOT / "docs" / "benchmarks.md"
     path.parent.mkdir(exist_ok=True)
     vendor = connection.vendor
@@ -89,13 +90,23 @@ def _write(figures: list[tuple[str, Figure]]) -> None:
         for chunk in path.read_text().split("\n## ")[1:]:
             title, _, body = chunk.partition("\n")
             sections[title.strip()] = body.strip()
+    ran = {name for name, _ in figures}
+    kept = [
+        line
+        for line in sections.get(vendor, "").splitlines()
+        if line.startswith("| bench_") and line.split("|")[1].strip() not in ran
+    ]
+    table = sorted(
+        [*kept, *(figure.row(name) for name, figure in figures)],
+        key=lambda line: line.split("|")[1].strip(),
+    )
     rows = [
         f"Last run {datetime.datetime.now(datetime.UTC):%Y-%m-%d}: "
         f"Python {platform.python_version()}, {os.cpu_count()} cores.",
         "",
         "| benchmark | measure | figure | target |",
         "|---|---|---|---|",
-        *(figure.row(name) for name, figure in figures),
+        *table,
     ]
     sections[vendor] = "\n".join(rows)
     text = HEADER + "".join(f"\n## {title}\n\n{body}\n" for title, body in sorted(sections.items()))
