@@ -86,5 +86,13 @@ def run() -> list[Figure]:
         ("open data: coverage.json", "/data/coverage.json", 20.0),
     ]:
         seconds, queries = _page(client, url)
-        figures.append(Figure(label, seconds * 1000, "ms", target * 1000, f"{queries} queries"))
+        figures.append(
+            Figure(
+                label,
+                seconds * 1000,
+                "ms",
+                target * 1000,
+                f"{queries} quer{'y' if queries == 1 else 'ies'}",
+            )
+        )
     return figures
