@@ -22,7 +22,6 @@ install: $(STAMP)
 run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_local_logins
 	@$(MAKE) --no-print-directory serve
