@@ -222,6 +222,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "heat": heat,
             "columns": columns,
             "totals": totals,
+            "total": sum(row["total"] for row in heat),
             "chosen": chosen,
             "grid": grid,
             "clusters": clusters,

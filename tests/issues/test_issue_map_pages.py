@@ -136,6 +136,11 @@ def test_matrix_counts_issues_by_cluster_and_best_status_and_links_to_the_list(c
     legal = {cell["status"]: cell for cell in heat["legal"]["cells"]}
     assert legal["none"]["count"] == 1
     assert legal["none"]["url"] == reverse("issues:list") + "?cluster=legal&summary=none"
+    # The row of totals: each status over all clusters, and every issue on the map.
+    on_map = Issue.objects.on_map().count()
+    assert response.context["total"] == on_map
+    assert sum(total["count"] for total in response.context["totals"]) == on_map
+    assert f'<a href="{reverse("issues:list")}">{on_map}</a>' in response.content.decode()
 
 
 def test_matrix_grid_shows_each_status_with_a_letter_and_a_link(client, small_map):
