@@ -64,6 +64,8 @@ def test_schedule_shows_due_dates_days_left_states_and_the_archive(client):
     archive = page.split('id="archive"')[1]
     assert "Update report initial-output" in archive
     assert "Preview and send" not in page  # anonymous visitors cannot send
+    detail = client.get("/reports/update-1/").content.decode()
+    assert "(4 days overdue)." in detail
 
 
 def test_late_is_read_from_the_date_never_stored():
