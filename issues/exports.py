@@ -106,9 +106,11 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
     params.pop("page", None)
     query = urlencode(sorted(params.lists()), doseq=True)
     path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=_data_stamp())
-    if default_storage.exists(path):
+    try:
         with default_storage.open(path, "rb") as handle:
             return download(handle.read(), _filename(kind, fmt))
+    except FileNotFoundError:  # not built yet, or replaced by a newer state since the stamp
+        pass
     count = _answers(kind, params).count()
     if count <= INLINE_LIMIT:
         content = compilation_bytes(kind=kind, fmt=fmt, query=query)
