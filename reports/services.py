@@ -233,15 +233,16 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
         )
-        if not ids:
-            return []
-        # The state condition keeps the claim exclusive on databases without row locks too.
-        Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
-            state=Delivery.State.SENDING,
-            claimed_at=now,
-            claimed_by=token,
-            attempts=F("attempts") + 1,
-        )
+        if ids:
+            # The state condition keeps the claim exclusive on databases without row locks too.
+            Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
+                state=Delivery.State.SENDING,
+                claimed_at=now,
+                claimed_by=token,
+                attempts=F("attempts") + 1,
+            )
+    # Read even when nothing new was claimed: a claim tried again because this read found the
+    # table locked has already taken its deliveries under the same token.
     return list(
         Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
         .select_related("subscriber")

@@ -5,8 +5,11 @@ Each persona is a logged-in client for one role of DESIGN.md: ``secretariat_clie
 ``client`` fixture is anonymous.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import ParticipantFactory, UserFactory
 from wgec.models import Participant
@@ -33,6 +36,20 @@ def _fast_password_hashing(settings):
 def _tasks_run_at_once(settings):
     # Background tasks run as they are enqueued; tests of the worker itself choose otherwise.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def today(monkeypatch) -> datetime.date:
+    """The day the test started, held for the whole test: the app's ``timezone.localdate()``
+    answers it, so that a test running across midnight reads one day (days left, late)."""
+    day = timezone.localdate()
+    clock = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None and timezone is None else clock(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return day
 
 
 @pytest.fixture

@@ -25,8 +25,6 @@ from wgec.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def _grow(n: int, prefix: str) -> None:
     cluster = ClusterFactory(slug=f"cluster-{prefix}")
@@ -41,19 +39,20 @@ def _grow(n: int, prefix: str) -> None:
 
 
 def _sent(slug: str) -> Report:
-    deliverable = DeliverableFactory(slug=slug, due_date=TODAY - datetime.timedelta(days=3))
+    due = timezone.localdate() - datetime.timedelta(days=3)
+    deliverable = DeliverableFactory(slug=slug, due_date=due)
     return committed(lambda: services.report_send(deliverable=deliverable, introduction="Hi"))
 
 
-def test_schedule_shows_due_dates_days_left_states_and_the_archive(client):
+def test_schedule_shows_due_dates_days_left_states_and_the_archive(client, today):
     DeliverableFactory(
-        slug="update-1", title="First update", due_date=TODAY - datetime.timedelta(days=4)
+        slug="update-1", title="First update", due_date=today - datetime.timedelta(days=4)
     )
     DeliverableFactory(
-        slug="update-2", title="Second update", due_date=TODAY + datetime.timedelta(days=9)
+        slug="update-2", title="Second update", due_date=today + datetime.timedelta(days=9)
     )
     draft = DeliverableFactory(
-        slug="update-3", title="Third update", due_date=TODAY + datetime.timedelta(days=1)
+        slug="update-3", title="Third update", due_date=today + datetime.timedelta(days=1)
     )
     services.report_draft_save(deliverable=draft, introduction="draft")
     _sent("initial-output")
@@ -68,11 +67,11 @@ def test_schedule_shows_due_dates_days_left_states_and_the_archive(client):
     assert "(4 days overdue)." in detail
 
 
-def test_late_is_read_from_the_date_never_stored():
-    deliverable = DeliverableFactory(due_date=TODAY - datetime.timedelta(days=1))
-    assert deliverable.schedule_state(TODAY) == "late"
+def test_late_is_read_from_the_date_never_stored(today):
+    deliverable = DeliverableFactory(due_date=today - datetime.timedelta(days=1))
+    assert deliverable.schedule_state(today) == "late"
     assert deliverable.state == Deliverable.State.UPCOMING
-    assert deliverable.schedule_state(TODAY - datetime.timedelta(days=2)) == "upcoming"
+    assert deliverable.schedule_state(today - datetime.timedelta(days=2)) == "upcoming"
 
 
 @pytest.mark.parametrize(
@@ -160,9 +159,9 @@ def test_report_page_lists_failures_and_attention_for_coordinators(coordinator_c
     assert "Resend deliberately" in page
 
 
-def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client):
+def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client, today):
     DeliverableFactory(
-        slug="update-1", title="First update", due_date=TODAY + datetime.timedelta(days=5)
+        slug="update-1", title="First update", due_date=today + datetime.timedelta(days=5)
     )
     covered = IssueFactory(title="Covered issue")
     CoverageFactory(issue=covered)
@@ -171,7 +170,7 @@ def test_dashboard_shows_what_is_due_and_what_is_open(coordinator_client):
     ConsensusItemFactory(
         issue=IssueFactory(title="Already referred"),
         state=ConsensusItem.State.REFERRED,
-        referred_on=TODAY,
+        referred_on=today,
     )
     ProposalFactory(coverage__issue__title="Spam filters")
     ProposalFactory(coverage__issue__title="Reviewed already", state="declined", reason="No.")

@@ -107,7 +107,8 @@ def test_participants_list_downloads_as_docx_and_pdf(client):
     assert any(p.endswith("(remote participant)") for p in paragraphs)
     pdf = pdf_text(client.get(reverse("meetings:participants-pdf", args=[2])).content)
     assert "List of participants" in pdf
-    assert "Benedicto Fonseca" in pdf and "(remote participant)" in pdf
+    assert "Mr. Benedicto Fonseca, Director, Ministry of External Relations" in pdf
+    assert "Joy Liddicoat" in pdf and "(remote participant)" in pdf
 
 
 def test_unknown_meeting_is_not_found(client):
