@@ -5,7 +5,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.common import Figure, peak_memory, timed
-from wgec.demo import demo_load
+from project.demo import demo_load
 
 
 def run() -> list[Figure]:

@@ -13,8 +13,8 @@ from bench.common import Figure, peak_memory, timed
 from issues.exports import compilation_bytes
 from issues.models import Answer, IssueSource, Question, Respondent
 from issues.services.responses import RESPONDENT_COLUMNS, responses_import_file
-from wgec.demo import demo_load
-from wgec.spreadsheets import csv_bytes, xlsx_bytes
+from project.demo import demo_load
+from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 
 SIZE = 7_000
 COUNTRIES = ["Brazil", "IN", "Saudi Arabia", "Russia", "CHN", "USA", "UK", "Kenya", "ZA",

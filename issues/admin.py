@@ -40,8 +40,8 @@ from issues.services.proposals import proposal_accept
 from issues.services.responses import responses_table
 from issues.tasks import responses_import_run
 from mechanisms.admin import CoverageInline, GapInline, MapInlinesThroughServices
-from wgec.documents import download
-from wgec.spreadsheets import xlsx_bytes
+from wgec.documents.http import download
+from wgec.documents.spreadsheets import xlsx_bytes
 
 
 @admin.register(Theme)

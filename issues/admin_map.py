@@ -24,7 +24,7 @@ from issues.services.issue_map import (
     issue_merge_undo,
 )
 from issues.services.map_workbook import map_import_confirm, map_import_upload
-from wgec.documents import download
+from wgec.documents.http import download
 
 MAX_UPLOAD = 50 * 2**20  # bytes
 

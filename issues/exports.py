@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Question, Respondent, Theme
-from wgec.documents import DocxWriter, docx_document, download
+from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.http import download
+from wgec.documents.spreadsheets import xlsx_bytes
 from wgec.models import StakeholderGroup
-from wgec.spreadsheets import xlsx_bytes
 
 FORMATS = ("docx", "xlsx")
 KINDS = ("question", "respondent")

@@ -19,7 +19,7 @@ from django.db.models import TextChoices
 
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
-from wgec.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 
 ISSUES, MECHANISMS, COVERAGE = "Issues", "Mechanisms", "Coverage"
 

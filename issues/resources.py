@@ -4,8 +4,8 @@ django-import-export provides the screens, the permission check and the temporar
 the uploaded file between preview and confirm. Reading, checking and writing are those of
 ``issues.services.responses``, the same as ``manage.py import_responses``:
 
-- ``ResponsesFormat`` reads the upload with ``wgec.spreadsheets`` (CSV or XLSX as spreadsheet
-  programs write them), not with tablib;
+- ``ResponsesFormat`` reads the upload with ``wgec.documents.spreadsheets`` (CSV or XLSX as
+  spreadsheet programs write them), not with tablib;
 - ``ResponsesResource.import_data`` runs ``responses_import`` (a dry run for the preview) and
   reports its plan as an import-export ``Result``: one row per respondent, or every error as an
   invalid row naming its column.
@@ -29,7 +29,7 @@ from issues.services.responses import (
     responses_import,
     responses_read,
 )
-from wgec.spreadsheets import Row, Sheet, normalise_header
+from wgec.documents.spreadsheets import Row, Sheet, normalise_header
 
 IMPORT_TYPES = {CREATE: RowResult.IMPORT_TYPE_NEW, UPDATE: RowResult.IMPORT_TYPE_UPDATE}
 

@@ -15,9 +15,10 @@ from issues.models import Issue
 from mechanisms.models import Coverage, Gap
 from reports.final import FinalDocument, final_document_build, referred_items
 from reports.models import Deliverable, DocumentFormat
-from wgec.documents import DocxWriter, docx_document, pdf_bytes
+from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.pdf import pdf_bytes
+from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.participants import participants_by_section, participants_docx
-from wgec.spreadsheets import csv_bytes, xlsx_bytes
 
 FORMATS = DocumentFormat.values
 

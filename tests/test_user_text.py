@@ -19,7 +19,7 @@ from tests.factories import (
     OptionSupportFactory,
     ProposalFactory,
 )
-from wgec.markdown import render
+from wgec.documents.markdown import render
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
+from wgec.services import contribution_document_check
 
 
 class JoinRequestForm(forms.ModelForm):
@@ -65,8 +66,6 @@ class ContributionForm(forms.ModelForm):
             del self.fields["author"]
 
     def clean_documents(self):
-        from wgec.services import contribution_document_check
-
         uploads = self.cleaned_data.get("documents") or []
         problems = [p for upload in uploads if (p := contribution_document_check(upload))]
         if problems:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from wgec.documents import DocxWriter
+from wgec.documents.docx import DocxWriter
 from wgec.models import Meeting, Participant
 
 MEMBER_ROLES = {Participant.Role.MEMBER, Participant.Role.CHAIR, Participant.Role.COORDINATOR}

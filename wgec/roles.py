@@ -8,6 +8,9 @@ anonymous < observer < correspondence-group member < coordinator < chair < secre
 - member: a user linked to a participant in the correspondence group;
 - observer: any other signed-in user (reads what is published, writes nothing);
 - anonymous: everyone else.
+
+A signed-in person speaks as the participant linked to their account (``participant_of``):
+members propose, comment and state support as that participant.
 """
 
 from collections.abc import Callable
@@ -17,6 +20,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+
+from wgec.models import Participant
 
 
 class Role(models.IntegerChoices):
@@ -43,8 +48,6 @@ def role_of(user) -> Role:
 
 
 def _resolve(user) -> Role:
-    from wgec.models import Participant
-
     if not user.is_authenticated or not user.is_active:
         return Role.ANONYMOUS
     if user.is_staff:
@@ -86,3 +89,21 @@ def role_required(minimum: Role) -> Callable:
         return guarded
 
     return decorator
+
+
+def participant_of(user) -> Participant | None:
+    """The participant a signed-in user speaks as, if any."""
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(user=user).select_related("stakeholder_group").first()
+
+
+def speaking_participant(request: HttpRequest) -> Participant:
+    """The participant a member writes as; the secretariat's staff accounts have none."""
+    participant = participant_of(request.user)
+    if participant is None:
+        raise PermissionDenied(
+            "Proposals, comments and support are made by participants; the secretariat edits "
+            "the map in the admin."
+        )
+    return participant

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "issues",
     "mechanisms",
     "reports",
+    "project",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +110,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "wgec.urls"
+ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "wgec.wsgi.application"
 
 TEMPLATES = [
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wgec.context_processors.site",
+                "project.context_processors.site",
             ],
         },
     },

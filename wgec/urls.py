@@ -1,7 +1,9 @@
-from django.contrib import admin
-from django.urls import include, path
+"""The working group's pages. ``project/urls.py`` mounts them: ``meeting_patterns`` under
+``meetings/`` in the ``meetings`` namespace, ``group_patterns`` in the ``wgec`` namespace."""
 
-from wgec import meetings, views, views_membership
+from django.urls import path
+
+from wgec.views import contributions, meetings, membership
 
 meeting_patterns = [
     path("", meetings.meeting_list, name="list"),
@@ -26,16 +28,20 @@ meeting_patterns = [
     ),
 ]
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("meetings/", include((meeting_patterns, "meetings"))),
-    path("", include("wgec.group_urls")),
-    path("", include("issues.urls")),
-    path("", include("mechanisms.urls")),
-    path("", include("reports.urls")),
-    # One login for everyone, with allauth's throttling of failed attempts; the admin itself
-    # lets in only the secretariat (active staff).
-    path("admin/login/", views_membership.admin_login, name="admin-login"),
-    path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
+group_patterns = [
+    path("join/", membership.join, name="join"),
+    path("join/requests/", membership.join_requests, name="join-requests"),
+    path("join/requests/<int:pk>/", membership.join_request_detail, name="join-request"),
+    path("contributions/", contributions.contribution_list, name="contribution-list"),
+    path("contributions/new/", contributions.contribution_create, name="contribution-create"),
+    path(
+        "contributions/<int:pk>/",
+        contributions.contribution_detail,
+        name="contribution-detail",
+    ),
+    path(
+        "contributions/documents/<int:pk>/",
+        contributions.contribution_document,
+        name="contribution-document",
+    ),
 ]

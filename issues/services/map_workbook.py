@@ -49,7 +49,7 @@ from issues.map_workbook import (
 )
 from issues.models import Cluster, ConsensusItem, Issue, MapImport
 from mechanisms.models import Coverage, Gap, Mechanism
-from wgec.spreadsheets import Row, Sheet, SpreadsheetError, read_workbook
+from wgec.documents.spreadsheets import Row, Sheet, SpreadsheetError, read_workbook
 
 BATCH = 1000
 ANALYZE_AFTER = 5000  # changes

@@ -13,8 +13,8 @@ from django.utils import timezone
 from issues.models import Issue, Proposal
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_set, gap_set, mechanism_create
-from wgec.history import author_name
-from wgec.mail import mail_send
+from wgec.documents.history import author_name
+from wgec.documents.mail import mail_send
 from wgec.models import Participant
 
 OPEN_ISSUE_STATES = (Issue.State.ON_MAP, Issue.State.PROPOSED)

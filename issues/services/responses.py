@@ -36,8 +36,7 @@ from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from issues.models import Answer, IssueSource, Question, Respondent
-from wgec.models import StakeholderGroup
-from wgec.spreadsheets import (
+from wgec.documents.spreadsheets import (
     Row,
     Sheet,
     SpreadsheetError,
@@ -46,6 +45,7 @@ from wgec.spreadsheets import (
     parse_yes_no,
     read_workbook,
 )
+from wgec.models import StakeholderGroup
 
 ID = "Respondent ID"
 SUBMITTED = "Submitted"

@@ -20,8 +20,7 @@ from issues.services.consensus import (
     option_support_state,
 )
 from issues.services.proposals import OPEN_ISSUE_STATES
-from wgec.roles import Role, role_of, role_required
-from wgec.views_membership import participant_of, speaking_participant
+from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 
 PAGE_SIZE = 25
 

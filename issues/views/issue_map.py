@@ -16,11 +16,10 @@ from issues.forms import CommentForm
 from issues.models import Cluster, Comment, ConsensusItem, Issue, Proposal
 from issues.services.proposals import OPEN_ISSUE_STATES
 from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
-from wgec.documents import download
-from wgec.history import history_entries
-from wgec.roles import Role, role_of
-from wgec.spreadsheets import csv_bytes, xlsx_bytes
-from wgec.views_membership import participant_of
+from wgec.documents.history import history_entries
+from wgec.documents.http import download
+from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.roles import Role, participant_of, role_of
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism
-from wgec.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
+from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
 
 CHUNK = 2000
 

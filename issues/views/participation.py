@@ -18,8 +18,7 @@ from issues.services.proposals import (
     proposal_update,
     proposal_withdraw,
 )
-from wgec.roles import Role, role_of, role_required
-from wgec.views_membership import participant_of, speaking_participant
+from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 
 REVIEWED_SHOWN = 50
 

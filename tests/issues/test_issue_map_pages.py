@@ -21,7 +21,7 @@ from tests.factories import (
     StakeholderGroupFactory,
 )
 from tests.scale import large_map
-from wgec.spreadsheets import read_workbook
+from wgec.documents.spreadsheets import read_workbook
 
 pytestmark = pytest.mark.django_db
 

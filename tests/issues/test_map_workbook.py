@@ -14,9 +14,9 @@ from issues.map_workbook import map_xlsx
 from issues.models import Issue, MapImport
 from issues.services.map_workbook import map_import_apply, map_import_plan
 from mechanisms.models import Coverage, Gap, Mechanism
+from project.demo import demo_load
 from tests.issues.map_dataset import build_map_dataset
-from wgec.demo import demo_load
-from wgec.spreadsheets import read_workbook
+from wgec.documents.spreadsheets import read_workbook
 
 pytestmark = pytest.mark.django_db
 

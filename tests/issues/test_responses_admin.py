@@ -23,7 +23,7 @@ from tests.factories import (
     RespondentFactory,
     UserFactory,
 )
-from wgec.spreadsheets import csv_bytes
+from wgec.documents.spreadsheets import csv_bytes
 
 FILES = Path(__file__).resolve().parent / "files"
 IMPORT = reverse("admin:issues_respondent_import")

@@ -29,10 +29,10 @@ from issues.models import (
     Theme,
 )
 from mechanisms.models import Mechanism
+from project.demo import demo_load
 from reports.models import Deliverable
 from tests.documents import pdf_text
 from tests.factories import RespondentFactory, StakeholderGroupFactory
-from wgec.demo import demo_load
 from wgec.models import Contribution, ContributionDocument, Meeting, MeetingDocument, Participant
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from issues.services.responses import (
     responses_table,
 )
 from tests.factories import AnswerFactory, IssueSourceFactory, RespondentFactory
-from wgec.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 
 FILES = Path(__file__).resolve().parent / "files"
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from issues.map_workbook import COVERAGE_COLUMNS, ISSUE_COLUMNS, MECHANISM_COLUMNS
 from issues.models import ConsensusItem, Issue
+from project.demo import demo_load
 from reports.models import DocumentExport, EditableTemplate
 from tests.documents import pdf_text
 from tests.factories import (
@@ -25,7 +26,6 @@ from tests.factories import (
     StakeholderGroupFactory,
 )
 from tests.reports.conftest import committed
-from wgec.demo import demo_load
 from wgec.models import Participant
 from wgec.participants import participants_by_section
 

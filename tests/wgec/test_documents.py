@@ -4,12 +4,9 @@ import docx
 from django.template import engines
 
 from tests.documents import pdf_text
-from wgec.documents import (
-    DocxWriter,
-    docx_document,
-    download,
-    pdf_from_html,
-)
+from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.http import download
+from wgec.documents.pdf import pdf_from_html
 
 
 def test_docx_has_title_block_numbered_paragraphs_and_tables():

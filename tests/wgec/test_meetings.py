@@ -6,6 +6,7 @@ import docx
 import pytest
 from django.urls import reverse
 
+from project.demo import demo_load
 from tests.documents import pdf_text
 from tests.factories import (
     AttendanceFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     ParticipantFactory,
     StakeholderGroupFactory,
 )
-from wgec.demo import demo_load
 from wgec.models import Participant
 
 pytestmark = pytest.mark.django_db

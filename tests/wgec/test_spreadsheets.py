@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from wgec.spreadsheets import (
+from wgec.documents.spreadsheets import (
     SpreadsheetError,
     csv_bytes,
     escape_formula,

@@ -1,3 +1,5 @@
+"""What every page shows: the group's name, the visitor's role, and the site's sections."""
+
 from django.conf import settings
 from django.http import HttpRequest
 

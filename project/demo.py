@@ -30,6 +30,7 @@ from issues.models import (
     Respondent,
     Theme,
 )
+from issues.services.proposals import baseline_of
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import (
@@ -397,8 +398,6 @@ def _load_deliverables(loader: _Loader) -> None:
 def _load_correspondence(loader: _Loader, people: dict[str, Participant]) -> None:
     """Pending proposals, comments and contributions (illustrative). They are created once and
     then left as people change them in the running app (accepted, declined, published)."""
-    from issues.services.proposals import baseline_of
-
     data = loader.read("correspondence.toml")
     issues = {issue.title: issue for issue in Issue.objects.all()}
     clusters = {cluster.slug: cluster for cluster in Cluster.objects.all()}

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from wgec.forms import ContributionForm
 from wgec.models import Contribution, ContributionDocument
-from wgec.roles import Role, role_of, role_required
+from wgec.roles import Role, participant_of, role_of, role_required
 from wgec.services import CONTRIBUTION_DOCUMENT_TYPES, contribution_submit
-from wgec.views_membership import participant_of
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from wgec.demo import DemoDataError, demo_load
+from project.demo import DemoDataError, demo_load
 
 
 class Command(BaseCommand):

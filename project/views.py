@@ -1,13 +1,16 @@
+"""The pages that gather every room: the home page, and each person's own page."""
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from issues.models import ConsensusItem, Issue, Question, Respondent
+from issues.models import ConsensusItem, Issue, Proposal, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
-from wgec.models import Meeting, Participant
+from wgec.models import Contribution, JoinRequest, Meeting, Participant
+from wgec.roles import Role, participant_of, role_of, role_required
 
 
 @require_safe
@@ -42,4 +45,27 @@ def home(request: HttpRequest) -> HttpResponse:
             ).count(),
         },
     }
-    return render(request, "wgec/home.html", context)
+    return render(request, "project/home.html", context)
+
+
+@role_required(Role.OBSERVER)
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    participant = participant_of(request.user)
+    context = {
+        "participant": participant,
+        "join_requests": JoinRequest.objects.filter(user=request.user).select_related(
+            "stakeholder_group"
+        )[:5],
+        "proposals": Proposal.objects.by(participant).with_people()[:10],
+        "contributions": Contribution.objects.filter(author=participant).select_related("meeting")
+        if participant
+        else [],
+        "pending_requests": JoinRequest.objects.pending().count()
+        if role_of(request.user) >= Role.COORDINATOR
+        else None,
+        "pending_proposals": Proposal.objects.pending().count()
+        if role_of(request.user) >= Role.COORDINATOR
+        else None,
+    }
+    return render(request, "project/account.html", context)

@@ -9,8 +9,8 @@ from django.db.models import Count
 
 from issues.models import Answer, ConsensusItem, Issue, IssueSource, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
+from project.demo import FIXTURES_DIR, DemoDataError, demo_load
 from reports.models import Deliverable
-from wgec.demo import FIXTURES_DIR, DemoDataError, demo_load
 from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +109,9 @@ def test_a_misquoted_source_stops_the_load_and_writes_nothing(tmp_path):
 
 
 def test_load_demo_command_fails_clearly_on_bad_data(monkeypatch, tmp_path):
-    monkeypatch.setattr("wgec.demo.FIXTURES_DIR", tmp_path)
+    monkeypatch.setattr("project.demo.FIXTURES_DIR", tmp_path)
     monkeypatch.setattr(
-        "wgec.management.commands.load_demo.demo_load",
+        "project.management.commands.load_demo.demo_load",
         lambda: demo_load(directory=tmp_path),
     )
     with pytest.raises(CommandError, match="wgec.toml is missing"):
@@ -155,8 +155,8 @@ def test_accepted_demo_proposals_stay_accepted_when_the_demo_is_loaded_again(coo
 
 
 def test_local_logins_give_every_role_once(tmp_path):
+    from project.local_logins import local_logins_ensure
     from wgec.roles import Role, role_of
-    from wgec.services import local_logins_ensure
 
     demo_load()
     path = tmp_path / "logins"

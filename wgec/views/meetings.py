@@ -5,7 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from wgec.documents import DocxWriter, docx_document, download, pdf_bytes
+from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.http import download
+from wgec.documents.pdf import pdf_bytes
 from wgec.models import Contribution, Meeting, MeetingDocument
 from wgec.participants import meeting_participants, participants_docx
 

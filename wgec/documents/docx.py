@@ -1,9 +1,8 @@
-"""Documents as a UN secretariat issues them, and file downloads.
+"""DOCX documents as a UN secretariat issues them, through python-docx.
 
-DOCX through python-docx (A4, a title block; then ``DocxWriter`` for headings, numbered
-paragraphs and plain tables in linear time, however long the document); PDF through
-WeasyPrint from an HTML template (``templates/documents/base_document.html`` carries the page
-set-up); downloads with a safe file name.
+``docx_document`` opens an A4 document with the title block of a working document;
+``DocxWriter`` then writes headings, numbered paragraphs and plain tables in time linear in the
+document's length, however long it is.
 """
 
 import datetime
@@ -12,8 +11,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -25,17 +22,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from wgec.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_CONTENT_TYPE = "application/pdf"
-
-CONTENT_TYPES = {
-    ".docx": DOCX_CONTENT_TYPE,
-    ".pdf": PDF_CONTENT_TYPE,
-    ".xlsx": XLSX_CONTENT_TYPE,
-    ".csv": CSV_CONTENT_TYPE,
-}
 
 # python-docx cannot store the control characters XML 1.0 forbids.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -199,25 +186,3 @@ def docx_bytes(document: Document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def pdf_bytes(template: str, context: dict) -> bytes:
-    """Render an HTML template (extending documents/base_document.html) to PDF."""
-    return pdf_from_html(
-        render_to_string(template, {"group_name": settings.WGEC_GROUP_NAME, **context})
-    )
-
-
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def download(content: bytes, filename: str) -> HttpResponse:
-    """An attachment response; the content type follows the file name's extension."""
-    suffix = filename[filename.rfind(".") :].lower()
-    response = HttpResponse(content, content_type=CONTENT_TYPES[suffix])
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or f"download{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    return response

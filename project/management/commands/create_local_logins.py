@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wgec.services import local_logins_ensure
+from project.local_logins import local_logins_ensure
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""Joining the correspondence group: a signed-up person's request, the coordinators' review,
-and each person's own page."""
+"""Joining the correspondence group: a signed-up person's request and the coordinators' review;
+the admin's login page, which leads everyone to the one login."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,54 +9,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from issues.models import Proposal
 from wgec.forms import DeclineForm, JoinRequestForm
-from wgec.models import Contribution, JoinRequest, Participant
+from wgec.models import JoinRequest, Participant
 from wgec.roles import Role, role_of, role_required
 from wgec.services import join_request_accept, join_request_decline, join_request_submit
 
 REVIEWED_SHOWN = 50
-
-
-def participant_of(user) -> Participant | None:
-    """The participant a signed-in user speaks as, if any."""
-    if not user.is_authenticated:
-        return None
-    return Participant.objects.filter(user=user).select_related("stakeholder_group").first()
-
-
-def speaking_participant(request: HttpRequest) -> Participant:
-    """The participant a member writes as; the secretariat's staff accounts have none."""
-    participant = participant_of(request.user)
-    if participant is None:
-        raise PermissionDenied(
-            "Proposals, comments and support are made by participants; the secretariat edits "
-            "the map in the admin."
-        )
-    return participant
-
-
-@role_required(Role.OBSERVER)
-@require_safe
-def account(request: HttpRequest) -> HttpResponse:
-    participant = participant_of(request.user)
-    context = {
-        "participant": participant,
-        "join_requests": JoinRequest.objects.filter(user=request.user).select_related(
-            "stakeholder_group"
-        )[:5],
-        "proposals": Proposal.objects.by(participant).with_people()[:10],
-        "contributions": Contribution.objects.filter(author=participant).select_related("meeting")
-        if participant
-        else [],
-        "pending_requests": JoinRequest.objects.pending().count()
-        if role_of(request.user) >= Role.COORDINATOR
-        else None,
-        "pending_proposals": Proposal.objects.pending().count()
-        if role_of(request.user) >= Role.COORDINATOR
-        else None,
-    }
-    return render(request, "wgec/account.html", context)
 
 
 @role_required(Role.OBSERVER)

@@ -1,0 +1,25 @@
+"""The site's URLs: each room's pages, mounted in the namespaces their names have always had."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from project import views
+from wgec.urls import group_patterns, meeting_patterns
+from wgec.views.membership import admin_login
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meetings/", include((meeting_patterns, "meetings"))),
+    path(
+        "",
+        include(([path("account/", views.account, name="account"), *group_patterns], "wgec")),
+    ),
+    path("", include("issues.urls")),
+    path("", include("mechanisms.urls")),
+    path("", include("reports.urls")),
+    # One login for everyone, with allauth's throttling of failed attempts; the admin itself
+    # lets in only the secretariat (active staff).
+    path("admin/login/", admin_login, name="admin-login"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+]

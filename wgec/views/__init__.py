@@ -1,0 +1,2 @@
+"""The working group's pages: joining the correspondence group (``membership``), contributions
+(``contributions``), and meetings with their lists of participants (``meetings``)."""
