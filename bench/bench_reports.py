@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from simple_history.utils import bulk_create_with_history
 
 from bench.common import Figure, peak_memory, timed
-from issues.models import Cluster, ConsensusItem, Issue, Option
+from consensus.models import ConsensusItem, Option
+from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports import services
 from reports.formats import final_document_bytes

@@ -4,7 +4,7 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -22,21 +22,14 @@ from issues.models import (
     Answer,
     Cluster,
     Comment,
-    ConsensusItem,
-    Decision,
     Issue,
     IssueMerge,
     IssueSource,
-    Option,
-    OptionSupport,
-    Proposal,
     Question,
     Respondent,
     Theme,
 )
 from issues.resources import ResponsesFormat, ResponsesResource
-from issues.services.consensus import decision_record, decision_withdraw, issue_consensus_follow
-from issues.services.proposals import proposal_accept
 from issues.services.responses import responses_table
 from issues.tasks import responses_import_run
 from mechanisms.admin import CoverageInline, GapInline, MapInlinesThroughServices
@@ -413,125 +406,6 @@ class IssueSourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="excerpt")
     def short_excerpt(self, obj: IssueSource) -> str:
         return truncatechars(obj.excerpt, 80)
-
-
-class OptionInline(admin.StackedInline):
-    model = Option
-    extra = 0
-    fields = ["label", "text"]
-
-
-@admin.register(ConsensusItem)
-class ConsensusItemAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "state", "referred_on", "created_at"]
-    list_filter = ["state"]
-    list_select_related = ["issue", "coverage__issue", "coverage__mechanism"]
-    search_fields = ["summary", "issue__title", "coverage__issue__title"]
-    autocomplete_fields = ["issue", "coverage"]
-    readonly_fields = ["created_at", "created_by"]
-    inlines = [OptionInline]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        issue_consensus_follow(item=obj)
-
-
-@admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "item", "short_text"]
-    list_select_related = ["item__issue", "item__coverage__issue", "item__coverage__mechanism"]
-    search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
-    autocomplete_fields = ["item"]
-
-    @admin.display(description="text")
-    def short_text(self, obj: Option) -> str:
-        return truncatechars(obj.text, 100)
-
-
-@admin.register(OptionSupport)
-class OptionSupportAdmin(SimpleHistoryAdmin):
-    list_display = ["participant", "option", "item", "stated_at"]
-    list_filter = ["participant__stakeholder_group"]
-    list_select_related = [
-        "participant",
-        "option",
-        "item__issue",
-        "item__coverage__issue",
-        "item__coverage__mechanism",
-    ]
-    search_fields = ["participant__name", "option__text"]
-    autocomplete_fields = ["item", "option", "participant"]
-
-
-@admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "option", "meeting", "decided_on"]
-    list_select_related = [
-        "item__issue",
-        "item__coverage__issue",
-        "item__coverage__mechanism",
-        "option",
-        "meeting",
-    ]
-    search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
-    autocomplete_fields = ["item", "option", "meeting"]
-    readonly_fields = ["recorded_by"]
-
-    def save_model(self, request, obj, form, change):
-        # Through the service, so that the item becomes decided and its issue follows.
-        saved = decision_record(
-            item=obj.item,
-            option=obj.option,
-            text=obj.text,
-            meeting=obj.meeting,
-            decided_on=obj.decided_on,
-            user=request.user,
-        )
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        decision_withdraw(decision=obj)
-
-    def delete_queryset(self, request, queryset):
-        for decision in queryset:
-            decision_withdraw(decision=decision)
-
-
-@admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "kind", "proposer", "state", "created_at", "reviewed_at"]
-    list_filter = ["state", "kind", "proposer__stakeholder_group"]
-    list_select_related = ["proposer", "issue", "mechanism", "coverage__mechanism"]
-    search_fields = ["title", "justification", "proposer__name", "issue__title"]
-    readonly_fields = [
-        "kind",
-        "issue",
-        "proposer",
-        "baseline",
-        "state",
-        "reviewer",
-        "reviewed_at",
-        "reason",
-        "created_at",
-        "updated_at",
-    ]
-    autocomplete_fields = ["cluster", "mechanism", "coverage"]
-    actions = ["accept"]
-
-    def has_add_permission(self, request):
-        return False  # members propose on the site
-
-    @admin.action(description="Accept and apply the selected proposals", permissions=["change"])
-    def accept(self, request, queryset):
-        for proposal in queryset.filter(state=Proposal.State.PENDING).order_by("created_at"):
-            try:
-                proposal_accept(proposal=proposal, user=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), "error")
-            else:
-                self.message_user(request, f"Proposal #{proposal.pk} accepted and applied.")
 
 
 @admin.register(Comment)

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 class IssuesConfig(AppConfig):
     name = "issues"
-    verbose_name = "Questionnaire, issues and consensus"
+    verbose_name = "Questionnaire and issues"
 
     def ready(self) -> None:
         from issues.triggers import install_after_migrate

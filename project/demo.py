@@ -15,22 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 
-from issues.models import (
-    Answer,
-    Cluster,
-    Comment,
-    ConsensusItem,
-    Decision,
-    Issue,
-    IssueSource,
-    Option,
-    OptionSupport,
-    Proposal,
-    Question,
-    Respondent,
-    Theme,
-)
-from issues.services.proposals import baseline_of
+from consensus.models import ConsensusItem, Decision, Option, OptionSupport, Proposal
+from consensus.services.proposals import baseline_of
+from issues.models import Answer, Cluster, Comment, Issue, IssueSource, Question, Respondent, Theme
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import (

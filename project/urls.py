@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from consensus.urls import consensus_patterns
+from issues.urls import issue_patterns
 from project import views
 from wgec.urls import group_patterns, meeting_patterns
 from wgec.views.membership import admin_login
@@ -14,7 +16,7 @@ urlpatterns = [
         "",
         include(([path("account/", views.account, name="account"), *group_patterns], "wgec")),
     ),
-    path("", include("issues.urls")),
+    path("", include(([*issue_patterns, *consensus_patterns], "issues"))),
     path("", include("mechanisms.urls")),
     path("", include("reports.urls")),
     # One login for everyone, with allauth's throttling of failed attempts; the admin itself

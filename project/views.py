@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from issues.models import ConsensusItem, Issue, Proposal, Question, Respondent
+from consensus.models import ConsensusItem, Proposal
+from issues.models import Issue, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import Contribution, JoinRequest, Meeting, Participant

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from issues.models import Cluster, ConsensusItem, Issue, OptionSupport
+from consensus.models import ConsensusItem, OptionSupport
+from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap
 from reports.models import Deliverable
 from reports.wording import Wording

@@ -16,7 +16,8 @@ import json
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
-from issues.models import Cluster, ConsensusItem, Decision, Issue
+from consensus.models import ConsensusItem, Decision
+from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable, Report
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from issues.models import ConsensusItem, Issue, Proposal
+from consensus.models import ConsensusItem, Proposal
+from issues.models import Issue
 from reports import rendering, services
 from reports.forms import ExportForm, ReportForm, SubscribeForm
 from reports.models import (

@@ -6,21 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from issues.models import (
-    Answer,
-    Cluster,
-    Comment,
-    ConsensusItem,
-    Decision,
-    Issue,
-    IssueSource,
-    Option,
-    OptionSupport,
-    Proposal,
-    Question,
-    Respondent,
-    Theme,
-)
+from consensus.models import ConsensusItem, Decision, Option, OptionSupport, Proposal
+from issues.models import Answer, Cluster, Comment, Issue, IssueSource, Question, Respondent, Theme
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import (
     Deliverable,

@@ -8,7 +8,7 @@ from issues.models import IssueMerge
 from tests import factories
 from wgec.models import Participant
 
-APPS = {"wgec", "issues", "mechanisms", "reports"}
+APPS = {"wgec", "issues", "mechanisms", "consensus", "reports"}
 
 FACTORIES = {
     "wgec.stakeholdergroup": factories.StakeholderGroupFactory,
@@ -23,10 +23,10 @@ FACTORIES = {
     "issues.cluster": factories.ClusterFactory,
     "issues.issue": factories.IssueFactory,
     "issues.issuesource": factories.IssueSourceFactory,
-    "issues.consensusitem": factories.ConsensusItemFactory,
-    "issues.option": factories.OptionFactory,
-    "issues.optionsupport": factories.OptionSupportFactory,
-    "issues.decision": factories.DecisionFactory,
+    "consensus.consensusitem": factories.ConsensusItemFactory,
+    "consensus.option": factories.OptionFactory,
+    "consensus.optionsupport": factories.OptionSupportFactory,
+    "consensus.decision": factories.DecisionFactory,
     "issues.issuemerge": lambda: IssueMerge.objects.create(
         survivor=factories.IssueFactory(),
         merged=factories.IssueFactory(state="merged", merged_into=factories.IssueFactory()),
@@ -43,14 +43,14 @@ FACTORIES = {
     "reports.documentexport": factories.DocumentExportFactory,
     "wgec.joinrequest": factories.JoinRequestFactory,
     "wgec.contribution": factories.ContributionFactory,
-    "issues.proposal": factories.ProposalFactory,
+    "consensus.proposal": factories.ProposalFactory,
     "issues.comment": factories.CommentFactory,
 }
 
 # Records the app writes itself: the admin shows them and never adds one by hand.
 READ_ONLY = {
     "issues.issuemerge",
-    "issues.proposal",
+    "consensus.proposal",
     "wgec.joinrequest",
     "reports.report",
     "reports.delivery",
@@ -179,7 +179,7 @@ def test_recording_a_decision_in_the_admin_decides_the_item_and_its_issue(
     option = factories.OptionFactory(item=item, label="B")
     meeting = factories.MeetingFactory(number=3)
     response = secretariat_client.post(
-        reverse("admin:issues_decision_add"),
+        reverse("admin:consensus_decision_add"),
         {
             "item": item.pk,
             "option": option.pk,
@@ -201,7 +201,7 @@ def test_admin_refuses_a_decision_on_an_item_not_yet_referred(secretariat_client
     item = factories.ConsensusItemFactory(state="open")
     meeting = factories.MeetingFactory(number=3)
     response = secretariat_client.post(
-        reverse("admin:issues_decision_add"),
+        reverse("admin:consensus_decision_add"),
         {"item": item.pk, "text": "Adopted.", "meeting": meeting.pk, "decided_on": "2014-02-26"},
     )
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from issues.models import ConsensusItem
+from consensus.models import ConsensusItem
 from reports.models import Deliverable, DocumentExport
 from reports.rendering import confirmation_token
 from tests.factories import (

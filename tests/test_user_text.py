@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from issues.models import Proposal
+from consensus.models import Proposal
 from tests.factories import (
     CommentFactory,
     ConsensusItemFactory,

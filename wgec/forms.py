@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
 from wgec.services import contribution_document_check
 
@@ -51,7 +52,7 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         fields = ["author", "title", "kind", "meeting", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"text": "Plain text; Markdown (*emphasis*, lists, links) is understood."}
+        help_texts = {"text": MARKDOWN_HELP}
 
     def __init__(self, *args, choose_author: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ SECRETARIAT_APPS = [
     "wgec",
     "issues",
     "mechanisms",
+    "consensus",
     "reports",
     "auth",
     "account",

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "wgec",
     "issues",
     "mechanisms",
+    "consensus",
     "reports",
     "project",
 ]

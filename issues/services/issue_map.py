@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from issues.models import ConsensusItem, Issue, IssueMerge, IssueSource
+from consensus.models import ConsensusItem
+from issues.models import OPEN_ISSUE_STATES, Issue, IssueMerge, IssueSource
 from mechanisms.models import Coverage, Gap
-
-MERGEABLE_SURVIVOR_STATES = (Issue.State.ON_MAP, Issue.State.PROPOSED)
 
 
 def _save(instance: models.Model, *, user, reason: str, fields: list[str] | None = None) -> None:
@@ -46,7 +45,7 @@ def issue_merge_plan(*, survivor: Issue, duplicates: Iterable[Issue]) -> list[Me
     duplicates = [issue for issue in duplicates if issue.pk != survivor.pk]
     if not duplicates:
         raise ValidationError("Choose at least one issue besides the survivor to merge.")
-    if survivor.state not in MERGEABLE_SURVIVOR_STATES:
+    if survivor.state not in OPEN_ISSUE_STATES:
         raise ValidationError(
             f"“{survivor}” is {survivor.get_state_display().lower()}: merge into an issue on the "
             "map or a proposed one."

@@ -33,6 +33,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from consensus.models import ConsensusItem
 from issues.map_workbook import (
     CONSENSUS_VALUES,
     COVERAGE,
@@ -47,7 +48,7 @@ from issues.map_workbook import (
     gap_type_name,
     split_by_gap_type,
 )
-from issues.models import Cluster, ConsensusItem, Issue, MapImport
+from issues.models import Cluster, Issue, MapImport
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.spreadsheets import Row, Sheet, SpreadsheetError, read_workbook
 

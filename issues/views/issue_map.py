@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from consensus.models import ConsensusItem, Proposal
+from consensus.participation import participation_by_group
 from issues.filters import NO_MECHANISM, IssueFilter
 from issues.forms import CommentForm
-from issues.models import Cluster, Comment, ConsensusItem, Issue, Proposal
-from issues.services.proposals import OPEN_ISSUE_STATES
+from issues.models import OPEN_ISSUE_STATES, Cluster, Comment, Issue
 from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
 from wgec.documents.history import history_entries
 from wgec.documents.http import download
@@ -133,7 +134,7 @@ def _correspondence(request: HttpRequest, issue: Issue) -> dict:
     # Members write as participants; the secretariat's staff accounts edit in the admin.
     speaks = role >= Role.MEMBER and participant_of(request.user) is not None
     context = {
-        "participation": issue.participation_by_group(),
+        "participation": participation_by_group(issue),
         "can_propose": speaks and issue.state in OPEN_ISSUE_STATES,
         "can_curate": role >= Role.COORDINATOR and issue.state in OPEN_ISSUE_STATES,
         "show_correspondence": role >= Role.OBSERVER,

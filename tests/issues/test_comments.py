@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from consensus.participation import participation_by_group
 from issues.models import Comment
 from tests.factories import (
     CommentFactory,
@@ -64,7 +65,7 @@ def test_issue_page_sums_up_participation_by_stakeholder_group(observer_client):
     ProposalFactory(issue=issue, coverage__issue=issue, proposer__stakeholder_group=governments)
     item = ConsensusItemFactory(issue=issue)
     OptionSupportFactory(option=OptionFactory(item=item), participant__stakeholder_group=civil)
-    rows = {row["group"].slug: row for row in issue.participation_by_group()}
+    rows = {row["group"].slug: row for row in participation_by_group(issue)}
     assert (rows["civil-society"]["comments"], rows["civil-society"]["supports"]) == (2, 1)
     assert rows["governments"]["proposals"] == 1
     page = observer_client.get(issue.get_absolute_url()).content.decode()

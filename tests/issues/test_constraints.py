@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from issues.models import ConsensusItem, Decision, Issue, OptionSupport
+from consensus.models import ConsensusItem, Decision, OptionSupport
+from issues.models import Issue
 from tests.factories import (
     AnswerFactory,
     ConsensusItemFactory,

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from issues.models import ConsensusItem, Issue, IssueMerge
+from consensus.models import ConsensusItem
+from issues.models import Issue, IssueMerge
 from issues.services.issue_map import issue_agreement_record, issue_merge, issue_merge_undo
 from tests.factories import (
     ConsensusItemFactory,

@@ -16,18 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from issues.models import (
-    Answer,
-    Comment,
-    ConsensusItem,
-    Issue,
-    IssueSource,
-    Option,
-    Proposal,
-    Question,
-    Respondent,
-    Theme,
-)
+from consensus.models import ConsensusItem, Option, Proposal
+from issues.models import Answer, Comment, Issue, IssueSource, Question, Respondent, Theme
 from mechanisms.models import Mechanism
 from project.demo import demo_load
 from reports.models import Deliverable

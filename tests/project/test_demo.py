@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from issues.models import Answer, ConsensusItem, Issue, IssueSource, Question, Respondent
+from consensus.models import ConsensusItem
+from issues.models import Answer, Issue, IssueSource, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from project.demo import FIXTURES_DIR, DemoDataError, demo_load
 from reports.models import Deliverable
@@ -119,7 +120,8 @@ def test_load_demo_command_fails_clearly_on_bad_data(monkeypatch, tmp_path):
 
 
 def test_demo_has_the_correspondence_group_at_work():
-    from issues.models import Comment, Proposal
+    from consensus.models import Proposal
+    from issues.models import Comment
     from wgec.models import Contribution
 
     demo_load()
@@ -140,8 +142,8 @@ def test_demo_has_the_correspondence_group_at_work():
 
 
 def test_accepted_demo_proposals_stay_accepted_when_the_demo_is_loaded_again(coordinator_user):
-    from issues.models import Proposal
-    from issues.services.proposals import proposal_accept
+    from consensus.models import Proposal
+    from consensus.services.proposals import proposal_accept
 
     demo_load()
     proposal = Proposal.objects.get(kind="coverage")

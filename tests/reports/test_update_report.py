@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from issues.models import ConsensusItem, Issue
-from issues.services.consensus import decision_record
+from consensus.models import ConsensusItem
+from consensus.services.items import decision_record
+from issues.models import Issue
 from mechanisms.models import Coverage, Gap
 from reports import services
 from reports.models import Report

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from issues.models import ConsensusItem
+from consensus.models import ConsensusItem
 from reports import services
 from reports.models import Deliverable, Delivery, Report
 from reports.rendering import report_compose

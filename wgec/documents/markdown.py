@@ -16,6 +16,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# The help text of every field whose text is shown through ``render``.
+MARKDOWN_HELP = "Plain text; Markdown (*emphasis*, lists, links) is understood."
+
 
 def render(text: str) -> str:
     """Sanitised HTML for Markdown text."""

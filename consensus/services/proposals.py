@@ -10,14 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from issues.models import Issue, Proposal
+from consensus.models import Proposal
+from issues.models import OPEN_ISSUE_STATES, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_set, gap_set, mechanism_create
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
 from wgec.models import Participant
-
-OPEN_ISSUE_STATES = (Issue.State.ON_MAP, Issue.State.PROPOSED)
 
 
 class ProposalStale(ValidationError):
@@ -264,7 +263,7 @@ def _tell_proposer(proposal: Proposal) -> None:
     proposer = proposal.proposer
     address = proposer.user.email if proposer.user_id and proposer.user.email else proposer.email
     mail_send(
-        template="issues/email/proposal_decided",
+        template="consensus/email/proposal_decided",
         context={
             "proposal": proposal,
             "proposer": proposer,

@@ -5,7 +5,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from issues.models import Issue, Proposal
+from consensus.models import Proposal
+from issues.models import Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from tests.factories import (
     ClusterFactory,

@@ -1,5 +1,6 @@
-"""The correspondence group at work on issues: members' proposals and comments, and the
-coordinators' queue of proposals."""
+"""Members' proposals and the coordinators' review of them: a member's own proposals, the
+coordinators' queue, each proposal's page, and proposing, editing, withdrawing, accepting and
+declining."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,17 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from issues.forms import PROPOSAL_FORMS, CommentForm, DeclineForm
-from issues.models import Comment, Issue, Proposal
-from issues.services.comments import comment_delete, comment_edit, comment_post
-from issues.services.proposals import (
-    OPEN_ISSUE_STATES,
+from consensus.forms import PROPOSAL_FORMS, DeclineForm
+from consensus.models import Proposal
+from consensus.services.proposals import (
     proposal_accept,
     proposal_decline,
     proposal_submit,
     proposal_update,
     proposal_withdraw,
 )
+from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 
 REVIEWED_SHOWN = 50
@@ -30,20 +30,13 @@ def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-def _own_comment(request: HttpRequest, pk: int) -> Comment:
-    comment = get_object_or_404(Comment.objects.with_authors().select_related("issue"), pk=pk)
-    if comment.author.user_id != request.user.pk:
-        raise PermissionDenied("Only the author may change a comment.")
-    return comment
-
-
 @role_required(Role.MEMBER)
 @require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """A member's own proposals and what became of them."""
     participant = participant_of(request.user)
     proposals = Proposal.objects.by(participant).with_people()
-    return render(request, "issues/proposal_list.html", {"proposals": proposals})
+    return render(request, "consensus/proposal_list.html", {"proposals": proposals})
 
 
 @role_required(Role.COORDINATOR)
@@ -52,7 +45,7 @@ def proposal_queue(request: HttpRequest) -> HttpResponse:
     """The coordinators' queue: pending proposals, oldest first, and the latest decided."""
     return render(
         request,
-        "issues/proposal_queue.html",
+        "consensus/proposal_queue.html",
         {
             "pending": Proposal.objects.pending().with_people().order_by("created_at"),
             "reviewed": Proposal.objects.filter(
@@ -73,7 +66,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "issues/proposal_detail.html",
+        "consensus/proposal_detail.html",
         {
             "proposal": proposal,
             "is_proposer": proposal.proposer.user_id == request.user.pk,
@@ -86,7 +79,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _proposal_form_page(request, form, *, issue, editing=None) -> HttpResponse:
     return render(
         request,
-        "issues/proposal_form.html",
+        "consensus/proposal_form.html",
         {"form": form, "issue": issue, "kind": form.kind, "editing": editing},
     )
 
@@ -192,50 +185,3 @@ def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Give the reason for declining the proposal.")
     return redirect(proposal)
-
-
-@role_required(Role.MEMBER)
-@require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = speaking_participant(request)
-    issue = get_object_or_404(Issue.objects.exclude(state=Issue.State.MERGED), pk=pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = comment_post(issue=issue, author=participant, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Your comment was posted.")
-            return redirect(comment)
-    # Keep what was typed: show it again with the problem.
-    return render(
-        request, "issues/comment_form.html", {"form": form, "issue": issue, "comment": None}
-    )
-
-
-@role_required(Role.MEMBER)
-@require_http_methods(["GET", "POST"])
-def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(request, pk)
-    form = CommentForm(request.POST or None, instance=comment)
-    if request.method == "POST" and form.is_valid():
-        comment_edit(comment=comment, author=comment.author, text=form.cleaned_data["text"])
-        messages.success(request, "Your comment was updated.")
-        return redirect(comment)
-    return render(
-        request,
-        "issues/comment_form.html",
-        {"form": form, "issue": comment.issue, "comment": comment},
-    )
-
-
-@role_required(Role.MEMBER)
-@require_http_methods(["GET", "POST"])
-def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(request, pk)
-    if request.method == "POST":
-        comment_delete(comment=comment, author=comment.author)
-        messages.success(request, "Your comment was deleted.")
-        return redirect(comment.issue)
-    return render(request, "issues/comment_confirm_delete.html", {"comment": comment})

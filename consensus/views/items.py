@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from issues.forms import DecisionForm, ItemForm, ItemSummaryForm, OptionForm, ReferForm
-from issues.models import ConsensusItem, Issue, Option, OptionSupport
-from issues.services.consensus import (
+from consensus.forms import DecisionForm, ItemForm, ItemSummaryForm, OptionForm, ReferForm
+from consensus.models import ConsensusItem, Option, OptionSupport
+from consensus.services.items import (
     decision_record,
     item_create,
     item_refer,
@@ -19,7 +19,7 @@ from issues.services.consensus import (
     option_save,
     option_support_state,
 )
-from issues.services.proposals import OPEN_ISSUE_STATES
+from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 
 PAGE_SIZE = 25
@@ -41,7 +41,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
         .order_by("state", "referred_on", "pk")
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "issues/referral_list.html", {"page": page, "query": ""})
+    return render(request, "consensus/referral_list.html", {"page": page, "query": ""})
 
 
 @require_safe
@@ -56,7 +56,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "issues/item_detail.html",
+        "consensus/item_detail.html",
         {
             "item": item,
             "issue": item.subject_issue,
@@ -89,7 +89,7 @@ def item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Marked as without consensus; now draft the options.")
             return redirect("issues:item-detail", pk=item.pk)
-    return render(request, "issues/item_form.html", {"form": form, "issue": issue, "item": None})
+    return render(request, "consensus/item_form.html", {"form": form, "issue": issue, "item": None})
 
 
 @role_required(Role.COORDINATOR)
@@ -106,7 +106,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The item was updated.")
             return redirect("issues:item-detail", pk=item.pk)
     return render(
-        request, "issues/item_form.html", {"form": form, "issue": item.subject_issue, "item": item}
+        request,
+        "consensus/item_form.html",
+        {"form": form, "issue": item.subject_issue, "item": item},
     )
 
 
@@ -127,7 +129,7 @@ def _option_page(request, item, option=None) -> HttpResponse:
             messages.success(request, "The option was saved.")
             return redirect("issues:item-detail", pk=item.pk)
     return render(
-        request, "issues/option_form.html", {"form": form, "item": item, "option": option}
+        request, "consensus/option_form.html", {"form": form, "item": item, "option": option}
     )
 
 
@@ -221,4 +223,4 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The working group's decision was recorded.")
             return redirect("issues:item-detail", pk=item.pk)
-    return render(request, "issues/item_decision_form.html", {"form": form, "item": item})
+    return render(request, "consensus/item_decision_form.html", {"form": form, "item": item})

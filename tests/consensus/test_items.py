@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from issues.models import ConsensusItem, Issue, OptionSupport
+from consensus.models import ConsensusItem, OptionSupport
+from issues.models import Issue
 from tests.factories import (
     ConsensusItemFactory,
     CoverageFactory,

@@ -1,4 +1,6 @@
-"""Writes on the issue list and on consensus. Views, the admin, commands and tasks call these."""
+"""Writes on items without consensus: marking them, their options and the support for them,
+referring them to the working group, and its decisions. The issue's consensus state follows
+its item. Views, the admin, commands and tasks call these."""
 
 import datetime
 import string
@@ -6,7 +8,8 @@ import string
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from issues.models import ConsensusItem, Decision, Issue, Option, OptionSupport
+from consensus.models import ConsensusItem, Decision, Option, OptionSupport
+from issues.models import OPEN_ISSUE_STATES, Issue
 from mechanisms.models import Coverage
 from wgec.models import Meeting, Participant
 
@@ -53,7 +56,7 @@ def item_create(
     if (issue is None) == (coverage is None):
         raise ValidationError("Mark either the issue or one of its coverage statuses.")
     subject = issue or coverage.issue
-    if subject.state not in (Issue.State.ON_MAP, Issue.State.PROPOSED):
+    if subject.state not in OPEN_ISSUE_STATES:
         raise ValidationError(f"“{subject}” is {subject.get_state_display().lower()}.")
     taken = ConsensusItem.objects.filter(issue=issue) if issue else None
     if coverage is not None:

@@ -1,0 +1,414 @@
+"""How the correspondence group reaches agreement on the map.
+
+Members' proposals (a new issue, a mechanism for an issue, a change of a coverage status, a gap)
+and the coordinators' review of them; the items the group could not agree on (an issue or one
+coverage status), the options that represent the range of opinions, who supports each, and the
+working group's decision once an item is referred to it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from issues.models import Cluster, Issue
+from mechanisms.models import Coverage, Gap, Mechanism
+from wgec.models import Meeting, Participant, StakeholderGroup, choices_check
+
+
+class ConsensusItemState(models.TextChoices):
+    OPEN = "open", "Without consensus"
+    REFERRED = "referred", "Referred to the working group"
+    DECIDED = "decided", "Decided"
+
+
+class ConsensusItemQuerySet(models.QuerySet):
+    def concerning(self, issue: Issue) -> "ConsensusItemQuerySet":
+        """Items about the issue itself or about one of its coverage statuses."""
+        return self.filter(Q(issue=issue) | Q(coverage__issue=issue))
+
+    def with_options(self) -> "ConsensusItemQuerySet":
+        """With options, their supporters' groups and the decision, in fixed queries."""
+        return self.select_related(
+            "issue",
+            "coverage__issue",
+            "coverage__mechanism",
+            "decision__option",
+            "decision__meeting",
+        ).prefetch_related(
+            models.Prefetch(
+                "options",
+                queryset=Option.objects.prefetch_related(
+                    models.Prefetch(
+                        "supports",
+                        queryset=OptionSupport.objects.select_related(
+                            "participant__stakeholder_group"
+                        ),
+                    )
+                ),
+            )
+        )
+
+
+class ConsensusItem(models.Model):
+    """Something the correspondence group could not agree on: an issue, or one coverage status.
+
+    It carries the options that represent the range of opinions, goes to the working group when
+    referred, and ends with the group's decision.
+    """
+
+    State = ConsensusItemState
+
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consensus_items",
+        help_text="The issue in dispute (leave empty when a coverage status is in dispute).",
+    )
+    coverage = models.ForeignKey(
+        Coverage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consensus_items",
+        help_text="The coverage status in dispute (leave empty when the issue is).",
+    )
+    summary = models.TextField(help_text="What the correspondence group could not agree on.")
+    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    referred_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = ConsensusItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "item without consensus"
+        verbose_name_plural = "items without consensus"
+        constraints = [
+            choices_check("state", ConsensusItemState, "consensus_item_state_valid"),
+            models.CheckConstraint(
+                condition=(Q(issue__isnull=False) & Q(coverage__isnull=True))
+                | (Q(issue__isnull=True) & Q(coverage__isnull=False)),
+                name="consensus_item_one_subject",
+                violation_error_message=(
+                    "An item without consensus concerns either the issue or one of its coverage "
+                    "statuses: give one of the two."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(referred_on__isnull=False),
+                name="consensus_item_referred_has_date",
+                violation_error_message=(
+                    "Give the date on which the item was referred to the working group."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(issue__isnull=False), name="consensus_item_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["coverage"],
+                condition=Q(coverage__isnull=False),
+                name="consensus_item_coverage",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="consensus_item_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label}: {self.get_state_display().lower()}"
+
+    def clean(self) -> None:
+        has_decision = bool(self.pk) and Decision.objects.filter(item=self.pk).exists()
+        if self.state == self.State.DECIDED and not has_decision:
+            raise ValidationError(
+                {"state": "An item becomes decided when its decision is recorded."}
+            )
+        if self.state != self.State.DECIDED and has_decision:
+            raise ValidationError(
+                {"state": "The item has a decision: withdraw the decision before reopening it."}
+            )
+
+    @property
+    def subject_issue(self) -> Issue:
+        """The issue concerned, directly or through the disputed coverage."""
+        return self.issue if self.issue_id else self.coverage.issue
+
+    @property
+    def subject_label(self) -> str:
+        if self.issue_id:
+            return str(self.issue)
+        return f"{self.coverage.issue} / status of {self.coverage.mechanism}"
+
+
+class Option(models.Model):
+    """One of the options that represent the range of opinions on an item."""
+
+    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(max_length=10, help_text="A, B, C ...")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "label"], name="option_label_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="option_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Option {self.label}"
+
+    def support_by_group(self) -> list[tuple[StakeholderGroup, int]]:
+        """Supporters counted by stakeholder group (uses prefetched supports)."""
+        counts: dict[StakeholderGroup, int] = {}
+        for support in self.supports.all():
+            group = support.participant.stakeholder_group
+            counts[group] = counts.get(group, 0) + 1
+        return sorted(counts.items(), key=lambda pair: (pair[0].position, pair[0].name))
+
+
+class OptionSupport(models.Model):
+    """A participant's stated support for one option of an item (one option per item)."""
+
+    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="supports")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="option_supports"
+    )
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "participant__name"]
+        verbose_name = "support for an option"
+        verbose_name_plural = "support for options"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "participant"], name="option_support_once_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} supports {self.option}"
+
+    def clean(self) -> None:
+        if self.option_id and self.item_id and self.option.item_id != self.item_id:
+            raise ValidationError({"option": "Choose one of this item's options."})
+
+
+class Decision(models.Model):
+    """The working group's decision on a referred item."""
+
+    item = models.OneToOneField(ConsensusItem, on_delete=models.CASCADE, related_name="decision")
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="The option chosen, or empty when the group adopted new text.",
+    )
+    text = models.TextField(blank=True, help_text="New text adopted by the group.")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    decided_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(option__isnull=False) | ~Q(text=""),
+                name="decision_option_or_text",
+                violation_error_message="A decision chooses one of the options or adopts new text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision on {self.item.subject_label}"
+
+    def clean(self) -> None:
+        if not self.item_id:
+            return
+        if self.item.state not in (ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED):
+            raise ValidationError(
+                {"item": "Only an item referred to the working group can be decided."}
+            )
+        if self.option_id and self.option.item_id != self.item_id:
+            raise ValidationError({"option": "Choose one of this item's options."})
+
+
+class ProposalKind(models.TextChoices):
+    ISSUE = "issue", "New issue"
+    MECHANISM = "mechanism", "Mechanism for an issue"
+    COVERAGE = "coverage", "Change of a coverage status"
+    GAP = "gap", "Gap"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def pending(self) -> "ProposalQuerySet":
+        """Proposals waiting for a coordinator."""
+        return self.filter(state=ProposalState.PENDING)
+
+    def by(self, participant: Participant | None) -> "ProposalQuerySet":
+        return self.filter(proposer=participant) if participant else self.none()
+
+    def with_people(self) -> "ProposalQuerySet":
+        """With the proposer and group, the issue, mechanism, coverage and reviewer."""
+        return self.select_related(
+            "proposer__stakeholder_group",
+            "issue",
+            "cluster",
+            "mechanism",
+            "coverage__mechanism",
+            "reviewer__participant",
+        )
+
+
+class Proposal(models.Model):
+    """A correspondence-group member's proposal: a new issue, a mechanism for an issue, a change
+    of a coverage status, or a gap. A coordinator accepts it (the change is applied) or declines
+    it with a reason."""
+
+    Kind = ProposalKind
+    State = ProposalState
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text="The issue concerned; for a new issue, the issue created on acceptance.",
+    )
+    # A new issue.
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mechanism for an issue: an existing one, or a new one.
+    mechanism = models.ForeignKey(
+        Mechanism,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    mechanism_name = models.CharField("name of the new mechanism", max_length=300, blank=True)
+    mechanism_acronym = models.CharField("acronym", max_length=50, blank=True)
+    mechanism_kind = models.CharField("kind", max_length=20, blank=True)
+    mechanism_website = models.URLField("website", blank=True)
+    # A coverage status (for a mechanism proposed for an issue, or a change of status).
+    coverage = models.ForeignKey(
+        Coverage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    status = models.CharField(max_length=20, blank=True)
+    evidence = models.TextField(blank=True)
+    # A gap.
+    gap_type = models.CharField(max_length=20, blank=True)
+    gap_description = models.TextField(blank=True)
+    gap_recommendation = models.TextField("recommendation needed", blank=True)
+
+    baseline = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the proposal changes, as it stood when it was made (to detect a stale "
+        "proposal).",
+    )
+    justification = models.TextField(help_text="Plain text with Markdown.")
+    proposer = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="proposals")
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the proposal was declined.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("kind", ProposalKind, "proposal_kind_valid"),
+            choices_check("state", ProposalState, "proposal_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(justification=""), name="proposal_has_justification"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""),
+                name="proposal_declined_with_reason",
+                violation_error_message="Give the reason for declining the proposal.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="issue") | Q(issue__isnull=False),
+                name="proposal_names_its_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="proposal_state_created")]
+
+    def __str__(self) -> str:
+        return f"Proposal #{self.pk}: {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:proposal-detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        return dict(Coverage.Status.choices).get(self.status, self.status)
+
+    @property
+    def baseline_status_label(self) -> str:
+        status = self.baseline.get("status", "")
+        return dict(Coverage.Status.choices).get(status, status)
+
+    @property
+    def gap_type_label(self) -> str:
+        return dict(Gap.Type.choices).get(self.gap_type, self.gap_type)
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the proposal would change."""
+        if self.kind == ProposalKind.ISSUE:
+            return f"new issue “{self.title}”"
+        status = dict(Coverage.Status.choices).get(self.status, self.status).lower()
+        if self.kind == ProposalKind.MECHANISM:
+            name = (
+                self.mechanism.short_name
+                if self.mechanism_id
+                else Mechanism(name=self.mechanism_name, acronym=self.mechanism_acronym).short_name
+            )
+            new = "" if self.mechanism_id else "new mechanism "
+            return f"{new}{name} {status} “{self.issue}”"
+        if self.kind == ProposalKind.COVERAGE:
+            mechanism = self.coverage.mechanism.short_name if self.coverage_id else "a mechanism"
+            return f"status of {mechanism} on “{self.issue}”: {status}"
+        gap = dict(Gap.Type.choices).get(self.gap_type, self.gap_type).lower()
+        return f"{gap} in “{self.issue}”"

@@ -1,0 +1,2 @@
+"""Pages of the consensus room: ``proposals`` and ``items`` (items without consensus and the
+referrals to the working group)."""
