@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from bench.common import Figure, peak_memory, timed
-from issues.map_workbook import map_xlsx
 from issues.models import Issue
-from issues.services.map_workbook import map_import_apply, map_import_plan
+from mechanisms.map_workbook.export import map_xlsx
+from mechanisms.map_workbook.imports import map_import_apply, map_import_plan
 from mechanisms.models import Mechanism
 from tests.scale import large_map
 

@@ -1,5 +1,4 @@
 import uuid
-from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -17,7 +16,7 @@ from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from issues import admin_map
+from issues import admin_curation
 from issues.models import (
     Answer,
     Cluster,
@@ -32,7 +31,6 @@ from issues.models import (
 from issues.resources import ResponsesFormat, ResponsesResource
 from issues.services.responses import responses_table
 from issues.tasks import responses_import_run
-from mechanisms.admin import CoverageInline, GapInline, MapInlinesThroughServices
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
 
@@ -302,12 +300,15 @@ class IssueAdminForm(forms.ModelForm):
 
     def clean_state(self):
         state = self.cleaned_data["state"]
-        admin_map.issue_form_state_check(self.instance, state)
+        admin_curation.issue_form_state_check(self.instance, state)
         return state
 
 
 @admin.register(Issue)
-class IssueAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
+class IssueAdmin(SimpleHistoryAdmin):
+    """Issues with their sources, merges and the working group's agreement. The rooms above add
+    their inlines and pages by registering a subclass (``mechanisms/admin.py``)."""
+
     form = IssueAdminForm
     list_display = ["title", "cluster", "state", "consensus", "merged_into", "updated_at"]
     list_filter = ["state", "consensus", "cluster", "needs_agreement"]
@@ -315,7 +316,7 @@ class IssueAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
     search_fields = ["title", "description"]
     autocomplete_fields = ["cluster"]
     readonly_fields = ["merged_into", "needs_agreement", "created_at", "updated_at"]
-    inlines = [IssueSourceInline, CoverageInline, GapInline]
+    inlines = [IssueSourceInline]
     actions = ["merge_issues", "undo_merge", "record_agreement"]
     fieldsets = [
         (None, {"fields": ["title", "cluster", "description"]}),
@@ -326,41 +327,20 @@ class IssueAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "map/export/",
-                wrap(partial(admin_map.map_export_view, self)),
-                name="issues_issue_map_export",
-            ),
-            path(
-                "map/import/",
-                wrap(partial(admin_map.map_import_view, self)),
-                name="issues_issue_map_import",
-            ),
-            path(
-                "map/import/<int:pk>/",
-                wrap(partial(admin_map.map_import_preview_view, self)),
-                name="issues_issue_map_import_preview",
-            ),
-            *super().get_urls(),
-        ]
-
     @admin.action(description="Merge the selected issues…", permissions=["change"])
     def merge_issues(self, request, queryset):
-        return admin_map.merge_action(self, request, queryset)
+        return admin_curation.merge_action(self, request, queryset)
 
     @admin.action(description="Undo the merge of the selected issues", permissions=["change"])
     def undo_merge(self, request, queryset):
-        admin_map.undo_merge_action(self, request, queryset)
+        admin_curation.undo_merge_action(self, request, queryset)
 
     @admin.action(
         description="Record the working group's agreement to put them on the map…",
         permissions=["change"],
     )
     def record_agreement(self, request, queryset):
-        return admin_map.agreement_action(self, request, queryset)
+        return admin_curation.agreement_action(self, request, queryset)
 
 
 @admin.register(IssueMerge)
@@ -384,7 +364,7 @@ class IssueMergeAdmin(admin.ModelAdmin):
     def undo(self, request, queryset):
         if not request.user.has_perm("issues.change_issue"):
             raise PermissionDenied
-        admin_map.undo_merges(self, request, queryset.filter(undone_at__isnull=True))
+        admin_curation.undo_merges(self, request, queryset.filter(undone_at__isnull=True))
 
 
 @admin.register(IssueSource)

@@ -1,6 +1,6 @@
 """Filters of the public pages (django-filter). The same FilterSet drives a page and its
-downloads, so that a download holds what the page shows: the issue map (its list, CSV and XLSX,
-and the links of the matrix and gap views) and the published responses."""
+downloads, so that a download holds what the page shows: the published responses, and the
+issues' own filters, which the issue map's filter extends (``mechanisms/filters.py``)."""
 
 import django_filters
 from django.db import connection
@@ -8,22 +8,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_countries import countries
 
 from issues.models import Answer, Cluster, Issue, IssueSource, Respondent
-from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
 from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, countries_in
-
-NO_MECHANISM = "none"
-SUMMARY_CHOICES = [
-    *Coverage.Status.choices,
-    (NO_MECHANISM, "No mechanism"),
-]
 
 SORTS = {
     "title": ("title", "Title (A to Z)"),
     "-title": ("-title", "Title (Z to A)"),
     "cluster": ("cluster__position", "Cluster"),
-    "-mechanisms": ("-mechanism_count", "Most mechanisms first"),
-    "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
     "-updated": ("-updated_at", "Recently changed first"),
 }
 
@@ -53,29 +44,15 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
 
 
 class IssueFilter(django_filters.FilterSet):
+    """Issues by the words of their title and description, their cluster, their consensus state
+    and the stakeholder group of the respondents who raised them, in a chosen order. The issue
+    map's filter (``mechanisms.filters.IssueMapFilter``) adds mechanisms, statuses and gaps."""
+
+    SORTS = SORTS
+
     q = django_filters.CharFilter(label="Search", method="filter_search")
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.all(), to_field_name="slug", empty_label="All clusters"
-    )
-    # A text box, not a list: there may be thousands of mechanisms. An ID (as the matrix and the
-    # mechanism pages link) picks one mechanism; words match names and acronyms.
-    mechanism = django_filters.CharFilter(
-        label="Mechanism (name, acronym or ID)", method="filter_mechanism"
-    )
-    status = django_filters.ChoiceFilter(
-        label="A mechanism whose status is",
-        choices=Coverage.Status.choices,
-        empty_label="Any status",
-        method="filter_status",
-    )
-    summary = django_filters.ChoiceFilter(
-        label="Best status",
-        choices=SUMMARY_CHOICES,
-        empty_label="Any",
-        method="filter_summary",
-    )
-    gap = django_filters.ChoiceFilter(
-        label="Gap type", choices=Gap.Type.choices, empty_label="Any gap", method="filter_gap"
     )
     consensus = django_filters.ChoiceFilter(
         choices=Issue.Consensus.choices, empty_label="Any consensus state"
@@ -96,25 +73,10 @@ class IssueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Issue
-        fields = ["q", "cluster", "mechanism", "status", "summary", "gap", "consensus", "group"]
+        fields = ["q", "cluster", "consensus", "group"]
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
-
-    def filter_mechanism(self, queryset, name, value):
-        # Applied together with the status below, so that both speak of the same coverage row.
-        return queryset
-
-    def filter_status(self, queryset, name, value):
-        return queryset
-
-    def filter_summary(self, queryset, name, value):
-        if value == NO_MECHANISM:
-            return queryset.exclude(Exists(Coverage.objects.filter(issue=OuterRef("pk"))))
-        return queryset.with_best_status().filter(best_status=STATUS_RANK[value])
-
-    def filter_gap(self, queryset, name, value):
-        return queryset.filter(Exists(Gap.objects.filter(issue=OuterRef("pk"), type=value)))
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(
@@ -129,37 +91,21 @@ class IssueFilter(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
-        if mechanism or status:
-            coverage = Coverage.objects.filter(issue=OuterRef("pk"))
-            if mechanism.isdigit():
-                coverage = coverage.filter(mechanism=int(mechanism))
-            elif mechanism:
-                for word in mechanism.split()[:10]:
-                    coverage = coverage.filter(
-                        Q(mechanism__name__icontains=word) | Q(mechanism__acronym__icontains=word)
-                    )
-            if status:
-                coverage = coverage.filter(status=status)
-            queryset = queryset.filter(Exists(coverage))
+        return self.ordered(self.narrowed(super().filter_queryset(queryset), data), data)
+
+    def narrowed(self, queryset: QuerySet, data: dict) -> QuerySet:
+        """Filters that apply together (a subclass's), after each filter's own."""
+        return queryset
+
+    def ordered(self, queryset: QuerySet, data: dict) -> QuerySet:
         sort = data.get("sort")
         if sort:
-            field, _ = SORTS[sort]
-            if "mechanism_count" in field:
-                queryset = queryset.with_mechanism_count()
+            field, _ = self.SORTS[sort]
             return queryset.order_by(field, "title", "pk")
         if data.get("q") and connection.vendor == "postgresql":
             return queryset.order_by("-search_rank", "title", "pk")
         return queryset.order_by("cluster__position", "title", "pk")
-
-    def chosen_mechanism(self) -> Mechanism | None:
-        """The mechanism picked by its ID, to name it above the results."""
-        if not self.form.is_valid():
-            return None
-        value = (self.form.cleaned_data.get("mechanism") or "").strip()
-        return Mechanism.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
     @property
     def active(self) -> bool:

@@ -8,8 +8,7 @@ comments on issues.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -204,10 +203,6 @@ class Cluster(models.Model):
         return self.name
 
 
-# Aggregated text (see IssueQuerySet.with_text_summaries) uses separators no name contains.
-SEPARATOR, SEPARATOR_PAIR = "\x1e", "\x1f"
-
-
 class IssueQuerySet(models.QuerySet):
     def on_map(self) -> "IssueQuerySet":
         """Issues the group agreed to keep: the public map."""
@@ -224,69 +219,9 @@ class IssueQuerySet(models.QuerySet):
             return self
         return self.exclude(state=Issue.State.PROPOSED)
 
-    def with_best_status(self) -> "IssueQuerySet":
-        """Annotate ``best_status``: the rank of the best coverage status (None: no mechanism)."""
-        from mechanisms.models import Coverage, status_rank
-
-        best = (
-            Coverage.objects.filter(issue=OuterRef("pk"))
-            .annotate(rank=status_rank())
-            .order_by("rank")
-            .values("rank")[:1]
-        )
-        return self.annotate(best_status=Subquery(best))
-
-    def with_mechanism_count(self) -> "IssueQuerySet":
-        from mechanisms.models import Coverage
-
-        count = (
-            Coverage.objects.filter(issue=OuterRef("pk"))
-            .order_by()
-            .values("issue")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(mechanism_count=Coalesce(Subquery(count), 0))
-
-    def with_text_summaries(self) -> "IssueQuerySet":
-        """Annotate ``mechanism_text`` and ``gap_text``, aggregated in the database (one query
-        for any number of issues); read them with ``Issue.mechanisms_in_text`` and
-        ``Issue.gap_types_in_text``."""
-        from mechanisms.models import Coverage, Gap
-
-        def aggregated(queryset, expression):
-            return Subquery(
-                queryset.filter(issue=OuterRef("pk"))
-                .order_by()
-                .values("issue")
-                .annotate(text=models.StringAgg(expression, delimiter=models.Value(SEPARATOR)))
-                .values("text")
-            )
-
-        return self.select_related("cluster").annotate(
-            mechanism_text=aggregated(
-                Coverage.objects,
-                Concat(F("mechanism__name"), models.Value(SEPARATOR_PAIR), "status"),
-            ),
-            gap_text=aggregated(Gap.objects, F("type")),
-        )
-
-    def with_map_rows(self) -> "IssueQuerySet":
-        """What a row of the issue list shows: cluster, and mechanisms with their status."""
-        from mechanisms.models import Coverage
-
-        return self.select_related("cluster").prefetch_related(
-            models.Prefetch(
-                "coverage",
-                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
-            ),
-            "gaps",
-        )
-
     def with_detail(self) -> "IssueQuerySet":
-        """Everything an issue's page shows, in a fixed number of queries."""
-        from mechanisms.models import Coverage
-
+        """What an issue's page shows of the issue itself (its sources, the issues merged into
+        it), in a fixed number of queries; the page's sections read the rest."""
         return self.select_related("cluster", "merged_into").prefetch_related(
             models.Prefetch(
                 "sources",
@@ -295,20 +230,9 @@ class IssueQuerySet(models.QuerySet):
                 ).order_by("answer__question__number", "answer__question__part"),
             ),
             models.Prefetch(
-                "coverage",
-                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
-            ),
-            "gaps",
-            models.Prefetch(
                 "merged_issues", queryset=Issue.objects.only("pk", "title", "merged_into")
             ),
         )
-
-    def without_mechanism(self) -> "IssueQuerySet":
-        """Issues for which no mechanism has been recorded yet."""
-        from mechanisms.models import Coverage
-
-        return self.filter(~models.Exists(Coverage.objects.filter(issue=models.OuterRef("pk"))))
 
 
 class IssueState(models.TextChoices):
@@ -409,22 +333,6 @@ class Issue(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("issues:detail", args=[self.pk])
 
-    def mechanisms_in_text(self) -> list[tuple[str, str]]:
-        """(mechanism name, status) pairs by name, from ``with_text_summaries``."""
-        pairs = [
-            tuple(part.split(SEPARATOR_PAIR, 1))
-            for part in (self.mechanism_text or "").split(SEPARATOR)
-            if part
-        ]
-        return sorted(pairs, key=lambda pair: pair[0].casefold())
-
-    def gap_types_in_text(self) -> list[str]:
-        """Gap types in their order of choice, from ``with_text_summaries``."""
-        from mechanisms.models import Gap
-
-        present = set((self.gap_text or "").split(SEPARATOR))
-        return [value for value in Gap.Type.values if value in present]
-
     def clean(self) -> None:
         # Rules the database keeps (constraints, issues/triggers.py), as form errors.
         if self.state == IssueState.ON_MAP and self.needs_agreement and self.agreed_on is None:
@@ -491,47 +399,6 @@ class IssueMerge(models.Model):
 
     def __str__(self) -> str:
         return f"“{self.merged}” merged into “{self.survivor}”"
-
-
-class MapImport(models.Model):
-    """A map workbook uploaded in the admin, read and applied by background tasks.
-
-    The file lives in the database so that any app server or worker can reach it. ``preview``
-    holds what the import would do (counts, changes, errors) for the secretariat to confirm.
-    """
-
-    class State(models.TextChoices):
-        READING = "reading", "Reading the file"
-        READY = "ready", "Ready to apply"
-        INVALID = "invalid", "Has errors"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
-
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded files, as a zip archive.")
-    state = models.CharField(max_length=20, choices=State, default=State.READING)
-    preview = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-        verbose_name = "map import"
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def working(self) -> bool:
-        return self.state in (self.State.READING, self.State.APPLYING)
 
 
 class IssueSourceQuerySet(models.QuerySet):

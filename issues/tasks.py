@@ -1,38 +1,11 @@
-"""Background work of the issues app (django.tasks, run by ``manage.py db_worker``)."""
-
-import logging
+"""Background work of the issues room (django.tasks, run by ``manage.py db_worker``): building
+a large compilation of responses, and importing a large responses file."""
 
 from django.core.files.storage import default_storage
 from django.tasks import task
 
 from issues.exports import compilation_bytes, compilation_keep
-from issues.models import MapImport
-from issues.services.map_workbook import map_import_fail, map_import_prepare, map_import_run
 from issues.services.responses import responses_import_file
-
-logger = logging.getLogger(__name__)
-
-
-@task()
-def map_import_prepare_task(import_id: int) -> None:
-    upload = MapImport.objects.get(pk=import_id)
-    try:
-        map_import_prepare(upload=upload)
-    except Exception as error:
-        logger.exception("Reading map import %s failed", import_id)
-        map_import_fail(upload=upload, error=f"The file could not be read: {error}")
-        raise
-
-
-@task()
-def map_import_apply_task(import_id: int, fingerprint: str) -> None:
-    upload = MapImport.objects.get(pk=import_id)
-    try:
-        map_import_run(upload=upload, fingerprint=fingerprint)
-    except Exception as error:
-        logger.exception("Applying map import %s failed", import_id)
-        map_import_fail(upload=upload, error=f"The import failed and nothing was written: {error}")
-        raise
 
 
 @task()

@@ -3,17 +3,10 @@ namespace."""
 
 from django.urls import path, re_path
 
-from issues.views import comments, issue_map, open_data, responses
+from issues.views import comments, issue_page, responses
 
 issue_patterns = [
-    path("issues/", issue_map.issue_list, name="list"),
-    path("issues/download.csv", issue_map.issue_list_download, {"fmt": "csv"}, name="list-csv"),
-    path("issues/download.xlsx", issue_map.issue_list_download, {"fmt": "xlsx"}, name="list-xlsx"),
-    path("issues/matrix/", issue_map.matrix, name="matrix"),
-    path("issues/gaps/", issue_map.gaps, name="gaps"),
-    path("issues/<int:pk>/", issue_map.issue_detail, name="detail"),
-    path("data/", open_data.index, name="data"),
-    path("data/<str:table>.<str:fmt>", open_data.table, name="data-table"),
+    path("issues/<int:pk>/", issue_page.issue_detail, name="detail"),
     path("issues/<int:pk>/comments/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/edit/", comments.comment_edit_view, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete_view, name="comment-delete"),

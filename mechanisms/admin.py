@@ -1,7 +1,16 @@
+"""The secretariat's admin of mechanisms, coverage and gaps, and what this room adds to the Issue
+admin: the coverage and gap inlines, and the map workbook's download and import."""
+
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from issues.admin import IssueAdmin
+from issues.models import Issue
+from mechanisms import admin_workbook
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_remove, coverage_set, gap_remove, gap_set
 
@@ -102,3 +111,35 @@ class GapAdmin(SimpleHistoryAdmin):
     list_select_related = ["issue"]
     search_fields = ["issue__title", "description", "recommendation"]
     autocomplete_fields = ["issue"]
+
+
+# The Issue admin, with what this room knows of issues. The issues room's admin knows nothing of
+# mechanisms; this subclass replaces it in the admin site.
+admin.site.unregister(Issue)
+
+
+@admin.register(Issue)
+class MappedIssueAdmin(MapInlinesThroughServices, IssueAdmin):
+    inlines = [*IssueAdmin.inlines, CoverageInline, GapInline]
+    change_list_template = "admin/mechanisms/issue/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "map/export/",
+                wrap(partial(admin_workbook.map_export_view, self)),
+                name="issues_issue_map_export",
+            ),
+            path(
+                "map/import/",
+                wrap(partial(admin_workbook.map_import_view, self)),
+                name="issues_issue_map_import",
+            ),
+            path(
+                "map/import/<int:pk>/",
+                wrap(partial(admin_workbook.map_import_preview_view, self)),
+                name="issues_issue_map_import_preview",
+            ),
+            *super().get_urls(),
+        ]

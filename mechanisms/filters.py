@@ -1,7 +1,110 @@
-import django_filters
-from django.db.models import Q
+"""Filters of the mechanisms room's pages (django-filter): the mechanisms list, and the issue
+map's filter, which drives the issue list, its CSV and XLSX downloads, and the links of the
+matrix and the gaps page."""
 
-from mechanisms.models import Mechanism
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from issues.filters import IssueFilter
+from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
+
+NO_MECHANISM = "none"
+SUMMARY_CHOICES = [
+    *Coverage.Status.choices,
+    (NO_MECHANISM, "No mechanism"),
+]
+
+SORTS = {
+    "title": ("title", "Title (A to Z)"),
+    "-title": ("-title", "Title (Z to A)"),
+    "cluster": ("cluster__position", "Cluster"),
+    "-mechanisms": ("-mechanism_count", "Most mechanisms first"),
+    "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
+    "-updated": ("-updated_at", "Recently changed first"),
+}
+
+
+class IssueMapFilter(IssueFilter):
+    """The issue map's filter: the issues' own filters, and the mechanisms that address an issue
+    (by name, acronym or ID, and with a status), its best status, and its gaps. Give it
+    ``mapped_issues()``."""
+
+    SORTS = SORTS
+
+    # A text box, not a list: there may be thousands of mechanisms. An ID (as the matrix and the
+    # mechanism pages link) picks one mechanism; words match names and acronyms.
+    mechanism = django_filters.CharFilter(
+        label="Mechanism (name, acronym or ID)", method="filter_mechanism"
+    )
+    status = django_filters.ChoiceFilter(
+        label="A mechanism whose status is",
+        choices=Coverage.Status.choices,
+        empty_label="Any status",
+        method="filter_status",
+    )
+    summary = django_filters.ChoiceFilter(
+        label="Best status",
+        choices=SUMMARY_CHOICES,
+        empty_label="Any",
+        method="filter_summary",
+    )
+    gap = django_filters.ChoiceFilter(
+        label="Gap type", choices=Gap.Type.choices, empty_label="Any gap", method="filter_gap"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        empty_label="Cluster, then title",
+        method="filter_sort",
+    )
+
+    class Meta(IssueFilter.Meta):
+        fields = ["q", "cluster", "mechanism", "status", "summary", "gap", "consensus", "group"]
+
+    def filter_mechanism(self, queryset, name, value):
+        # Applied together with the status (``narrowed``), so that both speak of the same
+        # coverage row.
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset
+
+    def filter_summary(self, queryset, name, value):
+        if value == NO_MECHANISM:
+            return queryset.exclude(Exists(Coverage.objects.filter(issue=OuterRef("pk"))))
+        return queryset.with_best_status().filter(best_status=STATUS_RANK[value])
+
+    def filter_gap(self, queryset, name, value):
+        return queryset.filter(Exists(Gap.objects.filter(issue=OuterRef("pk"), type=value)))
+
+    def narrowed(self, queryset: QuerySet, data: dict) -> QuerySet:
+        mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
+        if mechanism or status:
+            coverage = Coverage.objects.filter(issue=OuterRef("pk"))
+            if mechanism.isdigit():
+                coverage = coverage.filter(mechanism=int(mechanism))
+            elif mechanism:
+                for word in mechanism.split()[:10]:
+                    coverage = coverage.filter(
+                        Q(mechanism__name__icontains=word) | Q(mechanism__acronym__icontains=word)
+                    )
+            if status:
+                coverage = coverage.filter(status=status)
+            queryset = queryset.filter(Exists(coverage))
+        return queryset
+
+    def ordered(self, queryset: QuerySet, data: dict) -> QuerySet:
+        sort = data.get("sort")
+        if sort and "mechanism_count" in self.SORTS[sort][0]:
+            queryset = queryset.with_mechanism_count()
+        return super().ordered(queryset, data)
+
+    def chosen_mechanism(self) -> Mechanism | None:
+        """The mechanism picked by its ID, to name it above the results."""
+        if not self.form.is_valid():
+            return None
+        value = (self.form.cleaned_data.get("mechanism") or "").strip()
+        return Mechanism.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
 
 class MechanismFilter(django_filters.FilterSet):

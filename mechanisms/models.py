@@ -1,10 +1,14 @@
-"""Who addresses each issue and how well: mechanisms, their coverage of issues, and gaps."""
+"""Who addresses each issue and how well: mechanisms, their coverage of issues, and gaps; the
+issues as the map shows them (``mapped_issues``); and the map workbooks uploaded in the admin.
+"""
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Concat
 from simple_history.models import HistoricalRecords
 
-from issues.models import Issue
+from issues.models import Issue, IssueQuerySet
 from wgec.models import choices_check
 
 
@@ -151,3 +155,140 @@ class Gap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.issue}"
+
+
+# Issues as the map shows them -------------------------------------------------------------------
+
+# Aggregated text (see MappedIssueQuerySet.with_text_summaries) uses separators no name contains.
+SEPARATOR, SEPARATOR_PAIR = "\x1e", "\x1f"
+
+
+class MappedIssueQuerySet(IssueQuerySet):
+    """Issues with what the map knows of them: their coverage and gaps.
+
+    The issues room knows nothing of mechanisms, so these reads live here, on a queryset of
+    ``Issue`` that adds them to every read of ``IssueQuerySet``: ``mapped_issues().on_map()
+    .with_best_status()``. A queryset, not a proxy model, so that every save goes through
+    ``Issue`` itself (and its change history).
+    """
+
+    def with_best_status(self) -> "MappedIssueQuerySet":
+        """Annotate ``best_status``: the rank of the best coverage status (None: no mechanism)."""
+        best = (
+            Coverage.objects.filter(issue=OuterRef("pk"))
+            .annotate(rank=status_rank())
+            .order_by("rank")
+            .values("rank")[:1]
+        )
+        return self.annotate(best_status=Subquery(best))
+
+    def with_mechanism_count(self) -> "MappedIssueQuerySet":
+        count = (
+            Coverage.objects.filter(issue=OuterRef("pk"))
+            .order_by()
+            .values("issue")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(mechanism_count=Coalesce(Subquery(count), 0))
+
+    def with_text_summaries(self) -> "MappedIssueQuerySet":
+        """Annotate ``mechanism_text`` and ``gap_text``, aggregated in the database (one query
+        for any number of issues); read them with ``mechanisms_in_text`` and
+        ``gap_types_in_text``."""
+
+        def aggregated(queryset, expression):
+            return Subquery(
+                queryset.filter(issue=OuterRef("pk"))
+                .order_by()
+                .values("issue")
+                .annotate(text=models.StringAgg(expression, delimiter=models.Value(SEPARATOR)))
+                .values("text")
+            )
+
+        return self.select_related("cluster").annotate(
+            mechanism_text=aggregated(
+                Coverage.objects,
+                Concat(F("mechanism__name"), models.Value(SEPARATOR_PAIR), "status"),
+            ),
+            gap_text=aggregated(Gap.objects, F("type")),
+        )
+
+    def with_map_rows(self) -> "MappedIssueQuerySet":
+        """What a row of the issue list shows: cluster, and mechanisms with their status."""
+        return self.select_related("cluster").prefetch_related(
+            models.Prefetch(
+                "coverage",
+                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
+            ),
+            "gaps",
+        )
+
+    def without_mechanism(self) -> "MappedIssueQuerySet":
+        """Issues for which no mechanism has been recorded yet."""
+        return self.filter(~models.Exists(Coverage.objects.filter(issue=models.OuterRef("pk"))))
+
+
+def mapped_issues() -> MappedIssueQuerySet:
+    """Every issue, with the map's reads (``MappedIssueQuerySet``)."""
+    return MappedIssueQuerySet(model=Issue)
+
+
+def mechanisms_in_text(issue: Issue) -> list[tuple[str, str]]:
+    """(mechanism name, status) pairs by name, from ``with_text_summaries``."""
+    pairs = [
+        tuple(part.split(SEPARATOR_PAIR, 1))
+        for part in (issue.mechanism_text or "").split(SEPARATOR)
+        if part
+    ]
+    return sorted(pairs, key=lambda pair: pair[0].casefold())
+
+
+def gap_types_in_text(issue: Issue) -> list[str]:
+    """Gap types in their order of choice, from ``with_text_summaries``."""
+    present = set((issue.gap_text or "").split(SEPARATOR))
+    return [value for value in Gap.Type.values if value in present]
+
+
+# The map workbook's imports through the admin --------------------------------------------------
+
+
+class MapImport(models.Model):
+    """A map workbook uploaded in the admin, read and applied by background tasks.
+
+    The file lives in the database so that any app server or worker can reach it. ``preview``
+    holds what the import would do (counts, changes, errors) for the secretariat to confirm.
+    """
+
+    class State(models.TextChoices):
+        READING = "reading", "Reading the file"
+        READY = "ready", "Ready to apply"
+        INVALID = "invalid", "Has errors"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The uploaded files, as a zip archive.")
+    state = models.CharField(max_length=20, choices=State, default=State.READING)
+    preview = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "map import"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def working(self) -> bool:
+        return self.state in (self.State.READING, self.State.APPLYING)

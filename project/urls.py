@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from consensus.urls import consensus_patterns
 from issues.urls import issue_patterns
+from mechanisms.urls import issue_map_patterns, mechanism_patterns
 from project import views
 from wgec.urls import group_patterns, meeting_patterns
 from wgec.views.membership import admin_login
@@ -16,8 +17,13 @@ urlpatterns = [
         "",
         include(([path("account/", views.account, name="account"), *group_patterns], "wgec")),
     ),
-    path("", include(([*issue_patterns, *consensus_patterns], "issues"))),
-    path("", include("mechanisms.urls")),
+    # The names of the issue map and of the correspondence group's work on issues have always
+    # been in the ``issues`` namespace, whichever room's pages they are.
+    path(
+        "",
+        include(([*issue_map_patterns, *issue_patterns, *consensus_patterns], "issues")),
+    ),
+    path("", include((mechanism_patterns, "mechanisms"))),
     path("", include("reports.urls")),
     # One login for everyone, with allauth's throttling of failed attempts; the admin itself
     # lets in only the secretariat (active staff).

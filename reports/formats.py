@@ -1,17 +1,17 @@
 """The formatters of the final document: DOCX, PDF, XLSX and CSV.
 
 DOCX and PDF render the ``FinalDocument`` that ``reports/final.py`` builds; XLSX holds the map
-workbook's sheets (``issues/map_workbook.py``) plus the referred items and the participants;
-the CSV is one table of the map as the document shows it: one row per issue on the map and
-mechanism addressing it (an issue without a mechanism has one row with the mechanism columns
-empty).
+workbook's sheets (``mechanisms/map_workbook/export.py``) plus the referred items and the
+participants; the CSV is one table of the map as the document shows it: one row per issue on the
+map and mechanism addressing it (an issue without a mechanism has one row with the mechanism
+columns empty).
 """
 
 from collections.abc import Iterator
 from pathlib import PurePath
 
-from issues.map_workbook import map_sheets
 from issues.models import Issue
+from mechanisms.map_workbook.export import map_sheets
 from mechanisms.models import Coverage, Gap
 from reports.final import FinalDocument, final_document_build, referred_items
 from reports.models import Deliverable, DocumentFormat

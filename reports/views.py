@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from consensus.models import ConsensusItem, Proposal
-from issues.models import Issue
+from mechanisms.models import mapped_issues
 from reports import rendering, services
 from reports.forms import ExportForm, ReportForm, SubscribeForm
 from reports.models import (
@@ -209,7 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {"deliverable": d, "state": d.schedule_state(today), "days_left": d.days_left(today)}
         for d in Deliverable.objects.pending().with_report()
     ]
-    no_mechanism = Issue.objects.on_map().without_mechanism()
+    no_mechanism = mapped_issues().on_map().without_mechanism()
     open_items = ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)
     proposals = Proposal.objects.pending()
     exports = list(DocumentExport.objects.recent().filter(frozen=False)[:10])

@@ -3,11 +3,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.issues.map_dataset import build_map_dataset
+from tests.mechanisms.map_dataset import build_map_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-FILES = Path(__file__).parents[1] / "issues" / "files"
+FILES = Path(__file__).parents[1] / "mechanisms" / "files"
 
 
 def test_visitor_without_javascript_filters_the_map_and_opens_an_issue(browser, live_server):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from consensus.models import ConsensusItem
 from issues.models import Issue, IssueMerge
-from issues.services.issue_map import issue_agreement_record, issue_merge, issue_merge_undo
+from issues.services.issue_list import issue_agreement_record, issue_merge, issue_merge_undo
 from tests.factories import (
     ConsensusItemFactory,
     CoverageFactory,

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from consensus.models import ConsensusItem
-from issues.map_workbook import COVERAGE_COLUMNS, ISSUE_COLUMNS, MECHANISM_COLUMNS
 from issues.models import Issue
+from mechanisms.map_workbook.columns import COVERAGE_COLUMNS, ISSUE_COLUMNS, MECHANISM_COLUMNS
 from project.demo import demo_load
 from reports.models import DocumentExport, EditableTemplate
 from tests.documents import pdf_text

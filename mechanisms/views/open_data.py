@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from issues.models import Issue
-from mechanisms.models import Coverage, Mechanism
+from mechanisms.models import Coverage, Mechanism, gap_types_in_text, mapped_issues
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
 
 CHUNK = 2000
 
 
 def _public_issues():
-    return Issue.objects.exclude(state=Issue.State.PROPOSED)
+    return mapped_issues().exclude(state=Issue.State.PROPOSED)
 
 
 def _issues(base: str) -> tuple[list[str], Iterator[list]]:
@@ -49,7 +49,7 @@ def _issues(base: str) -> tuple[list[str], Iterator[list]]:
                 issue.state,
                 issue.merged_into_id,
                 issue.consensus,
-                issue.gap_types_in_text(),
+                gap_types_in_text(issue),
                 base + reverse("issues:detail", args=[issue.pk]),
             ]
 
@@ -85,7 +85,7 @@ TABLES = {"issues": _issues, "mechanisms": _mechanisms, "coverage": _coverage}
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "issues/open_data.html", {"tables": list(TABLES)})
+    return render(request, "mechanisms/open_data.html", {"tables": list(TABLES)})
 
 
 @require_safe

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from issues.map_workbook import map_export_files
+from mechanisms.map_workbook.export import map_export_files
 
 
 class Command(BaseCommand):

@@ -1,26 +1,30 @@
-"""The public issue map: the list of issues, each issue's page, the matrix and the gaps."""
+"""The public issue map: the list of issues (and its downloads), the matrix and the gaps."""
 
 from collections import Counter, defaultdict
 
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from consensus.models import ConsensusItem, Proposal
-from consensus.participation import participation_by_group
-from issues.filters import NO_MECHANISM, IssueFilter
-from issues.forms import CommentForm
-from issues.models import OPEN_ISSUE_STATES, Cluster, Comment, Issue
-from mechanisms.models import STATUS_OF_RANK, STATUS_RANK, Coverage, Gap, Mechanism
-from wgec.documents.history import history_entries
+from issues.models import Cluster, Issue
+from mechanisms.filters import NO_MECHANISM, IssueMapFilter
+from mechanisms.models import (
+    STATUS_OF_RANK,
+    STATUS_RANK,
+    Coverage,
+    Gap,
+    Mechanism,
+    gap_types_in_text,
+    mapped_issues,
+    mechanisms_in_text,
+)
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
-from wgec.roles import Role, participant_of, role_of
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -33,8 +37,8 @@ def status_counts(coverage) -> list[tuple[str, str, int]]:
     return [(status, label, counts[status]) for status, label in STATUSES if counts[status]]
 
 
-def _filtered(request: HttpRequest) -> IssueFilter:
-    return IssueFilter(request.GET, queryset=Issue.objects.on_map())
+def _filtered(request: HttpRequest) -> IssueMapFilter:
+    return IssueMapFilter(request.GET, queryset=mapped_issues().on_map())
 
 
 @require_safe
@@ -46,7 +50,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "issues/issue_list.html",
+        "mechanisms/issue_list.html",
         {
             "filter": issue_filter,
             "page": page,
@@ -85,9 +89,9 @@ def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
                 issue.description,
                 consensus[issue.consensus],
                 "; ".join(
-                    f"{name} ({statuses[status]})" for name, status in issue.mechanisms_in_text()
+                    f"{name} ({statuses[status]})" for name, status in mechanisms_in_text(issue)
                 ),
-                "; ".join(gap.capitalize() for gap in issue.gap_types_in_text()),
+                "; ".join(gap.capitalize() for gap in gap_types_in_text(issue)),
                 base + reverse("issues:detail", args=[issue.pk]),
             ]
 
@@ -95,77 +99,6 @@ def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return download(csv_bytes(DOWNLOAD_COLUMNS, rows()), f"wgec-issues-{stamp}.csv")
     return download(xlsx_bytes([("Issues", DOWNLOAD_COLUMNS, rows())]), f"wgec-issues-{stamp}.xlsx")
-
-
-@require_safe
-def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = get_object_or_404(Issue.objects.visible_to(request.user).with_detail(), pk=pk)
-    if issue.state == Issue.State.MERGED:
-        return redirect("issues:detail", pk=issue.merged_into_id)
-    sources = list(issue.sources.all())
-    cited = [source for source in sources if source.answer.respondent.consent_to_cite]
-    withheld = Counter(
-        source.answer.respondent.stakeholder_group.name
-        for source in sources
-        if not source.answer.respondent.consent_to_cite
-    )
-    coverage = sorted(
-        issue.coverage.all(),
-        key=lambda row: (STATUS_RANK[row.status], row.mechanism.name.casefold()),
-    )
-    context = {
-        "issue": issue,
-        "cited_sources": cited,
-        "withheld_sources": sorted(withheld.items()),
-        "withheld_count": sum(withheld.values()),
-        "coverage": coverage,
-        "gaps": issue.gaps.all(),
-        "items": ConsensusItem.objects.concerning(issue).with_options(),
-        "history": _issue_history(issue),
-        **_correspondence(request, issue),
-    }
-    return render(request, "issues/issue_detail.html", context)
-
-
-def _correspondence(request: HttpRequest, issue: Issue) -> dict:
-    """The correspondence group's work on the issue: participation by stakeholder group for
-    everyone; the comments and proposals themselves for signed-in people."""
-    role = role_of(request.user)
-    # Members write as participants; the secretariat's staff accounts edit in the admin.
-    speaks = role >= Role.MEMBER and participant_of(request.user) is not None
-    context = {
-        "participation": participation_by_group(issue),
-        "can_propose": speaks and issue.state in OPEN_ISSUE_STATES,
-        "can_curate": role >= Role.COORDINATOR and issue.state in OPEN_ISSUE_STATES,
-        "show_correspondence": role >= Role.OBSERVER,
-    }
-    if role >= Role.OBSERVER:
-        context["comments"] = Comment.objects.filter(issue=issue).with_authors()
-        context["proposals"] = Proposal.objects.filter(issue=issue).with_people()
-        if context["can_propose"]:
-            context["comment_form"] = CommentForm()
-    return context
-
-
-def _issue_history(issue: Issue, limit: int = 50) -> list:
-    """The issue's own changes and those of its coverage and gaps, newest first."""
-    entries = history_entries(
-        Issue.history.filter(id=issue.pk).select_related("history_user__participant"),
-        fields=["title", "cluster", "description", "state", "merged_into", "consensus"],
-        subject=lambda row, shown: "the issue",
-    )
-    entries += history_entries(
-        Coverage.history.filter(issue_id=issue.pk).select_related("history_user__participant"),
-        fields=["mechanism", "status", "evidence"],
-        subject=lambda row, shown: f"coverage by {shown['mechanism']}",
-    )
-    entries += history_entries(
-        Gap.history.filter(issue_id=issue.pk).select_related("history_user__participant"),
-        fields=["type", "description", "recommendation"],
-        subject=lambda row, shown: shown["type"].lower(),
-    )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
 
 
 def _list_url(**params) -> str:
@@ -178,7 +111,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
     clusters = list(Cluster.objects.all())
     counts: dict[int, Counter] = defaultdict(Counter)
     for row in (
-        Issue.objects.on_map()
+        mapped_issues()
+        .on_map()
         .with_best_status()
         .order_by()
         .values("cluster_id", "best_status")
@@ -217,7 +151,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     grid = _grid(request, chosen) if chosen else None
     return render(
         request,
-        "issues/issue_matrix.html",
+        "mechanisms/issue_matrix.html",
         {
             "heat": heat,
             "columns": columns,
@@ -290,7 +224,7 @@ GAP_SAMPLE = 25
 @require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type."""
-    on_map = Issue.objects.on_map().with_best_status().select_related("cluster")
+    on_map = mapped_issues().on_map().with_best_status().select_related("cluster")
     none = on_map.filter(best_status__isnull=True).order_by("cluster__position", "title")
     not_addressed = on_map.filter(best_status=STATUS_RANK[Coverage.Status.NOT_ADDRESSING]).order_by(
         "cluster__position", "title"
@@ -321,7 +255,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     not_addressed_page = list(not_addressed[:GAP_SAMPLE])
     return render(
         request,
-        "issues/issue_gaps.html",
+        "mechanisms/issue_gaps.html",
         {
             "none": none_page,
             "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),

@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from issues.map_workbook import map_xlsx
-from issues.models import Issue, MapImport
-from issues.services.map_workbook import map_import_apply, map_import_plan
-from mechanisms.models import Coverage, Gap, Mechanism
+from issues.models import Issue
+from mechanisms.map_workbook.export import map_xlsx
+from mechanisms.map_workbook.imports import map_import_apply, map_import_plan
+from mechanisms.models import Coverage, Gap, MapImport, Mechanism
 from project.demo import demo_load
-from tests.issues.map_dataset import build_map_dataset
+from tests.mechanisms.map_dataset import build_map_dataset
 from wgec.documents.spreadsheets import read_workbook
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +315,7 @@ def test_admin_upload_form_refuses_other_files(secretariat_client):
 
 
 def test_a_worker_that_fails_marks_the_import_failed(secretariat_user, monkeypatch):
-    from issues.services import map_workbook
+    from mechanisms.map_workbook import imports as map_workbook
 
     monkeypatch.setattr(map_workbook, "map_import_plan", lambda files: 1 / 0)
     map_workbook.map_import_upload(files=[("map.xlsx", b"x")], user=secretariat_user)

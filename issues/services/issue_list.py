@@ -13,9 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from consensus.models import ConsensusItem
-from issues.models import OPEN_ISSUE_STATES, Issue, IssueMerge, IssueSource
-from mechanisms.models import Coverage, Gap
+from issues.issue_parts import issue_parts
+from issues.models import OPEN_ISSUE_STATES, Issue, IssueMerge
 
 
 def _save(instance: models.Model, *, user, reason: str, fields: list[str] | None = None) -> None:
@@ -29,12 +28,13 @@ class MergePlan:
     """What merging one duplicate into the survivor will do."""
 
     duplicate: Issue
-    sources: list[IssueSource] = field(default_factory=list)
-    coverage: list[Coverage] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    items: list[ConsensusItem] = field(default_factory=list)
+    moved: dict[str, list] = field(default_factory=dict)  # rows of each part, by its key
     children: list[Issue] = field(default_factory=list)
     kept_back: list[str] = field(default_factory=list)  # what stays with the duplicate, and why
+
+    def columns(self) -> list[str]:
+        """What moves of each part shown on the merge page (see ``issue_parts``)."""
+        return [part.summary(self.moved[part.key]) for part in issue_parts() if part.heading]
 
 
 def issue_merge_plan(*, survivor: Issue, duplicates: Iterable[Issue]) -> list[MergePlan]:
@@ -57,52 +57,38 @@ def issue_merge_plan(*, survivor: Issue, duplicates: Iterable[Issue]) -> list[Me
                 "first."
             )
     ids = [issue.pk for issue in duplicates]
-    answers = set(survivor.sources.values_list("answer_id", flat=True))
-    mechanisms = set(survivor.coverage.values_list("mechanism_id", flat=True))
-    gap_types = set(survivor.gaps.values_list("type", flat=True))
-    has_item = ConsensusItem.objects.filter(issue=survivor).exists()
-    sources = IssueSource.objects.filter(issue__in=ids).select_related("answer__respondent")
-    coverage = Coverage.objects.filter(issue__in=ids).select_related("mechanism")
-    gaps = Gap.objects.filter(issue__in=ids)
-    items = ConsensusItem.objects.filter(issue__in=ids)
-    children = Issue.objects.filter(merged_into__in=ids)
-
-    plans = {issue.pk: MergePlan(duplicate=issue) for issue in duplicates}
-    for source in sources.order_by("pk"):
-        plan = plans[source.issue_id]
-        if source.answer_id in answers:
-            plan.kept_back.append(
-                f"the source from {source.answer.respondent} (the survivor already cites it)"
-            )
-        else:
-            answers.add(source.answer_id)
-            plan.sources.append(source)
-    for row in coverage.order_by("pk"):
-        plan = plans[row.issue_id]
-        if row.mechanism_id in mechanisms:
-            plan.kept_back.append(
-                f"coverage by {row.mechanism.short_name} ({row.get_status_display().lower()}): "
-                "the survivor's own status for it is kept"
-            )
-        else:
-            mechanisms.add(row.mechanism_id)
-            plan.coverage.append(row)
-    for gap in gaps.order_by("pk"):
-        plan = plans[gap.issue_id]
-        if gap.type in gap_types:
-            plan.kept_back.append(f"the {gap.get_type_display().lower()} (the survivor has one)")
-        else:
-            gap_types.add(gap.type)
-            plan.gaps.append(gap)
-    for item in items.order_by("pk"):
-        if has_item:
-            raise ValidationError(
-                f"Both “{survivor}” and “{plans[item.issue_id].duplicate}” have an item without "
-                "consensus; settle or remove one of them before merging."
-            )
-        has_item = True
-        plans[item.issue_id].items.append(item)
-    for child in children:
+    parts = issue_parts()
+    plans = {
+        issue.pk: MergePlan(duplicate=issue, moved={part.key: [] for part in parts})
+        for issue in duplicates
+    }
+    for part in parts:
+        rows = part.model.objects.filter(issue__in=ids)
+        if part.related:
+            rows = rows.select_related(*part.related)
+        if part.duplicate_of is None:
+            taken = part.model.objects.filter(issue=survivor).exists()
+            for row in rows.order_by("pk"):
+                if taken:
+                    raise ValidationError(
+                        f"Both “{survivor}” and “{plans[row.issue_id].duplicate}” have "
+                        f"{part.conflict}."
+                    )
+                taken = True
+                plans[row.issue_id].moved[part.key].append(row)
+            continue
+        values = set(
+            part.model.objects.filter(issue=survivor).values_list(part.duplicate_of, flat=True)
+        )
+        for row in rows.order_by("pk"):
+            plan = plans[row.issue_id]
+            value = getattr(row, part.duplicate_of)
+            if value in values:
+                plan.kept_back.append(part.kept_back(row))
+            else:
+                values.add(value)
+                plan.moved[part.key].append(row)
+    for child in Issue.objects.filter(merged_into__in=ids):
         plans[child.merged_into_id].children.append(child)
     return [plans[issue.pk] for issue in duplicates]
 
@@ -111,10 +97,11 @@ def issue_merge_plan(*, survivor: Issue, duplicates: Iterable[Issue]) -> list[Me
 def issue_merge(*, survivor: Issue, duplicates: Iterable[Issue], user=None) -> list[IssueMerge]:
     """Merge duplicates into the survivor.
 
-    The survivor gains the duplicates' sources, coverage, gaps and item without consensus
-    (where it has none of its own for the same answer, mechanism, gap type or item); the
-    duplicates become ``merged``, point to it, and their pages lead to it. Issues merged earlier
-    into a duplicate are pointed to the survivor. Each merge is recorded so it can be undone.
+    The survivor gains the duplicates' parts (sources, coverage, gaps and item without
+    consensus; see ``issues.issue_parts``) where it has none of its own for the same answer,
+    mechanism, gap type or item; the duplicates become ``merged``, point to it, and their pages
+    lead to it. Issues merged earlier into a duplicate are pointed to the survivor. Each merge is
+    recorded so it can be undone.
     """
     ids = [survivor.pk, *(issue.pk for issue in duplicates)]
     locked = {issue.pk: issue for issue in Issue.objects.select_for_update().filter(pk__in=ids)}
@@ -125,18 +112,10 @@ def issue_merge(*, survivor: Issue, duplicates: Iterable[Issue], user=None) -> l
     reason = f"merged into #{survivor.pk} “{survivor.title}”"
     records = []
     for plan in plans:
-        for source in plan.sources:
-            source.issue = survivor
-            _save(source, user=user, reason=reason, fields=["issue"])
-        for row in plan.coverage:
-            row.issue = survivor
-            _save(row, user=user, reason=reason, fields=["issue"])
-        for gap in plan.gaps:
-            gap.issue = survivor
-            _save(gap, user=user, reason=reason, fields=["issue"])
-        for item in plan.items:
-            item.issue = survivor
-            _save(item, user=user, reason=reason, fields=["issue"])
+        for rows in plan.moved.values():
+            for row in rows:
+                row.issue = survivor
+                _save(row, user=user, reason=reason, fields=["issue"])
         for child in plan.children:
             child.merged_into = survivor
             _save(child, user=user, reason=reason, fields=["merged_into", "updated_at"])
@@ -152,10 +131,7 @@ def issue_merge(*, survivor: Issue, duplicates: Iterable[Issue], user=None) -> l
                 previous_state=previous_state,
                 merged_by=user if user is not None and user.is_authenticated else None,
                 moved={
-                    "sources": [source.pk for source in plan.sources],
-                    "coverage": [row.pk for row in plan.coverage],
-                    "gaps": [gap.pk for gap in plan.gaps],
-                    "items": [item.pk for item in plan.items],
+                    **{key: [row.pk for row in rows] for key, rows in plan.moved.items()},
                     "children": [child.pk for child in plan.children],
                 },
             )
@@ -183,27 +159,31 @@ def issue_merge_undo(*, merge: IssueMerge, user=None) -> list[str]:
 
     notes = []
     moved = merge.moved
-    kinds = [
-        ("sources", IssueSource, "answer_id", "the issue already cites that answer"),
-        ("coverage", Coverage, "mechanism_id", "the issue already has that mechanism"),
-        ("gaps", Gap, "type", "the issue already has that type of gap"),
-    ]
-    for kind, model, key, conflict in kinds:
-        taken = set(model.objects.filter(issue=issue).values_list(key, flat=True))
-        rows = list(model.objects.filter(pk__in=moved.get(kind, [])))
-        if len(rows) < len(moved.get(kind, [])):
-            notes.append(f"{len(moved[kind]) - len(rows)} moved {kind} were deleted since")
+    for part in issue_parts():
+        pks = moved.get(part.key, [])
+        if part.duplicate_of is None:
+            # One per issue: back only if the issue has none again since.
+            if not part.model.objects.filter(issue=issue).exists():
+                for row in part.model.objects.filter(pk__in=pks):
+                    row.issue = issue
+                    _save(row, user=user, reason=reason, fields=["issue"])
+            continue
+        taken = set(
+            part.model.objects.filter(issue=issue).values_list(part.duplicate_of, flat=True)
+        )
+        rows = list(part.model.objects.filter(pk__in=pks))
+        if len(rows) < len(pks):
+            notes.append(f"{len(pks) - len(rows)} moved {part.key} were deleted since")
         for row in rows:
-            if getattr(row, key) in taken:
-                notes.append(f"{model._meta.verbose_name} #{row.pk} stays: {conflict}")
+            value = getattr(row, part.duplicate_of)
+            if value in taken:
+                notes.append(
+                    f"{part.model._meta.verbose_name} #{row.pk} stays: {part.undo_conflict}"
+                )
                 continue
-            taken.add(getattr(row, key))
+            taken.add(value)
             row.issue = issue
             _save(row, user=user, reason=reason, fields=["issue"])
-    if not ConsensusItem.objects.filter(issue=issue).exists():
-        for item in ConsensusItem.objects.filter(pk__in=moved.get("items", [])):
-            item.issue = issue
-            _save(item, user=user, reason=reason, fields=["issue"])
     for child in Issue.objects.filter(
         pk__in=moved.get("children", []), state=Issue.State.MERGED
     ).select_for_update():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from issues.services.map_workbook import map_import_apply, map_import_plan
+from mechanisms.map_workbook.imports import map_import_apply, map_import_plan
 
 
 class Command(BaseCommand):

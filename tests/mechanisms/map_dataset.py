@@ -1,4 +1,4 @@
-"""A small map with fixed IDs, matching the golden workbooks in tests/issues/files/."""
+"""A small map with fixed IDs, matching the golden workbooks in tests/mechanisms/files/."""
 
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism

@@ -1,0 +1,122 @@
+"""Planning the Coverage sheet of an import: it lists all coverage, so a pair missing from it is
+removed, unless a room above holds it (``mechanisms.coverage_holds``)."""
+
+from issues.models import Issue
+from mechanisms.coverage_holds import coverage_held
+from mechanisms.map_workbook.columns import COVERAGE, STATUS_VALUES
+from mechanisms.map_workbook.reading import MapImportPlan, RowChange, norm, read_choice, read_id
+from mechanisms.models import Coverage, Mechanism
+from wgec.documents.spreadsheets import Sheet
+
+
+class CoverageSheet:
+    def __init__(self, plan: MapImportPlan) -> None:
+        self.plan = plan
+        self.errors = plan.errors
+
+    def plan_rows(self, sheet: Sheet) -> None:
+        existing = {
+            (row.issue_id, row.mechanism_id): row
+            for row in Coverage.objects.only("pk", "issue_id", "mechanism_id", "status", "evidence")
+        }
+        issue_ids = set(Issue.objects.values_list("pk", flat=True))
+        mechanism_ids = set(Mechanism.objects.values_list("pk", flat=True))
+        held = coverage_held()
+        statuses = dict(Coverage.Status.choices)
+        seen: dict[tuple[int, int], int] = {}
+        for row in sheet.rows:
+            errors_before = len(self.errors)
+            issue_id = read_id(sheet, row, "Issue ID", self.errors)
+            mechanism_id = read_id(sheet, row, "Mechanism ID", self.errors)
+            if issue_id is None and row.text("Issue ID") == "":
+                self.errors.append(sheet.error("give the Issue ID.", row=row, column="Issue ID"))
+            elif issue_id is not None and issue_id not in issue_ids:
+                self.errors.append(
+                    sheet.error(f"no issue has the ID {issue_id}.", row=row, column="Issue ID")
+                )
+            if mechanism_id is None and row.text("Mechanism ID") == "":
+                self.errors.append(
+                    sheet.error("give the Mechanism ID.", row=row, column="Mechanism ID")
+                )
+            elif mechanism_id is not None and mechanism_id not in mechanism_ids:
+                self.errors.append(
+                    sheet.error(
+                        f"no mechanism has the ID {mechanism_id} (add new mechanisms first, "
+                        "then export to get their IDs).",
+                        row=row,
+                        column="Mechanism ID",
+                    )
+                )
+            status = read_choice(
+                sheet,
+                row,
+                "Status",
+                STATUS_VALUES,
+                self.errors,
+                what="status",
+                choices=Coverage.Status,
+            )
+            if status is None and not row.text("Status"):
+                self.errors.append(sheet.error("give the status.", row=row, column="Status"))
+            pair = (issue_id, mechanism_id)
+            if pair in seen:
+                self.errors.append(
+                    sheet.error(
+                        f"issue {issue_id} and mechanism {mechanism_id} are also paired on row "
+                        f"{seen[pair]}.",
+                        row=row,
+                        column="Mechanism ID",
+                    )
+                )
+            seen.setdefault(pair, row.number)
+            if len(self.errors) > errors_before:
+                continue
+            evidence = norm(row["Evidence"]) if sheet.has_column("Evidence") else None
+            current = existing.get(pair)
+            subject = f"Coverage of issue {issue_id} by mechanism {mechanism_id}"
+            if current is None:
+                self.plan.coverage_new.append(
+                    Coverage(
+                        issue_id=issue_id,
+                        mechanism_id=mechanism_id,
+                        status=status,
+                        evidence=evidence or "",
+                    )
+                )
+                self.plan.changes.append(RowChange(COVERAGE, row.number, subject, "created"))
+                continue
+            shown = []
+            if current.status != status:
+                shown.append(("Status", statuses[current.status], statuses[status]))
+            if evidence is not None and norm(current.evidence) != evidence:
+                shown.append(("Evidence", norm(current.evidence), evidence))
+            if not shown:
+                self.plan.unchanged[COVERAGE] += 1
+                continue
+            current.status = status
+            if evidence is not None:
+                current.evidence = evidence
+            self.plan.coverage_changed.append(current)
+            self.plan.changes.append(RowChange(COVERAGE, row.number, subject, "updated", shown))
+        for pair, current in existing.items():
+            if pair in seen:
+                continue
+            if current.pk in held:
+                hold = held[current.pk]
+                self.errors.append(
+                    sheet.error(
+                        f"coverage of issue {pair[0]} by mechanism {pair[1]} is missing, but "
+                        f"{hold.reason}: keep its row (or {hold.remedy}).",
+                    )
+                )
+                continue
+            self.plan.coverage_deleted.append(current.pk)
+            self.plan.changes.append(
+                RowChange(
+                    COVERAGE,
+                    None,
+                    f"Coverage of issue {pair[0]} by mechanism {pair[1]}",
+                    "deleted",
+                    [("Status", statuses[current.status], "")],
+                )
+            )
