@@ -32,15 +32,17 @@ serve:
 	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## test: lint, then the whole suite (SQLite, or the database of DATABASE_URL)
+## test: lint, the rooms' import contracts, then the whole suite (SQLite, or the database of DATABASE_URL)
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .
