@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from bench.common import Figure, peak_memory, timed
 from issues.exports import compilation_bytes
 from issues.models import Answer, IssueSource, Question, Respondent
-from issues.services.responses import RESPONDENT_COLUMNS, responses_import_file
+from issues.responses.plan import RESPONDENT_COLUMNS
+from issues.services.responses import responses_import_file
 from project.demo import demo_load
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 

@@ -29,7 +29,7 @@ from issues.models import (
     Theme,
 )
 from issues.resources import ResponsesFormat, ResponsesResource
-from issues.services.responses import responses_table
+from issues.responses.table import responses_table
 from issues.tasks import responses_import_run
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes

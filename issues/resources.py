@@ -2,7 +2,7 @@
 
 django-import-export provides the screens, the permission check and the temporary storage of
 the uploaded file between preview and confirm. Reading, checking and writing are those of
-``issues.services.responses``, the same as ``manage.py import_responses``:
+``issues.responses`` and ``issues.services.responses``, the same as ``manage.py import_responses``:
 
 - ``ResponsesFormat`` reads the upload with ``wgec.documents.spreadsheets`` (CSV or XLSX as
   spreadsheet programs write them), not with tablib;
@@ -21,14 +21,8 @@ from import_export.formats.base_formats import Format
 from import_export.results import Error, InvalidRow, Result, RowResult
 
 from issues.models import Question
-from issues.services.responses import (
-    CREATE,
-    RESPONDENT_COLUMNS,
-    UPDATE,
-    ResponsesPlan,
-    responses_import,
-    responses_read,
-)
+from issues.responses.plan import CREATE, RESPONDENT_COLUMNS, UPDATE, ResponsesPlan, responses_read
+from issues.services.responses import responses_import
 from wgec.documents.spreadsheets import Row, Sheet, normalise_header
 
 IMPORT_TYPES = {CREATE: RowResult.IMPORT_TYPE_NEW, UPDATE: RowResult.IMPORT_TYPE_UPDATE}

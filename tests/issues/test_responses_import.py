@@ -11,13 +11,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from issues.models import Answer, IssueSource, Respondent
-from issues.services.responses import (
-    Spellings,
-    responses_import,
-    responses_import_file,
-    responses_read,
-    responses_table,
-)
+from issues.responses.plan import responses_read
+from issues.responses.spellings import Spellings
+from issues.responses.table import responses_table
+from issues.services.responses import responses_import, responses_import_file
 from tests.factories import AnswerFactory, IssueSourceFactory, RespondentFactory
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 

@@ -1,0 +1,39 @@
+"""The correspondence group's comments on issues."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from issues.models.issue_list import Issue
+from wgec.models import Participant
+
+
+class CommentQuerySet(models.QuerySet):
+    def with_authors(self) -> "CommentQuerySet":
+        return self.select_related("author__stakeholder_group", "author__user")
+
+
+class Comment(models.Model):
+    """A correspondence-group member's comment on an issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField(help_text="Plain text with Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment #{self.pk} by {self.author} on {self.issue}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:detail", args=[self.issue_id]) + f"#comment-{self.pk}"

@@ -1,0 +1,179 @@
+"""The questionnaire and its responses: themes, questions, respondents and their answers, with
+the consent to be cited that decides what a public page may show."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from wgec.models import StakeholderGroup
+from wgec.regions import RegionalGroup, countries_in, regional_group_of
+
+
+class Theme(models.Model):
+    letter = models.CharField(max_length=1, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["letter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter__in=list("abcdefghijklmnopqrstuvwxyz")),
+                name="theme_letter_lowercase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}. {self.title}"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_answer_counts(self) -> "QuestionQuerySet":
+        """Each question with ``answer_count`` (every answer, as the statistics count them) and
+        ``public_count`` (the answers of respondents who consented to be cited)."""
+        return self.annotate(
+            answer_count=models.Count("answers"),
+            public_count=models.Count(
+                "answers", filter=Q(answers__respondent__consent_to_cite=True)
+            ),
+        )
+
+
+class Question(models.Model):
+    code = models.CharField(max_length=10, unique=True, help_text="For example: Q2a, Q4.")
+    number = models.PositiveSmallIntegerField()
+    part = models.CharField(max_length=1, blank=True, help_text="a, b, c or empty.")
+    text = models.TextField()
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="questions")
+
+    history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "part"], name="question_number_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:question-detail", args=[self.code])
+
+
+class RespondentQuerySet(models.QuerySet):
+    def consenting(self) -> "RespondentQuerySet":
+        """Respondents who agreed to be cited: the only ones shown by name."""
+        return self.filter(consent_to_cite=True)
+
+    def public(self) -> "RespondentQuerySet":
+        """What a public page, export or search may show of respondents: the consenting ones,
+        with their stakeholder group. Everyone else is only ever counted."""
+        return self.consenting().select_related("stakeholder_group")
+
+    def in_regional_group(self, group: str) -> "RespondentQuerySet":
+        return self.filter(country__in=countries_in(group))
+
+    def with_answer_counts(self) -> "RespondentQuerySet":
+        return self.annotate(answer_count=models.Count("answers"))
+
+
+class Respondent(models.Model):
+    name = models.CharField(max_length=300)
+    organisation = models.CharField(max_length=500, blank=True)
+    country = CountryField(blank=True)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, related_name="respondents"
+    )
+    submitted_at = models.DateTimeField()
+    consent_to_cite = models.BooleanField(
+        default=False,
+        help_text="Without consent the answers are used only in aggregate and never shown with "
+        "the respondent's name.",
+    )
+    language = models.CharField(max_length=10, blank=True, help_text="Language of the answers.")
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the answer text is invented."
+    )
+
+    history = HistoricalRecords()
+    objects = RespondentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "organisation", "submitted_at"],
+                name="respondent_submission_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:respondent-detail", args=[self.pk])
+
+    @property
+    def regional_group(self) -> RegionalGroup | None:
+        return regional_group_of(self.country.code if self.country else "")
+
+    @property
+    def shows_organisation(self) -> bool:
+        """Whether the organisation adds to the name (they are often the same)."""
+        return bool(self.organisation) and self.organisation != self.name
+
+
+class AnswerQuerySet(models.QuerySet):
+    def public(self) -> "AnswerQuerySet":
+        """Answers a public page, export or search may show: those of consenting respondents,
+        with the respondent, their group and the question."""
+        return self.filter(respondent__consent_to_cite=True).select_related(
+            "respondent__stakeholder_group", "question"
+        )
+
+    def in_question_order(self) -> "AnswerQuerySet":
+        return self.order_by("question__number", "question__part")
+
+    def by_respondent_name(self) -> "AnswerQuerySet":
+        return self.order_by("respondent__name", "respondent__submitted_at", "respondent__pk")
+
+
+class Answer(models.Model):
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "respondent__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "question"], name="answer_once_per_question"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="answer_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} on {self.question.code}"
+
+    def clean(self) -> None:
+        # The passages that issues quote from this answer must stay in it (see IssueSource).
+        if not self.pk:
+            return
+        for source in self.issue_sources.select_related("issue"):
+            if not source.quotes(self.text):
+                raise ValidationError(
+                    {
+                        "text": f"The issue “{source.issue}” quotes “{source.excerpt}” from this "
+                        "answer: keep that passage, or change the excerpt of that source first."
+                    }
+                )

@@ -1,0 +1,459 @@
+"""Reading a responses file and planning its import: the columns, each row checked and matched to
+its respondent, and what importing it would create, update and remove. Writes nothing; the
+import itself is ``issues.services.responses``."""
+
+import datetime
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils import timezone
+
+from issues.models import Answer, IssueSource, Question, Respondent
+from issues.responses.spellings import Spellings
+from wgec.documents.spreadsheets import (
+    Row,
+    Sheet,
+    SpreadsheetError,
+    normalise_header,
+    parse_datetime,
+    parse_yes_no,
+    read_workbook,
+)
+
+ID = "Respondent ID"
+SUBMITTED = "Submitted"
+NAME = "Name"
+ORGANISATION = "Organisation"
+COUNTRY = "Country"
+GROUP = "Stakeholder group"
+CONSENT = "Consent to cite"
+RESPONDENT_COLUMNS = [ID, SUBMITTED, NAME, ORGANISATION, COUNTRY, GROUP, CONSENT]
+REQUIRED_COLUMNS = [SUBMITTED, NAME, ORGANISATION, COUNTRY, GROUP, CONSENT]
+
+# A header that looks like a question code must be one.
+QUESTION_HEADER = re.compile(r"q\d+[a-z]?")
+
+BATCH = 500  # rows per query or bulk write (well below SQLite's limit on parameters)
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+# The plan: what an import would do -----------------------------------------------------------
+
+
+@dataclass
+class AnswerChange:
+    code: str
+    kind: str  # ADDED, CHANGED or REMOVED
+    old: str = ""
+    new: str = ""
+
+
+@dataclass
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    """What importing one row does to its respondent and their answers."""
+
+    number: int
+    action: str  # CREATE, UPDATE or UNCHANGED
+    respondent: Respondent
+    fields: list[FieldChange] = field(default_factory=list)
+    answers: list[AnswerChange] = field(default_factory=list)
+    # Filled while planning; used when writing.
+    answer_texts: dict[int, str] = field(default_factory=dict, repr=False)
+    existing: dict[int, tuple[int, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        respondent = self.respondent
+        who = respondent.name
+        if respondent.organisation and respondent.organisation != respondent.name:
+            who += f", {respondent.organisation}"
+        return who
+
+    def summary(self) -> str:
+        parts = [
+            f"{change.column}: {change.old or '(empty)'} → {change.new}" for change in self.fields
+        ]
+        for kind in (ADDED, CHANGED, REMOVED):
+            codes = [change.code for change in self.answers if change.kind == kind]
+            if codes:
+                note = " (empty cell)" if kind == REMOVED else ""
+                parts.append(
+                    f"answer{'s' if len(codes) > 1 else ''} {kind}{note}: " + ", ".join(codes)
+                )
+        return "; ".join(parts)
+
+
+@dataclass
+class ResponsesPlan:
+    """The outcome of reading a file: every row's plan, or every error. Nothing is written
+    unless ``errors`` is empty."""
+
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[SpreadsheetError] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(row.action for row in self.rows)
+
+    @property
+    def answer_counts(self) -> Counter:
+        return Counter(change.kind for row in self.rows for change in row.answers)
+
+    def removals(self) -> list[tuple[RowPlan, AnswerChange]]:
+        return [
+            (row, change) for row in self.rows for change in row.answers if change.kind == REMOVED
+        ]
+
+    def digest(self) -> str:
+        """A fingerprint of what the import would do, to tell whether a confirmed preview still
+        holds."""
+        text = "\n".join(f"{row.number} {row.action} {row.summary()}" for row in self.rows)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def summary(self) -> str:
+        counts, answers = self.counts, self.answer_counts
+        return (
+            f"{counts[CREATE]} created, {counts[UPDATE]} updated, {counts[UNCHANGED]} unchanged "
+            f"(skipped); answers: {answers[ADDED]} added, {answers[CHANGED]} changed, "
+            f"{answers[REMOVED]} removed."
+        )
+
+
+def responses_read(data: bytes, filename: str) -> Sheet:
+    """The responses table of an uploaded file: its only sheet, or the one named Responses.
+
+    The file type follows the content (an XLSX file is a zip archive), whatever its name says.
+    """
+    if data.startswith(b"PK\x03\x04"):
+        filename = f"{PurePath(filename).stem or 'responses'}.xlsx"
+    elif PurePath(filename).suffix.lower() not in {".csv", ".xlsx", ".xlsm"}:
+        filename = f"{PurePath(filename).stem or 'responses'}.csv"
+    sheets = read_workbook(data, filename)
+    named = [sheet for name, sheet in sheets.items() if normalise_header(name) == "responses"]
+    sheet = named[0] if named else next(iter(sheets.values()), None)
+    if sheet is None or not sheet.headers:
+        raise SpreadsheetError("the file is empty: it has no header row.")
+    return sheet
+
+
+def responses_plan(sheet: Sheet) -> ResponsesPlan:
+    """Check every row and work out what importing the sheet would do, writing nothing."""
+    plan = ResponsesPlan()
+    columns_missing = False
+    try:
+        sheet.require_columns(REQUIRED_COLUMNS)
+    except SpreadsheetError as error:
+        plan.errors.append(error)
+        columns_missing = True
+    by_code = {question.code.casefold(): question for question in Question.objects.all()}
+    for header in sheet.headers:
+        key = normalise_header(header)
+        if not QUESTION_HEADER.fullmatch(key):
+            continue
+        question = by_code.get(key)
+        if question is None:
+            known = ", ".join(question.code for question in by_code.values())
+            plan.errors.append(
+                sheet.error(
+                    f"“{header}” is not a question of the questionnaire (the questions are "
+                    f"{known}).",
+                    row=1,
+                    column=header,
+                )
+            )
+        else:
+            plan.questions.append(question)
+    if columns_missing:
+        return plan
+    has_id = sheet.has_column(ID)
+    lookup = Spellings()
+    parsed = [_parse_row(sheet, row, lookup, plan, has_id) for row in sheet.rows]
+    _match(sheet, parsed, plan)
+    return plan
+
+
+@dataclass
+class _Parsed:
+    row: Row
+    pk: int | None = None
+    values: dict = field(default_factory=dict)
+    answers: dict[int, str] = field(default_factory=dict)  # question id -> text ("" removes)
+    ok: bool = True
+
+    @property
+    def natural_key(self) -> tuple:
+        return (self.values["name"], self.values["organisation"], self.values["submitted_at"])
+
+
+def _parse_row(sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, has_id: bool):
+    parsed = _Parsed(row=row)
+
+    def fail(column: str, message: str) -> None:
+        parsed.ok = False
+        plan.errors.append(sheet.error(message, row=row, column=column))
+
+    if has_id and row.text(ID):
+        try:
+            parsed.pk = int(row.text(ID))
+            if parsed.pk <= 0:
+                raise ValueError
+        except ValueError:
+            fail(ID, f"“{row.text(ID)}” is not a respondent ID (a whole number from an export).")
+    name, organisation = row.text(NAME), row.text(ORGANISATION)
+    if not name:
+        fail(NAME, "a name is required (write the respondent's or submission's name).")
+    elif len(name) > 300:
+        fail(NAME, f"the name is {len(name)} characters long; at most 300 fit.")
+    if len(organisation) > 500:
+        fail(ORGANISATION, f"the organisation is {len(organisation)} characters; at most 500 fit.")
+    values: dict = {"name": name, "organisation": organisation}
+    try:
+        values["country"] = lookup.country(row.text(COUNTRY))
+    except ValueError as error:
+        fail(COUNTRY, str(error))
+    group_text = row.text(GROUP)
+    if not group_text:
+        fail(GROUP, "a stakeholder group is required.")
+    else:
+        try:
+            values["stakeholder_group"] = lookup.group(group_text)
+        except ValueError as error:
+            fail(GROUP, str(error))
+    try:
+        submitted = parse_datetime(row[SUBMITTED])
+        values["submitted_at"] = submitted.replace(microsecond=0) + datetime.timedelta(
+            seconds=round(submitted.microsecond / 1e6)
+        )
+    except ValueError as error:
+        fail(SUBMITTED, str(error).replace("a date is required", "the submission date is required"))
+    try:
+        values["consent_to_cite"] = parse_yes_no(row[CONSENT])
+    except ValueError as error:
+        fail(CONSENT, f"{error} Write Yes or No.")
+    parsed.values = values
+    for question in plan.questions:
+        parsed.answers[question.pk] = row.text(question.code)
+    return parsed
+
+
+def _chunks[T](items: list[T], size: int = BATCH) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _match(sheet: Sheet, parsed: list[_Parsed], plan: ResponsesPlan) -> None:
+    """Find each valid row's respondent and work out the changes."""
+    valid = [item for item in parsed if item.ok]
+    ids = sorted({item.pk for item in valid if item.pk})
+    by_id: dict[int, Respondent] = {}
+    for chunk in _chunks(ids):
+        by_id.update(Respondent.objects.in_bulk(chunk))
+    names = sorted({item.values["name"] for item in valid})
+    by_key: dict[tuple, Respondent] = {}
+    for chunk in _chunks(names):
+        for respondent in Respondent.objects.filter(name__in=chunk):
+            by_key[(respondent.name, respondent.organisation, respondent.submitted_at)] = respondent
+
+    seen_ids: dict[int, int] = {}
+    seen_keys: dict[tuple, int] = {}
+    matched: list[tuple[_Parsed, Respondent | None]] = []
+    for item in valid:
+        number = item.row.number
+        key = item.natural_key
+        respondent = None
+        if item.pk:
+            respondent = by_id.get(item.pk)
+            if respondent is None:
+                plan.errors.append(
+                    sheet.error(
+                        f"there is no respondent with ID {item.pk} (leave the cell empty to add "
+                        "a new respondent).",
+                        row=item.row,
+                        column=ID,
+                    )
+                )
+                continue
+            if item.pk in seen_ids:
+                plan.errors.append(
+                    sheet.error(
+                        f"respondent {item.pk} is already in row {seen_ids[item.pk]}.",
+                        row=item.row,
+                        column=ID,
+                    )
+                )
+                continue
+            seen_ids[item.pk] = number
+            holder = by_key.get(key)
+            if holder is not None and holder.pk != respondent.pk:
+                plan.errors.append(
+                    sheet.error(
+                        f"respondent {holder.pk} already has this name, organisation and "
+                        "submission time.",
+                        row=item.row,
+                        column=NAME,
+                    )
+                )
+                continue
+        else:
+            respondent = by_key.get(key)
+            if respondent is not None and respondent.pk in seen_ids:
+                plan.errors.append(
+                    sheet.error(
+                        f"this is respondent {respondent.pk}, already in row "
+                        f"{seen_ids[respondent.pk]}.",
+                        row=item.row,
+                        column=NAME,
+                    )
+                )
+                continue
+            if respondent is not None:
+                seen_ids[respondent.pk] = number
+        if key in seen_keys:
+            plan.errors.append(
+                sheet.error(
+                    f"row {seen_keys[key]} has the same name, organisation and submission time.",
+                    row=item.row,
+                    column=NAME,
+                )
+            )
+            continue
+        seen_keys[key] = number
+        matched.append((item, respondent))
+
+    existing_answers: dict[int, dict[int, tuple[int, str]]] = defaultdict(dict)
+    respondent_ids = [respondent.pk for _, respondent in matched if respondent is not None]
+    for chunk in _chunks(respondent_ids):
+        for pk, respondent_id, question_id, text in Answer.objects.filter(
+            respondent_id__in=chunk
+        ).values_list("pk", "respondent_id", "question_id", "text"):
+            existing_answers[respondent_id][question_id] = (pk, text)
+
+    codes = {question.pk: question.code for question in plan.questions}
+    for item, respondent in matched:
+        plan.rows.append(
+            _row_plan(
+                item,
+                respondent,
+                existing_answers.get(respondent.pk, {}) if respondent else {},
+                codes,
+            )
+        )
+    _check_sources(sheet, plan)
+
+
+def _row_plan(
+    item: _Parsed,
+    respondent: Respondent | None,
+    existing: dict[int, tuple[int, str]],
+    codes: dict[int, str],
+) -> RowPlan:
+    values = item.values
+    if respondent is None:
+        respondent = Respondent(
+            name=values["name"],
+            organisation=values["organisation"],
+            country=values["country"],
+            stakeholder_group=values["stakeholder_group"],
+            submitted_at=values["submitted_at"],
+            consent_to_cite=values["consent_to_cite"],
+        )
+        row = RowPlan(number=item.row.number, action=CREATE, respondent=respondent)
+    else:
+        row = RowPlan(number=item.row.number, action=UNCHANGED, respondent=respondent)
+        for column, name, old, new in [
+            (NAME, "name", respondent.name, values["name"]),
+            (ORGANISATION, "organisation", respondent.organisation, values["organisation"]),
+            (COUNTRY, "country", respondent.country.code or "", values["country"]),
+            (
+                GROUP,
+                "stakeholder_group",
+                respondent.stakeholder_group_id,
+                values["stakeholder_group"].pk,
+            ),
+            (SUBMITTED, "submitted_at", respondent.submitted_at, values["submitted_at"]),
+            (CONSENT, "consent_to_cite", respondent.consent_to_cite, values["consent_to_cite"]),
+        ]:
+            if old == new:
+                continue
+            shown_old = _shown(name, respondent)
+            setattr(respondent, name, values[name])
+            row.fields.append(FieldChange(column, shown_old, _shown(name, respondent)))
+    row.existing = existing
+    for question_id, text in item.answers.items():
+        old = existing.get(question_id)
+        if text:
+            row.answer_texts[question_id] = text
+            if old is None:
+                row.answers.append(AnswerChange(codes[question_id], ADDED, new=text))
+            elif old[1] != text:
+                row.answers.append(AnswerChange(codes[question_id], CHANGED, old=old[1], new=text))
+        elif old is not None:
+            row.answers.append(AnswerChange(codes[question_id], REMOVED, old=old[1]))
+    if row.action == UNCHANGED and (row.fields or row.answers):
+        row.action = UPDATE
+    return row
+
+
+def _shown(name: str, respondent: Respondent) -> str:
+    if name == "country":
+        return respondent.country.name if respondent.country else ""
+    if name == "stakeholder_group":
+        return respondent.stakeholder_group.name
+    if name == "submitted_at":
+        return timezone.localtime(respondent.submitted_at).strftime("%Y-%m-%d %H:%M:%S")
+    if name == "consent_to_cite":
+        return "Yes" if respondent.consent_to_cite else "No"
+    return str(getattr(respondent, name))
+
+
+def _check_sources(sheet: Sheet, plan: ResponsesPlan) -> None:
+    """An answer that an issue cites keeps the cited passage: the import may not remove it or
+    rewrite it without the excerpt (the sources of the issue map would be lost)."""
+    touched: dict[int, tuple[RowPlan, AnswerChange]] = {}
+    question_ids = {question.code: question.pk for question in plan.questions}
+    for row in plan.rows:
+        for change in row.answers:
+            if change.kind in (CHANGED, REMOVED):
+                answer_id = row.existing[question_ids[change.code]][0]
+                touched[answer_id] = (row, change)
+    if not touched:
+        return
+    for chunk in _chunks(sorted(touched)):
+        for source in IssueSource.objects.filter(answer_id__in=chunk).select_related("issue"):
+            row, change = touched[source.answer_id]
+            if change.kind == REMOVED:
+                plan.errors.append(
+                    sheet.error(
+                        f"the cell is empty, but this answer is the source of the issue "
+                        f"“{source.issue}”: keep the answer, or remove the source in the admin "
+                        "first.",
+                        row=row.number,
+                        column=change.code,
+                    )
+                )
+            elif not source.quotes(change.new):
+                plan.errors.append(
+                    sheet.error(
+                        f"the new text no longer contains the passage quoted as the source of "
+                        f"the issue “{source.issue}” (“{source.excerpt[:80]}”): keep that "
+                        "passage, or change the source in the admin first.",
+                        row=row.number,
+                        column=change.code,
+                    )
+                )
+    plan.errors.sort(key=lambda error: error.row or 0)
