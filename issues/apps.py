@@ -7,6 +7,8 @@ class IssuesConfig(AppConfig):
     verbose_name = "Questionnaire and issues"
 
     def ready(self) -> None:
+        from issues import issue_sections
         from issues.triggers import install_after_migrate
 
+        issue_sections.register()
         post_migrate.connect(install_after_migrate, sender=self)

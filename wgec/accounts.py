@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from wgec.models import Participant
 from wgec.roles import Role, role_of
 
 
@@ -10,11 +11,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         """Someone who has not yet asked to join the correspondence group is offered to."""
         user = request.user
-        if role_of(user) == Role.OBSERVER and not user.join_requests.exists():
-            from wgec.models import Participant
-
-            if not Participant.objects.filter(user=user).exists():
-                return reverse("wgec:join")
+        if (
+            role_of(user) == Role.OBSERVER
+            and not user.join_requests.exists()
+            and not Participant.objects.filter(user=user).exists()
+        ):
+            return reverse("wgec:join")
         return super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request) -> str:

@@ -9,4 +9,8 @@ class WgecConfig(AppConfig):
     def ready(self) -> None:
         from wgec.services import secretariat_group_sync_after_migrate
 
-        post_migrate.connect(secretariat_group_sync_after_migrate, sender=self)
+        # After every app's post_migrate, not only this one's: the permissions of the rooms
+        # installed after this one are created by their own signal, later in the same migrate.
+        post_migrate.connect(
+            secretariat_group_sync_after_migrate, dispatch_uid="wgec.secretariat_group_sync"
+        )

@@ -48,8 +48,9 @@ def secretariat_group_sync() -> Group:
     return group
 
 
-def secretariat_group_sync_after_migrate(sender, **kwargs) -> None:
-    secretariat_group_sync()
+def secretariat_group_sync_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    if sender.label in SECRETARIAT_APPS:
+        secretariat_group_sync()
 
 
 @transaction.atomic

@@ -1,18 +1,12 @@
-"""An issue's page: the issue itself, then the sections of every room (``issues/issue_page.py``).
-This room's own sections are the correspondence group's comments, the answers that raised the
-issue, and the change history."""
-
-from collections import Counter
+"""An issue's page: the issue itself, then the sections of every room (``issues/issue_page.py``;
+this room's own are in ``issues/issue_sections.py``)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from issues.forms import CommentForm
-from issues.issue_history import issue_history
-from issues.issue_page import IssuePage, IssueSection, issue_page_sections, issue_section_register
-from issues.models import Comment, Issue
-from wgec.roles import Role
+from issues.issue_page import IssuePage, issue_page_sections
+from issues.models import Issue
 
 
 @require_safe
@@ -26,41 +20,3 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issues/issue_detail.html",
         {"issue": issue, "sections": issue_page_sections(page)},
     )
-
-
-def comments_context(page: IssuePage) -> dict:
-    """The comments themselves are shown to signed-in people; members may add one."""
-    context: dict = {"show_correspondence": page.role >= Role.OBSERVER}
-    if page.role >= Role.OBSERVER:
-        context["comments"] = Comment.objects.filter(issue=page.issue).with_authors()
-        if page.can_speak:
-            context["comment_form"] = CommentForm()
-    return context
-
-
-def sources_context(page: IssuePage) -> dict:
-    """The answers that raised the issue; respondents who did not consent to be cited are only
-    counted, by stakeholder group."""
-    sources = list(page.issue.sources.all())
-    withheld = Counter(
-        source.answer.respondent.stakeholder_group.name
-        for source in sources
-        if not source.answer.respondent.consent_to_cite
-    )
-    return {
-        "cited_sources": [source for source in sources if source.answer.respondent.consent_to_cite],
-        "withheld_sources": sorted(withheld.items()),
-        "withheld_count": sum(withheld.values()),
-    }
-
-
-def history_context(page: IssuePage) -> dict:
-    return {"history": issue_history(page.issue)}
-
-
-for section in (
-    IssueSection("comments", 70, "issues/_issue_comments.html", comments_context),
-    IssueSection("sources", 80, "issues/_issue_sources.html", sources_context),
-    IssueSection("history", 90, "issues/_issue_history.html", history_context),
-):
-    issue_section_register(section)
