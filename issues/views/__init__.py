@@ -1,0 +1,2 @@
+"""Pages of the issues room: an issue's page (``issue_page``), comments (``comments``) and the
+published responses (``responses``)."""
