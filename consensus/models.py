@@ -80,6 +80,11 @@ class ConsensusItem(models.Model):
     summary = models.TextField(help_text="What the correspondence group could not agree on.")
     state = models.CharField(max_length=20, choices=State, default=State.OPEN)
     referred_on = models.DateField(null=True, blank=True)
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="Demonstration data: the item, its options and the support for them are "
+        "invented.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -220,6 +225,9 @@ class Decision(models.Model):
     text = models.TextField(blank=True, help_text="New text adopted by the group.")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     decided_on = models.DateField()
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the decision is invented."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -348,6 +356,9 @@ class Proposal(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why the proposal was declined.")
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the proposal is invented."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,7 @@ documents exported from the map."""
 
 import datetime
 import secrets
+import string
 
 from django.conf import settings
 from django.db import models
@@ -72,6 +73,17 @@ class Deliverable(models.Model):
     def is_late(self, today: datetime.date) -> bool:
         return self.state != self.State.SENT and today > self.due_date
 
+    @property
+    def sent_on(self) -> datetime.date | None:
+        """The day it was sent, in the exercise's time zone."""
+        return timezone.localdate(self.sent_at) if self.sent_at else None
+
+    @property
+    def days_late(self) -> int:
+        """How many days after its due date it was sent (0 when on time or not sent)."""
+        sent_on = self.sent_on
+        return max((sent_on - self.due_date).days, 0) if sent_on else 0
+
     def days_left(self, today: datetime.date) -> int:
         return (self.due_date - today).days
 
@@ -118,6 +130,24 @@ class Report(models.Model):
     since = models.DateTimeField(
         null=True, blank=True, help_text="Changes are counted from here (the previous report)."
     )
+    issued_on = models.DateField(
+        "date of issue",
+        null=True,
+        blank=True,
+        help_text="The date the report and its documents bear. They show the map as it stood at "
+        "the end of that day (or when the report was sent, if that was earlier).",
+    )
+    symbol = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The documents' symbol, from the secretariat's pattern when issued (empty: an "
+        "unsymbolled working document).",
+    )
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="Demonstration data: composed and sent by the demo's replay of the exercise; "
+        "its introduction is invented.",
+    )
     composed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
@@ -136,8 +166,13 @@ class Report(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True)
-                | (Q(content__isnull=False) & Q(composed_at__isnull=False) & ~Q(subject="")),
-                name="report_sent_is_frozen",
+                | (
+                    Q(content__isnull=False)
+                    & Q(composed_at__isnull=False)
+                    & Q(issued_on__isnull=False)
+                    & ~Q(subject="")
+                ),
+                name="report_sent_is_issued",
             ),
         ]
 
@@ -156,6 +191,67 @@ class Report(models.Model):
             counts[row["state"]] = row["n"]
         counts["total"] = sum(counts.values())
         return counts
+
+
+class SymbolPatternError(ValueError):
+    pass
+
+
+def symbol_format(pattern: str, *, year: int, number: int) -> str:
+    """A symbol from the pattern: ``{year}`` and ``{number}`` are its only fields."""
+    fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    unknown = sorted(fields - {"year", "number"})
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        raise SymbolPatternError(
+            f"The pattern may hold {{year}} and {{number}} only, not {names}."
+        )
+    try:
+        return pattern.format(year=year, number=number).strip()
+    except (ValueError, IndexError) as error:
+        raise SymbolPatternError(f"The pattern cannot be read: {error}.") from None
+
+
+class SymbolPattern(models.Model):
+    """How the documents the correspondence group issues are symbolled (one row).
+
+    ``E/CN.16/{year}/CRP.{number}``: the year of the date of issue, and the document's number
+    among those issued that year. An empty pattern issues unsymbolled working documents.
+    """
+
+    pattern = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For example E/CN.16/{year}/CRP.{number}: {year} is the year of the date of "
+        "issue, {number} the document's number among those issued that year. Leave empty for "
+        "unsymbolled working documents.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "symbol of the documents"
+        verbose_name_plural = "symbol of the documents"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="symbol_pattern_one_row")]
+
+    def __str__(self) -> str:
+        return self.pattern or "Unsymbolled working documents"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # the one row
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            symbol_format(self.pattern, year=2014, number=1)
+        except SymbolPatternError as error:
+            raise ValidationError({"pattern": str(error)}) from None
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("pattern", flat=True).first() or ""
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -83,6 +83,16 @@ class Participant(models.Model):
         blank=True,
         related_name="participant",
     )
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Order within the delegation or group in a list of participants (the head of "
+        "delegation first).",
+    )
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="Demonstration data: a fictional participant, whose words and positions are "
+        "invented.",
+    )
 
     history = HistoricalRecords()
     objects = ParticipantQuerySet.as_manager()
@@ -140,6 +150,78 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.start_date:%d %b %Y})"
+
+
+class SummaryParagraph(models.Model):
+    """A numbered paragraph of the Chair's summary of a meeting (numbered in order)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="summary_paragraphs"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(
+        help_text="One paragraph; lines after the first are its sub-paragraphs (a., b. ...)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = "paragraph of a Chair's summary"
+        verbose_name_plural = "paragraphs of Chair's summaries"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="summary_paragraph_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.title}, paragraph {self.position}"
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
+class TermsOfReference(models.Model):
+    """Terms of reference agreed at a meeting (annexed to its Chair's summary)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="terms_of_reference"
+    )
+    title = models.CharField(max_length=300)
+    agreed_on = models.DateField()
+    closing = models.CharField(
+        max_length=300, blank=True, help_text="For example: As agreed by the Working Group."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "agreed_on", "pk"]
+        verbose_name = "terms of reference"
+        verbose_name_plural = "terms of reference"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TermsParagraph(models.Model):
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=10, blank=True, help_text="1., (a), (NB) ...")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["terms", "position", "pk"]
+        verbose_name = "paragraph of terms of reference"
+        verbose_name_plural = "paragraphs of terms of reference"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="terms_paragraph_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.text[:60]}".strip()
 
 
 class Attendance(models.Model):

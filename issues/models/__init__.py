@@ -17,6 +17,7 @@ from issues.models.issue_list import (
 from issues.models.questionnaire import (
     Answer,
     AnswerQuerySet,
+    Cosigner,
     Question,
     QuestionQuerySet,
     Respondent,
@@ -31,6 +32,7 @@ __all__ = [
     "Cluster",
     "Comment",
     "CommentQuerySet",
+    "Cosigner",
     "Issue",
     "IssueConsensus",
     "IssueMerge",

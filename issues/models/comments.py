@@ -22,6 +22,9 @@ class Comment(models.Model):
     text = models.TextField(help_text="Plain text with Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demonstration data: the comment is invented."
+    )
 
     history = HistoricalRecords()
     objects = CommentQuerySet.as_manager()

@@ -50,6 +50,11 @@ class Question(models.Model):
     part = models.CharField(max_length=1, blank=True, help_text="a, b, c or empty.")
     text = models.TextField()
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="questions")
+    reconstructed = models.BooleanField(
+        default=False,
+        help_text="The question's wording was not found in the public record: the text is "
+        "reconstructed, and said so wherever it is shown.",
+    )
 
     history = HistoricalRecords()
     objects = QuestionQuerySet.as_manager()
@@ -128,6 +133,33 @@ class Respondent(models.Model):
     def shows_organisation(self) -> bool:
         """Whether the organisation adds to the name (they are often the same)."""
         return bool(self.organisation) and self.organisation != self.name
+
+
+class Cosigner(models.Model):
+    """A co-signer of a joint submission: the submission is one respondent, counted once, and
+    lists the organisations that signed it with the respondent."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="cosigners")
+    name = models.CharField(max_length=300)
+    country = CountryField(blank=True)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["respondent", "position", "name"]
+        verbose_name = "co-signer of a joint submission"
+        verbose_name_plural = "co-signers of joint submissions"
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "name"], name="cosigner_once"),
+            models.CheckConstraint(condition=~Q(name=""), name="cosigner_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AnswerQuerySet(models.QuerySet):
