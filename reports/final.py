@@ -1,9 +1,13 @@
-"""The final document's (and the initial output's) generator: the map read once, as plain data.
+"""The final document's (and the initial output's) generator: the map read once, as plain data,
+as it stood at the document's date of issue.
 
-``final_document_build`` returns a ``FinalDocument``; the formatters in ``reports/formats.py``
-render it as DOCX and PDF. The wording blocks (symbol, subtitle, introduction, headings) come
-from templates the secretariat may change (``reports/wording.py``). A constant number of queries
-reads the whole map, whatever its size.
+``document_issue`` says which document is meant: a deliverable already issued is the document
+as issued (its date of issue, its symbol, the map at the moment it was issued); otherwise it is
+prepared as of a date (today by default). ``final_document_build`` returns a ``FinalDocument``;
+the formatters in ``reports/formats.py`` render it. The wording blocks (subtitle, introduction,
+headings) come from templates the secretariat may change (``reports/wording.py``). A constant
+number of queries reads the whole map, whatever its size: one or two per model, on the live
+tables or, for a past moment, on the change history.
 """
 
 import datetime
@@ -11,18 +15,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from consensus.models import ConsensusItem, OptionSupport
+from consensus.models import ConsensusItem, Decision, Option, OptionSupport
 from issues.models import Cluster, Issue
-from mechanisms.models import Coverage, Gap
-from reports.models import Deliverable
+from mechanisms.models import Coverage, Gap, Mechanism
+from reports.models import Deliverable, Report
 from reports.wording import Wording
-from wgec.participants import ParticipantSection, participants_by_section
+from wgec.countries import un_name
+from wgec.documents.history import end_of_day, rows_as_of
+from wgec.models import Meeting
+from wgec.participants import (
+    ParticipantSection,
+    last_meeting_by,
+    meeting_participants_as_of,
+    participants_as_of,
+    participants_by_section,
+)
 
 DOCUMENT_TEMPLATES = [
-    "reports/document/symbol.txt",
     "reports/document/subtitle.txt",
     "reports/document/introduction.txt",
     "reports/document/map_heading.txt",
@@ -35,12 +46,61 @@ DOCUMENT_TEMPLATES = [
 _STATUS_ORDER = {value: index for index, value in enumerate(Coverage.Status.values)}
 
 
+class DocumentDateError(ValueError):
+    """A document cannot be prepared as of that date (the message says why)."""
+
+
+@dataclass
+class DocumentIssue:
+    """Which document: a deliverable, the date it bears, and the moment the map is read at."""
+
+    deliverable: Deliverable
+    date: datetime.date
+    moment: datetime.datetime | None  # None: the map as it stands now
+    symbol: str = ""
+    issued: bool = False  # the deliverable as it was issued (sent)
+    illustrative: bool = False
+
+
+def document_issue(
+    deliverable: Deliverable,
+    *,
+    date: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> DocumentIssue:
+    """The document of ``deliverable``: as issued when it was, else prepared as of ``date``.
+
+    A prepared document carries no symbol (symbols are given when a document is issued). A
+    date after today is refused.
+    """
+    report = Report.objects.sent().filter(deliverable_id=deliverable.pk).first()
+    if report is not None and date is None:
+        return DocumentIssue(
+            deliverable,
+            report.issued_on,
+            report.composed_at,
+            symbol=report.symbol,
+            issued=True,
+            illustrative=report.illustrative,
+        )
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if date is None or date == today:
+        return DocumentIssue(deliverable, today, None)
+    if date > today:
+        raise DocumentDateError(
+            f"{date:%-d %B %Y} is after today: a document shows the map as it stood on its date."
+        )
+    return DocumentIssue(deliverable, date, end_of_day(date))
+
+
 @dataclass
 class CoverageEntry:
-    mechanism: str
+    mechanism: str  # as documents show it: "Name (ACRONYM)"
     status: str
     status_label: str
     evidence: str
+    name: str = ""  # the mechanism's name alone
 
 
 @dataclass
@@ -99,6 +159,7 @@ class ReferredEntry:
     referred_on: datetime.date | None
     options: list[OptionEntry]
     decision: str
+    illustrative: bool = False
 
 
 @dataclass
@@ -115,10 +176,22 @@ class FinalDocument:
     referred: list[ReferredEntry]
     annex_participants_heading: str
     participants: list[ParticipantSection]
+    illustrative: bool = False
+    issued: bool = False
+    participants_meeting: str = ""
 
     @property
     def issue_count(self) -> int:
         return sum(len(cluster.issues) for cluster in self.clusters)
+
+    @property
+    def status_line(self) -> str:
+        """Under the title: whether this is the document as issued, or one prepared."""
+        if self.issued:
+            return ""
+        return (
+            f"Prepared from the map as it stood on {self.date:%-d %B %Y}; not the issued document."
+        )
 
 
 def document_deliverable(slug: str | None = None) -> Deliverable:
@@ -131,7 +204,7 @@ def document_deliverable(slug: str | None = None) -> Deliverable:
             slug="final-document",
             kind=Deliverable.Kind.FINAL_DOCUMENT,
             title="Final document of the correspondence group",
-            due_date=timezone.localdate(),
+            due_date=datetime.date.max,
         )
     return found
 
@@ -140,28 +213,33 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
 
 
-def final_document_build(
-    *, deliverable: Deliverable, date: datetime.date | None = None
-) -> FinalDocument:
-    """Everything the document says, read from the map as it stands."""
-    date = date or timezone.localdate()
-    clusters = _clusters()
-    referred = referred_items()
+def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
+    """Everything the document says, read from the map as it stood at the issue's moment."""
+    moment = issue.moment
+    clusters = _clusters(moment)
+    referred = referred_items(moment)
     wording = Wording.load(DOCUMENT_TEMPLATES)
     context = {
-        "deliverable": deliverable,
-        "date": date,
+        "deliverable": issue.deliverable,
+        "date": issue.date,
+        "symbol": issue.symbol,
         "group_name": settings.WGEC_GROUP_NAME,
         "group_short_name": settings.WGEC_GROUP_SHORT_NAME,
         "issue_count": sum(len(cluster.issues) for cluster in clusters),
         "cluster_count": len([cluster for cluster in clusters if cluster.issues]),
         "referred_count": len(referred),
     }
+    meeting = last_meeting_by(issue.date)
+    if meeting is not None:
+        participants = meeting_participants_as_of(meeting, moment)
+    else:
+        everyone = participants_as_of(moment).values()
+        participants = participants_by_section(p for p in everyone if not p.illustrative)
     return FinalDocument(
-        title=deliverable.title,
-        symbol=wording.line("reports/document/symbol.txt", context),
+        title=issue.deliverable.title,
+        symbol=issue.symbol,
         subtitle=wording.line("reports/document/subtitle.txt", context),
-        date=date,
+        date=issue.date,
         introduction=_paragraphs(wording.render("reports/document/introduction.txt", context)),
         map_heading=wording.line("reports/document/map_heading.txt", context),
         clusters=[cluster for cluster in clusters if cluster.issues],
@@ -173,7 +251,10 @@ def final_document_build(
         annex_participants_heading=wording.line(
             "reports/document/annex_participants_heading.txt", context
         ),
-        participants=participants_by_section(),
+        participants=participants,
+        illustrative=issue.illustrative or any(item.illustrative for item in referred),
+        issued=issue.issued,
+        participants_meeting=meeting.title if meeting else "",
     )
 
 
@@ -186,101 +267,177 @@ def _letter(index: int) -> str:
     )
 
 
-def _clusters() -> list[ClusterEntry]:
+def mechanism_names(moment: datetime.datetime | None) -> dict[int, tuple[str, str]]:
+    """Each mechanism's name as documents show it, "Name (ACRONYM)", and its name alone, as of
+    ``moment``."""
+    return {
+        pk: (f"{name} ({acronym})" if acronym else name, name)
+        for pk, name, acronym in rows_as_of(Mechanism, moment).values_list("id", "name", "acronym")
+    }
+
+
+def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
+    rows = sorted(
+        rows_as_of(Cluster, moment).values_list("id", "position", "name", "description"),
+        key=lambda row: (row[1], row[2]),
+    )
     clusters = {
-        cluster.pk: ClusterEntry(_letter(index), cluster.name, cluster.description)
-        for index, cluster in enumerate(Cluster.objects.all())
+        pk: ClusterEntry(_letter(index), name, description)
+        for index, (pk, _, name, description) in enumerate(rows)
     }
     consensus = dict(Issue.Consensus.choices)
+    on_map = rows_as_of(Issue, moment).filter(state=Issue.State.ON_MAP)
     issues: dict[int, IssueEntry] = {}
-    rows = (
-        Issue.objects.on_map()
-        .order_by("cluster__position", "cluster__name", "title", "pk")
-        .values_list("pk", "title", "description", "cluster_id", "consensus")
+    ordered = sorted(
+        on_map.values_list("id", "title", "description", "cluster_id", "consensus").iterator(
+            chunk_size=2000
+        ),
+        key=lambda row: (row[1], row[0]),
     )
-    for pk, title, description, cluster_id, agreement in rows.iterator(chunk_size=2000):
+    for pk, title, description, cluster_id, agreement in ordered:
         entry = IssueEntry(pk, title, description, agreement, consensus[agreement])
         issues[pk] = entry
         clusters[cluster_id].issues.append(entry)
+    names = mechanism_names(moment)
     statuses = dict(Coverage.Status.choices)
-    coverage = (
-        Coverage.objects.filter(issue__state=Issue.State.ON_MAP)
-        .order_by("issue_id", "mechanism__name")
-        .values_list("issue_id", "mechanism__name", "mechanism__acronym", "status", "evidence")
+    coverage = rows_as_of(Coverage, moment).values_list(
+        "issue_id", "mechanism_id", "status", "evidence"
     )
-    for issue_id, name, acronym, status, evidence in coverage.iterator(chunk_size=5000):
-        mechanism = f"{name} ({acronym})" if acronym else name
-        issues[issue_id].coverage.append(
-            CoverageEntry(mechanism, status, statuses[status], evidence)
-        )
+    for issue_id, mechanism_id, status, evidence in coverage.iterator(chunk_size=5000):
+        if issue_id in issues:
+            shown, name = names[mechanism_id]
+            issues[issue_id].coverage.append(
+                CoverageEntry(shown, status, statuses[status], evidence, name)
+            )
     for entry in issues.values():
-        entry.coverage.sort(key=lambda item: _STATUS_ORDER[item.status])
+        entry.coverage.sort(key=lambda item: (_STATUS_ORDER[item.status], item.mechanism))
     types = dict(Gap.Type.choices)
-    gaps = (
-        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
-        .order_by("issue_id", "type")
+    order = {value: index for index, value in enumerate(Gap.Type.values)}
+    gaps = sorted(
+        rows_as_of(Gap, moment)
         .values_list("issue_id", "type", "description", "recommendation")
+        .iterator(chunk_size=5000),
+        key=lambda row: order[row[1]],
     )
-    for issue_id, gap_type, description, recommendation in gaps.iterator(chunk_size=5000):
-        issues[issue_id].gaps.append(GapEntry(types[gap_type], description, recommendation))
+    for issue_id, gap_type, description, recommendation in gaps:
+        if issue_id in issues:
+            issues[issue_id].gaps.append(GapEntry(types[gap_type], description, recommendation))
     return list(clusters.values())
 
 
-def referred_items() -> list[ReferredEntry]:
-    """Items referred to the working group (decided ones too), with options and support."""
-    supports = OptionSupport.objects.select_related("participant__stakeholder_group").order_by(
-        "participant__stakeholder_group__position", "participant__name"
+def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntry]:
+    """Items referred to the working group (decided ones too) as of ``moment``, with their
+    options, the support for them by stakeholder group and the decision taken by then."""
+    sent_on = [ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED]
+    items = sorted(
+        rows_as_of(ConsensusItem, moment)
+        .filter(state__in=sent_on)
+        .values_list(
+            "id", "issue_id", "coverage_id", "summary", "state", "referred_on", "illustrative"
+        ),
+        key=lambda row: (row[5] or datetime.date.min, row[0]),
     )
-    items = (
-        ConsensusItem.objects.filter(
-            state__in=[ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED]
-        )
-        .select_related(
-            "issue",
-            "coverage__issue",
-            "coverage__mechanism",
-            "decision__option",
-            "decision__meeting",
-        )
-        .prefetch_related("options", Prefetch("supports", queryset=supports))
-        .order_by("referred_on", "pk")
+    if not items:
+        return []
+    ids = [row[0] for row in items]
+    options: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    labels = {}
+    for pk, item_id, label, text in sorted(
+        rows_as_of(Option, moment)
+        .filter(item_id__in=ids)
+        .values_list("id", "item_id", "label", "text"),
+        key=lambda row: row[2],
+    ):
+        options[item_id].append((pk, label, text))
+        labels[pk] = (label, text)
+    supports = list(
+        rows_as_of(OptionSupport, moment)
+        .filter(item_id__in=ids)
+        .values_list("option_id", "participant_id")
     )
+    people = participants_as_of(moment, ids={person for _, person in supports})
+    decisions = {
+        row[0]: row[1:]
+        for row in rows_as_of(Decision, moment)
+        .filter(item_id__in=ids)
+        .values_list("item_id", "option_id", "text", "meeting_id", "decided_on")
+    }
+    meetings = dict(Meeting.objects.values_list("pk", "title"))
+    coverage = {
+        pk: (issue_id, mechanism_id)
+        for pk, issue_id, mechanism_id in rows_as_of(Coverage, moment)
+        .filter(id__in=[row[2] for row in items if row[2]])
+        .values_list("id", "issue_id", "mechanism_id")
+    }
+    titles = dict(
+        rows_as_of(Issue, moment)
+        .filter(
+            id__in=[row[1] for row in items if row[1]] + [pair[0] for pair in coverage.values()]
+        )
+        .values_list("id", "title")
+    )
+    mechanisms = mechanism_names(moment)
+
+    by_option: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for option_id, participant_id in sorted(
+        supports,
+        key=lambda row: (
+            people[row[1]].stakeholder_group.position,
+            people[row[1]].position,
+            people[row[1]].name.casefold(),
+        ),
+    ):
+        person = people[participant_id]
+        by_option[option_id].setdefault(person.stakeholder_group.name, []).append(
+            supporter_name(person)
+        )
+    states = dict(ConsensusItem.State.choices)
     entries = []
-    for item in items:
-        by_option: dict[int, dict[str, list[str]]] = defaultdict(dict)
-        for support in item.supports.all():
-            participant = support.participant
-            name = participant.display_name
-            if participant.country and participant.stakeholder_group.is_governmental:
-                name = f"{name} ({participant.country.name})"
-            elif participant.organisation:
-                name = f"{name} ({participant.organisation})"
-            groups = by_option[support.option_id]
-            groups.setdefault(participant.stakeholder_group.name, []).append(name)
-        options = [
-            OptionEntry(
-                option.label,
-                option.text,
-                [SupportEntry(group, names) for group, names in by_option[option.pk].items()],
-            )
-            for option in item.options.all()
-        ]
+    for pk, issue_id, coverage_id, summary, state, referred_on, illustrative in items:
+        if issue_id:
+            subject = titles.get(issue_id, "")
+        else:
+            covered, mechanism_id = coverage.get(coverage_id, (None, None))
+            mechanism = mechanisms.get(mechanism_id, ("", ""))[0]
+            subject = f"{titles.get(covered, '')} / status of {mechanism}"
         decision = ""
-        if item.state == ConsensusItem.State.DECIDED and hasattr(item, "decision"):
-            chosen = item.decision
-            parts = [f"Option {chosen.option.label}" if chosen.option else "", chosen.text]
+        if state == ConsensusItem.State.DECIDED and pk in decisions:
+            option_id, text, meeting_id, decided_on = decisions[pk]
+            parts = [f"Option {labels[option_id][0]}" if option_id in labels else "", text]
             decision = (
-                f"Decided at the {chosen.meeting.title.lower()} on "
-                f"{chosen.decided_on:%-d %B %Y}: " + ". ".join(part for part in parts if part)
+                f"Decided at the {meetings.get(meeting_id, 'meeting').lower()} on "
+                f"{decided_on:%-d %B %Y}: " + ". ".join(part for part in parts if part)
             )
         entries.append(
             ReferredEntry(
-                subject=item.subject_label,
-                summary=item.summary,
-                state_label=item.get_state_display(),
-                referred_on=item.referred_on,
-                options=options,
+                subject=subject,
+                summary=summary,
+                state_label=states[state],
+                referred_on=referred_on,
+                options=[
+                    OptionEntry(
+                        label,
+                        text,
+                        [
+                            SupportEntry(group, names)
+                            for group, names in by_option[option_pk].items()
+                        ],
+                    )
+                    for option_pk, label, text in options[pk]
+                ],
                 decision=decision,
+                illustrative=illustrative,
             )
         )
     return entries
+
+
+def supporter_name(participant) -> str:
+    """A supporter as documents name them: a government's delegate with the country, anyone
+    else with the organisation (a fictional participant with the description it carries)."""
+    name = participant.display_name
+    if participant.country and participant.stakeholder_group.is_governmental:
+        return f"{name} ({un_name(participant.country.code)})"
+    if participant.organisation:
+        return f"{name} ({participant.organisation})"
+    return name

@@ -1,24 +1,31 @@
 """The formatters of the final document: DOCX, PDF, XLSX and CSV.
 
-DOCX and PDF render the ``FinalDocument`` that ``reports/final.py`` builds; XLSX holds the map
-workbook's sheets (``mechanisms/map_workbook/export.py``) plus the referred items and the
-participants; the CSV is one table of the map as the document shows it: one row per issue on the
-map and mechanism addressing it (an issue without a mechanism has one row with the mechanism
-columns empty).
+Every format renders the ``FinalDocument`` that ``reports/final.py`` builds for one
+``DocumentIssue`` (the map as of its date of issue): DOCX and PDF the document itself; XLSX the
+map workbook's sheets (``mechanisms/map_workbook/export.py``) as of the same moment plus the
+referred items and the participants; the CSV one table of the map as the document shows it: one
+row per issue on the map and mechanism addressing it (an issue without a mechanism has one row
+with the mechanism columns empty).
 """
 
+import datetime
 from collections.abc import Iterator
 from pathlib import PurePath
 
 from issues.models import Issue
 from mechanisms.map_workbook.export import map_sheets
-from mechanisms.models import Coverage, Gap
-from reports.final import FinalDocument, final_document_build, referred_items
+from reports.final import DocumentIssue, FinalDocument, document_issue, final_document_build
 from reports.models import Deliverable, DocumentFormat
 from wgec.documents.docx import DocxWriter, docx_document
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
-from wgec.participants import participants_by_section, participants_docx
+from wgec.participants import participants_docx
+
+ILLUSTRATIVE_NOTE = (
+    "Illustrative: demonstration data. The map, its statuses and gaps, the items referred and "
+    "the support for their options, and the dates of this document are invented for the "
+    "demonstration of the 2013-14 exercise; they are not the record of the working group."
+)
 
 FORMATS = DocumentFormat.values
 
@@ -38,17 +45,26 @@ def format_of(filename: str) -> str:
     return suffix
 
 
-def final_document_bytes(*, deliverable: Deliverable, format: str) -> bytes:
-    """The document of ``deliverable`` (initial output or final document) in ``format``."""
+def final_document_bytes(
+    *,
+    deliverable: Deliverable,
+    format: str,
+    date: datetime.date | None = None,
+    issue: DocumentIssue | None = None,
+) -> bytes:
+    """The document of ``deliverable`` (initial output or final document) in ``format``: as it
+    was issued, or prepared as of ``date`` (see ``document_issue``)."""
+    if format not in FORMATS:
+        raise UnknownFormat(f"Unknown format “{format}”.")
+    issue = issue or document_issue(deliverable, date=date)
+    doc = final_document_build(issue=issue)
     if format == "docx":
-        return final_document_docx(final_document_build(deliverable=deliverable))
+        return final_document_docx(doc)
     if format == "pdf":
-        return final_document_pdf(final_document_build(deliverable=deliverable))
+        return final_document_pdf(doc)
     if format == "xlsx":
-        return final_document_xlsx()
-    if format == "csv":
-        return final_document_csv()
-    raise UnknownFormat(f"Unknown format “{format}”.")
+        return final_document_xlsx(doc, issue)
+    return final_document_csv(doc)
 
 
 # DOCX ----------------------------------------------------------------------------------------
@@ -68,6 +84,9 @@ def final_document_docx(doc: FinalDocument) -> bytes:
             title_page=True,
         )
     )
+    for note in (doc.status_line, ILLUSTRATIVE_NOTE if doc.illustrative else ""):
+        if note:
+            writer.paragraph(note, italic=True)
     writer.heading(f"{_roman(1)}. Introduction", 1)
     for paragraph in doc.introduction:
         writer.numbered(paragraph)
@@ -108,6 +127,8 @@ def final_document_docx(doc: FinalDocument) -> bytes:
         writer.paragraph("No item has been referred to the working group.")
     for number, item in enumerate(doc.referred, start=1):
         writer.heading(f"{number}. {item.subject}", 2)
+        if item.illustrative:
+            writer.paragraph("Illustrative: invented for the demonstration.", italic=True)
         writer.paragraph(item.summary)
         referred = f" on {item.referred_on:%-d %B %Y}" if item.referred_on else ""
         writer.paragraph(f"{item.state_label}{referred}.", italic=True)
@@ -121,6 +142,8 @@ def final_document_docx(doc: FinalDocument) -> bytes:
 
     writer.page_break()
     writer.heading(f"Annex II. {doc.annex_participants_heading}", 1)
+    if doc.participants_meeting:
+        writer.paragraph(f"As listed for the {doc.participants_meeting.lower()}.", italic=True)
     participants_docx(writer, doc.participants, level=2)
     return writer.close()
 
@@ -138,6 +161,7 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
             "symbol": doc.symbol,
             "date": doc.date,
             "title_page": True,
+            "illustrative_note": ILLUSTRATIVE_NOTE if doc.illustrative else "",
         },
     )
 
@@ -147,16 +171,18 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
 REFERRED_SHEET = "Referred items"
 REFERRED_COLUMNS = ["Item", "Subject", "Summary", "State", "Option", "Option text", "Support"]
 PARTICIPANTS_SHEET = "Participants"
-PARTICIPANT_COLUMNS = ["Section", "Group", "Name", "Title", "Organisation"]
+PARTICIPANT_COLUMNS = ["Section", "Group", "Name", "Title", "Organisation", "Remote participant"]
+ABOUT_SHEET = "About"
 
 
-def _referred_rows() -> Iterator[list[object]]:
-    for number, item in enumerate(referred_items(), start=1):
+def _referred_rows(doc: FinalDocument) -> Iterator[list[object]]:
+    for number, item in enumerate(doc.referred, start=1):
+        summary = f"{item.summary} (Illustrative.)" if item.illustrative else item.summary
         for option in item.options or [None]:
             yield [
                 number,
                 item.subject,
-                item.summary,
+                summary,
                 item.state_label,
                 option.label if option else "",
                 option.text if option else "",
@@ -164,8 +190,8 @@ def _referred_rows() -> Iterator[list[object]]:
             ]
 
 
-def _participant_rows() -> Iterator[list[object]]:
-    for section in participants_by_section():
+def _participant_rows(doc: FinalDocument) -> Iterator[list[object]]:
+    for section in doc.participants:
         for group in section.groups:
             for person in group.participants:
                 yield [
@@ -174,16 +200,29 @@ def _participant_rows() -> Iterator[list[object]]:
                     person.display_name,
                     person.title,
                     person.organisation,
+                    "Yes" if getattr(person, "remote", False) else "",
                 ]
 
 
-def final_document_xlsx() -> bytes:
-    """The map workbook (Issues, Mechanisms, Coverage) plus referred items and participants."""
+def _about_rows(doc: FinalDocument) -> Iterator[list[object]]:
+    yield ["Title", doc.title]
+    yield ["Symbol", doc.symbol or "(unsymbolled working document)"]
+    yield ["Date", doc.date]
+    if doc.status_line:
+        yield ["Note", doc.status_line]
+    if doc.illustrative:
+        yield ["Illustrative", ILLUSTRATIVE_NOTE]
+
+
+def final_document_xlsx(doc: FinalDocument, issue: DocumentIssue) -> bytes:
+    """The map workbook (Issues, Mechanisms, Coverage) as of the document's moment, plus
+    referred items, participants, and what the workbook is (title, symbol, date)."""
     return xlsx_bytes(
         [
-            *map_sheets(),
-            (REFERRED_SHEET, REFERRED_COLUMNS, _referred_rows()),
-            (PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, _participant_rows()),
+            *map_sheets(issue.moment),
+            (REFERRED_SHEET, REFERRED_COLUMNS, _referred_rows(doc)),
+            (PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, _participant_rows(doc)),
+            (ABOUT_SHEET, ["About", ""], _about_rows(doc)),
         ]
     )
 
@@ -202,46 +241,29 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_rows() -> Iterator[list[object]]:
-    consensus = dict(Issue.Consensus.choices)
-    statuses = dict(Coverage.Status.choices)
-    gaps: dict[int, list[tuple[str, str]]] = {}
-    for issue_id, gap_type, recommendation in (
-        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
-        .order_by("issue_id", "type")
-        .values_list("issue_id", "type", "recommendation")
-        .iterator(chunk_size=5000)
-    ):
-        gaps.setdefault(issue_id, []).append((Gap.Type(gap_type).label, recommendation))
-    coverage = (
-        Coverage.objects.filter(issue__state=Issue.State.ON_MAP)
-        .order_by("issue_id", "mechanism__name")
-        .values_list("issue_id", "mechanism__name", "status", "evidence")
-        .iterator(chunk_size=5000)
-    )
-    pending = next(coverage, None)
-    issues = (
-        Issue.objects.on_map()
-        .order_by("pk")
-        .values_list("pk", "cluster__name", "title", "description", "consensus")
-    )
+def _csv_rows(doc: FinalDocument) -> Iterator[list[object]]:
     rows = []
-    for pk, cluster, title, description, agreement in issues.iterator(chunk_size=2000):
-        issue_gaps = gaps.get(pk, [])
-        tail = [
-            "; ".join(label for label, _ in issue_gaps),
-            "\n".join(f"{label}: {text}" for label, text in issue_gaps if text),
-        ]
-        head = [cluster, pk, title, description, consensus[agreement]]
-        mechanisms = []
-        while pending is not None and pending[0] == pk:
-            mechanisms.append(pending)
-            pending = next(coverage, None)
-        for _, name, status, evidence in mechanisms or [(pk, "", "", "")]:
-            rows.append([*head, name, statuses.get(status, ""), evidence, *tail])
+    for cluster in doc.clusters:
+        for issue in cluster.issues:
+            tail = [
+                "; ".join(gap.type_label for gap in issue.gaps),
+                "\n".join(
+                    f"{gap.type_label}: {gap.recommendation}"
+                    for gap in issue.gaps
+                    if gap.recommendation
+                ),
+            ]
+            head = [cluster.name, issue.id, issue.title, issue.description, issue.consensus_label]
+            for coverage in issue.coverage or [None]:
+                if coverage is None:
+                    rows.append([*head, "", "", "", *tail])
+                else:
+                    rows.append(
+                        [*head, coverage.name, coverage.status_label, coverage.evidence, *tail]
+                    )
     rows.sort(key=lambda row: (row[0].casefold(), row[2].casefold(), row[5].casefold()))
     yield from rows
 
 
-def final_document_csv() -> bytes:
-    return csv_bytes(CSV_COLUMNS, _csv_rows())
+def final_document_csv(doc: FinalDocument) -> bytes:
+    return csv_bytes(CSV_COLUMNS, _csv_rows(doc))

@@ -4,6 +4,12 @@ from reports.models import Deliverable, DocumentFormat
 
 
 class ReportForm(forms.Form):
+    issued_on = forms.DateField(
+        label="Date of issue",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the report (and its documents) bears: they show the map as it stood "
+        "at the end of that day. Today unless you choose an earlier day.",
+    )
     introduction = forms.CharField(
         required=False,
         max_length=20000,

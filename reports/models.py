@@ -203,9 +203,7 @@ def symbol_format(pattern: str, *, year: int, number: int) -> str:
     unknown = sorted(fields - {"year", "number"})
     if unknown:
         names = ", ".join(f"{{{name}}}" for name in unknown)
-        raise SymbolPatternError(
-            f"The pattern may hold {{year}} and {{number}} only, not {names}."
-        )
+        raise SymbolPatternError(f"The pattern may hold {{year}} and {{number}} only, not {names}.")
     try:
         return pattern.format(year=year, number=number).strip()
     except (ValueError, IndexError) as error:

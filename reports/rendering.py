@@ -49,12 +49,14 @@ def site_context() -> dict:
 def body_context(content: dict) -> dict:
     """What the body templates receive: the content, with its moments as dates again."""
     since = content.get("since")
+    issued_on = content.get("issued_on")
     return {
         **site_context(),
         "report": content,
         "totals": content["totals"],
         "changes": content["changes"],
         "composed_at": datetime.datetime.fromisoformat(content["composed_at"]),
+        "issued_on": datetime.date.fromisoformat(issued_on) if issued_on else None,
         "since": datetime.datetime.fromisoformat(since) if since else None,
         "report_url": absolute(reverse("reports:detail", args=[content["slug"]])),
         "documents": [
@@ -81,10 +83,26 @@ class Composed:
 
 
 def report_compose(
-    *, deliverable: Deliverable, introduction: str, now: datetime.datetime | None = None
+    *,
+    deliverable: Deliverable,
+    introduction: str,
+    issued_on: datetime.date | None = None,
+    moment: datetime.datetime | None = None,
+    symbol: str = "",
+    illustrative: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Composed:
-    """The report as it would be sent now: content, subject, and body as text and HTML."""
-    content = update_report_compose(deliverable=deliverable, introduction=introduction, now=now)
+    """The report as it would be sent: dated ``issued_on``, the map as of ``moment`` (None:
+    now); content, subject, and body as text and HTML."""
+    content = update_report_compose(
+        deliverable=deliverable,
+        introduction=introduction,
+        issued_on=issued_on,
+        moment=moment,
+        now=now,
+    )
+    content["symbol"] = symbol
+    content["illustrative"] = illustrative
     if deliverable.has_documents:
         content["documents"] = [
             {

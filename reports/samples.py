@@ -110,6 +110,7 @@ def sample_context(name: str) -> dict:
                 due_date=datetime.date(2014, 2, 12),
             ),
             "date": datetime.date(2014, 2, 12),
+            "symbol": "E/CN.16/2014/CRP.2",
             "issue_count": 41,
             "cluster_count": 7,
             "referred_count": 2,

@@ -28,9 +28,13 @@ from reports.models import (
     DocumentFormat,
     Report,
     Subscriber,
+    SymbolPattern,
+    symbol_format,
 )
-from reports.rendering import CONFIRM_SALT, report_compose
+from reports.rendering import CONFIRM_SALT, Composed, report_compose
+from reports.update import previous_report
 from reports.wording import REPORT_EMAIL_TEMPLATES, current_sources
+from wgec.documents.history import end_of_day
 from wgec.models import Participant
 
 CONFIRMATION_INTERVAL = datetime.timedelta(hours=1)
@@ -45,17 +49,86 @@ class StalePreview(ReportError):
     pass
 
 
+class IssueDateError(ReportError):
+    """The date of issue cannot be used (after today, or before the previous report's)."""
+
+
+# The calendar -------------------------------------------------------------------------------
+
+
+def issue_date_check(
+    *, deliverable: Deliverable, issued_on: datetime.date, now: datetime.datetime
+) -> None:
+    """A date of issue must not be after today, nor before the previous report's."""
+    today = timezone.localdate(now)
+    if issued_on > today:
+        raise IssueDateError(
+            f"The date of issue, {issued_on:%-d %B %Y}, is after today ({today:%-d %B %Y})."
+        )
+    previous = previous_report(deliverable)
+    if previous is not None and previous.issued_on and issued_on < previous.issued_on:
+        raise IssueDateError(
+            f"The date of issue, {issued_on:%-d %B %Y}, is before that of the previous report, "
+            f"“{previous.deliverable}” ({previous.issued_on:%-d %B %Y})."
+        )
+
+
+def issue_moment(*, issued_on: datetime.date, now: datetime.datetime) -> datetime.datetime:
+    """The moment a report dated ``issued_on`` and sent ``now`` shows the map at."""
+    return min(now, end_of_day(issued_on))
+
+
+def symbol_for(*, deliverable: Deliverable, issued_on: datetime.date) -> str:
+    """The symbol the deliverable's documents get when issued on that day: the secretariat's
+    pattern with the year of issue and the next number of that year ("" when unsymbolled)."""
+    pattern = SymbolPattern.current()
+    if not deliverable.has_documents or not pattern:
+        return ""
+    issued = Report.objects.sent().filter(issued_on__year=issued_on.year).exclude(symbol="")
+    return symbol_format(pattern, year=issued_on.year, number=issued.count() + 1)
+
+
+def report_preview(
+    *,
+    deliverable: Deliverable,
+    introduction: str,
+    issued_on: datetime.date,
+    illustrative: bool = False,
+    now: datetime.datetime | None = None,
+) -> Composed:
+    """The report as sending it now, dated ``issued_on``, would compose it."""
+    now = now or timezone.now()
+    moment = issue_moment(issued_on=issued_on, now=now)
+    return report_compose(
+        deliverable=deliverable,
+        introduction=introduction,
+        issued_on=issued_on,
+        moment=None if moment >= now else moment,
+        symbol=symbol_for(deliverable=deliverable, issued_on=issued_on),
+        illustrative=illustrative,
+        now=now,
+    )
+
+
 # Drafts and sending --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def report_draft_save(*, deliverable: Deliverable, introduction: str, user=None) -> Report:
-    """Keep the introduction of a report not yet sent; the deliverable becomes a draft."""
+def report_draft_save(
+    *,
+    deliverable: Deliverable,
+    introduction: str,
+    issued_on: datetime.date | None = None,
+    user=None,
+) -> Report:
+    """Keep the introduction (and the date of issue) of a report not yet sent; the deliverable
+    becomes a draft."""
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
-        raise ReportError(f"“{deliverable}” was sent on {deliverable.sent_at:%-d %B %Y}.")
+        raise ReportError(f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}.")
     report, _ = Report.objects.get_or_create(deliverable=deliverable)
     report.introduction = introduction.strip()
+    report.issued_on = issued_on
     report.save()
     if deliverable.state == Deliverable.State.UPCOMING:
         deliverable.state = Deliverable.State.DRAFT
@@ -68,20 +141,38 @@ def report_send(
     *,
     deliverable: Deliverable,
     introduction: str,
+    issued_on: datetime.date | None = None,
     fingerprint: str | None = None,
     user=None,
     now: datetime.datetime | None = None,
+    illustrative: bool = False,
 ) -> Report:
-    """Compose the report from the map now, freeze it, publish it and queue its deliveries.
+    """Compose the report, dated ``issued_on`` (default: today), freeze it, publish it and
+    queue its deliveries.
 
-    With ``fingerprint`` (what the sender previewed), refuse when the map changed since the
-    preview: the sender sends what they saw. Sending starts when the transaction commits.
+    The report and its documents show the map as it stood at the end of the date of issue (or
+    now, for today), and the changes since the previous report's moment; documents get their
+    symbol from the secretariat's pattern. With ``fingerprint`` (what the sender previewed),
+    refuse when the map changed since the preview: the sender sends what they saw. Sending
+    starts when the transaction commits.
     """
     now = now or timezone.now()
+    issued_on = issued_on or timezone.localdate(now)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
-        raise ReportError(f"“{deliverable}” was already sent on {deliverable.sent_at:%-d %B %Y}.")
-    composed = report_compose(deliverable=deliverable, introduction=introduction, now=now)
+        raise ReportError(f"“{deliverable}” was already sent on {deliverable.sent_on:%-d %B %Y}.")
+    issue_date_check(deliverable=deliverable, issued_on=issued_on, now=now)
+    moment = issue_moment(issued_on=issued_on, now=now)
+    symbol = symbol_for(deliverable=deliverable, issued_on=issued_on)
+    composed = report_compose(
+        deliverable=deliverable,
+        introduction=introduction,
+        issued_on=issued_on,
+        moment=None if moment >= now else moment,
+        symbol=symbol,
+        illustrative=illustrative,
+        now=now,
+    )
     if fingerprint is not None and fingerprint != composed.fingerprint:
         raise StalePreview(
             "The map changed since your preview. Read the new preview below, then send again."
@@ -95,7 +186,10 @@ def report_send(
     report.body_html = composed.body_html
     report.email_templates = current_sources(REPORT_EMAIL_TEMPLATES)
     report.since = datetime.datetime.fromisoformat(since) if since else None
-    report.composed_at = now
+    report.composed_at = moment
+    report.issued_on = issued_on
+    report.symbol = symbol
+    report.illustrative = illustrative
     report.sent_at = now
     report.sent_by = user if user is not None and user.is_authenticated else None
     report.save()

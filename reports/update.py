@@ -1,10 +1,12 @@
-"""The update report's generator: the map's totals now, and what changed since the last report.
+"""The update report's generator: the map's totals at the report's moment, and what changed
+between the previous report's moment and its own.
 
-``update_report_compose`` reads the map once and returns plain data (JSON-ready), which the
-formatters (templates ``reports/report_body.{txt,html}``, the e-mails) render and which a sent
-report keeps frozen. Changes are read from the change history (django-simple-history) by
-comparing each record as it stood at the previous report with how it stands now, so an issue
-added and withdrawn again in between shows as neither.
+A report's moment is the end of its date of issue, or the moment it was sent if that was
+earlier. ``update_report_compose`` reads the map once, as it stood then (from the change
+history, django-simple-history; the live tables when the moment is now), and returns plain data
+(JSON-ready), which the formatters (templates ``reports/report_body.{txt,html}``, the e-mails)
+render and which a sent report keeps frozen. Changes compare each record changed in between as
+it stood at the two moments, so an issue added and withdrawn again in between shows as neither.
 
 Lists of changes are cut at ``CHANGE_LIST_LIMIT`` entries; their counts are always exact.
 """
@@ -12,14 +14,18 @@ Lists of changes are cut at ``CHANGE_LIST_LIMIT`` entries; their counts are alwa
 import datetime
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Callable
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db import models
 from django.utils import timezone
 
-from consensus.models import ConsensusItem, Decision
+from consensus.models import ConsensusItem, Decision, Option
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable, Report
+from wgec.documents.history import rows_as_of
+from wgec.models import Meeting
 
 CHANGE_LIST_LIMIT = 100
 
@@ -34,10 +40,17 @@ def previous_report(deliverable: Deliverable) -> Report | None:
 
 
 def update_report_compose(
-    *, deliverable: Deliverable, introduction: str, now: datetime.datetime | None = None
+    *,
+    deliverable: Deliverable,
+    introduction: str,
+    issued_on: datetime.date | None = None,
+    moment: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> dict:
-    """The content of the deliverable's report as of ``now`` (plain data)."""
+    """The content of the deliverable's report, dated ``issued_on``, showing the map as of
+    ``moment`` (None: as it stands ``now``)."""
     now = now or timezone.now()
+    issued_on = issued_on or timezone.localdate(now)
     previous = previous_report(deliverable)
     since = previous.composed_at if previous else None
     return {
@@ -46,16 +59,21 @@ def update_report_compose(
         "kind": deliverable.kind,
         "kind_label": deliverable.get_kind_display(),
         "due_date": deliverable.due_date.isoformat(),
-        "composed_at": now.isoformat(),
+        "issued_on": issued_on.isoformat(),
+        "composed_at": (moment or now).isoformat(),
         "since": since.isoformat() if since else None,
         "previous": (
-            {"title": previous.deliverable.title, "slug": previous.deliverable.slug}
+            {
+                "title": previous.deliverable.title,
+                "slug": previous.deliverable.slug,
+                "issued_on": previous.issued_on.isoformat() if previous.issued_on else None,
+            }
             if previous
             else None
         ),
         "introduction": introduction.strip(),
-        "totals": _totals(),
-        "changes": _changes(since),
+        "totals": _totals(moment),
+        "changes": _changes(since, moment),
         "limit": CHANGE_LIST_LIMIT,
     }
 
@@ -69,31 +87,45 @@ def content_fingerprint(content: dict) -> str:
 # Totals --------------------------------------------------------------------------------------
 
 
-def _totals() -> dict:
-    clusters = [
-        {"cluster": name, "count": count}
-        for name, count in Cluster.objects.annotate(
-            n=Count("issues", filter=Q(issues__state=Issue.State.ON_MAP))
-        ).values_list("name", "n")
-    ]
-    issues = dict(Issue.objects.values_list("state").annotate(n=Count("pk")).order_by())
-    on_map = Coverage.objects.filter(issue__state=Issue.State.ON_MAP)
-    statuses = dict(on_map.values_list("status").annotate(n=Count("pk")).order_by())
-    gaps = dict(
-        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
-        .values_list("type")
-        .annotate(n=Count("pk"))
-        .order_by()
+def _totals(moment: datetime.datetime | None) -> dict:
+    states = dict(rows_as_of(Issue, moment).values_list("state").annotate(n=models.Count("id")))
+    on_map = dict(
+        rows_as_of(Issue, moment)
+        .filter(state=Issue.State.ON_MAP)
+        .values_list("id", "cluster_id")
+        .iterator(chunk_size=5000)
     )
-    items = dict(ConsensusItem.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    by_cluster = Counter(on_map.values())
+    clusters = sorted(
+        rows_as_of(Cluster, moment).values_list("id", "position", "name"),
+        key=lambda row: (row[1], row[2]),
+    )
+    statuses: Counter = Counter()
+    covered: set[int] = set()
+    for issue_id, status in (
+        rows_as_of(Coverage, moment).values_list("issue_id", "status").iterator(chunk_size=10000)
+    ):
+        if issue_id in on_map:
+            statuses[status] += 1
+            covered.add(issue_id)
+    gaps = Counter(
+        gap_type
+        for issue_id, gap_type in rows_as_of(Gap, moment)
+        .values_list("issue_id", "type")
+        .iterator(chunk_size=10000)
+        if issue_id in on_map
+    )
+    items = dict(
+        rows_as_of(ConsensusItem, moment).values_list("state").annotate(n=models.Count("id"))
+    )
     return {
-        "issues_on_map": issues.get(Issue.State.ON_MAP, 0),
-        "issues_proposed": issues.get(Issue.State.PROPOSED, 0),
-        "issues_by_cluster": clusters,
-        "issues_without_mechanism": Issue.objects.on_map()
-        .filter(~Exists(Coverage.objects.filter(issue=OuterRef("pk"))))
-        .count(),
-        "mechanisms": Mechanism.objects.count(),
+        "issues_on_map": states.get(Issue.State.ON_MAP, 0),
+        "issues_proposed": states.get(Issue.State.PROPOSED, 0),
+        "issues_by_cluster": [
+            {"cluster": name, "count": by_cluster.get(pk, 0)} for pk, _, name in clusters
+        ],
+        "issues_without_mechanism": len(on_map) - len(covered),
+        "mechanisms": rows_as_of(Mechanism, moment).count(),
         "coverage_by_status": [
             {"status": value, "label": label, "count": statuses.get(value, 0)}
             for value, label in Coverage.Status.choices
@@ -111,71 +143,79 @@ def _totals() -> dict:
 # Changes -------------------------------------------------------------------------------------
 
 
-def _listing(queryset, row) -> dict:
-    return {
-        "count": queryset.count(),
-        "items": [row(obj) for obj in queryset[:CHANGE_LIST_LIMIT]],
+def _listing(items: list[dict]) -> dict:
+    return {"count": len(items), "items": items[:CHANGE_LIST_LIMIT]}
+
+
+def _snapshots(
+    model: type[models.Model],
+    fields: list[str],
+    since: datetime.datetime | None,
+    moment: datetime.datetime | None,
+) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """The records changed between the two moments, as they stood at each: (before, after),
+    each by id (a record absent at a moment is missing from its dictionary)."""
+    history = model.history.all()
+    if since is not None:
+        history = history.filter(history_date__gt=since)
+    if moment is not None:
+        history = history.filter(history_date__lte=moment)
+    touched = history.order_by().values("id")
+
+    def read(at) -> dict[int, tuple]:
+        rows = rows_as_of(model, at).filter(id__in=touched).values_list("id", *fields)
+        return {row[0]: row[1:] for row in rows.iterator(chunk_size=5000)}
+
+    return (read(since) if since is not None else {}), read(moment)
+
+
+def _changes(since: datetime.datetime | None, moment: datetime.datetime | None) -> dict:
+    titles = dict(rows_as_of(Issue, moment).values_list("id", "title").iterator(chunk_size=5000))
+    clusters = dict(rows_as_of(Cluster, moment).values_list("id", "name"))
+    mechanisms = {
+        pk: (name, acronym)
+        for pk, name, acronym in rows_as_of(Mechanism, moment).values_list("id", "name", "acronym")
     }
 
+    def short(mechanism_id: int) -> str:
+        name, acronym = mechanisms.get(mechanism_id, ("", ""))
+        return acronym or name
 
-def _before(model, since: datetime.datetime | None, field: str, pk: str = "pk"):
-    """A subquery: ``field`` of the record as it stood at ``since`` (None before it existed)."""
-    history = model.history.model
-    if since is None:
-        return Value(None, output_field=history._meta.get_field(field).__class__())
-    return Subquery(
-        history.objects.filter(id=OuterRef(pk), history_date__lte=since)
-        .order_by("-history_date", "-history_id")
-        .values(field)[:1]
+    before, after = _snapshots(
+        Issue, ["title", "cluster_id", "state", "merged_into_id"], since, moment
     )
 
+    def entered(state: str) -> list[dict]:
+        rows = [
+            {
+                "id": pk,
+                "title": title,
+                "cluster": clusters.get(cluster_id, ""),
+                "into": titles.get(merged_into_id, "") if merged_into_id else "",
+            }
+            for pk, (title, cluster_id, now_state, merged_into_id) in after.items()
+            if now_state == state and (pk not in before or before[pk][2] != state)
+        ]
+        return sorted(rows, key=lambda row: (row["title"], row["id"]))
 
-def _touched(model, since: datetime.datetime | None):
-    """Ids of records changed after ``since`` (every record when there is no previous report)."""
-    if since is None:
-        return model.objects.values("pk")
-    return model.history.model.objects.filter(history_date__gt=since).values("id")
-
-
-def _changes(since: datetime.datetime | None) -> dict:
-    issues = (
-        Issue.objects.filter(pk__in=_touched(Issue, since))
-        .annotate(state_before=_before(Issue, since, "state"))
-        .select_related("cluster", "merged_into")
-        .order_by("title", "pk")
-    )
-
-    def entered(state: str):
-        return issues.filter(state=state).filter(
-            Q(state_before__isnull=True) | ~Q(state_before=state)
-        )
-
-    def issue_row(issue: Issue) -> dict:
-        return {
-            "id": issue.pk,
-            "title": issue.title,
-            "cluster": issue.cluster.name if issue.cluster else "",
-            "into": issue.merged_into.title if issue.merged_into else "",
-        }
-
-    mechanisms = (
-        Mechanism.objects.filter(pk__in=_touched(Mechanism, since))
-        .annotate(type_before=_before(Mechanism, since, "history_type"))
-        .filter(_is_new())
-    )
-
-    return {
-        "issues_added": _listing(entered(Issue.State.ON_MAP), issue_row),
-        "issues_merged": _listing(entered(Issue.State.MERGED), issue_row),
-        "issues_withdrawn": _listing(entered(Issue.State.WITHDRAWN), issue_row),
-        "mechanisms_added": _listing(
-            mechanisms.order_by("name"),
-            lambda m: {"id": m.pk, "name": m.name, "acronym": m.acronym},
+    before_m, after_m = _snapshots(Mechanism, ["name", "acronym"], since, moment)
+    added_mechanisms = sorted(
+        (
+            {"id": pk, "name": name, "acronym": acronym}
+            for pk, (name, acronym) in after_m.items()
+            if pk not in before_m
         ),
-        "coverage_changes": _coverage_changes(since),
-        "gap_changes": _gap_changes(since),
-        "referrals": _referrals(since),
-        "decisions": _decisions(since),
+        key=lambda row: (row["name"], row["id"]),
+    )
+    return {
+        "issues_added": _listing(entered(Issue.State.ON_MAP)),
+        "issues_merged": _listing(entered(Issue.State.MERGED)),
+        "issues_withdrawn": _listing(entered(Issue.State.WITHDRAWN)),
+        "mechanisms_added": _listing(added_mechanisms),
+        "coverage_changes": _coverage_changes(since, moment, titles, short),
+        "gap_changes": _gap_changes(since, moment, titles),
+        "referrals": _referrals(since, moment, titles, short),
+        "decisions": _decisions(since, moment, titles, short),
     }
 
 
@@ -183,130 +223,146 @@ def _status_label(value: str | None) -> str:
     return Coverage.Status(value).label if value else ""
 
 
-def _is_new() -> Q:
-    """No record at ``since``, or a deletion: the record is new since then."""
-    return Q(type_before__isnull=True) | Q(type_before="-")
-
-
-def _removed(model, since, related: list[str]):
-    """History rows of records deleted after ``since`` that existed at ``since``."""
-    if since is None:
-        return model.history.model.objects.none()
-    history = model.history.model
-    deleted = (
-        history.objects.filter(history_type="-", history_date__gt=since)
-        .exclude(id__in=model.objects.values("pk"))
-        .annotate(type_before=_before(model, since, "history_type", pk="id"))
-        .filter(type_before__isnull=False)
-        .exclude(type_before="-")
+def _coverage_changes(since, moment, titles: dict, short: Callable[[int], str]) -> dict:
+    before, after = _snapshots(Coverage, ["issue_id", "mechanism_id", "status"], since, moment)
+    changed = []
+    for pk, (issue_id, mechanism_id, status) in after.items():
+        old = before.get(pk)
+        if old is None or old[2] != status:
+            changed.append(
+                {
+                    "issue": titles.get(issue_id, ""),
+                    "mechanism": short(mechanism_id),
+                    "before": _status_label(old[2]) if old else "",
+                    "after": _status_label(status),
+                }
+            )
+    changed.sort(key=lambda row: (row["issue"], row["mechanism"]))
+    removed = sorted(
+        (
+            {
+                "issue": titles.get(issue_id, ""),
+                "mechanism": short(mechanism_id),
+                "before": _status_label(status),
+            }
+            for pk, (issue_id, mechanism_id, status) in before.items()
+            if pk not in after
+        ),
+        key=lambda row: (row["issue"], row["mechanism"]),
     )
-    return deleted.select_related(*related).order_by("-history_date")
+    return {**_listing(changed), "removed": _listing(removed)}
 
 
-def _coverage_changes(since) -> dict:
-    changed = (
-        Coverage.objects.filter(pk__in=_touched(Coverage, since))
-        .annotate(
-            status_before=_before(Coverage, since, "status"),
-            type_before=_before(Coverage, since, "history_type"),
-        )
-        .filter(_is_new() | ~Q(status_before=F("status")))
-        .select_related("issue", "mechanism")
-        .order_by("issue__title", "mechanism__name", "pk")
+def _gap_changes(since, moment, titles: dict) -> dict:
+    before, after = _snapshots(
+        Gap, ["issue_id", "type", "description", "recommendation"], since, moment
     )
-    removed = _removed(Coverage, since, ["issue", "mechanism"])
-    rows = _listing(
-        changed,
-        lambda c: {
-            "issue": c.issue.title,
-            "mechanism": c.mechanism.short_name,
-            "before": "" if c.type_before in (None, "-") else _status_label(c.status_before),
-            "after": c.get_status_display(),
-        },
+    order = {value: index for index, value in enumerate(Gap.Type.values)}
+    changed = []
+    for pk, (issue_id, gap_type, description, recommendation) in after.items():
+        old = before.get(pk)
+        if old is None or old[2:] != (description, recommendation):
+            changed.append(
+                {
+                    "issue": titles.get(issue_id, ""),
+                    "type": Gap.Type(gap_type).label,
+                    "change": "added" if old is None else "changed",
+                    "description": description,
+                    "recommendation": recommendation,
+                    "_order": order[gap_type],
+                }
+            )
+    changed.sort(key=lambda row: (row["issue"], row.pop("_order")))
+    removed = sorted(
+        (
+            {"issue": titles.get(issue_id, ""), "type": Gap.Type(gap_type).label}
+            for pk, (issue_id, gap_type, _, _) in before.items()
+            if pk not in after
+        ),
+        key=lambda row: (row["issue"], row["type"]),
     )
-    rows["removed"] = _listing(
-        removed,
-        lambda h: {
-            "issue": h.issue.title if h.issue else "",
-            "mechanism": h.mechanism.short_name if h.mechanism else "",
-            "before": _status_label(h.status),
-        },
-    )
-    return rows
+    return {**_listing(changed), "removed": _listing(removed)}
 
 
-def _gap_changes(since) -> dict:
-    changed = (
-        Gap.objects.filter(pk__in=_touched(Gap, since))
-        .annotate(
-            type_before=_before(Gap, since, "history_type"),
-            description_before=_before(Gap, since, "description"),
-            recommendation_before=_before(Gap, since, "recommendation"),
-        )
-        .filter(
-            _is_new()
-            | ~Q(description_before=F("description"))
-            | ~Q(recommendation_before=F("recommendation"))
-        )
-        .select_related("issue")
-        .order_by("issue__title", "type", "pk")
-    )
-    rows = _listing(
-        changed,
-        lambda g: {
-            "issue": g.issue.title,
-            "type": g.get_type_display(),
-            "change": "added" if g.type_before in (None, "-") else "changed",
-            "description": g.description,
-            "recommendation": g.recommendation,
-        },
-    )
-    rows["removed"] = _listing(
-        _removed(Gap, since, ["issue"]),
-        lambda h: {"issue": h.issue.title if h.issue else "", "type": Gap.Type(h.type).label},
-    )
-    return rows
-
-
-def _item_row(item: ConsensusItem) -> dict:
-    return {
-        "id": item.pk,
-        "subject": item.subject_label,
-        "summary": item.summary,
-        "referred_on": item.referred_on.isoformat() if item.referred_on else None,
+def _item_subjects(moment, items: dict[int, tuple], titles: dict, short) -> dict[int, str]:
+    """Each item's subject: the issue, or "issue / status of mechanism"."""
+    coverage_ids = [row[1] for row in items.values() if row[1]]
+    coverage = {
+        pk: (issue_id, mechanism_id)
+        for pk, issue_id, mechanism_id in rows_as_of(Coverage, moment)
+        .filter(id__in=coverage_ids)
+        .values_list("id", "issue_id", "mechanism_id")
     }
+    subjects = {}
+    for pk, (issue_id, coverage_id, *_rest) in items.items():
+        if issue_id:
+            subjects[pk] = titles.get(issue_id, "")
+        else:
+            covered, mechanism_id = coverage.get(coverage_id, (None, None))
+            subjects[pk] = f"{titles.get(covered, '')} / status of {short(mechanism_id)}"
+    return subjects
 
 
-_ITEM_SUBJECT = ["issue", "coverage__issue", "coverage__mechanism"]
-
-
-def _referrals(since) -> dict:
-    sent_on = [ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED]
-    items = (
-        ConsensusItem.objects.filter(pk__in=_touched(ConsensusItem, since), state__in=sent_on)
-        .annotate(state_before=_before(ConsensusItem, since, "state"))
-        .filter(Q(state_before__isnull=True) | ~Q(state_before__in=sent_on))
-        .select_related(*_ITEM_SUBJECT)
-        .order_by("referred_on", "pk")
+def _referrals(since, moment, titles: dict, short) -> dict:
+    sent_on = {ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED}
+    before, after = _snapshots(
+        ConsensusItem, ["issue_id", "coverage_id", "summary", "state", "referred_on"], since, moment
     )
-    return _listing(items, _item_row)
+    new = {
+        pk: row
+        for pk, row in after.items()
+        if row[3] in sent_on and (pk not in before or before[pk][3] not in sent_on)
+    }
+    subjects = _item_subjects(moment, new, titles, short)
+    rows = sorted(
+        (
+            {
+                "id": pk,
+                "subject": subjects[pk],
+                "summary": summary,
+                "referred_on": referred_on.isoformat() if referred_on else None,
+            }
+            for pk, (_, _, summary, _, referred_on) in new.items()
+        ),
+        key=lambda row: (row["referred_on"] or "", row["id"]),
+    )
+    return _listing(rows)
 
 
-def _decisions(since) -> dict:
-    decisions = (
-        Decision.objects.filter(pk__in=_touched(Decision, since))
-        .annotate(type_before=_before(Decision, since, "history_type"))
-        .filter(_is_new())
-        .select_related("option", "meeting", *(f"item__{name}" for name in _ITEM_SUBJECT))
-        .order_by("decided_on", "pk")
+def _decisions(since, moment, titles: dict, short) -> dict:
+    before, after = _snapshots(
+        Decision, ["item_id", "option_id", "text", "meeting_id", "decided_on"], since, moment
     )
-    return _listing(
-        decisions,
-        lambda d: {
-            "subject": d.item.subject_label,
-            "option": f"Option {d.option.label}: {d.option.text}" if d.option else "",
-            "text": d.text,
-            "meeting": d.meeting.title,
-            "decided_on": d.decided_on.isoformat(),
-        },
-    )
+    new = {pk: row for pk, row in after.items() if pk not in before}
+    if not new:
+        return _listing([])
+    item_ids = [row[0] for row in new.values()]
+    items = {
+        row[0]: row[1:]
+        for row in rows_as_of(ConsensusItem, moment)
+        .filter(id__in=item_ids)
+        .values_list("id", "issue_id", "coverage_id")
+    }
+    subjects = _item_subjects(moment, items, titles, short)
+    options = {
+        pk: (label, text)
+        for pk, label, text in rows_as_of(Option, moment)
+        .filter(id__in=[row[1] for row in new.values() if row[1]])
+        .values_list("id", "label", "text")
+    }
+    meetings = dict(Meeting.objects.values_list("pk", "title"))
+    rows = []
+    for pk, (item_id, option_id, text, meeting_id, decided_on) in new.items():
+        option = options.get(option_id)
+        rows.append(
+            {
+                "subject": subjects.get(item_id, ""),
+                "option": f"Option {option[0]}: {option[1]}" if option else "",
+                "text": text,
+                "meeting": meetings.get(meeting_id, ""),
+                "decided_on": decided_on.isoformat(),
+                "_key": (decided_on, pk),
+            }
+        )
+    rows.sort(key=lambda row: row.pop("_key"))
+    return _listing(rows)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from consensus.models import ConsensusItem, Proposal
 from mechanisms.models import mapped_issues
-from reports import rendering, services
+from reports import services
 from reports.forms import ExportForm, ReportForm, SubscribeForm
 from reports.models import (
     Deliverable,
@@ -107,11 +107,18 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
         form = ReportForm(request.POST)
         if form.is_valid():
             introduction = form.cleaned_data["introduction"]
+            issued_on = form.cleaned_data["issued_on"]
             action = request.POST.get("action", "preview")
             try:
+                services.issue_date_check(
+                    deliverable=deliverable, issued_on=issued_on, now=timezone.now()
+                )
                 if action == "save":
                     services.report_draft_save(
-                        deliverable=deliverable, introduction=introduction, user=request.user
+                        deliverable=deliverable,
+                        introduction=introduction,
+                        issued_on=issued_on,
+                        user=request.user,
                     )
                     messages.success(request, "The draft is saved.")
                     return redirect("reports:compose", slug=slug)
@@ -119,6 +126,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                     services.report_send(
                         deliverable=deliverable,
                         introduction=introduction,
+                        issued_on=issued_on,
                         fingerprint=form.cleaned_data["fingerprint"],
                         user=request.user,
                     )
@@ -127,16 +135,30 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                         "Messages are going out in the background.",
                     )  # fmt: skip
                     return redirect("reports:detail", slug=slug)
+            except services.IssueDateError as error:
+                form.add_error("issued_on", str(error))
             except services.StalePreview as error:
                 form.add_error(None, str(error))
             except services.ReportError as error:
                 messages.error(request, str(error))
                 return redirect("reports:detail", slug=slug)
         introduction = form.data.get("introduction", "")
+        issued_on = form.cleaned_data.get("issued_on") if not form.errors else None
     else:
         introduction = draft.introduction if draft else ""
-        form = ReportForm(initial={"introduction": introduction})
-    composed = rendering.report_compose(deliverable=deliverable, introduction=introduction)
+        issued_on = draft.issued_on if draft else None
+        form = ReportForm(
+            initial={
+                "introduction": introduction,
+                # Preparing a report live: today is the default date of issue.
+                "issued_on": issued_on or timezone.localdate(),
+            }
+        )
+    composed = services.report_preview(
+        deliverable=deliverable,
+        introduction=introduction,
+        issued_on=issued_on or timezone.localdate(),
+    )
     chairs = list(
         Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="").order_by("pk")
     )

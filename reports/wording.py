@@ -26,7 +26,6 @@ EDITABLE_TEMPLATES = [
     ("reports/email/confirm_subject.txt", "Subscription confirmation: subject"),
     ("reports/email/confirm.txt", "Subscription confirmation: plain text"),
     ("reports/email/confirm.html", "Subscription confirmation: HTML"),
-    ("reports/document/symbol.txt", "Document: symbol"),
     ("reports/document/subtitle.txt", "Document: subtitle"),
     ("reports/document/introduction.txt", "Document: introduction (one paragraph per block)"),
     ("reports/document/map_heading.txt", "Document: heading of the map of issues"),

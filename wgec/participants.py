@@ -2,16 +2,22 @@
 
 States members by country; other stakeholder members by stakeholder group; observer States by
 country; other observers; the secretariat by organisation. The Chair and the coordinators are
-members and stand with their country or group. Used by the documents and the meeting pages.
+members and stand with their country or group. Delegations are in English alphabetical order of
+their UN country names; within a delegation or group, people keep the order of the list
+(``Participant.position``: the head of delegation first). Used by the documents and the meeting
+pages.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from wgec.countries import un_name
 from wgec.documents.docx import DocxWriter
-from wgec.models import Meeting, Participant
+from wgec.documents.history import rows_as_of
+from wgec.models import Attendance, Meeting, Participant, StakeholderGroup
 
 MEMBER_ROLES = {Participant.Role.MEMBER, Participant.Role.CHAIR, Participant.Role.COORDINATOR}
 
@@ -53,7 +59,7 @@ def _section_of(participant: Participant) -> str:
 
 def _group_heading(section: str, participant: Participant) -> str:
     if section in {"state-members", "state-observers"}:
-        return participant.country.name if participant.country else "Country not recorded"
+        return un_name(participant.country.code) if participant.country else "Country not recorded"
     if section == "stakeholder-members":
         return (
             f"Representatives from the {participant.stakeholder_group.name[:1].lower()}"
@@ -69,7 +75,8 @@ def participants_by_section(
 ) -> list[ParticipantSection]:
     """The sections of a list of participants, each with its groups; empty sections left out.
 
-    Countries are in alphabetical order, stakeholder groups in their own order, people by name.
+    Countries in English alphabetical order of their UN names, stakeholder groups in their own
+    order, people in the order of the list (then by name).
     """
     if participants is None:
         participants = Participant.objects.for_listing()
@@ -89,7 +96,9 @@ def participants_by_section(
         groups[key].participants.append(participant)
     for key in sorted(groups, key=lambda key: order[key]):
         group = groups[key]
-        group.participants.sort(key=lambda person: person.name.casefold())
+        group.participants.sort(key=lambda person: (person.position, person.name.casefold()))
+        for person in group.participants:
+            person.listed_as = _listed_as(person, group.heading)
         sections[key[0]].groups.append(group)
     return [section for section in sections.values() if section.groups]
 
@@ -104,11 +113,72 @@ def meeting_participants(meeting: Meeting) -> list[ParticipantSection]:
     return participants_by_section(attended)
 
 
-def participant_line(person: Participant) -> str:
-    """A line of a list of participants: name, title, organisation (and remote participation)."""
-    line = ", ".join(
-        part for part in (person.display_name, person.title, person.organisation) if part
+_FIELDS = [
+    "id",
+    "honorific",
+    "name",
+    "title",
+    "organisation",
+    "country",
+    "stakeholder_group_id",
+    "role",
+    "position",
+    "illustrative",
+]
+
+
+def participants_as_of(
+    moment: datetime.datetime | None, *, ids: Iterable[int] | None = None
+) -> dict[int, Participant]:
+    """Participants as they stood at ``moment`` (None: now), by id; unsaved instances that
+    carry their stakeholder group. ``ids`` limits the read to those participants."""
+    rows = rows_as_of(Participant, moment)
+    if ids is not None:
+        rows = rows.filter(id__in=list(ids))
+    groups = {group.pk: group for group in StakeholderGroup.objects.all()}
+    people = {}
+    for row in rows.values_list(*_FIELDS):
+        person = Participant(**dict(zip(_FIELDS, row, strict=True)))
+        person.stakeholder_group = groups[person.stakeholder_group_id]
+        people[person.pk] = person
+    return people
+
+
+def meeting_participants_as_of(
+    meeting: Meeting, moment: datetime.datetime | None
+) -> list[ParticipantSection]:
+    """A meeting's list of participants as the records stood at ``moment`` (None: now)."""
+    attended = dict(
+        rows_as_of(Attendance, moment)
+        .filter(meeting_id=meeting.pk)
+        .values_list("participant_id", "remote")
     )
+    people = participants_as_of(moment, ids=attended)
+    for pk, person in people.items():
+        person.remote = attended[pk]
+    return participants_by_section(people.values())
+
+
+def last_meeting_by(day: datetime.date) -> Meeting | None:
+    """The last meeting held by ``day``: a document issued that day lists its participants."""
+    return Meeting.objects.filter(end_date__lte=day).order_by("-end_date").first()
+
+
+def _listed_as(person: Participant, heading: str) -> str:
+    """Name, title and organisation; the organisation is left out when the line already says
+    it: it is the group's heading (the secretariat's UNCTAD), or the title names it."""
+    organisation = person.organisation
+    if organisation and (
+        organisation.casefold() == heading.casefold()
+        or organisation.casefold() in person.title.casefold()
+    ):
+        organisation = ""
+    return ", ".join(part for part in (person.display_name, person.title, organisation) if part)
+
+
+def participant_line(person: Participant, *, heading: str = "") -> str:
+    """A line of a list of participants: name, title, organisation, "(remote participant)"."""
+    line = getattr(person, "listed_as", None) or _listed_as(person, heading)
     if getattr(person, "remote", False):
         line += " (remote participant)"
     return line
@@ -124,4 +194,4 @@ def participants_docx(
             if group.heading:
                 writer.heading(group.heading, level + 1)
             for person in group.participants:
-                writer.paragraph(participant_line(person))
+                writer.paragraph(participant_line(person, heading=group.heading))

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # The map is read as it stood at a moment (documents as of their date of issue, update reports
 # between two moments): the latest historical row of each object at or before it, found through
 # an index on (object id, history date). The index lives outside the model state.

@@ -1,6 +1,7 @@
 """Exporting the map workbook: the rows of each sheet from the database, the XLSX workbook, and
 one CSV file per table."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,68 +18,79 @@ from mechanisms.map_workbook.columns import (
     gap_type_name,
 )
 from mechanisms.models import Coverage, Gap, Mechanism
+from wgec.documents.history import rows_as_of
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 
 
-def _by_type(gaps: list[Gap], attribute: str) -> str:
-    return "\n".join(
-        f"{gap_type_name(gap.type)}: {getattr(gap, attribute)}".rstrip() for gap in gaps
-    )
+def _by_type(gaps: list[tuple[str, str, str]], index: int) -> str:
+    return "\n".join(f"{gap_type_name(gap[0])}: {gap[index]}".rstrip() for gap in gaps)
 
 
-def issue_rows(issues) -> Iterator[list[Any]]:
-    """Rows of the Issues sheet for a queryset of issues (ordered by ID)."""
-    gaps: dict[int, list[Gap]] = defaultdict(list)
+def issue_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
+    """Rows of the Issues sheet: every issue, as it stood at ``moment`` (None: now), by ID."""
+    gaps: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     order = {value: index for index, value in enumerate(Gap.Type.values)}
-    for gap in Gap.objects.filter(issue__in=issues.values("pk")).only(
-        "issue_id", "type", "description", "recommendation"
+    for issue_id, gap_type, description, recommendation in (
+        rows_as_of(Gap, moment)
+        .values_list("issue_id", "type", "description", "recommendation")
+        .iterator(chunk_size=5000)
     ):
-        gaps[gap.issue_id].append(gap)
-    clusters = dict(Cluster.objects.values_list("pk", "name"))
+        gaps[issue_id].append((gap_type, description, recommendation))
+    clusters = dict(rows_as_of(Cluster, moment).values_list("id", "name"))
     states = dict(Issue.State.choices)
     consensus = dict(Issue.Consensus.choices)
-    for issue in issues.order_by("pk").iterator(chunk_size=2000):
-        issue_gaps = sorted(gaps.get(issue.pk, []), key=lambda gap: order[gap.type])
+    issues = rows_as_of(Issue, moment).order_by("id").values_list(
+        "id", "title", "cluster_id", "description", "state", "merged_into_id", "consensus"
+    )
+    for pk, title, cluster_id, description, state, merged_into_id, agreement in issues.iterator(
+        chunk_size=2000
+    ):
+        issue_gaps = sorted(gaps.get(pk, []), key=lambda gap: order[gap[0]])
         yield [
-            issue.pk,
-            issue.title,
-            clusters.get(issue.cluster_id, ""),
-            issue.description,
-            states[issue.state],
-            issue.merged_into_id or "",
-            consensus[issue.consensus],
-            "; ".join(gap_type_name(gap.type) for gap in issue_gaps),
-            _by_type(issue_gaps, "description"),
-            _by_type(issue_gaps, "recommendation"),
+            pk,
+            title,
+            clusters.get(cluster_id, ""),
+            description,
+            states[state],
+            merged_into_id or "",
+            consensus[agreement],
+            "; ".join(gap_type_name(gap[0]) for gap in issue_gaps),
+            _by_type(issue_gaps, 1),
+            _by_type(issue_gaps, 2),
         ]
 
 
-def mechanism_rows(mechanisms) -> Iterator[list[Any]]:
+def mechanism_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
     kinds = dict(Mechanism.Kind.choices)
     for pk, name, acronym, kind, website in (
-        mechanisms.order_by("pk")
-        .values_list("pk", "name", "acronym", "kind", "website")
+        rows_as_of(Mechanism, moment)
+        .order_by("id")
+        .values_list("id", "name", "acronym", "kind", "website")
         .iterator(chunk_size=5000)
     ):
         yield [pk, name, acronym, kinds[kind], website]
 
 
-def coverage_rows(coverage) -> Iterator[list[Any]]:
+def coverage_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
     statuses = dict(Coverage.Status.choices)
     for issue_id, mechanism_id, status, evidence in (
-        coverage.order_by("issue_id", "mechanism_id")
+        rows_as_of(Coverage, moment)
+        .order_by("issue_id", "mechanism_id")
         .values_list("issue_id", "mechanism_id", "status", "evidence")
         .iterator(chunk_size=5000)
     ):
         yield [issue_id, mechanism_id, statuses[status], evidence]
 
 
-def map_sheets() -> list[tuple[str, list[str], Iterator[list[Any]]]]:
-    """The whole map as (sheet name, columns, rows): every issue, mechanism and coverage row."""
+def map_sheets(
+    moment: datetime.datetime | None = None,
+) -> list[tuple[str, list[str], Iterator[list[Any]]]]:
+    """The whole map as (sheet name, columns, rows): every issue, mechanism and coverage row,
+    as it stood at ``moment`` (None: as it stands now)."""
     return [
-        (ISSUES, ISSUE_COLUMNS, issue_rows(Issue.objects.all())),
-        (MECHANISMS, MECHANISM_COLUMNS, mechanism_rows(Mechanism.objects.all())),
-        (COVERAGE, COVERAGE_COLUMNS, coverage_rows(Coverage.objects.all())),
+        (ISSUES, ISSUE_COLUMNS, issue_rows(moment)),
+        (MECHANISMS, MECHANISM_COLUMNS, mechanism_rows(moment)),
+        (COVERAGE, COVERAGE_COLUMNS, coverage_rows(moment)),
     ]
 
 

@@ -5,6 +5,9 @@ from what to what.
 with the previous row of the same object. Foreign keys and choices are shown by name; related
 names are fetched once per related model, so the number of queries does not grow with the
 number of rows.
+
+``rows_as_of`` reads a model as it stood at a moment (documents are built from the map as of
+their date of issue): one query per model, whatever the number of objects.
 """
 
 import datetime
@@ -13,8 +16,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+def rows_as_of(model: type[models.Model], moment: datetime.datetime | None) -> models.QuerySet:
+    """The model's objects as they stood at ``moment``, or as they stand now (``None``).
+
+    At a moment: the latest historical row of each object at or before it, objects deleted by
+    then left out (django-simple-history's ``as_of``). Read the rows with ``values_list``;
+    ``id`` names the object in both cases, and foreign keys keep their ``_id`` names.
+    """
+    if moment is None:
+        return model._default_manager.order_by()
+    return model.history.as_of(moment).order_by()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last moment of a day in the exercise's time zone: what a document dated that day
+    shows is the state at this moment."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 _KIND = {"+": ADDED, "~": CHANGED, "-": REMOVED}
 
 

@@ -5,7 +5,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 # The map is read as it stood at a moment (documents as of their date of issue, update reports
 # between two moments): the latest historical row of each object at or before it, found through
 # an index on (object id, history date). The index lives outside the model state.

@@ -4,11 +4,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from reports import services
 from reports.models import Deliverable, Delivery, Report, Subscriber
-from reports.rendering import report_compose
 from wgec.models import Participant
 
 
@@ -41,14 +41,18 @@ class Command(BaseCommand):
         if report is None or not report.is_sent:
             try:
                 report = services.report_send(
-                    deliverable=deliverable, introduction=report.introduction if report else ""
+                    deliverable=deliverable,
+                    introduction=report.introduction if report else "",
+                    issued_on=report.issued_on if report else None,
                 )
             except services.ReportError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(f"Sent “{deliverable}”: frozen and published; delivering…")
         else:
             services.report_resume(report=report)
-            self.stdout.write(f"“{deliverable}” was sent on {report.sent_at:%-d %B %Y}; resuming…")
+            self.stdout.write(
+                f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}; resuming…"
+            )
         counts = self._wait(report, wait_for_worker)
         self.stdout.write(
             f"Sent {counts['sent']}, failed {counts['failed']}, "
@@ -61,8 +65,10 @@ class Command(BaseCommand):
     def _dry_run(self, deliverable: Deliverable, report: Report | None) -> None:
         with transaction.atomic():
             if report is None or not report.is_sent:
-                composed = report_compose(
-                    deliverable=deliverable, introduction=report.introduction if report else ""
+                composed = services.report_preview(
+                    deliverable=deliverable,
+                    introduction=report.introduction if report else "",
+                    issued_on=(report.issued_on if report else None) or timezone.localdate(),
                 )
                 chairs = Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="")
                 listed = set(Subscriber.objects.subscribed().values_list("email", flat=True))
@@ -80,7 +86,7 @@ class Command(BaseCommand):
             else:
                 counts = report.delivery_counts()
                 self.stdout.write(
-                    f"“{deliverable}” was sent on {report.sent_at:%-d %B %Y}: "
+                    f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}: "
                     f"{counts['pending']} pending would be sent; {counts['sent']} sent, "
                     f"{counts['failed']} failed, {counts['attention']} need attention."
                 )
