@@ -6,6 +6,7 @@ the filters of its page; each builder collects its data once, then a formatter w
 are kept in media storage per state of the data, and large ones are built in the background.
 """
 
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -78,6 +79,31 @@ def compilation_path(*, kind: str, fmt: str, query: str, stamp: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     return f"{COMPILATIONS}/{kind}-{digest(query)}-{digest(stamp)}.{fmt}"
+
+
+def data_date() -> datetime.date | None:
+    """The day the published responses last changed (the latest change in their history): the
+    date a compilation bears, whenever it is built."""
+    latest = [
+        model.history.order_by("-history_date").values_list("history_date", flat=True).first()
+        for model in (Respondent, Answer, Question)
+    ]
+    moments = [moment for moment in latest if moment is not None]
+    return timezone.localdate(max(moments)) if moments else None
+
+
+ILLUSTRATIVE_TEXT = "Illustrative text"
+ILLUSTRATIVE_NOTE = (
+    "Answers marked “Illustrative text” are invented for the demonstration: their respondents "
+    "are fictional, and no answer is the view of any real person, government or organisation."
+)
+RECONSTRUCTED = "(reconstructed wording: the question's text was not found in the public record)"
+
+
+def question_heading(question: Question) -> str:
+    """A question as the compilations head it, its wording said reconstructed when it is."""
+    text = f"{question.code}. {question.text}"
+    return f"{text} {RECONSTRUCTED}" if question.reconstructed else text
 
 
 def compilation_keep(path: str, content: bytes) -> None:
@@ -154,14 +180,18 @@ def _questions() -> list[Question]:
     return list(Question.objects.select_related("theme"))
 
 
-def _intro(writer: DocxWriter, count: int, unit: str) -> None:
+def _intro(
+    writer: DocxWriter, count: int, unit: str, day: datetime.date | None, illustrative: bool
+) -> None:
+    as_of = f" It shows the responses as they stood on {day:%-d %B %Y}." if day else ""
     writer.paragraph(
         f"This compilation reproduces the {unit} of the {count} respondent"
         f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
-        "The responses of those who did not agree are used only in aggregate. Issued "
-        f"{timezone.localdate():%-d %B %Y}.",
+        f"The responses of those who did not agree are used only in aggregate.{as_of}",
         italic=True,
     )
+    if illustrative:
+        writer.paragraph(ILLUSTRATIVE_NOTE, bold=True)
 
 
 def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
@@ -174,32 +204,36 @@ def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
 
 
 def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
+    day = data_date()
     writer = DocxWriter(
         docx_document(
             title="Responses to the questionnaire, by question",
             subtitle="Compilation of the responses, question by question",
-            date=timezone.localdate(),
+            date=day,
         )
     )
     respondents = {answer.respondent_id for _, answers in sections for answer in answers}
-    _intro(writer, len(respondents), "answers, question by question,")
+    illustrative = any(answer.respondent.illustrative for _, rows in sections for answer in rows)
+    _intro(writer, len(respondents), "answers, question by question,", day, illustrative)
     theme = None
     for question, answers in sections:
         if question.theme_id != getattr(theme, "pk", None):
             theme = question.theme
             writer.heading(f"{theme.letter}. {theme.title}", 1)
-        writer.heading(f"{question.code}. {question.text}", 2)
+        writer.heading(question_heading(question), 2)
         if not answers:
             writer.paragraph("No published answer.", italic=True)
         for answer in answers:
             writer.paragraph(_who(answer.respondent), bold=True)
+            if answer.respondent.illustrative:
+                writer.paragraph(f"{ILLUSTRATIVE_TEXT}:", italic=True)
             writer.text(answer.text)
     return writer.close()
 
 
 def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
     headers = ["Question", "Respondent ID", "Respondent", "Organisation", "Stakeholder group",
-               "Country", "UN regional group", "Answer"]  # fmt: skip
+               "Country", "UN regional group", "Answer", "Illustrative"]  # fmt: skip
     rows = (
         [
             question.code,
@@ -210,6 +244,7 @@ def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
             answer.respondent.country.name if answer.respondent.country else "",
             _region(answer.respondent),
             answer.text,
+            ILLUSTRATIVE_TEXT if answer.respondent.illustrative else "",
         ]
         for question, answers in sections
         for answer in answers
@@ -228,7 +263,7 @@ def _questions_sheet(questions: list[Question], counts: dict[int, int]):
             [
                 question.code,
                 f"{question.theme.letter}. {question.theme.title}",
-                question.text,
+                f"{question.text} {RECONSTRUCTED}" if question.reconstructed else question.text,
                 counts.get(question.pk, 0),
             ]  # fmt: skip
             for question in questions
@@ -243,7 +278,8 @@ def by_respondent(respondents: QuerySet[Respondent], fmt: str) -> bytes:
         .prefetch_related(
             Prefetch(
                 "answers", queryset=Answer.objects.order_by("question__number", "question__part")
-            )
+            ),
+            "cosigners",
         )
         .order_by("name", "pk")
     )
@@ -253,15 +289,17 @@ def by_respondent(respondents: QuerySet[Respondent], fmt: str) -> bytes:
 
 
 def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question]) -> bytes:
+    day = data_date()
     writer = DocxWriter(
         docx_document(
             title="Responses to the questionnaire, by respondent",
             subtitle="Compilation of the responses, respondent by respondent",
-            date=timezone.localdate(),
+            date=day,
         )
     )
     people = list(people)
-    _intro(writer, len(people), "responses, respondent by respondent,")
+    illustrative = any(respondent.illustrative for respondent in people)
+    _intro(writer, len(people), "responses, respondent by respondent,", day, illustrative)
     by_pk = {question.pk: question for question in questions}
     for respondent in people:
         writer.heading(respondent.name, 1)
@@ -270,13 +308,18 @@ def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question])
         if respondent.country:
             details.append(respondent.country.name)
         details.append(f"submitted {timezone.localtime(respondent.submitted_at):%-d %B %Y}")
+        cosigners = [cosigner.name for cosigner in respondent.cosigners.all()]
+        if cosigners:
+            details.append("joint submission with " + "; ".join(cosigners))
+        if respondent.illustrative:
+            details.append(ILLUSTRATIVE_TEXT)
         writer.paragraph(" · ".join(details), italic=True)
         answers = list(respondent.answers.all())
         if not answers:
             writer.paragraph("No answer.", italic=True)
         for answer in answers:
             question = by_pk[answer.question_id]
-            writer.paragraph(f"{question.code}. {question.text}", bold=True)
+            writer.paragraph(question_heading(question), bold=True)
             writer.text(answer.text)
     return writer.close()
 
@@ -284,7 +327,8 @@ def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question])
 def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question]) -> bytes:
     headers = [
         *("Respondent ID", "Respondent", "Organisation", "Stakeholder group", "Country"),
-        *("UN regional group", "Submitted", *(question.code for question in questions)),
+        *("UN regional group", "Submitted", "Illustrative", "Co-signers"),
+        *(question.code for question in questions),
     ]
     people = list(people)
 
@@ -299,6 +343,8 @@ def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question])
                 respondent.country.name if respondent.country else "",
                 _region(respondent),
                 respondent.submitted_at,
+                ILLUSTRATIVE_TEXT if respondent.illustrative else "",
+                "; ".join(cosigner.name for cosigner in respondent.cosigners.all()),
                 *(texts.get(question.pk, "") for question in questions),
             ]
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from issues.admin_curation import admin_page_context
 from mechanisms.map_workbook.export import map_xlsx
@@ -23,7 +22,8 @@ MAX_UPLOAD = 50 * 2**20  # bytes
 def map_export_view(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    return download(map_xlsx(), f"wgec-map-{timezone.localdate():%Y-%m-%d}.xlsx")
+    # The map as it stands when downloaded: the name carries no date from the machine's clock.
+    return download(map_xlsx(), "wgec-map.xlsx")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -267,20 +267,28 @@ def _letter(index: int) -> str:
     )
 
 
+def _small_table(model, moment: datetime.datetime | None, *fields: str) -> dict[int, tuple]:
+    """A small table (clusters, mechanisms) as of ``moment``, by id; a row without history at
+    that moment (created by a migration, say) is read as it stands now."""
+    rows = {row[0]: row[1:] for row in rows_as_of(model, None).values_list("id", *fields)}
+    if moment is not None:
+        as_of = rows_as_of(model, moment).values_list("id", *fields)
+        rows.update({row[0]: row[1:] for row in as_of})
+    return rows
+
+
 def mechanism_names(moment: datetime.datetime | None) -> dict[int, tuple[str, str]]:
     """Each mechanism's name as documents show it, "Name (ACRONYM)", and its name alone, as of
     ``moment``."""
     return {
         pk: (f"{name} ({acronym})" if acronym else name, name)
-        for pk, name, acronym in rows_as_of(Mechanism, moment).values_list("id", "name", "acronym")
+        for pk, (name, acronym) in _small_table(Mechanism, moment, "name", "acronym").items()
     }
 
 
 def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
-    rows = sorted(
-        rows_as_of(Cluster, moment).values_list("id", "position", "name", "description"),
-        key=lambda row: (row[1], row[2]),
-    )
+    table = _small_table(Cluster, moment, "position", "name", "description")
+    rows = sorted(((pk, *row) for pk, row in table.items()), key=lambda row: (row[1], row[2]))
     clusters = {
         pk: ClusterEntry(_letter(index), name, description)
         for index, (pk, _, name, description) in enumerate(rows)

@@ -6,6 +6,7 @@ from reports.models import Deliverable, DocumentFormat
 class ReportForm(forms.Form):
     issued_on = forms.DateField(
         label="Date of issue",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The date the report (and its documents) bears: they show the map as it stood "
         "at the end of that day. Today unless you choose an earlier day.",

@@ -107,7 +107,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
         form = ReportForm(request.POST)
         if form.is_valid():
             introduction = form.cleaned_data["introduction"]
-            issued_on = form.cleaned_data["issued_on"]
+            issued_on = form.cleaned_data["issued_on"] or timezone.localdate()
             action = request.POST.get("action", "preview")
             try:
                 services.issue_date_check(
@@ -143,7 +143,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, str(error))
                 return redirect("reports:detail", slug=slug)
         introduction = form.data.get("introduction", "")
-        issued_on = form.cleaned_data.get("issued_on") if not form.errors else None
+        issued_on = None if form.errors else form.cleaned_data.get("issued_on")
     else:
         introduction = draft.introduction if draft else ""
         issued_on = draft.issued_on if draft else None

@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -95,10 +94,10 @@ def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
                 base + reverse("issues:detail", args=[issue.pk]),
             ]
 
-    stamp = timezone.localdate().isoformat()
+    # The file holds the list as it stands when downloaded: its name carries no date.
     if fmt == "csv":
-        return download(csv_bytes(DOWNLOAD_COLUMNS, rows()), f"wgec-issues-{stamp}.csv")
-    return download(xlsx_bytes([("Issues", DOWNLOAD_COLUMNS, rows())]), f"wgec-issues-{stamp}.xlsx")
+        return download(csv_bytes(DOWNLOAD_COLUMNS, rows()), "wgec-issues.csv")
+    return download(xlsx_bytes([("Issues", DOWNLOAD_COLUMNS, rows())]), "wgec-issues.xlsx")
 
 
 def _list_url(**params) -> str:

@@ -327,7 +327,7 @@ def test_a_worker_that_fails_marks_the_import_failed(secretariat_user, monkeypat
 def test_admin_export_downloads_the_workbook(secretariat_client):
     build_map_dataset()
     response = secretariat_client.get(reverse("admin:issues_issue_map_export"))
-    assert response["Content-Disposition"].startswith('attachment; filename="wgec-map-')
+    assert response["Content-Disposition"].startswith('attachment; filename="wgec-map.xlsx"')
     sheets = read_workbook(response.content, "map.xlsx")
     assert [row.text("Title") for row in sheets["Issues"].rows] == [
         "Domain name system",

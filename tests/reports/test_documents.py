@@ -79,7 +79,9 @@ def test_docx_reads_like_a_working_document(tmp_path, small_map):
     document = docx.Document(io.BytesIO(_export(tmp_path, "final.docx")))
     texts = [p.text for p in document.paragraphs]
     assert "Final document of the CG" in texts
-    assert re.match(r"WGEC/CG/\d{4}/2", texts[0])
+    # Prepared, not issued: no symbol, today's date, and said so.
+    assert re.match(r"\n\d{1,2} \w+ \d{4}", texts[0])
+    assert any(t.startswith("Prepared from the map as it stood on") for t in texts)
     assert "I. Introduction" in texts
     assert any(t.startswith("1.\tAt its second meeting") for t in texts)
     assert "A. Infrastructure" in texts and "B. Security" in texts
@@ -127,6 +129,7 @@ def test_xlsx_has_the_map_sheets_with_the_map_workbook_columns(tmp_path, small_m
         "Coverage",
         "Referred items",
         "Participants",
+        "About",
     ]
     rows = {name: list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames}
     assert list(rows["Issues"][0]) == ISSUE_COLUMNS
@@ -169,7 +172,7 @@ def test_the_initial_output_takes_its_own_title_and_symbol(tmp_path, small_map):
     )
     texts = [p.text for p in document.paragraphs]
     assert "Initial output of the CG" in texts
-    assert texts[0].startswith("WGEC/CG/") and "/1" in texts[0]
+    assert "This document presents the initial output" in " ".join(texts)
 
 
 def test_an_unknown_extension_is_a_clear_error_and_nothing_is_written(tmp_path, small_map):
