@@ -88,7 +88,8 @@ def test_xlsx_by_question_has_a_row_per_answer_and_keeps_text_as_text(client, an
     assert workbook.sheetnames == ["Questions", "Answers"]
     rows = list(workbook["Answers"].iter_rows(values_only=True))
     assert rows[0] == ("Question", "Respondent ID", "Respondent", "Organisation",
-                       "Stakeholder group", "Country", "UN regional group", "Answer")  # fmt: skip
+                       "Stakeholder group", "Country", "UN regional group", "Answer",
+                       "Illustrative")  # fmt: skip
     assert [row[:3] for row in rows[1:]] == [
         ("Q2a", answers["brazil"].pk, "Government of Brazil"),
         ("Q4", answers["brazil"].pk, "Government of Brazil"),
