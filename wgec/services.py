@@ -239,7 +239,15 @@ def contribution_document_check(upload) -> str:
 
 @transaction.atomic
 def contribution_submit(
-    *, author, title: str, kind: str, text: str, meeting=None, documents=(), user=None
+    *,
+    author,
+    title: str,
+    kind: str,
+    text: str,
+    meeting=None,
+    documents=(),
+    user=None,
+    illustrative: bool = False,
 ):
     """Submit a contribution with its documents; the secretariat publishes it."""
 
@@ -253,6 +261,7 @@ def contribution_submit(
         text=text.strip(),
         meeting=meeting,
         submitted_by=user if user is not None and user.is_authenticated else None,
+        illustrative=illustrative,
     )
     contribution.full_clean()
     contribution._history_user = contribution.submitted_by

@@ -51,6 +51,7 @@ def item_create(
     issue: Issue | None = None,
     coverage: Coverage | None = None,
     user=None,
+    illustrative: bool = False,
 ) -> ConsensusItem:
     """Mark an issue, or one coverage status, as without consensus; the issue follows."""
     if (issue is None) == (coverage is None):
@@ -63,7 +64,9 @@ def item_create(
         taken = ConsensusItem.objects.filter(coverage=coverage)
     if taken.exists():
         raise ValidationError("That is already marked as without consensus.")
-    item = ConsensusItem(issue=issue, coverage=coverage, summary=summary.strip())
+    item = ConsensusItem(
+        issue=issue, coverage=coverage, summary=summary.strip(), illustrative=illustrative
+    )
     item.created_by = user if user is not None and user.is_authenticated else None
     item.full_clean()
     _by(item, user)
@@ -171,6 +174,7 @@ def decision_record(
     option: Option | None = None,
     text: str = "",
     user=None,
+    illustrative: bool = False,
 ) -> Decision:
     """Record the working group's decision on a referred item; the item becomes decided.
 
@@ -182,6 +186,7 @@ def decision_record(
     decision.text = text.strip()
     decision.meeting = meeting
     decision.decided_on = decided_on
+    decision.illustrative = illustrative
     decision.recorded_by = user if user is not None and user.is_authenticated else None
     decision.full_clean()
     _by(decision, user)

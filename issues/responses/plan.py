@@ -32,6 +32,9 @@ COUNTRY = "Country"
 GROUP = "Stakeholder group"
 CONSENT = "Consent to cite"
 RESPONDENT_COLUMNS = [ID, SUBMITTED, NAME, ORGANISATION, COUNTRY, GROUP, CONSENT]
+# Optional: when a file has them, they are imported too (absent, they are left as they are).
+LANGUAGE = "Language"
+ILLUSTRATIVE = "Illustrative"
 REQUIRED_COLUMNS = [SUBMITTED, NAME, ORGANISATION, COUNTRY, GROUP, CONSENT]
 
 # A header that looks like a question code must be one.
@@ -245,6 +248,18 @@ def _parse_row(sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, h
         values["consent_to_cite"] = parse_yes_no(row[CONSENT])
     except ValueError as error:
         fail(CONSENT, f"{error} Write Yes or No.")
+    if sheet.has_column(LANGUAGE):
+        language = row.text(LANGUAGE)
+        if len(language) > 10:
+            fail(LANGUAGE, f"“{language[:20]}” is not a language code (en, fr, es, zh ...).")
+        values["language"] = language
+    if sheet.has_column(ILLUSTRATIVE):
+        try:
+            values["illustrative"] = bool(row.text(ILLUSTRATIVE)) and parse_yes_no(
+                row[ILLUSTRATIVE]
+            )
+        except ValueError as error:
+            fail(ILLUSTRATIVE, f"{error} Write Yes or No.")
     parsed.values = values
     for question in plan.questions:
         parsed.answers[question.pk] = row.text(question.code)
@@ -371,6 +386,8 @@ def _row_plan(
             stakeholder_group=values["stakeholder_group"],
             submitted_at=values["submitted_at"],
             consent_to_cite=values["consent_to_cite"],
+            language=values.get("language", ""),
+            illustrative=values.get("illustrative", False),
         )
         row = RowPlan(number=item.row.number, action=CREATE, respondent=respondent)
     else:
@@ -387,6 +404,16 @@ def _row_plan(
             ),
             (SUBMITTED, "submitted_at", respondent.submitted_at, values["submitted_at"]),
             (CONSENT, "consent_to_cite", respondent.consent_to_cite, values["consent_to_cite"]),
+            *(
+                [(LANGUAGE, "language", respondent.language, values["language"])]
+                if "language" in values
+                else []
+            ),
+            *(
+                [(ILLUSTRATIVE, "illustrative", respondent.illustrative, values["illustrative"])]
+                if "illustrative" in values
+                else []
+            ),
         ]:
             if old == new:
                 continue
@@ -416,8 +443,8 @@ def _shown(name: str, respondent: Respondent) -> str:
         return respondent.stakeholder_group.name
     if name == "submitted_at":
         return timezone.localtime(respondent.submitted_at).strftime("%Y-%m-%d %H:%M:%S")
-    if name == "consent_to_cite":
-        return "Yes" if respondent.consent_to_cite else "No"
+    if name in ("consent_to_cite", "illustrative"):
+        return "Yes" if getattr(respondent, name) else "No"
     return str(getattr(respondent, name))
 
 

@@ -67,7 +67,10 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
     if updated:
         fields = ["name", "organisation", "country", "stakeholder_group", "submitted_at"]
         bulk_update_with_history(
-            updated, Respondent, fields=[*fields, "consent_to_cite"], **history
+            updated,
+            Respondent,
+            fields=[*fields, "consent_to_cite", "language", "illustrative"],
+            **history,
         )
     new_answers: list[Answer] = []
     changed_answers: list[Answer] = []
