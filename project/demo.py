@@ -245,10 +245,12 @@ SECOND_MEETING_ENDS = datetime.datetime(2013, 11, 8, 17, tzinfo=datetime.UTC)
 def _plan_group(replay: _Replay, data: dict) -> None:
     def setup() -> None:
         for position, row in enumerate(data["stakeholder_groups"], start=1):
-            replay.groups[row["slug"]] = group = StakeholderGroup(
-                slug=row["slug"], name=row["name"], position=position
-            )
-            _save(group)
+            # The groups may be there already (they are set up before any exercise).
+            group = StakeholderGroup.objects.filter(slug=row["slug"]).first()
+            if group is None:
+                group = StakeholderGroup(slug=row["slug"], name=row["name"], position=position)
+                _save(group)
+            replay.groups[row["slug"]] = group
         for position, row in enumerate(data["participants"], start=1):
             where = f"wgec.toml, participant {row['name']!r}"
             role = row["role"]

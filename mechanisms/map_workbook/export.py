@@ -39,8 +39,12 @@ def issue_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
     clusters = dict(rows_as_of(Cluster, moment).values_list("id", "name"))
     states = dict(Issue.State.choices)
     consensus = dict(Issue.Consensus.choices)
-    issues = rows_as_of(Issue, moment).order_by("id").values_list(
-        "id", "title", "cluster_id", "description", "state", "merged_into_id", "consensus"
+    issues = (
+        rows_as_of(Issue, moment)
+        .order_by("id")
+        .values_list(
+            "id", "title", "cluster_id", "description", "state", "merged_into_id", "consensus"
+        )
     )
     for pk, title, cluster_id, description, state, merged_into_id, agreement in issues.iterator(
         chunk_size=2000

@@ -37,6 +37,8 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last moment of a day in the exercise's time zone: what a document dated that day
     shows is the state at this moment."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
 _KIND = {"+": ADDED, "~": CHANGED, "-": REMOVED}
 
 
