@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from consensus.models import ConsensusItem
 from issues.models import Issue
 from mechanisms.map_workbook.columns import COVERAGE_COLUMNS, ISSUE_COLUMNS, MECHANISM_COLUMNS
-from project.demo import demo_load
 from reports.models import DocumentExport, EditableTemplate
 from tests.documents import pdf_text
 from tests.factories import (
@@ -28,7 +27,6 @@ from tests.factories import (
 )
 from tests.reports.conftest import committed
 from wgec.models import Participant
-from wgec.participants import participants_by_section
 
 pytestmark = pytest.mark.django_db
 
@@ -264,25 +262,3 @@ def test_a_sent_final_document_publishes_its_frozen_files(client, small_map):
     page = client.get("/reports/final-document/").content.decode()
     assert "/reports/final-document/documents/pdf/" in page
     assert client.get("/reports/update-9/documents/docx/").status_code == 404
-
-
-def test_participants_are_grouped_as_in_annex_2_of_the_seed():
-    demo_load()
-    sections = participants_by_section()
-    assert [section.heading for section in sections] == [
-        "States Members of the Working Group",
-        "Other Stakeholders Members of the Working Group",
-        "Member States Observers",
-        "Other Stakeholders Observers",
-        "Secretariat",
-    ]
-    states = {group.heading: group for group in sections[0].groups}
-    assert "Hungary" in states
-    assert {p.name for p in states["Hungary"].participants} >= {"Peter Major"}
-    stakeholders = [group.heading for group in sections[1].groups]
-    assert stakeholders[0] == "Representatives from the private sector"
-    assert "Phil Rushton" in {p.name for g in sections[1].groups for p in g.participants}
-    assert [g.heading for g in sections[2].groups] == [
-        "Australia", "Canada", "Pakistan", "South Africa", "United Kingdom",
-    ]  # fmt: skip
-    assert sections[4].groups[0].heading == "UNCTAD"
