@@ -19,8 +19,8 @@ class OptionInline(admin.StackedInline):
 
 @admin.register(ConsensusItem)
 class ConsensusItemAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "state", "referred_on", "created_at"]
-    list_filter = ["state"]
+    list_display = ["__str__", "state", "referred_on", "created_at", "illustrative"]
+    list_filter = ["state", "illustrative"]
     list_select_related = ["issue", "coverage__issue", "coverage__mechanism"]
     search_fields = ["summary", "issue__title", "coverage__issue__title"]
     autocomplete_fields = ["issue", "coverage"]
@@ -63,7 +63,7 @@ class OptionSupportAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "option", "meeting", "decided_on"]
+    list_display = ["__str__", "option", "meeting", "decided_on", "illustrative"]
     list_select_related = [
         "item__issue",
         "item__coverage__issue",
@@ -97,8 +97,16 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "kind", "proposer", "state", "created_at", "reviewed_at"]
-    list_filter = ["state", "kind", "proposer__stakeholder_group"]
+    list_display = [
+        "__str__",
+        "kind",
+        "proposer",
+        "state",
+        "created_at",
+        "reviewed_at",
+        "illustrative",
+    ]
+    list_filter = ["state", "kind", "proposer__stakeholder_group", "illustrative"]
     list_select_related = ["proposer", "issue", "mechanism", "coverage__mechanism"]
     search_fields = ["title", "justification", "proposer__name", "issue__title"]
     readonly_fields = [

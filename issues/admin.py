@@ -21,6 +21,7 @@ from issues.models import (
     Answer,
     Cluster,
     Comment,
+    Cosigner,
     Issue,
     IssueMerge,
     IssueSource,
@@ -66,6 +67,13 @@ class AnswerInline(admin.StackedInline):
     fields = ["question", "text"]
 
 
+class CosignerInline(admin.TabularInline):
+    model = Cosigner
+    extra = 0
+    fields = ["name", "stakeholder_group", "country", "position"]
+    verbose_name_plural = "co-signers (a joint submission is one respondent, counted once)"
+
+
 def _task_results_in_admin() -> bool:
     return any(
         model._meta.label == "django_tasks_database.DBTaskResult" for model in admin.site._registry
@@ -109,7 +117,7 @@ class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
     list_select_related = ["stakeholder_group"]
     search_fields = ["name", "organisation"]
     date_hierarchy = "submitted_at"
-    inlines = [AnswerInline]
+    inlines = [CosignerInline, AnswerInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(answer_count=Count("answers"))
@@ -259,8 +267,14 @@ class RaisedIssueInline(admin.StackedInline):
 
 @admin.register(Answer)
 class AnswerAdmin(SimpleHistoryAdmin):
-    list_display = ["respondent", "question", "short_text", "issue_count"]
-    list_filter = ["question__theme", "question", "respondent__consent_to_cite"]
+    list_display = ["respondent", "question", "short_text", "illustrative", "issue_count"]
+    list_filter = [
+        "question__theme",
+        "question",
+        "respondent__consent_to_cite",
+        "respondent__illustrative",
+    ]
+    readonly_fields = ["illustrative"]
     list_select_related = ["respondent", "question"]
     search_fields = ["text", "respondent__name", "respondent__organisation", "question__code"]
     autocomplete_fields = ["respondent", "question"]
@@ -276,6 +290,11 @@ class AnswerAdmin(SimpleHistoryAdmin):
     @admin.display(description="text")
     def short_text(self, obj: Answer) -> str:
         return truncatechars(obj.text, 100)
+
+    @admin.display(description="illustrative text", boolean=True)
+    def illustrative(self, obj: Answer) -> bool:
+        """Invented for the demonstration: the respondent is fictional."""
+        return obj.respondent.illustrative
 
 
 @admin.register(Cluster)
@@ -390,8 +409,8 @@ class IssueSourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "author", "issue", "created_at", "edited_at"]
-    list_filter = ["author__stakeholder_group"]
+    list_display = ["__str__", "author", "issue", "created_at", "edited_at", "illustrative"]
+    list_filter = ["author__stakeholder_group", "illustrative"]
     list_select_related = ["author", "issue"]
     search_fields = ["text", "author__name", "issue__title"]
     autocomplete_fields = ["issue", "author"]

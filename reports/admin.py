@@ -12,6 +12,7 @@ from reports.models import (
     EditableTemplate,
     Report,
     Subscriber,
+    SymbolPattern,
 )
 from reports.wording import EDITABLE_NAMES, EDITABLE_TEMPLATES, check_source, shipped_source
 
@@ -26,17 +27,29 @@ class DeliverableAdmin(SimpleHistoryAdmin):
 
 @admin.register(Report)
 class ReportAdmin(SimpleHistoryAdmin):
-    list_display = ["deliverable", "subject", "sent_at", "sent_by", "page"]
+    list_display = [
+        "deliverable",
+        "subject",
+        "issued_on",
+        "symbol",
+        "sent_at",
+        "sent_by",
+        "illustrative",
+        "page",
+    ]
     list_select_related = ["deliverable", "sent_by"]
     search_fields = ["deliverable__title", "subject"]
     fields = [
         "deliverable",
         "introduction",
         "subject",
+        "issued_on",
+        "symbol",
         "since",
         "composed_at",
         "sent_at",
         "sent_by",
+        "illustrative",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -172,4 +185,17 @@ class DocumentExportAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SymbolPattern)
+class SymbolPatternAdmin(SimpleHistoryAdmin):
+    """The one pattern of the documents' symbols (E/CN.16/{year}/CRP.{number})."""
+
+    list_display = ["__str__"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not SymbolPattern.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -37,7 +37,7 @@ from tests.factories import (
     ReportFactory,
     SubscriberFactory,
 )
-from wgec.models import ContributionDocument
+from wgec.models import ContributionDocument, SummaryParagraph
 from wgec.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,9 @@ ACCESS: dict[str, Access] = {
     ),
     "meetings:participants-docx": Access(EVERYONE, kwargs=lambda w: {"number": 3}),
     "meetings:participants-pdf": Access(EVERYONE, kwargs=lambda w: {"number": 3}),
+    # The Chair's summary as a document (issue 12): the coordinators produce it.
+    "meetings:summary-docx": Access(from_(COORDINATOR), kwargs=lambda w: {"number": 3}),
+    "meetings:summary-pdf": Access(from_(COORDINATOR), kwargs=lambda w: {"number": 3}),
     # Deliverables, reports and the mailing list (issue 6).
     "reports:schedule": Access(EVERYONE),
     "reports:detail": Access(EVERYONE, kwargs=lambda w: {"slug": w.sent.slug}),
@@ -248,6 +251,7 @@ def world(member_user, settings, tmp_path) -> World:
     meeting = MeetingFactory(number=3)
     contribution = ContributionFactory(meeting=meeting)
     meeting_document = MeetingDocumentFactory(meeting=meeting)
+    SummaryParagraph.objects.create(meeting=meeting, position=1, text="The meeting was held.")
     meeting_document.file.save("agenda.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     sent = DeliverableFactory(
         slug="final-document",

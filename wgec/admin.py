@@ -13,6 +13,9 @@ from wgec.models import (
     MeetingDocument,
     Participant,
     StakeholderGroup,
+    SummaryParagraph,
+    TermsOfReference,
+    TermsParagraph,
 )
 from wgec.services import contribution_publish, contribution_unpublish, join_request_accept
 
@@ -52,16 +55,24 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         "country",
         "organisation",
         "correspondence_group",
+        "illustrative",
         "user",
     ]
-    list_filter = ["role", "stakeholder_group", "correspondence_group", ("country", CountryFilter)]
+    list_filter = [
+        "role",
+        "stakeholder_group",
+        "correspondence_group",
+        "illustrative",
+        ("country", CountryFilter),
+    ]
     list_select_related = ["stakeholder_group", "user"]
     search_fields = ["name", "organisation", "title", "email"]
     autocomplete_fields = ["user"]
     inlines = [AttendanceInline]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "title", "organisation", "country"]}),
-        ("Role", {"fields": ["stakeholder_group", "role", "correspondence_group"]}),
+        ("Role", {"fields": ["stakeholder_group", "role", "correspondence_group", "position"]}),
+        ("Demonstration data", {"fields": ["illustrative"]}),
         ("Contact and account", {"fields": ["email", "user"]}),
     ]
 
@@ -72,6 +83,28 @@ class MeetingDocumentInline(admin.StackedInline):
     fields = [("kind", "position"), "title", "text", "file", "url"]
 
 
+class SummaryParagraphInline(admin.StackedInline):
+    model = SummaryParagraph
+    extra = 0
+    fields = ["position", "text"]
+    verbose_name_plural = "the Chair's summary: its numbered paragraphs, in order"
+
+
+class TermsParagraphInline(admin.TabularInline):
+    model = TermsParagraph
+    extra = 0
+    fields = ["position", "label", "text"]
+
+
+@admin.register(TermsOfReference)
+class TermsOfReferenceAdmin(SimpleHistoryAdmin):
+    """Terms of reference agreed at a meeting: annex 1 of its Chair's summary."""
+
+    list_display = ["title", "meeting", "agreed_on"]
+    list_select_related = ["meeting"]
+    inlines = [TermsParagraphInline]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "start_date", "end_date", "venue", "chair"]
@@ -79,7 +112,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "venue"]
     autocomplete_fields = ["chair"]
     date_hierarchy = "start_date"
-    inlines = [MeetingDocumentInline, AttendanceInline]
+    inlines = [SummaryParagraphInline, MeetingDocumentInline, AttendanceInline]
 
 
 @admin.register(MeetingDocument)

@@ -26,6 +26,18 @@ meeting_patterns = [
         {"fmt": "pdf"},
         name="participants-pdf",
     ),
+    path(
+        "<int:number>/summary.docx",
+        meetings.chairs_summary_download,
+        {"fmt": "docx"},
+        name="summary-docx",
+    ),
+    path(
+        "<int:number>/summary.pdf",
+        meetings.chairs_summary_download,
+        {"fmt": "pdf"},
+        name="summary-pdf",
+    ),
 ]
 
 group_patterns = [

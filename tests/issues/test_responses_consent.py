@@ -96,6 +96,8 @@ def _fill() -> dict[str, dict[str, list]]:
         "meetings:detail": {"number": meetings},
         "meetings:participants-docx": {"number": meetings},
         "meetings:participants-pdf": {"number": meetings},
+        "meetings:summary-docx": {"number": meetings},
+        "meetings:summary-pdf": {"number": meetings},
         **{
             name: {"number": meetings, "pk": documents}
             for name in ("meetings:document", "meetings:document-file")

@@ -10,6 +10,8 @@ from wgec.documents.http import download
 from wgec.documents.pdf import pdf_bytes
 from wgec.models import Contribution, Meeting, MeetingDocument
 from wgec.participants import meeting_participants, participants_docx
+from wgec.roles import Role, has_role, role_required
+from wgec.summaries import chairs_summary, chairs_summary_docx, chairs_summary_pdf
 
 
 def _meeting(number: int) -> Meeting:
@@ -35,6 +37,8 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
             "contributions": Contribution.objects.for_meeting(meeting).order_by("title"),
             "sections": sections,
             "attended": sum(section.count for section in sections),
+            "summary": chairs_summary(meeting),
+            "can_produce": has_role(request.user, Role.COORDINATOR),
         },
     )
 
@@ -79,3 +83,17 @@ def meeting_participants_download(request: HttpRequest, number: int, fmt: str) -
         {"title": title, "subtitle": _subtitle(meeting), "sections": sections},
     )
     return download(content, filename)
+
+
+@require_safe
+@role_required(Role.COORDINATOR)
+def chairs_summary_download(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
+    """The Chair's summary of a meeting as DOCX or PDF, from the meeting's records."""
+    meeting = _meeting(number)
+    summary = chairs_summary(meeting)
+    if summary.is_empty:
+        raise Http404("No paragraph of a Chair's summary is recorded for this meeting.")
+    filename = f"{slugify(meeting.title)}-chairs-summary.{fmt}"
+    if fmt == "docx":
+        return download(chairs_summary_docx(summary), filename)
+    return download(chairs_summary_pdf(summary), filename)
