@@ -14,11 +14,12 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from issues import exports
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Issue, IssueSource, Question, Respondent, Theme
+from wgec.countries import un_name
+from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
 from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, regional_group_of
 
@@ -149,17 +150,74 @@ class Bar:
     total: int
     cited: int
     code: str = ""
+    sub: bool = False  # a part of the row above (least developed countries of the developing)
 
     @property
     def withheld(self) -> int:
         return self.total - self.cited
 
+    @property
+    def suppressed(self) -> bool:
+        """A cell of fewer than three respondents one of whom did not consent: its count could
+        point at them, so it is shown as "fewer than 3"."""
+        return 0 < self.total < SMALL_CELL and self.withheld > 0
+
+
+SMALL_CELL = 3
+INTERGOVERNMENTAL = "intergovernmental"
+
+
+def _development_bars(counts: dict[str, list[int]]) -> list[Bar]:
+    """Respondents by development status, from [total, cited] by country code."""
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code, (total, cited) in counts.items():
+        development = development_of(code) if code else None
+        keys = ["not-stated" if development is None else development.status]
+        if development is not None:
+            keys += [key for key in ("ldc", "lldc", "sids") if getattr(development, key)]
+        for key in keys:
+            rows[key][0] += total
+            rows[key][1] += cited
+    labels = [
+        (DEVELOPING, "Developing countries", False),
+        ("ldc", "of which least developed countries", True),
+        ("lldc", "of which landlocked developing countries", True),
+        ("sids", "of which small island developing States", True),
+        (DEVELOPED, "Developed countries", False),
+        (UNCLASSIFIED, "Not classified by the United Nations", False),
+        ("not-stated", "Country not stated", False),
+    ]
+    return [
+        Bar(label, rows[key][0], rows[key][1], key, sub)
+        for key, label, sub in labels
+        if rows[key][0] or key in (DEVELOPING, DEVELOPED)
+    ]
+
+
+def _joint_submissions() -> list[Respondent]:
+    """Joint submissions (counted once each) with their co-signers; only the consenting ones
+    are named."""
+    return list(
+        Respondent.objects.public()
+        .filter(cosigners__isnull=False)
+        .distinct()
+        .prefetch_related("cosigners")
+        .order_by("name", "pk")
+    )
+
 
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Counts computed from the data, consenting and non-consenting respondents together."""
+    """Counts computed from the data, consenting and non-consenting respondents together.
+
+    Intergovernmental organisations are counted apart: never in their host country or its
+    region. A joint submission is one respondent, counted once. A country with fewer than three
+    respondents, one of whom did not consent to be cited, shows "fewer than 3".
+    """
     totals = Respondent.objects.aggregate(
-        total=Count("pk"), cited=Count("pk", filter=Q(consent_to_cite=True))
+        total=Count("pk", distinct=True),
+        cited=Count("pk", filter=Q(consent_to_cite=True), distinct=True),
+        joint=Count("pk", filter=Q(cosigners__isnull=False), distinct=True),
     )
     groups = [
         Bar(group.name, group.total, group.cited, group.slug)
@@ -169,17 +227,21 @@ def statistics(request: HttpRequest) -> HttpResponse:
         )
     ]
     by_country = (
-        Respondent.objects.order_by()
+        Respondent.objects.exclude(stakeholder_group__slug=INTERGOVERNMENTAL)
+        .order_by()
         .values("country")
         .annotate(total=Count("pk"), cited=Count("pk", filter=Q(consent_to_cite=True)))
     )
+    intergovernmental = next((bar for bar in groups if bar.code == INTERGOVERNMENTAL), None)
     country_bars = []
     region_totals: Counter = Counter()
     region_cited: Counter = Counter()
+    counts: dict[str, list[int]] = {}
     for row in by_country:
         code = row["country"] or ""
+        counts[code] = [row["total"], row["cited"]]
         country_bars.append(
-            Bar(countries.name(code) if code else "Not stated", row["total"], row["cited"], code)
+            Bar(un_name(code) if code else "Not stated", row["total"], row["cited"], code)
         )
         region = regional_group_of(code)
         key = region.value if region else ""
@@ -191,18 +253,40 @@ def statistics(request: HttpRequest) -> HttpResponse:
     ]
     if region_totals[""]:
         regions.append(Bar("No regional group or not stated", region_totals[""], region_cited[""]))
+    development = _development_bars(counts)
+    if intergovernmental is not None and intergovernmental.total:
+        apart = Bar(
+            "Intergovernmental organisations (counted apart)",
+            intergovernmental.total,
+            intergovernmental.cited,
+            INTERGOVERNMENTAL,
+        )
+        regions.append(apart)
+        development.append(apart)
     country_bars.sort(key=lambda bar: (-bar.total, bar.code == "", bar.label))
     questions = [
         Bar(question.code, question.answer_count, question.public_count, question.code)
         for question in Question.objects.with_answer_counts()
     ]
+    stated = {bar.code: bar.total for bar in development}
+    classified = stated.get(DEVELOPING, 0) + stated.get(DEVELOPED, 0)
     context = {
         "totals": totals,
         "charts": [
             ("groups", "Respondents by stakeholder group", "Stakeholder group", groups),
+            (
+                "development",
+                "Respondents by development status (United Nations M49)",
+                "Development status",
+                development,
+            ),
             ("regions", "Respondents by UN regional group", "UN regional group", regions),
             ("countries", "Respondents by country", "Country", country_bars),
         ],
+        "developing": stated.get(DEVELOPING, 0),
+        "classified": classified,
+        "developing_majority": 2 * stated.get(DEVELOPING, 0) > classified,
+        "joint_submissions": _joint_submissions(),
         "questions": questions,
         "question_max": max((bar.total for bar in questions), default=0),
         "country_count": sum(1 for bar in country_bars if bar.code),
