@@ -84,11 +84,14 @@ def compilation_path(*, kind: str, fmt: str, query: str, stamp: str) -> str:
 def data_date() -> datetime.date | None:
     """The day the published responses last changed (the latest change in their history): the
     date a compilation bears, whenever it is built."""
-    latest = [
-        model.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    latest = {
+        model._meta.model_name: Subquery(
+            model.history.order_by("-history_date").values("history_date")[:1]
+        )
         for model in (Respondent, Answer, Question)
-    ]
-    moments = [moment for moment in latest if moment is not None]
+    }
+    row = Question.objects.order_by().annotate(**latest).values(*latest).first() or {}
+    moments = [moment for moment in row.values() if moment is not None]
     return timezone.localdate(max(moments)) if moments else None
 
 

@@ -32,6 +32,7 @@ def _questionnaire() -> dict[str, Question]:
                 "part": row.get("part", ""),
                 "text": row["text"],
                 "theme": themes[row["theme"]],
+                "reconstructed": row.get("reconstructed", False),
             },
         )[0]
         for row in data["questions"]

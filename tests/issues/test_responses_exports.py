@@ -78,7 +78,7 @@ def test_docx_by_respondent_has_a_section_per_respondent(client, answers):
     brazil = texts.index("Government of Brazil")
     assert paragraphs[brazil][0] == "Heading 1"
     assert texts[brazil + 1].startswith("Ministry of External Relations · Governments · Brazil")
-    assert texts[brazil + 2].startswith("Q2a. What is the significance")
+    assert texts[brazil + 2].startswith("Q2a. What do you think is the significance")
     assert texts[brazil + 4].startswith("Q4. ")
     assert "Hidden Ministry" not in texts and "Confidential text." not in texts
 

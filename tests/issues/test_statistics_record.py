@@ -51,10 +51,8 @@ def test_development_status_igos_apart_joint_submissions_once_and_small_cells(cl
     Cosigner.objects.create(respondent=joint, name="A partner from Asia", position=2)
     page = client.get(reverse("issues:statistics")).content.decode()
     assert "6 respondents" in page  # the joint submission counted once
-    assert (
-        "More than half of the respondents whose country is recorded came from developing countries: 4 of 5"
-        in page
-    )
+    majority = "More than half of the respondents whose country is recorded came from developing"
+    assert f"{majority} countries: 4 of 5" in page
     assert "1 joint submission, each counted once" in page
     assert "co-signed by A partner from Africa; A partner from Asia" in page
     assert "of which least developed countries" in page
