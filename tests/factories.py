@@ -262,6 +262,11 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     deliverable = factory.SubFactory(DeliverableFactory)
     introduction = "The correspondence group reviewed the map."
+    sent_at = None
+    # A sent report bears its date of issue.
+    issued_on = factory.LazyAttribute(
+        lambda report: timezone.localdate(report.sent_at) if report.sent_at else None
+    )
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):

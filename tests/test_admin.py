@@ -1,12 +1,15 @@
 """Every model of the exercise can be listed, searched, added and edited by the secretariat."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from issues.models import IssueMerge
+from reports.models import SymbolPattern
 from tests import factories
-from wgec.models import Participant
+from wgec.models import Participant, TermsOfReference
 
 APPS = {"wgec", "issues", "mechanisms", "consensus", "reports"}
 
@@ -45,6 +48,14 @@ FACTORIES = {
     "wgec.contribution": factories.ContributionFactory,
     "consensus.proposal": factories.ProposalFactory,
     "issues.comment": factories.CommentFactory,
+    "wgec.termsofreference": lambda: TermsOfReference.objects.create(
+        meeting=factories.MeetingFactory(),
+        title="Terms of reference of the correspondence group",
+        agreed_on=datetime.date(2013, 11, 8),
+    ),
+    "reports.symbolpattern": lambda: SymbolPattern.objects.create(
+        pattern="E/CN.16/{year}/CRP.{number}"
+    ),
 }
 
 # Records the app writes itself: the admin shows them and never adds one by hand.
@@ -55,6 +66,8 @@ READ_ONLY = {
     "reports.report",
     "reports.delivery",
     "reports.documentexport",
+    # One row only: once it exists, it is changed, never added again.
+    "reports.symbolpattern",
 }
 
 REGISTERED = sorted(

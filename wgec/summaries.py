@@ -49,23 +49,30 @@ def _dates(meeting: Meeting) -> str:
     return f"{start:%-d %B} - {end:%-d %B %Y}"
 
 
-def chairs_summary(meeting: Meeting) -> ChairsSummary:
-    """What the summary says, read from the meeting's records."""
+def chairs_summary(
+    meeting: Meeting, *, participants: list[ParticipantSection] | None = None
+) -> ChairsSummary:
+    """What the summary says, read from the meeting's records (``participants``: its list, if
+    already read)."""
     paragraphs = [
         paragraph.lines
         for paragraph in SummaryParagraph.objects.filter(meeting=meeting).order_by("position")
     ]
-    terms = [
-        SummaryTerms(
-            record.title,
-            [(item.label, item.text) for item in record.paragraphs.order_by("position", "pk")],
-            record.closing,
-            f"{record.agreed_on:%-d %B %Y}.",
-        )
-        for record in TermsOfReference.objects.filter(meeting=meeting).prefetch_related(
-            "paragraphs"
-        )
-    ]
+    terms = (
+        []
+        if not paragraphs
+        else [
+            SummaryTerms(
+                record.title,
+                [(item.label, item.text) for item in record.paragraphs.order_by("position", "pk")],
+                record.closing,
+                f"{record.agreed_on:%-d %B %Y}.",
+            )
+            for record in TermsOfReference.objects.filter(meeting=meeting).prefetch_related(
+                "paragraphs"
+            )
+        ]
+    )
     return ChairsSummary(
         meeting=meeting,
         heading=f"{meeting.title} of the {settings.WGEC_GROUP_NAME} "
@@ -74,7 +81,7 @@ def chairs_summary(meeting: Meeting) -> ChairsSummary:
         venue=meeting.venue,
         paragraphs=paragraphs,
         terms=terms,
-        participants=meeting_participants(meeting),
+        participants=meeting_participants(meeting) if participants is None else participants,
     )
 
 

@@ -146,7 +146,7 @@ def test_accepted_demo_proposals_stay_accepted_when_the_demo_is_loaded_again(coo
     from consensus.services.proposals import proposal_accept
 
     demo_load()
-    proposal = Proposal.objects.get(kind="coverage")
+    proposal = Proposal.objects.pending().get(kind="coverage")
     proposal_accept(proposal=proposal, user=coordinator_user)
     coverage = proposal.coverage
     coverage.refresh_from_db()

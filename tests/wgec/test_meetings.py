@@ -16,7 +16,7 @@ from tests.factories import (
     ParticipantFactory,
     StakeholderGroupFactory,
 )
-from wgec.models import Participant
+from wgec.models import Participant, SummaryParagraph, TermsOfReference, TermsParagraph
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +122,17 @@ def test_meeting_pages_keep_their_query_count(client, size, django_assert_max_nu
     ContributionFactory.create_batch(size // 5, meeting=meeting, state="published")
     for participant in ParticipantFactory.create_batch(size):
         AttendanceFactory(meeting=meeting, participant=participant)
+    for position in range(size // 5):
+        SummaryParagraph.objects.create(meeting=meeting, position=position, text="Discussed.")
+    terms = TermsOfReference.objects.create(
+        meeting=meeting, title="Terms of reference", agreed_on=meeting.end_date
+    )
+    for position in range(size // 5):
+        TermsParagraph.objects.create(terms=terms, position=position, label="1.", text="Work.")
     with django_assert_max_num_queries(6):
         assert client.get(reverse("meetings:list")).status_code == 200
-    with django_assert_max_num_queries(6):
+    # The Chair's summary adds its paragraphs and its terms of reference with theirs.
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("meetings:detail", args=[3])).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("meetings:participants-docx", args=[3])).status_code == 200

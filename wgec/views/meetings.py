@@ -37,7 +37,7 @@ def meeting_detail(request: HttpRequest, number: int) -> HttpResponse:
             "contributions": Contribution.objects.for_meeting(meeting).order_by("title"),
             "sections": sections,
             "attended": sum(section.count for section in sections),
-            "summary": chairs_summary(meeting),
+            "summary": chairs_summary(meeting, participants=sections),
             "can_produce": has_role(request.user, Role.COORDINATOR),
         },
     )
