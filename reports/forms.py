@@ -7,7 +7,7 @@ class ReportForm(forms.Form):
     issued_on = forms.DateField(
         label="Date of issue",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The date the report (and its documents) bears: they show the map as it stood "
         "at the end of that day. Today unless you choose an earlier day.",
     )

@@ -131,8 +131,8 @@ def sample_context(name: str) -> dict:
     return {
         **body,
         "subject": "[WGEC] First update report to the WGEC Chair",
-        "body_text": "THE MAP TODAY\n…",
-        "body_html": mark_safe("<h2>The map today</h2>"),  # noqa: S308 - constant
+        "body_text": "THE MAP ON 29 NOVEMBER 2013\n…",
+        "body_html": mark_safe("<h2>The map on 29 November 2013</h2>"),  # noqa: S308 - constant
         "recipient_name": "Ms. Someone",
         "recipient_email": "someone@example.org",
         "to_chair": False,

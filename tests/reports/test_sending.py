@@ -57,9 +57,9 @@ def test_the_chair_and_each_subscriber_get_a_message_of_their_own(smtp_server, c
     [to_chair] = smtp_server.to("p.major@example.org")
     text = to_chair.message.get_body(("plain",)).get_content()
     assert text.startswith("Dear Chair,")
-    assert "Dear all" in text and "THE MAP TODAY" in text
+    assert "Dear all" in text and "THE MAP ON " in text
     html = to_chair.message.get_body(("html",)).get_content()
-    assert "<h2>The map today</h2>" in html
+    assert "<h2>The map on " in html
     [to_ana] = smtp_server.to("ana@example.org")
     assert to_ana.message.get_body(("plain",)).get_content().startswith("Dear ana,")
 
