@@ -67,6 +67,13 @@ def final_document_bytes(
     return final_document_csv(doc)
 
 
+def _notes(doc: FinalDocument) -> list[str]:
+    """What the title page says of the document: prepared, not issued; illustrative data."""
+    return [
+        note for note in (doc.status_line, ILLUSTRATIVE_NOTE if doc.illustrative else "") if note
+    ]
+
+
 # DOCX ----------------------------------------------------------------------------------------
 
 
@@ -82,11 +89,9 @@ def final_document_docx(doc: FinalDocument) -> bytes:
             symbol=doc.symbol,
             date=doc.date,
             title_page=True,
+            note=" ".join(_notes(doc)),
         )
     )
-    for note in (doc.status_line, ILLUSTRATIVE_NOTE if doc.illustrative else ""):
-        if note:
-            writer.paragraph(note, italic=True)
     writer.heading(f"{_roman(1)}. Introduction", 1)
     for paragraph in doc.introduction:
         writer.numbered(paragraph)
@@ -161,7 +166,7 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
             "symbol": doc.symbol,
             "date": doc.date,
             "title_page": True,
-            "illustrative_note": ILLUSTRATIVE_NOTE if doc.illustrative else "",
+            "notes": _notes(doc),
         },
     )
 

@@ -39,10 +39,12 @@ def docx_document(
     symbol: str = "",
     date: datetime.date | None = None,
     title_page: bool = False,
+    note: str = "",
 ) -> Document:
     """A new A4 document opening with the symbol, date and title of a working document.
 
-    With ``title_page`` the title stands alone on the first page.
+    With ``title_page`` the title stands alone on the first page; ``note`` (what the document
+    is, e.g. illustrative data) stands under the title.
     """
     document = new_docx()
     section = document.sections[0]
@@ -67,6 +69,8 @@ def docx_document(
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if subtitle:
         document.add_paragraph(xml_safe(subtitle)).runs[0].bold = True
+    if note:
+        document.add_paragraph(xml_safe(note)).runs[0].italic = True
     if title_page:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     return document
