@@ -4,7 +4,7 @@ be edited and imported back unchanged (the secretariat's round trip)."""
 from django.utils import timezone
 
 from issues.models import Question, Respondent
-from issues.responses.plan import RESPONDENT_COLUMNS
+from issues.responses.plan import ILLUSTRATIVE, LANGUAGE, RESPONDENT_COLUMNS
 
 
 def responses_table(respondents=None) -> tuple[list[str], list[list]]:
@@ -16,7 +16,12 @@ def responses_table(respondents=None) -> tuple[list[str], list[list]]:
     respondents = (
         respondents.select_related("stakeholder_group").prefetch_related("answers").order_by("pk")
     )
-    headers = [*RESPONDENT_COLUMNS, *(question.code for question in questions)]
+    headers = [
+        *RESPONDENT_COLUMNS,
+        LANGUAGE,
+        ILLUSTRATIVE,
+        *(question.code for question in questions),
+    ]
     rows = []
     for respondent in respondents:
         texts = {answer.question_id: answer.text for answer in respondent.answers.all()}
@@ -29,6 +34,9 @@ def responses_table(respondents=None) -> tuple[list[str], list[list]]:
                 respondent.country.code if respondent.country else "",
                 respondent.stakeholder_group.name,
                 respondent.consent_to_cite,
+                respondent.language,
+                # Invented demonstration answers say so wherever they go (and import back).
+                "Yes" if respondent.illustrative else "No",
                 *(texts.get(question.pk, "") for question in questions),
             ]
         )
