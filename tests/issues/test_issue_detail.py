@@ -108,6 +108,7 @@ def test_issue_page_query_count_is_flat(client, size, django_assert_max_num_quer
     for label in "AB":
         option = OptionFactory(item=item, label=label)
         OptionSupportFactory.create_batch(size, option=option)
-    # 14 for the map's part, 4 for participation by stakeholder group.
-    with django_assert_max_num_queries(18):
+    # 14 for the map's part, 4 for participation by stakeholder group, 1 for the history's note
+    # on demonstration data.
+    with django_assert_max_num_queries(19):
         assert _page(client, issue).status_code == 200

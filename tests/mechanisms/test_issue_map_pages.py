@@ -232,7 +232,7 @@ def test_map_pages_keep_their_query_count_as_the_map_grows(
         "issues:gaps": 15,
         "mechanisms:list": 6,
         "issues:data-table": 3,
-        "issues:detail": 14,
+        "issues:detail": 15,
         "mechanisms:detail": 6,
     }
     for name, args, query in pages:
