@@ -179,6 +179,15 @@ MEDIA_URL = "media/"
 # Documents attached to contributions: the largest accepted, in megabytes.
 CONTRIBUTION_DOCUMENT_MAX_MB = env_int("CONTRIBUTION_DOCUMENT_MAX_MB", 10)
 
+# Imported spreadsheets (responses, the map workbook): the limits checked while a file is read
+# (wgec/documents/spreadsheets.py), and how long an import's stored file and preview are kept.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 50)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 500)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 300_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 500)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767)
+IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
+
 # Mail: SMTP when EMAIL_HOST is set; otherwise messages are written to the console.
 _smtp = {
     "host": env_str("EMAIL_HOST"),

@@ -113,7 +113,7 @@ def test_confirming_a_stale_preview_writes_nothing(secretariat_client, questionn
 
 def test_unreadable_upload_is_a_clear_form_error(secretariat_client, questionnaire):
     response = _preview(secretariat_client, "broken.xlsx", b"PK\x03\x04 broken")
-    assert "Not a readable XLSX file" in response.content.decode()
+    assert "is not a readable XLSX file" in response.content.decode()
 
 
 def test_only_the_secretariat_imports(questionnaire):

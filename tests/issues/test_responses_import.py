@@ -222,9 +222,9 @@ def test_the_same_respondent_twice_in_a_file_is_an_error(questionnaire):
 
 def test_unreadable_and_empty_files_are_clear_errors(questionnaire):
     plan = responses_import_file(data=b"PK\x03\x04 not really a zip", filename="r.xlsx")
-    assert "Not a readable XLSX file" in str(plan.errors[0])
+    assert "is not a readable XLSX file" in str(plan.errors[0])
     plan = responses_import_file(data=b"", filename="r.csv")
-    assert "The file is empty" in str(plan.errors[0])
+    assert str(plan.errors[0]) == "The file “r.csv” is empty."
 
 
 def test_answer_cited_by_an_issue_cannot_be_removed_or_lose_the_passage(questionnaire):

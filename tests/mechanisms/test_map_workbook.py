@@ -213,8 +213,10 @@ def test_missing_required_column_and_unknown_file_are_clear():
         "No Issues, Mechanisms or Coverage table found (check the sheet names or the column "
         "headers)."
     ]
-    plan = map_import_plan([("map.ods", b"...")])
-    assert "choose a .csv or .xlsx file" in str(plan.errors[0])
+    plan = map_import_plan([("map.ods", b"%PDF-1.4 ...")])
+    assert str(plan.errors[0]) == (
+        "The file “map.ods” is a PDF document, not a spreadsheet: choose .xlsx or .csv."
+    )
 
 
 def test_import_command_dry_run_writes_nothing_and_errors_exit_non_zero(tmp_path):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -137,7 +138,11 @@ def test_missing_columns_and_duplicate_headers_are_named():
 
 
 def test_unknown_file_type_and_corrupt_xlsx_are_clear_errors():
-    with pytest.raises(SpreadsheetError, match="choose a .csv or .xlsx file"):
-        read_workbook(b"...", "responses.ods")
-    with pytest.raises(SpreadsheetError, match="Not a readable XLSX file"):
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(SpreadsheetError, match="is an OpenDocument file"):
+        read_workbook(ods.getvalue(), "responses.ods")
+    with pytest.raises(SpreadsheetError, match="not a readable XLSX file"):
         read_workbook(b"PK\x03\x04 not really a zip", "responses.xlsx")

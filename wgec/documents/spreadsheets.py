@@ -30,7 +30,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -126,25 +125,159 @@ class Sheet:
         return SpreadsheetError(message, sheet=self.name, row=number, column=column)
 
 
-def read_workbook(data: bytes, filename: str) -> dict[str, Sheet]:
-    """Every sheet of an XLSX file, or the one table of a CSV file (named after the file)."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        sheet = read_csv(data, name=PurePath(filename).stem)
+@dataclass(frozen=True)
+class ReadLimits:
+    """What a file may hold, checked while it is read (settings ``IMPORT_MAX_*``): its size, the
+    declared size of what an XLSX archive unpacks to (before anything is unpacked), and the rows,
+    columns and characters of a cell of each sheet."""
+
+    max_bytes: int = 50 * 2**20
+    max_unpacked_bytes: int = 500 * 2**20
+    max_rows: int = 300_000
+    max_columns: int = 500
+    max_cell_chars: int = 32_767
+    max_members: int = 10_000
+
+    @classmethod
+    def from_settings(cls) -> "ReadLimits":
+        from django.conf import settings
+
+        return cls(
+            max_bytes=settings.IMPORT_MAX_MB * 2**20,
+            max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_MB * 2**20,
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_columns=settings.IMPORT_MAX_COLUMNS,
+            max_cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def check_size(size: int, name: str, limits: "ReadLimits | None" = None) -> None:
+    """Refuse a file larger than the import limit, before it is read."""
+    limits = limits or ReadLimits.from_settings()
+    if size > limits.max_bytes:
+        raise SpreadsheetError(
+            f"the file “{name}” is {_megabytes(size)}; at most "
+            f"{limits.max_bytes // 2**20} MB may be imported (IMPORT_MAX_MB)."
+        )
+
+
+_CHOOSE = "choose .xlsx or .csv."
+
+# Files that are not spreadsheets, known by their first bytes.
+_NOT_SPREADSHEETS = [
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.xls or .doc; save it as .xlsx)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+]
+_ZIP_DOCUMENTS = [
+    ("word/document.xml", "a Word document (DOCX)"),
+    ("ppt/presentation.xml", "a PowerPoint presentation (PPTX)"),
+    ("content.xml", "an OpenDocument file (ODS or ODT; save it as .xlsx)"),
+]
+_HTML = re.compile(rb"\s*(<!doctype\s+html|<html|<head|<body|<\?xml|<table)", re.IGNORECASE)
+
+
+def file_kind(data: bytes, filename: str, limits: "ReadLimits | None" = None) -> str:
+    """ "xlsx" or "csv", from the file's content whatever its name says; SpreadsheetError for
+    anything else (an empty file, a PDF, a Word document renamed .xlsx, binary data ...). An XLSX
+    archive's declared sizes are checked here, before anything is unpacked."""
+    limits = limits or ReadLimits.from_settings()
+    check_size(len(data), filename, limits)
+    if not data.strip():
+        raise SpreadsheetError(f"the file “{filename}” is empty.")
+    for magic, what in _NOT_SPREADSHEETS:
+        if data.startswith(magic):
+            raise SpreadsheetError(f"the file “{filename}” is {what}, not a spreadsheet: {_CHOOSE}")
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_archive(data, filename, limits)
+        return "xlsx"
+    if _HTML.match(data[:1024]):
+        raise SpreadsheetError(
+            f"the file “{filename}” is a web page (HTML or XML), not a spreadsheet: {_CHOOSE}"
+        )
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpreadsheetError(
+            f"the file “{filename}” holds binary data (NUL bytes), not CSV text: {_CHOOSE}"
+        )
+    return "csv"
+
+
+def _check_archive(data: bytes, filename: str, limits: ReadLimits) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise SpreadsheetError(
+            f"the file “{filename}” is not a readable XLSX file: the archive is damaged or cut "
+            f"short ({error})."
+        ) from None
+    if len(members) > limits.max_members:
+        raise SpreadsheetError(
+            f"the file “{filename}” is an archive of {len(members):,} files; an XLSX workbook "
+            f"has far fewer (at most {limits.max_members:,})."
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise SpreadsheetError(
+            f"the file “{filename}” unpacks to {_megabytes(unpacked)}; at most "
+            f"{limits.max_unpacked_bytes // 2**20} MB may be unpacked (IMPORT_MAX_UNPACKED_MB)."
+        )
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" in names:
+        return
+    for name, what in _ZIP_DOCUMENTS:
+        if name in names:
+            raise SpreadsheetError(f"the file “{filename}” is {what}, not a spreadsheet: {_CHOOSE}")
+    raise SpreadsheetError(
+        f"the file “{filename}” is a ZIP archive but not an XLSX workbook: {_CHOOSE}"
+    )
+
+
+def read_workbook(data: bytes, filename: str, limits: ReadLimits | None = None) -> dict[str, Sheet]:
+    """Every sheet of an XLSX file, or the one table of a CSV file (named after the file).
+
+    The type follows the content; the limits are checked while reading (see ``ReadLimits``)."""
+    limits = limits or ReadLimits.from_settings()
+    if file_kind(data, filename, limits) == "csv":
+        sheet = read_csv(data, name=PurePath(filename).stem or "CSV", limits=limits)
         return {sheet.name: sheet}
-    if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(data)
-    raise SpreadsheetError(f"{filename}: choose a .csv or .xlsx file.")
+    return read_xlsx(data, limits=limits)
 
 
-def read_csv(data: bytes, *, name: str = "CSV") -> Sheet:
+def read_csv(data: bytes, *, name: str = "CSV", limits: ReadLimits | None = None) -> Sheet:
+    limits = limits or ReadLimits.from_settings()
     text = _decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        table = list(reader)
-    except csv.Error as error:
-        raise SpreadsheetError(f"not a readable CSV file ({error}).", sheet=name) from None
-    return _sheet(name, table)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise SpreadsheetError(
+                    f"a cell holds more than {limits.max_cell_chars:,} characters; at most "
+                    f"{limits.max_cell_chars:,} may be imported (IMPORT_MAX_CELL_CHARS).",
+                    sheet=name,
+                    row=reader.line_num,
+                ) from None
+            raise SpreadsheetError(
+                f"not a readable CSV file ({error}).", sheet=name, row=reader.line_num
+            ) from None
+
+    return _sheet(name, rows(), limits)
 
 
 def _delimiter(text: str) -> str:
@@ -161,7 +294,12 @@ def _delimiter(text: str) -> str:
 
 def _decode(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SpreadsheetError(
+                "the file starts as UTF-16 text but is not; save it as “CSV UTF-8”.", sheet=name
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -175,33 +313,49 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_xlsx(data: bytes) -> dict[str, Sheet]:
+def read_xlsx(data: bytes, *, limits: ReadLimits | None = None) -> dict[str, Sheet]:
+    limits = limits or ReadLimits.from_settings()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a hostile file may break the reader anywhere
         raise SpreadsheetError(f"not a readable XLSX file ({error}).") from None
     try:
-        return {
-            worksheet.title: _sheet(worksheet.title, worksheet.iter_rows(values_only=True))
-            for worksheet in workbook.worksheets
-        }
+        sheets = {}
+        for worksheet in workbook.worksheets:
+            # The declared dimensions are not trusted: each row is read as wide as its cells.
+            worksheet.reset_dimensions()
+            sheets[worksheet.title] = _sheet(
+                worksheet.title, worksheet.iter_rows(values_only=True), limits
+            )
+        return sheets
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged or cut-short sheet fails mid-read
+        raise SpreadsheetError(f"not a readable XLSX file ({error}).") from None
     finally:
         workbook.close()
 
 
-def _sheet(name: str, table: Iterable[Sequence[Any]]) -> Sheet:
+def _sheet(name: str, table: Iterable[Sequence[Any]], limits: ReadLimits) -> Sheet:
     rows = iter(table)
     headers: list[str] = []
     number = 0
     for number, cells in enumerate(rows, start=1):  # noqa: B007 - the header row's number
+        _check_width(name, number, cells, limits)
         if any(cell not in (None, "") for cell in cells):
             headers = [str(cell).strip() if cell is not None else "" for cell in cells]
             break
+        if number > limits.max_rows:
+            raise _too_many_rows(name, number, limits)
     sheet = Sheet(name=name, headers=headers)
     if not headers:
         return sheet
     if headers and headers[0].startswith("\ufeff"):
         headers[0] = headers[0][1:]
+    for header in headers:
+        _check_text(name, number, header, header, limits)
     keys = [normalise_header(header) for header in headers]
     seen: set[str] = set()
     for key, header in zip(keys, headers, strict=True):
@@ -209,11 +363,84 @@ def _sheet(name: str, table: Iterable[Sequence[Any]]) -> Sheet:
             raise SpreadsheetError(f"the column “{header}” appears twice.", sheet=name, row=number)
         seen.add(key)
     for offset, cells in enumerate(rows, start=number + 1):
-        values = {key: _cell(cell) for key, cell in zip(keys, cells, strict=False) if key}
+        if not cells or all(cell in (None, "") for cell in cells):
+            continue  # blank rows (spreadsheet programs may write a million) cost nothing
+        _check_width(name, offset, cells, limits)
+        if len(sheet.rows) >= limits.max_rows:
+            raise _too_many_rows(name, offset, limits)
+        values = {}
+        for key, header, cell in zip(keys, headers, cells, strict=False):
+            if key:
+                value = _cell(cell)
+                if isinstance(value, str):
+                    _check_text(name, offset, header, value, limits)
+                values[key] = value
         row = Row(number=offset, values=values)
         if not row.is_blank():
             sheet.rows.append(row)
     return sheet
+
+
+def _too_many_rows(name: str, number: int, limits: ReadLimits) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"the sheet has more than {limits.max_rows:,} rows; at most {limits.max_rows:,} may be "
+        "imported (IMPORT_MAX_ROWS).",
+        sheet=name,
+        row=number,
+    )
+
+
+def _check_width(name: str, number: int, cells: Sequence[Any], limits: ReadLimits) -> None:
+    if len(cells) <= limits.max_columns:
+        return
+    width = max(
+        (index for index, cell in enumerate(cells, start=1) if cell not in (None, "")), default=0
+    )
+    if width > limits.max_columns:
+        raise SpreadsheetError(
+            f"the row has {width:,} columns; at most {limits.max_columns:,} may be imported "
+            "(IMPORT_MAX_COLUMNS).",
+            sheet=name,
+            row=number,
+        )
+
+
+# Characters a cell may not hold: control characters other than tab and line breaks, and the
+# bidirectional overrides and isolates that make text read differently from what it is.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """A description of the first character a cell may not hold, or None."""
+    found = _FORBIDDEN.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    code = f"U+{ord(character):04X}"
+    if "\u202a" <= character <= "\u2069":
+        return f"a text-direction override ({code}), which can disguise what the text says"
+    if character == "\x00":
+        return f"a NUL byte ({code})"
+    return f"a control character ({code})"
+
+
+def _check_text(name: str, number: int, column: str, value: str, limits: ReadLimits) -> None:
+    if len(value) > limits.max_cell_chars:
+        raise SpreadsheetError(
+            f"the cell holds {len(value):,} characters; at most {limits.max_cell_chars:,} may be "
+            "imported (IMPORT_MAX_CELL_CHARS).",
+            sheet=name,
+            row=number,
+            column=column,
+        )
+    problem = forbidden_character(value)
+    if problem:
+        raise SpreadsheetError(
+            f"the cell holds {problem}; remove it and import the file again.",
+            sheet=name,
+            row=number,
+            column=column,
+        )
 
 
 def _cell(value: Any) -> Any:
