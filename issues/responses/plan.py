@@ -8,7 +8,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from wgec.documents.spreadsheets import (
     Row,
     Sheet,
     SpreadsheetError,
+    date_order,
     normalise_header,
     parse_datetime,
     parse_yes_no,
@@ -140,12 +140,9 @@ class ResponsesPlan:
 def responses_read(data: bytes, filename: str) -> Sheet:
     """The responses table of an uploaded file: its only sheet, or the one named Responses.
 
-    The file type follows the content (an XLSX file is a zip archive), whatever its name says.
+    The file type follows the content (an XLSX file is a zip archive), whatever its name says;
+    the import limits (settings ``IMPORT_MAX_*``) are checked while reading.
     """
-    if data.startswith(b"PK\x03\x04"):
-        filename = f"{PurePath(filename).stem or 'responses'}.xlsx"
-    elif PurePath(filename).suffix.lower() not in {".csv", ".xlsx", ".xlsm"}:
-        filename = f"{PurePath(filename).stem or 'responses'}.csv"
     sheets = read_workbook(data, filename)
     named = [sheet for name, sheet in sheets.items() if normalise_header(name) == "responses"]
     sheet = named[0] if named else next(iter(sheets.values()), None)
@@ -154,8 +151,17 @@ def responses_read(data: bytes, filename: str) -> Sheet:
     return sheet
 
 
-def responses_plan(sheet: Sheet) -> ResponsesPlan:
-    """Check every row and work out what importing the sheet would do, writing nothing."""
+# Submission dates outside the exercise's plausible range are refused: before this, or later
+# than the moment of the import.
+EARLIEST_SUBMISSION = datetime.date(2000, 1, 1)
+
+
+def responses_plan(sheet: Sheet, *, order: str | None = None) -> ResponsesPlan:
+    """Check every row and work out what importing the sheet would do, writing nothing.
+
+    ``order`` is the order of the day and month in the file's dates (``dmy`` or ``mdy``), for a
+    file whose dates read both ways; otherwise the dates themselves decide (``date_order``).
+    """
     plan = ResponsesPlan()
     columns_missing = False
     try:
@@ -183,9 +189,14 @@ def responses_plan(sheet: Sheet) -> ResponsesPlan:
             plan.questions.append(question)
     if columns_missing:
         return plan
+    try:
+        order = date_order(sheet, SUBMITTED, sheet.rows, order)
+    except SpreadsheetError as error:
+        plan.errors.append(error)
+        return plan
     has_id = sheet.has_column(ID)
     lookup = Spellings()
-    parsed = [_parse_row(sheet, row, lookup, plan, has_id) for row in sheet.rows]
+    parsed = [_parse_row(sheet, row, lookup, plan, has_id, order) for row in sheet.rows]
     _match(sheet, parsed, plan)
     return plan
 
@@ -203,7 +214,9 @@ class _Parsed:
         return (self.values["name"], self.values["organisation"], self.values["submitted_at"])
 
 
-def _parse_row(sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, has_id: bool):
+def _parse_row(
+    sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, has_id: bool, order: str
+):
     parsed = _Parsed(row=row)
 
     def fail(column: str, message: str) -> None:
@@ -238,12 +251,22 @@ def _parse_row(sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, h
         except ValueError as error:
             fail(GROUP, str(error))
     try:
-        submitted = parse_datetime(row[SUBMITTED])
+        submitted = parse_datetime(row[SUBMITTED], order)
         values["submitted_at"] = submitted.replace(microsecond=0) + datetime.timedelta(
             seconds=round(submitted.microsecond / 1e6)
         )
     except ValueError as error:
         fail(SUBMITTED, str(error).replace("a date is required", "the submission date is required"))
+    else:
+        shown = timezone.localtime(submitted).strftime("%Y-%m-%d")
+        if timezone.localtime(submitted).date() < EARLIEST_SUBMISSION:
+            fail(
+                SUBMITTED,
+                f"the submission date {shown} is before {EARLIEST_SUBMISSION:%Y}; check the "
+                "date (and its order of day and month).",
+            )
+        elif submitted > timezone.now():
+            fail(SUBMITTED, f"the submission date {shown} is in the future; check the date.")
     try:
         values["consent_to_cite"] = parse_yes_no(row[CONSENT])
     except ValueError as error:

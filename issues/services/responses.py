@@ -22,15 +22,21 @@ from wgec.documents.spreadsheets import Sheet, SpreadsheetError
 
 
 def responses_import(
-    *, sheet: Sheet, dry_run: bool = False, user=None, previewed: str | None = None
+    *,
+    sheet: Sheet,
+    dry_run: bool = False,
+    user=None,
+    previewed: str | None = None,
+    order: str | None = None,
 ) -> ResponsesPlan:
     """Import a responses sheet: every row, or (on any error, or a dry run) nothing.
 
     Returns the plan; ``plan.errors`` lists every problem, each naming its row and column, and
     ``plan.written`` tells whether the database was changed. With ``previewed`` (the digest of
-    a plan shown to the user), nothing is written unless the plan is still the same.
+    a plan shown to the user), nothing is written unless the plan is still the same. ``order``
+    (``dmy`` or ``mdy``) says how to read dates that fit both orders.
     """
-    plan = responses_plan(sheet)
+    plan = responses_plan(sheet, order=order)
     if previewed and not plan.errors and plan.digest() != previewed:
         plan.errors.append(
             SpreadsheetError(
@@ -103,11 +109,20 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
 
 
 def responses_import_file(
-    *, data: bytes, filename: str, dry_run: bool = False, user=None, previewed: str | None = None
+    *,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    user=None,
+    previewed: str | None = None,
+    order: str | None = None,
 ) -> ResponsesPlan:
-    """Read a file and import it; an unreadable file is an error of the plan."""
+    """Read a file (within the import limits) and import it; an unreadable file is an error of
+    the plan."""
     try:
         sheet = responses_read(data, filename)
     except SpreadsheetError as error:
         return ResponsesPlan(errors=[error])
-    return responses_import(sheet=sheet, dry_run=dry_run, user=user, previewed=previewed)
+    return responses_import(
+        sheet=sheet, dry_run=dry_run, user=user, previewed=previewed, order=order
+    )

@@ -470,10 +470,85 @@ def parse_yes_no(value: Any) -> bool:
 
 
 _YEAR_FIRST = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})\b")
+
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+DATE_ORDERS = {DAY_FIRST: "day first (17/09/2013)", MONTH_FIRST: "month first (9/17/2013)"}
 
 
-def parse_datetime(value: Any) -> datetime.datetime:
-    """A date or date and time as text (day before month) or as a spreadsheet date.
+def date_order(
+    sheet: "Sheet", column: str, rows: Iterable["Row"], chosen: str | None = None
+) -> str:
+    """The one order in which every date of a column is read: the order that makes every value
+    valid (any “9/17/2013” decides month first), or ``chosen`` (``dmy`` or ``mdy``).
+
+    Dates that start with the year, spreadsheet dates and dates with a month name are read as
+    they are. A column whose dates fit both orders is refused unless the order is chosen, and a
+    column that fits neither (“17/09/2013” and “9/17/2013”) is refused; each error names the
+    rows that decide.
+    """
+    needs: dict[str, tuple[int, str]] = {}
+    ambiguous: tuple[int, str, int, int] | None = None
+    for row in rows:
+        value = row[column]
+        if not isinstance(value, str):
+            continue
+        text = value.strip()
+        found = _NUMERIC_DATE.match(text)
+        if found is None or _YEAR_FIRST.match(text):
+            continue
+        first, second = int(found.group(1)), int(found.group(2))
+        if first > 12 and second <= 12:
+            needs.setdefault(DAY_FIRST, (row.number, text))
+        elif second > 12 and first <= 12:
+            needs.setdefault(MONTH_FIRST, (row.number, text))
+        elif first != second and ambiguous is None:
+            ambiguous = (row.number, text, first, second)
+    if len(needs) == 2:
+        (day_row, day_text), (month_row, month_text) = needs[DAY_FIRST], needs[MONTH_FIRST]
+        raise sheet.error(
+            f"the dates are written in two orders: “{day_text}” (row {day_row}) is day first, "
+            f"“{month_text}” (row {month_row}) is month first; write every date in one order "
+            "(or as 2013-09-17).",
+            row=min(day_row, month_row),
+            column=column,
+        )
+    if chosen:
+        other = MONTH_FIRST if chosen == DAY_FIRST else DAY_FIRST
+        if other in needs:
+            number, text = needs[other]
+            raise sheet.error(
+                f"the dates were said to be {DATE_ORDERS[chosen]}, but “{text}” can only be "
+                f"{DATE_ORDERS[other].split(' (')[0]}.",
+                row=number,
+                column=column,
+            )
+        return chosen
+    if needs:
+        return next(iter(needs))
+    if ambiguous is not None:
+        number, text, first, second = ambiguous
+        raise sheet.error(
+            f"the dates can be read day first or month first (“{text}”: is it "
+            f"{_both_ways(first, second)}?) and no date in the file decides; say which order "
+            "the file uses (the import form's “Date order”, or --date-order dmy|mdy).",
+            row=number,
+            column=column,
+        )
+    return DAY_FIRST
+
+
+def _both_ways(first: int, second: int) -> str:
+    month = datetime.date(2000, 1, 1).replace
+    return (
+        f"{first} {month(month=second).strftime('%B')} or "
+        f"{month(month=first).strftime('%B')} {second}"
+    )
+
+
+def parse_datetime(value: Any, order: str = DAY_FIRST) -> datetime.datetime:
+    """A date or date and time as text (in ``order``: day or month first; see ``date_order``)
+    or as a spreadsheet date.
 
     Naive values are taken in the site's time zone. ValueError names what could not be read.
     """
@@ -490,13 +565,16 @@ def parse_datetime(value: Any) -> datetime.datetime:
         if not text:
             raise ValueError("a date is required.")
         # A date that starts with the year (ISO 8601, 2013/09/17) is year-month-day; any other
-        # is read day before month, as outside the United States.
+        # is read in the file's order.
         year_first = bool(_YEAR_FIRST.match(text))
         try:
             # Missing parts default to the first of the month at midnight, never to today.
             default = datetime.datetime(2000, 1, 1)  # noqa: DTZ001 - made aware below
             moment = date_parser.parse(
-                text, dayfirst=not year_first, yearfirst=year_first, default=default
+                text,
+                dayfirst=order == DAY_FIRST and not year_first,
+                yearfirst=year_first,
+                default=default,
             )
         except (ValueError, OverflowError):
             raise ValueError(f"“{text}” is not a date (write it as 2013-09-17).") from None

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from issues.services.responses import responses_import_file
+from wgec.documents.spreadsheets import SpreadsheetError, check_size
 
 
 class Command(BaseCommand):
@@ -20,13 +21,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
         )
+        parser.add_argument(
+            "--date-order",
+            choices=["dmy", "mdy"],
+            help="How the file writes dates that fit both orders: dmy (17/09/2013) or mdy "
+            "(9/17/2013, as Google Forms in the United States). Needed only when no date in "
+            "the file decides.",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, date_order: str | None, **options):
         try:
+            check_size(file.stat().st_size, file.name)
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror or error}.") from None
-        plan = responses_import_file(data=data, filename=file.name, dry_run=dry_run)
+        except SpreadsheetError as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
+        plan = responses_import_file(
+            data=data, filename=file.name, dry_run=dry_run, order=date_order
+        )
         if plan.errors:
             lines = [str(error) for error in plan.errors]
             raise CommandError(
