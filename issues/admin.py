@@ -1,22 +1,16 @@
-import uuid
+from functools import partial
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.shortcuts import redirect
 from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django_countries.filters import CountryFilter
-from import_export.admin import ImportMixin
-from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from issues import admin_curation
+from issues import admin_curation, admin_imports
 from issues.models import (
     Answer,
     Cluster,
@@ -29,9 +23,7 @@ from issues.models import (
     Respondent,
     Theme,
 )
-from issues.resources import ResponsesFormat, ResponsesResource
 from issues.responses.table import responses_table
-from issues.tasks import responses_import_run
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
 
@@ -74,28 +66,12 @@ class CosignerInline(admin.TabularInline):
     verbose_name_plural = "co-signers (a joint submission is one respondent, counted once)"
 
 
-def _task_results_in_admin() -> bool:
-    return any(
-        model._meta.label == "django_tasks_database.DBTaskResult" for model in admin.site._registry
-    )
-
-
-class ResponsesConfirmForm(ConfirmImportForm):
-    # The fingerprint of the preview the user confirms (see ResponsesResource.import_data).
-    previewed = forms.CharField(widget=forms.HiddenInput(), required=False)
-    # Whether the file is large enough to be imported by a background task.
-    background = forms.BooleanField(widget=forms.HiddenInput(), required=False)
-
-
 @admin.register(Respondent)
-class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
+class RespondentAdmin(SimpleHistoryAdmin):
     """Respondents, with the import of a responses file (preview, then confirm) and the
     downloads: the import format (every respondent, with IDs) and the public compilations."""
 
-    resource_classes = [ResponsesResource]
-    confirm_form_class = ResponsesConfirmForm
-    import_template_name = "admin/issues/respondent/import.html"
-    import_export_change_list_template = "admin/issues/respondent/change_list.html"
+    change_list_template = "admin/issues/respondent/change_list.html"
     actions = ["download_import_format"]
     list_display = [
         "name",
@@ -136,83 +112,34 @@ class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
         "issues.delete_answer",
     ]
 
-    def get_import_formats(self):
-        return [ResponsesFormat]
-
     def has_import_permission(self, request) -> bool:
         # An import adds and changes respondents and adds, changes and removes answers.
-        return super().has_import_permission(request) and request.user.has_perms(
-            self.IMPORT_PERMISSIONS
-        )
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        form.add_error("import_file", str(e))
-
-    # A confirmed file with more rows than this is imported by a background task.
-    BACKGROUND_ROWS = 500
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        initial["previewed"] = getattr(request, "responses_plan_digest", "")
-        initial["background"] = getattr(request, "responses_plan_rows", 0) > self.BACKGROUND_ROWS
-        return initial
-
-    def process_import(self, request, **kwargs):
-        form = self.create_confirm_form(request)
-        if not (form.is_valid() and form.cleaned_data["background"]):
-            return super().process_import(request, **kwargs)
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        tmp_storage = self.get_tmp_storage_class()(
-            name=form.cleaned_data["import_file_name"], encoding=None, read_mode="rb"
-        )
-        path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(tmp_storage.read()))
-        tmp_storage.remove()
-        result = responses_import_run.enqueue(
-            path=path,
-            filename=form.cleaned_data["original_file_name"],
-            previewed=form.cleaned_data["previewed"],
-            user_id=request.user.pk,
-        )
-        messages.info(
-            request,
-            format_html(
-                "The file is large: it is being imported in the background (nothing is written "
-                "if anything has changed since the preview). Its outcome is recorded in "
-                '<a href="{}">the task’s result</a>.',
-                reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.id])
-                if _task_results_in_admin()
-                else reverse("admin:index"),
-            ),
-        )
-        return redirect("admin:issues_respondent_changelist")
-
-    def get_import_data_kwargs(self, **kwargs):
-        form = kwargs.get("form")
-        if isinstance(form, ResponsesConfirmForm):
-            kwargs["previewed"] = form.cleaned_data.get("previewed", "")
-        return super().get_import_data_kwargs(**kwargs)
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            errors = [str(error) for error in result.plan.errors]
-            errors[0] = errors[0][:1].upper() + errors[0][1:]
-            messages.error(
-                request,
-                f"Nothing was imported. {errors[0]}"
-                + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-            )
-            return redirect("admin:issues_respondent_import")
-        return super().process_result(result, request)
+        return request.user.has_perms(self.IMPORT_PERMISSIONS)
 
     # Downloads --------------------------------------------------------------------------------
 
     def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
             path(
                 "download/",
-                self.admin_site.admin_view(self.download_all_view),
+                wrap(self.download_all_view),
                 name="issues_respondent_download",
+            ),
+            path(
+                "import/",
+                wrap(partial(admin_imports.responses_import_view, self)),
+                name="issues_respondent_import",
+            ),
+            path(
+                "import/<int:pk>/",
+                wrap(partial(admin_imports.responses_import_preview_view, self)),
+                name="issues_respondent_import_preview",
+            ),
+            path(
+                "import/<int:pk>/status/",
+                wrap(partial(admin_imports.responses_import_status_view, self)),
+                name="issues_respondent_import_status",
             ),
             *super().get_urls(),
         ]
@@ -237,6 +164,7 @@ class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            "can_import": self.has_import_permission(request),
             "publications": [
                 ("By question (DOCX)", reverse("issues:question-export", args=["docx"])),
                 ("By question (XLSX)", reverse("issues:question-export", args=["xlsx"])),

@@ -3,6 +3,7 @@
 the correspondence group's comments on issues (``comments``)."""
 
 from issues.models.comments import Comment, CommentQuerySet
+from issues.models.imports import ResponsesImport
 from issues.models.issue_list import (
     OPEN_ISSUE_STATES,
     Cluster,
@@ -27,6 +28,7 @@ from issues.models.questionnaire import (
 
 __all__ = [
     "OPEN_ISSUE_STATES",
+    "ResponsesImport",
     "Answer",
     "AnswerQuerySet",
     "Cluster",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from issues.models import Answer, IssueSource, Question, Respondent
 from issues.responses.spellings import Spellings
 from wgec.documents.spreadsheets import (
+    Progress,
     Row,
     Sheet,
     SpreadsheetError,
@@ -137,13 +138,13 @@ class ResponsesPlan:
         )
 
 
-def responses_read(data: bytes, filename: str) -> Sheet:
+def responses_read(data: bytes, filename: str, progress: Progress | None = None) -> Sheet:
     """The responses table of an uploaded file: its only sheet, or the one named Responses.
 
     The file type follows the content (an XLSX file is a zip archive), whatever its name says;
     the import limits (settings ``IMPORT_MAX_*``) are checked while reading.
     """
-    sheets = read_workbook(data, filename)
+    sheets = read_workbook(data, filename, progress=progress)
     named = [sheet for name, sheet in sheets.items() if normalise_header(name) == "responses"]
     sheet = named[0] if named else next(iter(sheets.values()), None)
     if sheet is None or not sheet.headers:

@@ -5,17 +5,16 @@ import io
 from pathlib import Path
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from issues.admin import RespondentAdmin
-from issues.models import Answer, IssueSource, Respondent
-from issues.tasks import responses_import_run
+from issues.models import Answer, IssueSource, Respondent, ResponsesImport
+from issues.services.response_uploads import responses_apply_task, responses_prepare_task
 from tests.factories import (
     AnswerFactory,
     IssueFactory,
@@ -27,19 +26,22 @@ from wgec.documents.spreadsheets import csv_bytes
 
 FILES = Path(__file__).resolve().parent / "files"
 IMPORT = reverse("admin:issues_respondent_import")
-CONFIRM = reverse("admin:issues_respondent_process_import")
 
 pytestmark = pytest.mark.django_db
 
 
-def _preview(client, name: str, data: bytes | None = None):
+def _preview(client, name: str, data: bytes | None = None, date_order: str = ""):
+    """Upload a file; the tests' task backend reads it at once, so the page the upload leads to
+    shows the preview."""
     data = (FILES / name).read_bytes() if data is None else data
     upload = SimpleUploadedFile(name, data)
-    return client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+    return client.post(IMPORT, {"import_file": upload, "date_order": date_order}, follow=True)
 
 
 def _confirm(client, preview):
-    return client.post(CONFIRM, preview.context["confirm_form"].initial, follow=True)
+    return client.post(
+        preview.request["PATH_INFO"], {"digest": preview.context["preview"]["digest"]}, follow=True
+    )
 
 
 def test_secretariat_previews_then_confirms_a_file(secretariat_client, questionnaire):
@@ -49,12 +51,10 @@ def test_secretariat_previews_then_confirms_a_file(secretariat_client, questionn
     assert "Internet Society of China" in text
     assert Respondent.objects.count() == 0  # the preview writes nothing
     done = _confirm(secretariat_client, preview)
-    assert "Import finished: 9 new, 0 updated, 0 deleted and 0 skipped respondents." in (
-        done.content.decode()
-    )
+    assert "9 created, 0 updated, 0 unchanged (skipped)" in done.content.decode()
+    assert done.context["upload"].state == "applied"
     assert Respondent.objects.count() == 9
     assert Answer.objects.count() == 11
-    assert LogEntry.objects.count() == 9
     assert Respondent.history.filter(history_user__username="secretariat").count() == 9
     # The same file again: nothing to do.
     again = _preview(secretariat_client, "responses_excel.xlsx")
@@ -66,7 +66,6 @@ def test_bad_file_lists_every_error_by_row_and_column_and_offers_no_confirm(
     secretariat_client, questionnaire
 ):
     preview = _preview(secretariat_client, "responses_errors.csv")
-    assert "confirm_form" not in preview.context
     text = preview.content.decode()
     assert "7 errors: nothing will be imported" in text
     assert "<td>6</td><td>Country</td><td>“Atlantis” is not a country" in text
@@ -105,9 +104,11 @@ def test_confirming_a_stale_preview_writes_nothing(secretariat_client, questionn
         name="Nominet", organisation="Nominet UK", submitted_at="2013-09-02T13:05:00Z"
     )  # someone adds the same respondent meanwhile: the file now updates instead of adding
     done = _confirm(secretariat_client, preview)
-    assert "Nothing was imported. The responses were changed by someone else" in (
-        done.content.decode()
+    expected = (
+        "The responses were changed by someone else since you saw the preview, so nothing was "
+        "written."
     )
+    assert expected in done.content.decode()
     assert Respondent.objects.count() == 1
 
 
@@ -210,31 +211,58 @@ def test_issue_admin_sources_inline_checks_the_excerpt_too(secretariat_client):
         source.full_clean()
 
 
-def test_large_file_is_imported_in_the_background(
-    secretariat_client, questionnaire, monkeypatch, settings, secretariat_user
+def test_upload_is_stored_and_read_by_a_worker_whose_progress_the_page_follows(
+    secretariat_client, questionnaire, settings, secretariat_user, tmp_path
 ):
-    monkeypatch.setattr(RespondentAdmin, "BACKGROUND_ROWS", 5)
-    # The worker's backend, not the tests' immediate one: the task waits in the database.
+    settings.MEDIA_ROOT = tmp_path
+    # The worker's backend, not the tests' immediate one: the tasks wait in the database.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    preview = _preview(secretariat_client, "responses_excel.xlsx")
-    assert preview.context["confirm_form"].initial["background"] is True
-    done = _confirm(secretariat_client, preview)  # the tasks of the database backend
-    text = done.content.decode()
-    assert "it is being imported in the background" in text
-    assert Respondent.objects.count() == 0
-    result = DBTaskResult.objects.get()
-    assert (
-        secretariat_client.get(
-            reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk])
-        ).status_code
-        == 200
-    )
+    page = _preview(secretariat_client, "responses_excel.xlsx")
+    upload = ResponsesImport.objects.get()
+    assert upload.state == "reading" and Respondent.objects.count() == 0
+    assert upload.file.name.startswith("imports/responses/")
+    assert (tmp_path / upload.file.name).read_bytes() == (
+        FILES / "responses_excel.xlsx"
+    ).read_bytes()  # stored in media storage, where every worker reaches it
+    text = page.content.decode()
+    assert "<progress" in text and "js/import_progress.js" in text
+    assert "<script>" not in text  # no inline script: the progress is followed by a static file
+    status = reverse("admin:issues_respondent_import_status", args=[upload.pk])
+    assert secretariat_client.get(status).json() == {
+        "state": "reading",
+        "label": "Reading the file",
+        "working": True,
+        "done": 0,
+        "total": 0,
+    }
     # What the worker (manage.py db_worker) runs, with the arguments the task was queued with.
-    assert result.task_path == "issues.tasks.responses_import_run"
-    outcome = responses_import_run.call(**result.args_kwargs["kwargs"])
-    assert outcome["summary"].startswith("9 created") and outcome["written"]
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "issues.services.response_uploads.responses_prepare_task"
+    responses_prepare_task.call(**queued.args_kwargs["kwargs"])
+    assert secretariat_client.get(status).json()["total"] == 9
+    preview = secretariat_client.get(page.request["PATH_INFO"])
+    assert "9 created, 0 updated, 0 unchanged (skipped)" in preview.content.decode()
+    _confirm(secretariat_client, preview)
+    assert Respondent.objects.count() == 0
+    queued = DBTaskResult.objects.exclude(pk=queued.pk).get()
+    responses_apply_task.call(**queued.args_kwargs["kwargs"])
     assert Respondent.objects.count() == 9
     assert Respondent.history.filter(history_user=secretariat_user).count() == 9
-    assert not any(settings.MEDIA_ROOT.rglob("imports/*"))  # the stored file is removed
+    assert not any(tmp_path.rglob("imports/responses/*"))  # imported: the stored file is removed
+
+
+def test_date_order_chosen_in_the_form_reads_dates_that_fit_both_orders(
+    secretariat_client, questionnaire
+):
+    data = csv_bytes(
+        ["Submitted", "Name", "Organisation", "Country", "Stakeholder group", "Consent to cite"],
+        [["9/2/2013", "Government of Brazil", "", "BR", "Government", "Yes"]],
+    )
+    refused = _preview(secretariat_client, "form.csv", data)
+    assert "say which order the file uses" in refused.content.decode()
+    preview = _preview(secretariat_client, "form.csv", data, date_order="mdy")
+    _confirm(secretariat_client, preview)
+    respondent = Respondent.objects.get()
+    assert timezone.localdate(respondent.submitted_at).isoformat() == "2013-09-02"

@@ -17,7 +17,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -246,18 +246,36 @@ def _check_archive(data: bytes, filename: str, limits: ReadLimits) -> None:
     )
 
 
-def read_workbook(data: bytes, filename: str, limits: ReadLimits | None = None) -> dict[str, Sheet]:
+# Called with the number of rows read so far, every PROGRESS_EVERY rows (a worker's progress).
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 1000
+
+
+def read_workbook(
+    data: bytes,
+    filename: str,
+    limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Sheet]:
     """Every sheet of an XLSX file, or the one table of a CSV file (named after the file).
 
     The type follows the content; the limits are checked while reading (see ``ReadLimits``)."""
     limits = limits or ReadLimits.from_settings()
     if file_kind(data, filename, limits) == "csv":
-        sheet = read_csv(data, name=PurePath(filename).stem or "CSV", limits=limits)
+        sheet = read_csv(
+            data, name=PurePath(filename).stem or "CSV", limits=limits, progress=progress
+        )
         return {sheet.name: sheet}
-    return read_xlsx(data, limits=limits)
+    return read_xlsx(data, limits=limits, progress=progress)
 
 
-def read_csv(data: bytes, *, name: str = "CSV", limits: ReadLimits | None = None) -> Sheet:
+def read_csv(
+    data: bytes,
+    *,
+    name: str = "CSV",
+    limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+) -> Sheet:
     limits = limits or ReadLimits.from_settings()
     text = _decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
@@ -277,7 +295,7 @@ def read_csv(data: bytes, *, name: str = "CSV", limits: ReadLimits | None = None
                 f"not a readable CSV file ({error}).", sheet=name, row=reader.line_num
             ) from None
 
-    return _sheet(name, rows(), limits)
+    return _sheet(name, rows(), limits, progress)
 
 
 def _delimiter(text: str) -> str:
@@ -313,7 +331,9 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_xlsx(data: bytes, *, limits: ReadLimits | None = None) -> dict[str, Sheet]:
+def read_xlsx(
+    data: bytes, *, limits: ReadLimits | None = None, progress: Progress | None = None
+) -> dict[str, Sheet]:
     limits = limits or ReadLimits.from_settings()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -327,7 +347,7 @@ def read_xlsx(data: bytes, *, limits: ReadLimits | None = None) -> dict[str, She
             # The declared dimensions are not trusted: each row is read as wide as its cells.
             worksheet.reset_dimensions()
             sheets[worksheet.title] = _sheet(
-                worksheet.title, worksheet.iter_rows(values_only=True), limits
+                worksheet.title, worksheet.iter_rows(values_only=True), limits, progress
             )
         return sheets
     except SpreadsheetError:
@@ -338,7 +358,12 @@ def read_xlsx(data: bytes, *, limits: ReadLimits | None = None) -> dict[str, She
         workbook.close()
 
 
-def _sheet(name: str, table: Iterable[Sequence[Any]], limits: ReadLimits) -> Sheet:
+def _sheet(
+    name: str,
+    table: Iterable[Sequence[Any]],
+    limits: ReadLimits,
+    progress: Progress | None = None,
+) -> Sheet:
     rows = iter(table)
     headers: list[str] = []
     number = 0
@@ -378,6 +403,8 @@ def _sheet(name: str, table: Iterable[Sequence[Any]], limits: ReadLimits) -> She
         row = Row(number=offset, values=values)
         if not row.is_blank():
             sheet.rows.append(row)
+            if progress is not None and len(sheet.rows) % PROGRESS_EVERY == 0:
+                progress(len(sheet.rows))
     return sheet
 
 

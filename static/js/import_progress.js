@@ -1,0 +1,49 @@
+// The progress of an import read or applied by a worker: polls the status address given by the
+// page's [data-import-status] element, moves its <progress> bar, and reloads the page when the
+// worker is done. No inline script: the page only links this file.
+(function () {
+  "use strict";
+  const box = document.querySelector("[data-import-status]");
+  if (!box) {
+    return;
+  }
+  const bar = box.querySelector("progress");
+  const count = box.querySelector("[data-import-count]");
+  const state = box.querySelector("[data-import-state]");
+  const number = new Intl.NumberFormat();
+
+  function show(status) {
+    state.textContent = status.label;
+    if (status.total) {
+      bar.max = status.total;
+      bar.value = status.done;
+      count.textContent = number.format(status.done) + " of " + number.format(status.total) + " rows";
+    } else if (status.done) {
+      bar.removeAttribute("value");
+      count.textContent = number.format(status.done) + " rows read";
+    }
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch(box.dataset.importStatus, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (response.ok) {
+        const status = await response.json();
+        if (!status.working) {
+          window.location.reload();
+          return;
+        }
+        show(status);
+      }
+    } catch (error) {
+      // A network hiccup: the next poll tries again.
+    }
+    window.setTimeout(poll, 1500);
+  }
+
+  window.setTimeout(poll, 1000);
+})();
