@@ -97,7 +97,11 @@ class CoverageSheet:
             if evidence is not None:
                 current.evidence = evidence
             self.plan.coverage_changed.append(current)
-            self.plan.changes.append(RowChange(COVERAGE, row.number, subject, "updated", shown))
+            self.plan.changes.append(
+                RowChange(
+                    COVERAGE, row.number, subject, "updated", shown, record=("coverage", current.pk)
+                )
+            )
         for pair, current in existing.items():
             if pair in seen:
                 continue
@@ -118,5 +122,6 @@ class CoverageSheet:
                     f"Coverage of issue {pair[0]} by mechanism {pair[1]}",
                     "deleted",
                     [("Status", statuses[current.status], "")],
+                    record=("coverage", current.pk),
                 )
             )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from issues.models import Cluster, Issue
 from mechanisms.map_workbook.columns import (
     COVERAGE,
@@ -17,6 +19,7 @@ from mechanisms.map_workbook.columns import (
     MECHANISMS,
     gap_type_name,
 )
+from mechanisms.map_workbook.staleness import about_sheet
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.history import rows_as_of
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
@@ -99,7 +102,10 @@ def map_sheets(
 
 
 def map_xlsx() -> bytes:
-    return xlsx_bytes(map_sheets())
+    """The map workbook as it stands, stamped with the moment of the export (the About sheet),
+    so that importing it refuses rows changed in the map since."""
+    stamp = about_sheet(timezone.now())
+    return xlsx_bytes([*map_sheets(), stamp], hidden=[stamp[0]])
 
 
 def map_export_files(path: Path) -> list[Path]:

@@ -39,6 +39,7 @@ from mechanisms.map_workbook.coverage_sheet import CoverageSheet
 from mechanisms.map_workbook.issue_sheet import IssueSheet
 from mechanisms.map_workbook.mechanism_sheet import MechanismSheet
 from mechanisms.map_workbook.reading import MapImportPlan, identify_tables
+from mechanisms.map_workbook.staleness import check_edited_since, exported_at
 from mechanisms.models import Coverage, Gap, MapImport, Mechanism
 from wgec.documents.spreadsheets import Sheet, SpreadsheetError, read_workbook
 
@@ -63,6 +64,10 @@ def map_import_plan(files: Iterable[tuple[str, bytes]]) -> MapImportPlan:
         return plan
     tables, errors = identify_tables(sheets)
     plan.errors.extend(errors)
+    try:
+        since = exported_at(sheets)
+    except SpreadsheetError as error:
+        plan.errors.append(error)
     if plan.errors:
         return plan
     plan.sheets = [name for name in (ISSUES, MECHANISMS, COVERAGE) if name in tables]
@@ -72,6 +77,8 @@ def map_import_plan(files: Iterable[tuple[str, bytes]]) -> MapImportPlan:
         IssueSheet(plan).plan_rows(tables[ISSUES])
     if COVERAGE in tables:
         CoverageSheet(plan).plan_rows(tables[COVERAGE])
+    if since is not None:
+        check_edited_since(plan, since)
     return plan
 
 

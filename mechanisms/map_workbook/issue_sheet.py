@@ -157,6 +157,7 @@ class IssueSheet:
                     f"Issue {issue.pk}",
                     "updated",
                     [(label, old, new) for _, label, (old, new) in changes] + gap_diffs,
+                    record=("issue", issue.pk),
                 )
             )
         self.plan.issues_changed = dict(changed)

@@ -110,6 +110,7 @@ class MechanismSheet:
                     f"Mechanism {pk}",
                     "updated",
                     [(label, old, new) for _, label, (old, new) in changes],
+                    record=("mechanism", pk),
                 )
             )
         self.plan.mechanisms_changed = dict(changed)

@@ -30,6 +30,8 @@ class RowChange:
     subject: str
     action: str  # "created", "updated", "deleted"
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # The record an update or removal touches: ("issue" | "mechanism" | "coverage", its ID).
+    record: tuple[str, int] | None = None
 
 
 @dataclass

@@ -649,11 +649,18 @@ def _csv_value(value: Any) -> str:
     return escape_formula(str(value))
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """An XLSX workbook of (sheet name, headers, rows), bold frozen headers, text kept as text."""
+def xlsx_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    hidden: Iterable[str] = (),
+) -> bytes:
+    """An XLSX workbook of (sheet name, headers, rows), bold frozen headers, text kept as text;
+    the sheets named in ``hidden`` are hidden."""
     workbook = Workbook(write_only=True)
+    hidden = set(hidden)
     for name, headers, rows in sheets:
         worksheet = workbook.create_sheet(title=name[:31])
+        if name in hidden:
+            worksheet.sheet_state = "hidden"
         worksheet.freeze_panes = "A2"
         for index, header in enumerate(headers):
             width = min(60, max(12, len(str(header)) + 4))
