@@ -141,5 +141,10 @@ class MappedIssueAdmin(MapInlinesThroughServices, IssueAdmin):
                 wrap(partial(admin_workbook.map_import_preview_view, self)),
                 name="issues_issue_map_import_preview",
             ),
+            path(
+                "map/import/<int:pk>/status/",
+                wrap(partial(admin_workbook.map_import_status_view, self)),
+                name="issues_issue_map_import_status",
+            ),
             *super().get_urls(),
         ]

@@ -3,9 +3,10 @@
 ``mechanisms.map_workbook``; nothing here writes on its own."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,8 +16,6 @@ from mechanisms.map_workbook.export import map_xlsx
 from mechanisms.map_workbook.imports import map_import_confirm, map_import_upload
 from mechanisms.models import MapImport
 from wgec.documents.http import download
-
-MAX_UPLOAD = 50 * 2**20  # bytes
 
 
 def map_export_view(model_admin, request: HttpRequest) -> HttpResponse:
@@ -51,9 +50,13 @@ class MapUploadForm(forms.Form):
         uploads = [upload for upload in self.cleaned_data["files"] if upload]
         if not uploads:
             raise ValidationError("Choose a file.")
+        limit = settings.IMPORT_MAX_MB
         for upload in uploads:
-            if upload.size > MAX_UPLOAD:
-                raise ValidationError(f"{upload.name} is larger than {MAX_UPLOAD // 2**20} MB.")
+            if upload.size > limit * 2**20:
+                raise ValidationError(
+                    f"{upload.name} is {upload.size / 2**20:,.1f} MB; at most {limit} MB may be "
+                    "imported (IMPORT_MAX_MB)."
+                )
             if not upload.name.lower().endswith((".xlsx", ".csv")):
                 raise ValidationError(f"{upload.name}: choose .xlsx or .csv files.")
         return uploads
@@ -110,6 +113,23 @@ def map_import_preview_view(model_admin, request: HttpRequest, pk: int) -> HttpR
             title=f"Import of {upload.filename}",
             upload=upload,
             preview=preview,
+            status_url=reverse("admin:issues_issue_map_import_status", args=[upload.pk]),
             hidden_changes=max(0, preview.get("change_total", 0) - len(preview.get("changes", []))),
         ),
+    )
+
+
+def map_import_status_view(model_admin, request: HttpRequest, pk: int) -> JsonResponse:
+    """The state and progress of an import, polled by its page."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    upload = get_object_or_404(MapImport.objects.defer("content"), pk=pk)
+    return JsonResponse(
+        {
+            "state": upload.state,
+            "label": upload.get_state_display(),
+            "working": upload.working,
+            "done": upload.progress,
+            "total": 0,
+        }
     )

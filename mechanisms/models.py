@@ -256,8 +256,9 @@ def gap_types_in_text(issue: Issue) -> list[str]:
 class MapImport(models.Model):
     """A map workbook uploaded in the admin, read and applied by background tasks.
 
-    The file lives in the database so that any app server or worker can reach it. ``preview``
+    The file lives in media storage so that any app server or worker can reach it. ``preview``
     holds what the import would do (counts, changes, errors) for the secretariat to confirm.
+    Both are deleted a day later (``manage.py purge_imports``); the record stays.
     """
 
     class State(models.TextChoices):
@@ -267,10 +268,19 @@ class MapImport(models.Model):
         APPLYING = "applying", "Applying"
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired (not confirmed within a day)"
 
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded files, as a zip archive.")
+    file = models.FileField(
+        upload_to="imports/map/",
+        blank=True,
+        help_text="The uploaded files, as a zip archive in media storage.",
+    )
+    # Imports uploaded before the files were kept in media storage.
+    content = models.BinaryField(blank=True, default=b"")
     state = models.CharField(max_length=20, choices=State, default=State.READING)
+    # Rows read so far by the worker.
+    progress = models.PositiveIntegerField(default=0)
     preview = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(

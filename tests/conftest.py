@@ -38,6 +38,12 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    # Uploads (imports, documents) are kept in media storage: not in the checkout's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def today(monkeypatch) -> datetime.date:
     """The day the test started, held for the whole test: the app's ``timezone.localdate()``

@@ -17,17 +17,19 @@ Rules (README, "The map workbook"):
 - Texts compare without surrounding spaces and with either line ending, so that a round trip
   through a spreadsheet program changes nothing.
 
-Through the admin, an uploaded workbook is kept in the database (``MapImport``), read by a
+Through the admin, an uploaded workbook is kept in media storage (``MapImport``), read by a
 background task that stores what importing it would do, and applied by another once the
 secretariat confirms that preview, unless the map changed in between.
 """
 
 import io
 import logging
+import uuid
 import zipfile
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
@@ -41,7 +43,7 @@ from mechanisms.map_workbook.mechanism_sheet import MechanismSheet
 from mechanisms.map_workbook.reading import MapImportPlan, identify_tables
 from mechanisms.map_workbook.staleness import check_edited_since, exported_at
 from mechanisms.models import Coverage, Gap, MapImport, Mechanism
-from wgec.documents.spreadsheets import Sheet, SpreadsheetError, read_workbook
+from wgec.documents.spreadsheets import Progress, Sheet, SpreadsheetError, read_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +51,18 @@ BATCH = 1000
 ANALYZE_AFTER = 5000  # changes
 
 
-def map_import_plan(files: Iterable[tuple[str, bytes]]) -> MapImportPlan:
-    """Read the files (name, content) and plan the import; writes nothing."""
+def map_import_plan(
+    files: Iterable[tuple[str, bytes]], progress: Progress | None = None
+) -> MapImportPlan:
+    """Read the files (name, content) within the import limits (settings ``IMPORT_MAX_*``: a
+    sheet of more rows than ``IMPORT_MAX_ROWS`` is refused, however many issues it would
+    create) and plan the import; writes nothing."""
     files = list(files)
     plan = MapImportPlan(sources=[name for name, _ in files])
     sheets: dict[str, Sheet] = {}
     for name, content in files:
         try:
-            for sheet_name, sheet in read_workbook(content, name).items():
+            for sheet_name, sheet in read_workbook(content, name, progress=progress).items():
                 sheets[f"{name}:{sheet_name}"] = sheet
         except SpreadsheetError as error:
             plan.errors.append(error)
@@ -151,7 +157,12 @@ def _pack(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def map_import_files(upload: MapImport) -> list[tuple[str, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(bytes(upload.content))) as archive:
+    if upload.file:
+        with upload.file.open("rb") as handle:
+            packed = handle.read()
+    else:
+        packed = bytes(upload.content)
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
         return [(name, archive.read(name)) for name in archive.namelist()]
 
 
@@ -179,18 +190,20 @@ def _preview(plan: MapImportPlan, *, stale: bool = False) -> dict:
 @transaction.atomic
 def map_import_upload(*, files: list[tuple[str, bytes]], user) -> MapImport:
     """Keep an uploaded workbook and have a worker read it."""
-    upload = MapImport.objects.create(
-        filename=", ".join(name for name, _ in files)[:255],
-        content=_pack(files),
-        uploaded_by=user,
-    )
+    upload = MapImport(filename=", ".join(name for name, _ in files)[:255], uploaded_by=user)
+    upload.file.save(f"{uuid.uuid4().hex}.zip", ContentFile(_pack(files)), save=False)
+    upload.save()
     map_import_prepare_task.enqueue(import_id=upload.pk)
     return upload
 
 
 def map_import_prepare(*, upload: MapImport) -> MapImport:
     """Read the workbook and store what importing it would do (run by a worker)."""
-    plan = map_import_plan(map_import_files(upload))
+
+    def progress(done: int) -> None:
+        MapImport.objects.filter(pk=upload.pk).update(progress=done)
+
+    plan = map_import_plan(map_import_files(upload), progress=progress)
     upload.preview = _preview(plan)
     upload.state = MapImport.State.READY if plan.ok else MapImport.State.INVALID
     upload.save(update_fields=["preview", "state"])
@@ -228,7 +241,12 @@ def map_import_run(*, upload: MapImport, fingerprint: str) -> MapImport:
     map_import_apply(plan, user=upload.applied_by, reason=f"map import of {upload.filename}")
     upload.state = MapImport.State.APPLIED
     upload.applied_at = timezone.now()
-    upload.save(update_fields=["state", "applied_at"])
+    if upload.file:
+        # Imported: the file is no longer needed (removed once the transaction commits).
+        name, storage = upload.file.name, upload.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+        upload.file = ""
+    upload.save(update_fields=["state", "applied_at", "file"])
     return upload
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mechanisms.map_workbook.imports import map_import_apply, map_import_plan
+from wgec.documents.spreadsheets import SpreadsheetError, check_size
 
 
 class Command(BaseCommand):
@@ -22,6 +23,10 @@ class Command(BaseCommand):
             path = Path(name)
             if not path.is_file():
                 raise CommandError(f"{name}: no such file.")
+            try:
+                check_size(path.stat().st_size, path.name)
+            except SpreadsheetError as error:
+                raise CommandError(f"{error} Nothing was imported.") from None
             contents.append((path.name, path.read_bytes()))
         plan = map_import_plan(contents)
         if not plan.ok:
