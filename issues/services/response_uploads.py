@@ -180,3 +180,28 @@ def responses_apply_task(import_id: int, digest: str) -> None:
             upload=upload, error=f"The import failed and nothing was written: {error}"
         )
         raise
+
+
+def responses_imports_purge(*, before) -> tuple[int, int]:
+    """Delete the stored files and previews of responses imports uploaded before ``before``
+    (those a worker is not on); an unconfirmed import expires. The record of who imported what
+    stays. Returns (files deleted, previews deleted)."""
+    files = previews = 0
+    stale = ResponsesImport.objects.filter(uploaded_at__lt=before).exclude(
+        state__in=[ResponsesImport.State.READING, ResponsesImport.State.APPLYING]
+    )
+    for upload in stale.exclude(file="").iterator():
+        upload.file.delete(save=False)
+        ResponsesImport.objects.filter(pk=upload.pk).update(file="")
+        files += 1
+    for upload in stale.exclude(preview={}).iterator():
+        result = upload.preview.get("result")
+        kept = {"result": result} if result else {}
+        if upload.preview == kept:
+            continue  # only what an imported file did is kept
+        upload.preview = kept
+        if upload.state in (ResponsesImport.State.READY, ResponsesImport.State.INVALID):
+            upload.state = ResponsesImport.State.EXPIRED
+        previews += 1
+        upload.save(update_fields=["preview", "state"])
+    return files, previews

@@ -278,3 +278,25 @@ def map_import_apply_task(import_id: int, fingerprint: str) -> None:
         logger.exception("Applying map import %s failed", import_id)
         map_import_fail(upload=upload, error=f"The import failed and nothing was written: {error}")
         raise
+
+
+def map_imports_purge(*, before) -> tuple[int, int]:
+    """Delete the stored files and previews of map imports uploaded before ``before`` (those a
+    worker is not on); an unconfirmed import expires. The record of who imported what stays.
+    Returns (files deleted, previews deleted)."""
+    files = previews = 0
+    stale = MapImport.objects.filter(uploaded_at__lt=before).exclude(
+        state__in=[MapImport.State.READING, MapImport.State.APPLYING]
+    )
+    for upload in stale.exclude(file="").defer("content").iterator():
+        upload.file.delete(save=False)
+        MapImport.objects.filter(pk=upload.pk).update(file="")
+        files += 1
+    files += stale.exclude(content=b"").update(content=b"")
+    for upload in stale.exclude(preview={}).defer("content").iterator():
+        upload.preview = {}
+        if upload.state in (MapImport.State.READY, MapImport.State.INVALID):
+            upload.state = MapImport.State.EXPIRED
+        previews += 1
+        upload.save(update_fields=["preview", "state"])
+    return files, previews
