@@ -21,6 +21,7 @@ class ResponsesUploadForm(forms.Form):
     import_file = forms.FileField(
         label="Responses file",
         help_text="CSV or XLSX, one row per respondent.",
+        allow_empty_file=True,  # the worker says what is wrong with it, as with any file
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     date_order = forms.ChoiceField(

@@ -44,6 +44,7 @@ class MapUploadForm(forms.Form):
         help_text="The .xlsx workbook (sheets Issues, Mechanisms, Coverage), or its .csv "
         "tables (select several files at once).",
         widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv"}),
+        allow_empty_file=True,  # the worker says what is wrong with it, as with any file
     )
 
     def clean_files(self):

@@ -41,6 +41,7 @@ REQUIRED_COLUMNS = [SUBMITTED, NAME, ORGANISATION, COUNTRY, GROUP, CONSENT]
 # A header that looks like a question code must be one.
 QUESTION_HEADER = re.compile(r"q\d+[a-z]?")
 
+MAX_ID = 2**63 - 1  # the largest ID a database holds
 BATCH = 500  # rows per query or bulk write (well below SQLite's limit on parameters)
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -227,7 +228,7 @@ def _parse_row(
     if has_id and row.text(ID):
         try:
             parsed.pk = int(row.text(ID))
-            if parsed.pk <= 0:
+            if not 0 < parsed.pk <= MAX_ID:
                 raise ValueError
         except ValueError:
             fail(ID, f"“{row.text(ID)}” is not a respondent ID (a whole number from an export).")

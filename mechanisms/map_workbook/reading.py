@@ -135,7 +135,7 @@ def read_id(sheet: Sheet, row: Row, column: str, errors: list) -> int | None:
         number = int(str(value).strip())
     except ValueError:
         number = 0
-    if number <= 0:
+    if not 0 < number <= 2**63 - 1:  # the largest ID a database holds
         errors.append(sheet.error(f"“{value}” is not an ID.", row=row, column=column))
         return None
     return number

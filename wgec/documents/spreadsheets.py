@@ -166,6 +166,7 @@ def check_size(size: int, name: str, limits: "ReadLimits | None" = None) -> None
 
 
 _CHOOSE = "choose .xlsx or .csv."
+_CONTROL_BYTES = [*range(0, 9), 11, 12, *range(14, 32), 127]
 
 # Files that are not spreadsheets, known by their first bytes.
 _NOT_SPREADSHEETS = [
@@ -208,10 +209,11 @@ def file_kind(data: bytes, filename: str, limits: "ReadLimits | None" = None) ->
             f"the file “{filename}” is a web page (HTML or XML), not a spreadsheet: {_CHOOSE}"
         )
     head = data[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SpreadsheetError(
-            f"the file “{filename}” holds binary data (NUL bytes), not CSV text: {_CHOOSE}"
-        )
+    # Binary data is full of control bytes; text has none but tab and line breaks (a stray NUL
+    # in a cell is text with a bad character, named by its row and column when read).
+    controls = sum(head.count(bytes([byte])) for byte in _CONTROL_BYTES)
+    if controls > len(head) // 20 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpreadsheetError(f"the file “{filename}” holds binary data, not CSV text: {_CHOOSE}")
     return "csv"
 
 
