@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+from unittest import mock
 
 from dateutil import parser as date_parser
 from django.utils import timezone
@@ -30,6 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -338,7 +340,10 @@ def read_xlsx(
 ) -> dict[str, Sheet]:
     limits = limits or ReadLimits.from_settings()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # openpyxl reads a whole sheet to find its size when the sheet does not declare it (a
+        # million rows: half a minute); the declared size is not used here, so it is not read.
+        with mock.patch.object(ReadOnlyWorksheet, "_get_size", lambda worksheet: None):
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except SpreadsheetError:
         raise
     except Exception as error:  # noqa: BLE001 - a hostile file may break the reader anywhere

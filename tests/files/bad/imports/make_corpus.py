@@ -248,7 +248,8 @@ recipe(
     "map",
     "million_issues.xlsx",
     "million_issues_xlsx",
-    "Sheet “Issues”, row 300002: the sheet has more than 300,000 rows; at most 300,000 may be imported (IMPORT_MAX_ROWS)",
+    "Sheet “Issues”, row 20002: the sheet has more than 20,000 rows; at most 20,000 may be imported (IMPORT_MAX_ROWS)",
+    settings={"IMPORT_MAX_ROWS": 20_000},
 )
 recipe(
     "map",
@@ -258,9 +259,9 @@ recipe(
 )
 recipe(
     "map",
-    "million_blank_rows.xlsx",
-    "map_million_blank_rows_xlsx",
-    "Sheet “Issues”, row 1000003, column “Title”: an issue needs a title.",
+    "million_blank_rows.csv",
+    "map_million_blank_rows_csv",
+    "Sheet “million_blank_rows”, row 1000003, column “Title”: an issue needs a title.",
 )
 
 # Responses: cells, headers, IDs, values and dates --------------------------------------------
