@@ -266,3 +266,23 @@ def test_date_order_chosen_in_the_form_reads_dates_that_fit_both_orders(
     _confirm(secretariat_client, preview)
     respondent = Respondent.objects.get()
     assert timezone.localdate(respondent.submitted_at).isoformat() == "2013-09-02"
+
+
+def test_import_pages_keep_a_query_budget_however_many_rows_the_file_has(
+    secretariat_client, questionnaire, django_assert_max_num_queries
+):
+    rows = [
+        ["", "2013-09-02", f"Respondent {n}", "", "BR", "Government", "Yes", f"Answer {n}."]
+        for n in range(300)
+    ]
+    headers = ["Respondent ID", "Submitted", "Name", "Organisation", "Country",
+               "Stakeholder group", "Consent to cite", "Q4"]  # fmt: skip
+    page = _preview(secretariat_client, "many.csv", csv_bytes(headers, rows))
+    assert "300 created" in page.content.decode()
+    upload = page.context["upload"]
+    with django_assert_max_num_queries(8):
+        secretariat_client.get(page.request["PATH_INFO"])
+    with django_assert_max_num_queries(6):
+        secretariat_client.get(reverse("admin:issues_respondent_import_status", args=[upload.pk]))
+    with django_assert_max_num_queries(8):
+        secretariat_client.get(IMPORT)

@@ -61,3 +61,21 @@ def test_the_status_is_for_the_secretariat_only(client, secretariat_user):
     upload = MapImport.objects.create(filename="map.xlsx", uploaded_by=secretariat_user)
     response = client.get(reverse("admin:issues_issue_map_import_status", args=[upload.pk]))
     assert response.status_code == 302  # to the login page
+
+
+def test_map_import_pages_keep_a_query_budget(secretariat_client, django_assert_max_num_queries):
+    build_map_dataset()
+    page = secretariat_client.post(
+        reverse("admin:issues_issue_map_import"),
+        {
+            "files": SimpleUploadedFile(
+                "map.xlsx", (FILES / "map-libreoffice-edited.xlsx").read_bytes()
+            )
+        },
+        follow=True,
+    )
+    upload = MapImport.objects.get()
+    with django_assert_max_num_queries(8):
+        secretariat_client.get(page.request["PATH_INFO"])
+    with django_assert_max_num_queries(6):
+        secretariat_client.get(reverse("admin:issues_issue_map_import_status", args=[upload.pk]))
