@@ -146,3 +146,15 @@ def test_unknown_file_type_and_corrupt_xlsx_are_clear_errors():
         read_workbook(ods.getvalue(), "responses.ods")
     with pytest.raises(SpreadsheetError, match="not a readable XLSX file"):
         read_workbook(b"PK\x03\x04 not really a zip", "responses.xlsx")
+
+
+def test_direction_overrides_are_refused_but_embeddings_in_arabic_text_are_kept():
+    arabic = "\u202bالتعاون المعزز\u202c \u2067نص\u2069"
+    [row] = read_workbook(csv_bytes(["Text"], [[arabic]]), "t.csv")["t"].rows
+    assert row["text"] == arabic
+    with pytest.raises(SpreadsheetError) as raised:
+        read_workbook(csv_bytes(["Text"], [["report\u202etxt.exe"]]), "t.csv")
+    assert str(raised.value) == (
+        "Sheet “t”, row 2, column “Text”: the cell holds a text-direction override (U+202E), "
+        "which can disguise what the text says; remove it and import the file again."
+    )

@@ -440,8 +440,10 @@ def _check_width(name: str, number: int, cells: Sequence[Any], limits: ReadLimit
 
 
 # Characters a cell may not hold: control characters other than tab and line breaks, and the
-# bidirectional overrides and isolates that make text read differently from what it is.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# left-to-right and right-to-left overrides, which make text read other than it is written
+# ("exe.txt" shown as "txt.exe"). Embeddings and isolates (U+202A-U+202C, U+2066-U+2069), which
+# word processors put in Arabic and Hebrew text, are kept.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
 
 
 def forbidden_character(text: str) -> str | None:
@@ -451,7 +453,7 @@ def forbidden_character(text: str) -> str | None:
         return None
     character = found.group()
     code = f"U+{ord(character):04X}"
-    if "\u202a" <= character <= "\u2069":
+    if character in "\u202d\u202e":
         return f"a text-direction override ({code}), which can disguise what the text says"
     if character == "\x00":
         return f"a NUL byte ({code})"

@@ -284,18 +284,6 @@ controls = [
         "a text-direction override (U+202E)",
     ),
     ("ltr_override_in_name", "Name", "\u202dGovernment", "a text-direction override (U+202D)"),
-    ("rtl_embedding_in_answer", "Q4", "\u202bAnswer", "a text-direction override (U+202B)"),
-    ("ltr_embedding_in_answer", "Q4", "\u202aAnswer", "a text-direction override (U+202A)"),
-    (
-        "pop_directional_in_org",
-        "Organisation",
-        "Ministry\u202c",
-        "a text-direction override (U+202C)",
-    ),
-    ("ltr_isolate_in_name", "Name", "\u2066Gov", "a text-direction override (U+2066)"),
-    ("rtl_isolate_in_name", "Name", "\u2067Gov", "a text-direction override (U+2067)"),
-    ("first_strong_isolate_in_name", "Name", "\u2068Gov", "a text-direction override (U+2068)"),
-    ("pop_isolate_in_answer", "Q4", "Answer\u2069", "a text-direction override (U+2069)"),
 ]
 for name, column, value, message in controls:
     add("responses", f"{name}.csv", responses_csv(responses_row(**{column: value})),
@@ -629,12 +617,6 @@ map_controls = [
     ("bell_in_description", "Description", "Coordination\x07", "a control character (U+0007)"),
     ("escape_in_title", "Title", "\x1b[2JDomain", "a control character (U+001B)"),
     ("rtl_override_in_title", "Title", "Domain \u202emetsys", "a text-direction override (U+202E)"),
-    (
-        "rtl_isolate_in_description",
-        "Description",
-        "\u2067DNS",
-        "a text-direction override (U+2067)",
-    ),
     ("delete_in_cluster", "Cluster", "Security\x7f", "a control character (U+007F)"),
 ]
 for name, column, value, message in map_controls:
