@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -286,3 +287,22 @@ def test_import_pages_keep_a_query_budget_however_many_rows_the_file_has(
         secretariat_client.get(reverse("admin:issues_respondent_import_status", args=[upload.pk]))
     with django_assert_max_num_queries(8):
         secretariat_client.get(IMPORT)
+
+
+def test_import_command_in_background_leaves_the_file_to_a_worker(questionnaire, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    out = io.StringIO()
+    call_command(
+        "import_responses", str(FILES / "responses_excel.xlsx"), "--in-background", stdout=out
+    )
+    upload = ResponsesImport.objects.get()
+    address = reverse("admin:issues_respondent_import_preview", args=[upload.pk])
+    assert out.getvalue().strip().endswith(address)
+    assert upload.state == "reading" and upload.file.name.startswith("imports/responses/")
+    assert Respondent.objects.count() == 0
+    queued = DBTaskResult.objects.get()
+    responses_prepare_task.call(**queued.args_kwargs["kwargs"])
+    upload.refresh_from_db()
+    assert upload.state == "ready" and upload.preview["counts"] == {"create": 9}

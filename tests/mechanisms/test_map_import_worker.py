@@ -1,13 +1,16 @@
 """The map import in the admin is read by a worker from media storage, and its page follows the
 worker's progress with a static script (issue 11, item 3)."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from issues.models import Issue
 from mechanisms.map_workbook.imports import map_import_prepare_task
 from mechanisms.models import MapImport
 from tests.mechanisms.map_dataset import build_map_dataset
@@ -79,3 +82,25 @@ def test_map_import_pages_keep_a_query_budget(secretariat_client, django_assert_
         secretariat_client.get(page.request["PATH_INFO"])
     with django_assert_max_num_queries(6):
         secretariat_client.get(reverse("admin:issues_issue_map_import_status", args=[upload.pk]))
+
+
+def test_import_command_in_background_leaves_the_files_to_a_worker(settings):
+    build_map_dataset()
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    out = io.StringIO()
+    call_command(
+        "import_map", str(FILES / "map-libreoffice-edited.xlsx"), "--in-background", stdout=out
+    )
+    upload = MapImport.objects.get()
+    assert (
+        out.getvalue()
+        .strip()
+        .endswith(reverse("admin:issues_issue_map_import_preview", args=[upload.pk]))
+    )
+    assert upload.state == "reading" and Issue.objects.get(pk=9102).title == "Spam"
+    queued = DBTaskResult.objects.get()
+    map_import_prepare_task.call(**queued.args_kwargs["kwargs"])
+    upload.refresh_from_db()
+    assert upload.state == "ready"

@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
+from issues.services.response_uploads import responses_upload
 from issues.services.responses import responses_import_file
 from wgec.documents.spreadsheets import SpreadsheetError, check_size
 
@@ -28,8 +32,16 @@ class Command(BaseCommand):
             "(9/17/2013, as Google Forms in the United States). Needed only when no date in "
             "the file decides.",
         )
+        parser.add_argument(
+            "--in-background",
+            action="store_true",
+            help="Store the file and have a worker (manage.py db_worker) read it; its preview "
+            "is then confirmed in the admin, at the address printed.",
+        )
 
     def handle(self, *args, file: Path, dry_run: bool, date_order: str | None, **options):
+        if options["in_background"] and dry_run:
+            raise CommandError("--dry-run and --in-background do not go together.")
         try:
             check_size(file.stat().st_size, file.name)
             data = file.read_bytes()
@@ -37,6 +49,16 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error.strerror or error}.") from None
         except SpreadsheetError as error:
             raise CommandError(f"{error} Nothing was imported.") from None
+        if options["in_background"]:
+            upload = responses_upload(
+                file=ContentFile(data), filename=file.name, date_order=date_order or "", user=None
+            )
+            address = reverse("admin:issues_respondent_import_preview", args=[upload.pk])
+            self.stdout.write(
+                f"Stored as import {upload.pk} for a worker to read; see its preview and confirm "
+                f"it at {settings.SITE_URL}{address}"
+            )
+            return
         plan = responses_import_file(
             data=data, filename=file.name, dry_run=dry_run, order=date_order
         )

@@ -1,8 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
-from mechanisms.map_workbook.imports import map_import_apply, map_import_plan
+from mechanisms.map_workbook.imports import map_import_apply, map_import_plan, map_import_upload
 from wgec.documents.spreadsheets import SpreadsheetError, check_size
 
 
@@ -16,6 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", help="map.xlsx, or map-*.csv files")
         parser.add_argument("--dry-run", action="store_true", help="show the changes only")
+        parser.add_argument(
+            "--in-background",
+            action="store_true",
+            help="store the files and have a worker (manage.py db_worker) read them; the "
+            "preview is then confirmed in the admin, at the address printed",
+        )
 
     def handle(self, *args, files: list[str], dry_run: bool, **options) -> None:
         contents = []
@@ -28,6 +36,16 @@ class Command(BaseCommand):
             except SpreadsheetError as error:
                 raise CommandError(f"{error} Nothing was imported.") from None
             contents.append((path.name, path.read_bytes()))
+        if options["in_background"]:
+            if dry_run:
+                raise CommandError("--dry-run and --in-background do not go together.")
+            upload = map_import_upload(files=contents, user=None)
+            address = reverse("admin:issues_issue_map_import_preview", args=[upload.pk])
+            self.stdout.write(
+                f"Stored as import {upload.pk} for a worker to read; see its preview and confirm "
+                f"it at {settings.SITE_URL}{address}"
+            )
+            return
         plan = map_import_plan(contents)
         if not plan.ok:
             for error in plan.errors:
