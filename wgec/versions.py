@@ -88,6 +88,8 @@ def version_read(token: str | None, model: type[models.Model], pk, *, field: str
             "check it against the current record and save again.",
             code="version_altered",
         ) from None
+    if read_pk == "" and key == _key(model):
+        return 0  # read before the record existed: any version of it is newer
     if key != _key(model) or read_pk != (str(pk) if pk is not None else ""):
         raise ValidationError(
             f"The hidden field “{field}” belongs to another record ({key} #{read_pk or 'new'}), "
@@ -172,7 +174,7 @@ def changes_since(instance: models.Model, version: int, fields: Iterable[str]) -
             changes.append(
                 Change(
                     field=str(field.verbose_name).capitalize(),
-                    read=_shown(field, before) if read else "(not recorded)",
+                    read=_shown(field, before) if read else "(nothing: it was not yet saved)",
                     now=_shown(field, now),
                     by=_who(last[name]),
                     at=last[name].history_date,
@@ -181,10 +183,19 @@ def changes_since(instance: models.Model, version: int, fields: Iterable[str]) -
     return changes
 
 
+@dataclass(frozen=True)
+class ReadVersion:
+    """What a form was read at: the record's version, and the fields the form writes."""
+
+    version: int
+    fields: tuple[str, ...]
+
+
 class StaleVersion(ValidationError):
     """A save against a version older than the record's: what changed meanwhile."""
 
     def __init__(self, instance: models.Model, changes: list[Change], version: int):
+        self.instance = instance
         self.changes = changes
         self.version = version
         lead = (
@@ -192,25 +203,24 @@ class StaleVersion(ValidationError):
             "opened this form. Your input is kept below: save again to put it in place of what "
             "is there now, or reload the page to start again from the current record."
         )
-        super().__init__(
-            [
-                lead,
-                *(str(change) for change in changes),
-            ],
-            code="version_stale",
-        )
+        super().__init__([lead, *(str(change) for change in changes)], code="version_stale")
 
 
-def version_check(instance: models.Model, version: int, fields: Iterable[str]) -> None:
-    """Refuse a save read at ``version`` if ``fields`` changed since. Inside a transaction the
-    record is locked until it commits, so that two saves cannot both pass the check."""
+def version_check(instance: models.Model | None, read: ReadVersion | None) -> None:
+    """Refuse a save of a form ``read`` at a version if the fields it writes changed since in
+    ``instance`` (``None``: no record to compare, or nothing read, as for the demo's replay and
+    the commands).
+    Inside a transaction the record is locked until it commits, so that two saves cannot both
+    pass the check."""
+    if instance is None or instance.pk is None or read is None:
+        return
     model = instance._meta.concrete_model
     if transaction.get_connection().in_atomic_block:
         list(model._default_manager.select_for_update().filter(pk=instance.pk).values("pk"))
     current = version_of(instance)
-    if current <= version:
+    if current <= read.version:
         return
-    changes = changes_since(instance, version, fields)
+    changes = changes_since(instance, read.version, read.fields)
     if changes:
         raise StaleVersion(instance, changes, current)
 
@@ -229,38 +239,55 @@ class VersionField(forms.CharField):
 
 
 class VersionedFormMixin:
-    """A model form that carries the version of its record and refuses a save against a newer
-    one. ``check_in_clean`` checks the version in ``clean()``, for forms saved in the same
-    transaction (the admin's); otherwise the form only reads the version
-    (``self.version``), and the service checks it with :func:`version_check`."""
+    """A form that carries the version of the record it edits and refuses a save against a newer
+    one. A model form edits its instance (once saved); another form names its record with
+    ``record_model`` and ``record`` (``None`` while there is none yet, such as a report's draft
+    before it is first saved).
+
+    With ``check_in_clean`` the version is checked in ``clean()``, for forms saved in the same
+    transaction (the admin's). Otherwise the form only reads the version (``self.version``) and
+    the service checks it with :func:`version_check`; the view shows a :class:`StaleVersion` with
+    :meth:`version_refused`."""
 
     check_in_clean = True
 
-    def __init__(self, *args, versions: dict | None = None, **kwargs):
+    def __init__(self, *args, versions=None, record_model=None, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.version = None
+        if record_model is None:
+            instance = getattr(self, "instance", None)
+            saved = instance is not None and instance.pk is not None
+            self.record_model = type(instance) if instance is not None else None
+            self.record = instance if saved and not instance._state.adding else None
+            self.versioned = self.record is not None
+        else:
+            self.record_model, self.record, self.versioned = record_model, record, True
+        self.version: int | None = None
         self.version_refusal: ValidationError | None = None
         self._versions = versions
         if VERSION_FIELD not in self.fields:
             self.fields[VERSION_FIELD] = VersionField()
         self.fields[VERSION_FIELD].initial = self._version_token
 
-    @property
-    def versioned(self) -> bool:
-        return self.instance.pk is not None and not self.instance._state.adding
-
-    def _current_version(self) -> int:
-        if self._versions is not None:
-            return self._versions.get(self.instance.pk, 0)
-        return version_of(self.instance)
-
     def _version_token(self) -> str:
         if not self.versioned:
             return ""
-        return version_token(type(self.instance), self.instance.pk, self._current_version())
+        if self.record is None:
+            return version_token(self.record_model, None, 0)
+        if self._versions is not None:
+            version = self._versions.get(self.record.pk, 0)
+        else:
+            version = version_of(self.record)
+        return version_token(self.record_model, self.record.pk, version)
 
     def version_fields(self) -> list[str]:
         return [name for name in self.fields if name != VERSION_FIELD]
+
+    @property
+    def read_version(self) -> ReadVersion | None:
+        """The version the form was read at, once cleaned, for the service to check."""
+        if self.version is None:
+            return None
+        return ReadVersion(self.version, tuple(self.version_fields()))
 
     def clean(self):
         cleaned = super().clean()
@@ -269,12 +296,12 @@ class VersionedFormMixin:
         try:
             self.version = version_read(
                 self.data.get(self.add_prefix(VERSION_FIELD)),
-                type(self.instance),
-                self.instance.pk,
+                self.record_model,
+                self.record.pk if self.record is not None else None,
                 field=VERSION_FIELD,
             )
             if self.check_in_clean:
-                version_check(self.instance, self.version, self.version_fields())
+                version_check(self.record, self.read_version)
         except ValidationError as error:
             self.version_refused(error)
         return cleaned
@@ -283,9 +310,19 @@ class VersionedFormMixin:
         """Show the refusal and carry the current version, so that saving again overwrites on
         purpose."""
         self.version_refusal = error
+        record = getattr(error, "instance", None) or self.record
         if self.is_bound and not getattr(self.data, "_mutable", True):
             self.data = self.data.copy()
         self.data[self.add_prefix(VERSION_FIELD)] = version_token(
-            type(self.instance), self.instance.pk, version_of(self.instance)
+            self.record_model,
+            record.pk if record is not None else None,
+            version_of(record) if record is not None else 0,
         )
         self.add_error(None, error)
+
+
+class VersionReadMixin(VersionedFormMixin):
+    """A form of the site: it reads the version; the service it is saved through checks it
+    (``read=form.read_version``), inside the service's transaction."""
+
+    check_in_clean = False
