@@ -80,7 +80,8 @@ def version_read(token: str | None, model: type[models.Model], pk, *, field: str
             code="version_missing",
         )
     try:
-        key, read_pk, version = signing.Signer(salt=_SALT).unsign(token).rsplit(":", 2)
+        key, read_pk, text = signing.Signer(salt=_SALT).unsign(token).rsplit(":", 2)
+        version = int(text)
     except (signing.BadSignature, ValueError):
         raise ValidationError(
             f"The hidden field “{field}” was altered: it is not a version this site wrote, so "
@@ -97,7 +98,7 @@ def version_read(token: str | None, model: type[models.Model], pk, *, field: str
             "again.",
             code="version_foreign",
         )
-    return int(version)
+    return version
 
 
 @dataclass(frozen=True)
