@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consensus.models import ConsensusItem, Decision, Option, Proposal
@@ -219,3 +220,47 @@ def test_a_stale_or_tampered_form_is_answered_and_writes_nothing(case, request):
     assert case["message"] in page, case["id"]
     assert (_history_count(record), form.stored(record)) == before, case["id"]
     assert "Mine" in page, f"{case['id']}: the user's input is not kept"
+
+
+# Queries of each edit page (read; refused), as measured on SQLite, plus two.
+BUDGETS = {
+    "admin-coverage-row": (17, 46),
+    "admin-gap-row": (15, 42),
+    "admin-issue": (13, 33),
+    "admin-mechanism": (10, 23),
+    "admin-participant": (11, 25),
+    "comment": (7, 17),
+    "decision": (13, 25),
+    "item-summary": (8, 21),
+    "option": (10, 21),
+    "proposal": (8, 24),
+    "report-draft": (30, 41),
+}
+
+
+def _queries(client, method, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_an_edit_page_and_its_refusal_read_as_many_queries_whatever_the_history(name, request):
+    form = FORMS[name]
+    people = {"member_user": request.getfixturevalue("member_user")}
+    client = request.getfixturevalue(form.client)
+    counts = []
+    for saves in (1, 12):
+        record = form.create(people)
+        url = form.url(record)
+        data = {**form.read(client, url), **form.edit}
+        for _ in range(saves - 1):
+            type(record).objects.get(pk=record.pk).save()  # history rows that change nothing
+        read = _queries(client, "get", url)
+        form.meanwhile(record)
+        refused = _queries(client, "post", url, data)
+        counts.append((read, refused))
+    assert counts[0] == counts[1], counts
+    assert counts[1][0] <= BUDGETS[name][0] and counts[1][1] <= BUDGETS[name][1], counts
