@@ -33,3 +33,12 @@ def admin_change_data(response) -> dict:
         for form in formset.forms:
             data.update(form_data(form))
     return data
+
+
+def admin_changelist_data(response) -> dict:
+    """The editable rows of an admin list as a browser posts them when saving."""
+    formset = response.context["cl"].formset
+    data = {**form_data(formset.management_form), "_save": "Save"}
+    for form in formset.forms:
+        data.update(form_data(form))
+    return data

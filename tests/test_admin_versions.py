@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mechanisms.models import Coverage
 from tests import factories
-from tests.forms import admin_change_data
+from tests.forms import admin_change_data, admin_changelist_data
 from tests.test_admin import APPS, FACTORIES, REGISTERED
 from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 from wgec.services import secretariat_user_create
@@ -202,3 +202,32 @@ def test_the_issue_change_page_reads_versions_in_one_query_per_formset(
     reads = [q["sql"] for q in queries.captured_queries if "MAX(" in q["sql"].upper()]
     # The issue, its sources and its coverage; its gaps (none) need no query.
     assert len(reads) == 3, reads
+
+
+@pytest.mark.django_db
+def test_a_row_of_an_editable_list_changed_meanwhile_is_refused(
+    secretariat_client, second_secretariat_client
+):
+    cluster = factories.ClusterFactory(slug="security", position=3)
+    factories.ClusterFactory(slug="development", position=4)
+    url = reverse("admin:issues_cluster_changelist")
+    first = admin_changelist_data(secretariat_client.get(url))
+    second = admin_changelist_data(second_secretariat_client.get(url))
+    row = next(
+        k[: -len("-id")] for k, v in first.items() if k.endswith("-id") and v == str(cluster.pk)
+    )
+    first[f"{row}-position"] = "1"
+    assert secretariat_client.post(url, first).status_code == 302
+
+    second[f"{row}-position"] = "9"
+    refused = second_secretariat_client.post(url, second)
+
+    assert refused.status_code == 200
+    assert "Position: you read “3”, now “1”" in refused.content.decode()
+    cluster.refresh_from_db()
+    assert cluster.position == 1
+    # The other row, unchanged by both, was not in the way; saving again goes through.
+    again = second_secretariat_client.post(url, admin_changelist_data(refused))
+    assert again.status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.position == 9

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,20 +54,32 @@ class VersionedAdmin(SimpleHistoryAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj is None else _with_version(fieldsets)
 
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return type(form.__name__, (VersionedRowMixin, form), {VERSION_FIELD: VersionField()})
 
-class VersionedInlineForm(VersionedFormMixin, forms.ModelForm):
-    """An inline row: checked only when it is changed (or deleted, see the formset), since the
-    admin saves no other row."""
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", VersionedListFormSet)
+        return super().get_changelist_formset(request, **kwargs)
 
-    version_read = VersionField()
+
+class VersionedRowMixin(VersionedFormMixin):
+    """A row of a formset (an inline, a list's editable row): checked only when it is changed
+    (or deleted, see the formset), since the admin saves no other row."""
 
     def clean(self):
         if not self.has_changed():
-            return forms.ModelForm.clean(self)
+            return super(VersionedFormMixin, self).clean()
         return super().clean()
 
 
-class VersionedInlineFormSet(BaseInlineFormSet):
+class VersionedInlineForm(VersionedRowMixin, forms.ModelForm):
+    version_read = VersionField()
+
+
+class _RowVersions:
+    """The versions of a formset's rows, read in one query."""
+
     @cached_property
     def _versions(self) -> dict:
         return versions_of(self.model, [row.pk for row in self.get_queryset()])
@@ -78,6 +90,12 @@ class VersionedInlineFormSet(BaseInlineFormSet):
             kwargs["versions"] = self._versions
         return kwargs
 
+
+class VersionedListFormSet(_RowVersions, BaseModelFormSet):
+    """The editable rows of a list (``list_editable``)."""
+
+
+class VersionedInlineFormSet(_RowVersions, BaseInlineFormSet):
     def clean(self):
         super().clean()
         # A formset ignores the errors of the rows it deletes: a row removed after someone

@@ -20,7 +20,7 @@ from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Report
 from reports.services import report_draft_save
 from tests import factories
-from tests.forms import admin_change_data, form_data
+from tests.forms import admin_change_data, admin_changelist_data, form_data
 from wgec.models import Meeting, Participant
 from wgec.versions import VERSION_FIELD, version_of, version_token
 
@@ -40,6 +40,7 @@ class Form:
     edit: dict  # what the user changes
     meanwhile: Callable[[models.Model], None]  # someone else's save in between
     stored: Callable[[models.Model], object]  # the edited value as stored
+    kept: str = "Mine"  # the user's input, as the refused page shows it again
 
 
 def _admin(name: str) -> Callable[[models.Model], str]:
@@ -52,6 +53,10 @@ def _page(client, url) -> dict:
 
 def _admin_page(client, url) -> dict:
     return admin_change_data(client.get(url))
+
+
+def _list_page(client, url) -> dict:
+    return admin_changelist_data(client.get(url))
 
 
 def _changed(field: str, value: str) -> Callable[[models.Model], None]:
@@ -115,6 +120,14 @@ FORMS: dict[str, Form] = {
         Participant, "secretariat_client", lambda people: factories.ParticipantFactory(),
         _admin("wgec_participant"), _admin_page, VERSION_FIELD, {"organisation": "Mine"},
         _changed("organisation", "Changed meanwhile"), _field("organisation"),
+    ),
+    "admin-list-row": Form(
+        Cluster, "secretariat_client",
+        lambda people: factories.ClusterFactory(slug=f"cluster-{Cluster.objects.count()}",
+                                                position=3),
+        lambda cluster: reverse("admin:issues_cluster_changelist") + f"?id__exact={cluster.pk}",
+        _list_page, f"form-0-{VERSION_FIELD}", {"form-0-position": "41"},
+        _changed("position", 7), _field("position"), kept='value="41"',
     ),
     "comment": Form(
         Comment, "member_client",
@@ -184,7 +197,7 @@ def _history_count(record) -> int:
 
 def test_the_corpus_holds_every_form_and_every_kind_of_stale_or_tampered_version():
     assert {case["form"] for case in CASES} == set(FORMS)
-    assert len(CASES) == len({case["id"] for case in CASES}) == 99
+    assert len(CASES) == len({case["id"] for case in CASES}) == 108
 
 
 @pytest.mark.django_db
@@ -219,12 +232,13 @@ def test_a_stale_or_tampered_form_is_answered_and_writes_nothing(case, request):
     page = response.content.decode()
     assert case["message"] in page, case["id"]
     assert (_history_count(record), form.stored(record)) == before, case["id"]
-    assert "Mine" in page, f"{case['id']}: the user's input is not kept"
+    assert form.kept in page, f"{case['id']}: the user's input is not kept"
 
 
 # Queries of each edit page (read; refused), as measured on SQLite, plus two.
 BUDGETS = {
     "admin-coverage-row": (17, 46),
+    "admin-list-row": (11, 17),
     "admin-gap-row": (15, 42),
     "admin-issue": (13, 33),
     "admin-mechanism": (10, 23),
