@@ -231,3 +231,19 @@ def test_a_row_of_an_editable_list_changed_meanwhile_is_refused(
     assert again.status_code == 302
     cluster.refresh_from_db()
     assert cluster.position == 9
+
+
+@pytest.mark.django_db
+def test_what_changed_meanwhile_is_shown_inert(secretariat_client, second_secretariat_client):
+    issue = factories.IssueFactory(title="Spam")
+    url = _issue_url(issue)
+    stale = admin_change_data(second_secretariat_client.get(url))
+    first = admin_change_data(secretariat_client.get(url))
+    first["title"] = "<img src=x onerror=alert(1)>"
+    assert secretariat_client.post(url, first).status_code == 302
+
+    refused = second_secretariat_client.post(url, stale)
+
+    page = refused.content.decode()
+    assert "now “&lt;img src=x onerror=alert(1)&gt;”" in page
+    assert "<img src=x" not in page
