@@ -11,7 +11,7 @@ overwrite, and goes through.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.core import signing
@@ -129,6 +129,10 @@ def _shown(field: models.Field, value) -> str:
         value = related if related is not None else f"#{value}, since removed"
     elif isinstance(value, bool):
         value = "Yes" if value else "No"
+    elif isinstance(value, datetime):
+        value = date_format(timezone.localtime(value), "j F Y, H:i")
+    elif isinstance(value, date):
+        value = date_format(value, "j F Y")
     return Truncator(str(value)).chars(_SHOWN)
 
 

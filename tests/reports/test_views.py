@@ -108,6 +108,27 @@ def _read(client, slug: str = "update-1") -> dict:
     return form_data(client.get(f"/reports/{slug}/compose/").context["form"])
 
 
+def test_a_draft_saved_by_someone_else_since_the_page_was_read_is_not_overwritten(
+    coordinator_client, chair_client, today
+):
+    deliverable = DeliverableFactory(slug="update-1")
+    mine = {**_read(coordinator_client), "introduction": "Mine.", "action": "save"}
+    theirs = {**_read(chair_client), "issued_on": str(today - datetime.timedelta(days=2))}
+    chair_client.post("/reports/update-1/compose/", {**theirs, "action": "save"})
+
+    refused = coordinator_client.post("/reports/update-1/compose/", mine)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "was changed since you opened this form" in page
+    assert "you read “(nothing: it was not yet saved)”" in page
+    assert f"now “{today - datetime.timedelta(days=2):%-d %B %Y}”" in page
+    deliverable.refresh_from_db()
+    assert deliverable.report.issued_on == today - datetime.timedelta(days=2)
+    assert deliverable.report.introduction == ""
+    assert "Mine.</textarea>" in page
+
+
 def test_coordinator_saves_a_draft_introduction(coordinator_client):
     deliverable = DeliverableFactory(slug="update-1")
     coordinator_client.post(
