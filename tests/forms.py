@@ -27,7 +27,9 @@ def admin_change_data(response) -> dict:
     """The admin change form of ``response`` as a browser would post it unchanged: the main
     form, each inline formset's management form and rows, hidden fields included."""
     data = form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    # The history's revert page has no inlines.
+    inlines = response.context.get("inline_admin_formsets") or []
+    for inline in inlines:
         formset = inline.formset
         data.update(form_data(formset.management_form))
         for form in formset.forms:

@@ -247,3 +247,26 @@ def test_what_changed_meanwhile_is_shown_inert(secretariat_client, second_secret
     page = refused.content.decode()
     assert "now “&lt;img src=x onerror=alert(1)&gt;”" in page
     assert "<img src=x" not in page
+
+
+@pytest.mark.django_db
+def test_reverting_to_an_earlier_record_goes_through_unless_changed_since_the_page_was_read(
+    secretariat_client, second_secretariat_client
+):
+    issue = factories.IssueFactory(title="Spam")
+    earliest = issue.history.earliest()
+    issue.title = "Spam and phishing"
+    issue.save()
+    url = reverse("admin:issues_issue_simple_history", args=[issue.pk, earliest.history_id])
+    stale = admin_change_data(second_secretariat_client.get(url))
+    revert = admin_change_data(secretariat_client.get(url))
+    assert revert["title"] == "Spam"
+    assert secretariat_client.post(url, revert).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "Spam"
+
+    stale["description"] = "Mine."
+    refused = second_secretariat_client.post(url, stale)
+
+    assert refused.status_code == 200
+    assert "Title: you read “Spam and phishing”, now “Spam”" in refused.content.decode()
