@@ -35,6 +35,16 @@ def _with_version(fieldsets) -> list:
     return [(name, first), *rest]
 
 
+class VersionedRowMixin(VersionedFormMixin):
+    """A row of a formset (an inline, a list's editable row): checked only when it is changed
+    (or deleted, see the formset), since the admin saves no other row."""
+
+    def clean(self):
+        if not self.has_changed():
+            return super(VersionedFormMixin, self).clean()  # the form's own, without the check
+        return super().clean()
+
+
 class VersionedAdmin(SimpleHistoryAdmin):
     """A model's admin with its change history, whose change form refuses a save against a
     version newer than the one it was read at."""
@@ -61,16 +71,6 @@ class VersionedAdmin(SimpleHistoryAdmin):
     def get_changelist_formset(self, request, **kwargs):
         kwargs.setdefault("formset", VersionedListFormSet)
         return super().get_changelist_formset(request, **kwargs)
-
-
-class VersionedRowMixin(VersionedFormMixin):
-    """A row of a formset (an inline, a list's editable row): checked only when it is changed
-    (or deleted, see the formset), since the admin saves no other row."""
-
-    def clean(self):
-        if not self.has_changed():
-            return super(VersionedFormMixin, self).clean()
-        return super().clean()
 
 
 class VersionedInlineForm(VersionedRowMixin, forms.ModelForm):
@@ -108,7 +108,7 @@ class VersionedInlineFormSet(_RowVersions, BaseInlineFormSet):
                         f"{self.model._meta.verbose_name.capitalize()} “{form.instance}”, "
                         "which you removed:",
                         *refusal.messages,
-                    ]  # fmt: skip
+                    ]
                 )
 
 

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
 VERSION_FIELD = "version_read"
@@ -29,9 +30,10 @@ _SHOWN = 300  # characters of a value shown in a refusal; the form shows the who
 
 
 def is_versioned(model: type[models.Model]) -> bool:
+    """Whether the model keeps a change history (and so has versions)."""
     try:
         get_history_model_for_model(model)
-    except Exception:  # noqa: BLE001 - simple-history raises a bare Exception for "no history"
+    except NotHistoricalModelError:
         return False
     return True
 
