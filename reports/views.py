@@ -22,7 +22,8 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from reports.rendering import Recipient, report_message
+from reports.rendering import Recipient, dated_rows, report_message
+from reports.update import changes_full, previous_report
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 
@@ -93,6 +94,36 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 ).order_by("state", "email")[:DASHBOARD_LIST_LIMIT]
             )
     return render(request, "reports/deliverable_detail.html", context)
+
+
+@require_safe
+def report_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every change of a report's period, by cluster then in full: what its message links to.
+
+    A sent report's period is its own records (from the previous report's moment to its own);
+    before it is sent, coordinators see the changes since the previous report until now.
+    """
+    deliverable = _deliverable(slug)
+    report = _report_of(deliverable)
+    if report is not None and report.is_sent:
+        since, moment = report.since, report.composed_at
+    elif has_role(request.user, Role.COORDINATOR):
+        previous = previous_report(deliverable)
+        since, moment = (previous.composed_at if previous else None), None
+    else:
+        raise Http404("This report has not been sent.")
+    changes = changes_full(since, moment)
+    for kind, key in (("referrals", "referred_on"), ("decisions", "decided_on")):
+        changes[kind]["items"] = dated_rows(changes[kind]["items"], key)
+    context = {
+        "deliverable": deliverable,
+        "report": report if report is not None and report.is_sent else None,
+        "since": since,
+        "moment": moment,
+        "by_cluster": changes.pop("by_cluster"),
+        "changes": changes,
+    }
+    return render(request, "reports/report_changes.html", context)
 
 
 @role_required(Role.COORDINATOR)
