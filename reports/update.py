@@ -40,7 +40,7 @@ CHANGE_LIST_LIMIT = 100
 # complete; the rest are on the site).
 OPEN_LIST_LIMIT = 10
 # Deadlines shown: the next deliverables due after the date of issue, and the next meeting.
-DEADLINE_LIMIT = 3
+DEADLINE_LIMIT = 5
 
 # A greeting opening the introduction ("Dear Chair,", "Dear Mr. Major, dear colleagues,",
 # "Excellency:"): the message greets its reader itself. Only up to the first comma, colon or
@@ -293,7 +293,10 @@ def _changes(
         issue_cluster[pk] = cluster_id
         if into:
             merged_into[pk] = into
-    clusters = dict(rows_as_of(Cluster, moment).values_list("id", "name"))
+    cluster_rows = sorted(
+        rows_as_of(Cluster, moment).values_list("position", "name", "id"),
+    )
+    clusters = {pk: name for _, name, pk in cluster_rows}
 
     def cluster_of(issue_id: int | None) -> str:
         """The cluster of the issue, or of the issue it was merged into (a raw wording has
@@ -341,6 +344,11 @@ def _changes(
     )
     coverage, coverage_removed = _coverage_changes(since, moment, titles, short, cluster_of)
     gaps, gaps_removed = _gap_changes(since, moment, titles, cluster_of)
+    # Details follow the summary: cluster by cluster in the map's order (a stable sort keeps
+    # each cluster's rows in their own order), changes outside any cluster last.
+    cluster_order = {name: index for index, (_, name, _) in enumerate(cluster_rows)}
+    for rows in (added, merged, withdrawn, coverage, coverage_removed, gaps, gaps_removed):
+        rows.sort(key=lambda row: cluster_order.get(row["cluster"], len(cluster_order)))
     return {
         "issues_added": _listing(added, limit),
         "issues_merged": _listing(merged, limit),
@@ -354,7 +362,7 @@ def _changes(
         "referrals": _listing(_referrals(since, moment, titles, short), limit),
         "decisions": _listing(_decisions(since, moment, titles, short), limit),
         "by_cluster": _changes_by_cluster(
-            clusters=rows_as_of(Cluster, moment).values_list("position", "name"),
+            order=list(cluster_order),
             counted={
                 "issues_added": added,
                 "issues_merged": merged,
@@ -366,14 +374,13 @@ def _changes(
     }
 
 
-def _changes_by_cluster(*, clusters, counted: dict[str, list[dict]]) -> list[dict]:
+def _changes_by_cluster(*, order: list[str], counted: dict[str, list[dict]]) -> list[dict]:
     """How many changes of each kind touched each cluster, clusters in the map's order, those
     without a change left out; changes outside any cluster last, as "No cluster"."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for kind, rows in counted.items():
         for row in rows:
             counts[row["cluster"]][kind] += 1
-    order = [name for _, name in sorted(clusters)]
     names = [name for name in order if name in counts]
     if "" in counts:
         names.append("")
