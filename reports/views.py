@@ -3,6 +3,7 @@ document downloads, and the mailing list's public pages."""
 
 from allauth.core import ratelimit
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,9 @@ from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 
 DASHBOARD_LIST_LIMIT = 50
+# Rows of each kind of change on one page of a report's changes (a first report at 100 times
+# the 2013 exercise counts hundreds of thousands).
+CHANGES_PAGE_SIZE = 500
 
 
 def _deliverable(slug: str) -> Deliverable:
@@ -113,6 +117,19 @@ def report_changes(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         raise Http404("This report has not been sent.")
     changes = changes_full(since, moment)
+    by_cluster = changes.pop("by_cluster")
+    # One page shows the same window of every kind's list: page 2 holds rows 501 to 1,000 of
+    # each kind that has as many.
+    listings = [
+        *changes.values(),
+        changes["coverage_changes"]["removed"],
+        changes["gap_changes"]["removed"],
+    ]
+    longest = max(listing["count"] for listing in listings)
+    page = Paginator(range(longest), CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    window = slice(page.start_index() - 1, page.end_index()) if longest else slice(0, 0)
+    for listing in listings:
+        listing["items"] = listing["items"][window]
     for kind, key in (("referrals", "referred_on"), ("decisions", "decided_on")):
         changes[kind]["items"] = dated_rows(changes[kind]["items"], key)
     context = {
@@ -120,8 +137,9 @@ def report_changes(request: HttpRequest, slug: str) -> HttpResponse:
         "report": report if report is not None and report.is_sent else None,
         "since": since,
         "moment": moment,
-        "by_cluster": changes.pop("by_cluster"),
+        "by_cluster": by_cluster,
         "changes": changes,
+        "page": page,
     }
     return render(request, "reports/report_changes.html", context)
 

@@ -318,3 +318,23 @@ def test_the_sections_are_frozen_with_the_sent_report():
     report.refresh_from_db()
     assert (report.body_text, report.body_html) == (body_text, body_html)
     assert "Added later." not in report.body_text and "Later Coordinator" not in report.body_text
+
+
+def test_the_changes_page_goes_through_a_long_period_page_by_page(client, monkeypatch):
+    monkeypatch.setattr("reports.views.CHANGES_PAGE_SIZE", 10)
+    cluster = ClusterFactory()
+    for n in range(25):
+        IssueFactory(title=f"Issue number {n:02}", cluster=cluster)
+    CoverageFactory(issue=IssueFactory(title="Covered", cluster=cluster))
+    _send("update-1")
+    # 26 issues added, by title: "Covered", then numbers 00 to 24.
+    first = client.get("/reports/update-1/changes/").content.decode()
+    assert "Covered" in first and "Issue number 08" in first
+    assert "Issue number 09" not in first
+    assert "Page 1 of 3" in first and 'href="?page=2"' in first
+    last = client.get("/reports/update-1/changes/?page=3").content.decode()
+    assert "Issue number 19" in last and "Issue number 24" in last
+    assert "Issue number 18" not in last and "Covered" not in last
+    assert "Issues added to the map (26)" in last
+    # The one coverage status is on the first page; the third says where it is.
+    assert "Coverage statuses set or changed (1)</h2>\n<p>On page 1 to 2.</p>" in last
