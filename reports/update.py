@@ -214,13 +214,15 @@ def _progress(
     members: dict[int | None, list[int]] = defaultdict(list)
     for issue_id, cluster_id in on_map.items():
         members[cluster_id].append(issue_id)
+    reviewed = covered | with_gaps
+    known = covered - unknown
 
     def row(name: str, issues: list[int]) -> dict:
         ids = set(issues)
         counts = {
-            "reviewed": len(ids & (covered | with_gaps)),
+            "reviewed": len(ids & reviewed),
             "mechanism": len(ids & covered),
-            "status": len((ids & covered) - unknown),
+            "status": len(ids & known),
             "gaps": len(ids & with_gaps),
         }
         return {
