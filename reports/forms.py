@@ -19,7 +19,10 @@ class ReportForm(VersionReadMixin, forms.Form):
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Plain text, shown before the figures. A blank line starts a new paragraph.",
+        help_text="The coordinators' words to the Chair, in plain text, shown before the "
+        "figures; a blank line starts a new paragraph. The message greets each reader itself "
+        "(“Dear Chair,”) and closes with the coordinators' names: a greeting opening the "
+        "introduction is left out.",
     )
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
 

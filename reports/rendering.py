@@ -7,6 +7,7 @@ its messages from the wording frozen with it.
 """
 
 import datetime
+import email.policy
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
@@ -45,16 +46,105 @@ def site_context() -> dict:
 
 # The report's body ---------------------------------------------------------------------------
 
+# Entries of each kind of change the message details; the rest are counted, and listed on the
+# report's changes page, which the message links to.
+DETAIL_LIMIT = 5
+
+
+def dated_rows(rows: list[dict], *keys: str) -> list[dict]:
+    """The rows with their ISO dates (``keys``) as dates, for the templates' date filter."""
+    return [
+        {
+            **row,
+            **{
+                key: datetime.date.fromisoformat(row[key])
+                for key in keys
+                if isinstance(row.get(key), str)
+            },
+        }
+        for row in rows
+    ]
+
+
+_CLUSTER_CHANGE_WORDS = [
+    ("issues_added", "issue added", "issues added"),
+    ("issues_merged", "wording merged", "wordings merged"),
+    ("issues_withdrawn", "issue withdrawn", "issues withdrawn"),
+    ("coverage", "coverage status", "coverage statuses"),
+    ("gaps", "gap", "gaps"),
+]
+
+
+def _cluster_changes(rows: list[dict]) -> list[dict]:
+    """Each cluster's changes in words, kinds without a change left out ("3 issues added;
+    13 coverage statuses")."""
+    return [
+        {
+            **row,
+            "parts": [
+                f"{row[key]} {one if row[key] == 1 else many}"
+                for key, one, many in _CLUSTER_CHANGE_WORDS
+                if row.get(key)
+            ],
+        }
+        for row in rows
+    ]
+
+
+def _date_range(start: datetime.date, end: datetime.date | None) -> str:
+    """ "7 January 2014", "24 to 28 February 2014", "30 January to 2 February 2014"."""
+    if end is None or end == start:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+def _names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
 
 def body_context(content: dict) -> dict:
     """What the body templates receive: the content, with its moments as dates again."""
     since = content.get("since")
     issued_on = content.get("issued_on")
+    changes = content["changes"]
+    open_items = content.get("open_items") or {"count": 0, "items": []}
+    proposals = content.get("proposals") or {"count": 0, "by_kind": [], "items": []}
     return {
         **site_context(),
         "report": content,
         "totals": content["totals"],
-        "changes": content["changes"],
+        "progress": content.get("progress"),
+        "progress_rows": (
+            [*content["progress"]["clusters"], content["progress"]["total"]]
+            if content.get("progress")
+            else []
+        ),
+        "changes": {
+            **changes,
+            "decisions": {
+                **changes["decisions"],
+                "items": dated_rows(changes["decisions"]["items"], "decided_on"),
+            },
+        },
+        "detail_limit": DETAIL_LIMIT,
+        "detail_slice": f":{DETAIL_LIMIT}",
+        "minus_detail": -DETAIL_LIMIT,
+        "changes_url": absolute(reverse("reports:changes", args=[content["slug"]])),
+        "open_items": {**open_items, "items": dated_rows(open_items["items"], "referred_on")},
+        "open_items_rest": -len(open_items["items"]),
+        "referrals_url": absolute(reverse("issues:referrals")),
+        "proposals": {**proposals, "items": dated_rows(proposals["items"], "proposed_on")},
+        "deadlines": [
+            {**row, "when": _date_range(row["date"], row["end_date"])}
+            for row in dated_rows(content.get("deadlines", []), "date", "end_date")
+        ],
+        "changes_by_cluster": _cluster_changes(content.get("changes_by_cluster", [])),
+        "coordinators": _names(content.get("coordinators", [])),
         "composed_at": datetime.datetime.fromisoformat(content["composed_at"]),
         "issued_on": datetime.date.fromisoformat(issued_on) if issued_on else None,
         "since": datetime.datetime.fromisoformat(since) if since else None,
@@ -66,8 +156,29 @@ def body_context(content: dict) -> dict:
     }
 
 
-# Tags and attributes the published body may keep (it is shown inside the site's pages).
-_BODY_ATTRIBUTES = {"*": {"class", "id", "scope", "colspan", "rowspan"}, "a": {"href"}}
+# Tags and attributes the published body may keep (it is shown inside the site's pages and
+# mailed): the charts are tables with widths and colours as attributes and inline styles,
+# which mail clients keep (no script, no external image, no style sheet).
+_BODY_ATTRIBUTES = {
+    "*": {"class", "id", "scope", "colspan", "rowspan", "style", "align", "valign"},
+    "a": {"href"},
+    "table": {"width", "cellpadding", "cellspacing", "border", "role"},
+    "td": {"width", "height", "bgcolor"},
+}
+_BODY_STYLES = {
+    "background-color",
+    "border-collapse",
+    "border-top",
+    "color",
+    "font-size",
+    "font-weight",
+    "height",
+    "line-height",
+    "min-width",
+    "padding",
+    "text-align",
+    "width",
+}
 
 
 @dataclass
@@ -119,7 +230,9 @@ def report_compose(
         subject=wording.line("reports/email/report_subject.txt", context),
         body_text=wording.render("reports/report_body.txt", context).strip(),
         body_html=nh3.clean(
-            wording.render("reports/report_body.html", context), attributes=_BODY_ATTRIBUTES
+            wording.render("reports/report_body.html", context),
+            attributes=_BODY_ATTRIBUTES,
+            filter_style_properties=_BODY_STYLES,
         ),
     )
 
@@ -167,6 +280,19 @@ def report_wording(report: Report) -> Wording:
     return Wording.load(REPORT_EMAIL_TEMPLATES)
 
 
+class ListMessage(EmailMultiAlternatives):
+    """A message of the mailing list whose headers are never folded into encoded words.
+
+    The standard policies fold a header longer than 78 characters, and one without white space
+    to fold at (a ``List-Unsubscribe`` URL with its token) becomes RFC 2047 encoded words,
+    which mail clients do not read as a URL: their unsubscribe button would not appear.
+    Lines up to 998 characters are what RFC 5322 allows.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def report_message(
     report: Report, recipient: Recipient, wording: Wording | None = None
 ) -> EmailMultiAlternatives:
@@ -180,7 +306,7 @@ def report_message(
     if recipient.token:
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    message = ListMessage(
         subject=report.subject,
         body=wording.render("reports/email/report.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 
 from mechanisms.models import Coverage, Gap
 from reports.models import Deliverable
+from reports.rendering import body_context
+from reports.update import PROGRESS_MEASURES
 
 _TOTALS = {
     "issues_on_map": 41,
@@ -32,6 +34,27 @@ _TOTALS = {
 
 def _listing(*items: dict) -> dict:
     return {"count": len(items), "items": list(items)}
+
+
+def _progress_row(cluster: str, issues: int, *counts: int) -> dict:
+    return {
+        "cluster": cluster,
+        "issues": issues,
+        "measures": [
+            {"key": key, "label": label, "count": count, "percent": round(100 * count / issues)}
+            for (key, label, _), count in zip(PROGRESS_MEASURES, counts, strict=True)
+        ],
+    }
+
+
+_PROGRESS = {
+    "measures": [
+        {"key": key, "label": label, "meaning": meaning}
+        for key, label, meaning in PROGRESS_MEASURES
+    ],
+    "clusters": [_progress_row("Security", 8, 6, 5, 3, 2)],
+    "total": _progress_row("All clusters", 8, 6, 5, 3, 2),
+}
 
 
 _CHANGES = {
@@ -82,7 +105,54 @@ SAMPLE_CONTENT = {
     "previous": None,
     "introduction": "The correspondence group has reviewed the issues.",
     "totals": _TOTALS,
+    "progress": _PROGRESS,
     "changes": _CHANGES,
+    "changes_by_cluster": [
+        {
+            "cluster": "Security",
+            "issues_added": 1,
+            "issues_merged": 1,
+            "issues_withdrawn": 0,
+            "coverage": 1,
+            "gaps": 0,
+            "total": 3,
+        }
+    ],
+    "open_items": {
+        "count": 1,
+        "open": 0,
+        "referred": 1,
+        "items": [
+            {
+                "id": 1,
+                "issue_id": 1,
+                "subject": "Net neutrality",
+                "summary": "Whether the absence of a global forum is a policy gap.",
+                "referred_on": "2014-01-28",
+                "options": [{"label": "A", "text": "It is."}, {"label": "B", "text": "It is not."}],
+            }
+        ],
+    },
+    "proposals": {
+        "count": 1,
+        "by_kind": [{"kind": "gap", "label": "Gap", "count": 1}],
+        "items": [{"kind": "Gap", "subject": "Cybercrime", "proposed_on": "2013-11-20"}],
+    },
+    "deadlines": [
+        {
+            "date": "2014-01-06",
+            "end_date": None,
+            "title": "Second update report to the WGEC Chair",
+            "expected": "the progress of the map since the previous report",
+        },
+        {
+            "date": "2014-02-24",
+            "end_date": "2014-02-28",
+            "title": "Third meeting of the working group",
+            "expected": "Palais des Nations, Geneva",
+        },
+    ],
+    "coordinators": ["Mr. Phil Rushton", "Ms. Joy Liddicoat"],
     "limit": 100,
 }
 
@@ -116,16 +186,7 @@ def sample_context(name: str) -> dict:
             "referred_count": 2,
         }
     report_url = f"{settings.SITE_URL}/reports/update-1/"
-    body = {
-        **site,
-        "report": SAMPLE_CONTENT,
-        "totals": _TOTALS,
-        "changes": _CHANGES,
-        "composed_at": datetime.datetime(2013, 11, 29, 10, tzinfo=datetime.UTC),
-        "since": None,
-        "report_url": report_url,
-        "documents": [],
-    }
+    body = {**body_context(SAMPLE_CONTENT), **site, "report_url": report_url}
     if name.startswith("reports/report_body"):
         return body
     return {

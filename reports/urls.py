@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("reports/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("reports/<slug:slug>/", views.deliverable_detail, name="detail"),
+    path("reports/<slug:slug>/changes/", views.report_changes, name="changes"),
     path("reports/<slug:slug>/compose/", views.report_compose, name="compose"),
     path("reports/<slug:slug>/resume/", views.report_resume, name="resume"),
     path(

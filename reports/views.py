@@ -3,6 +3,7 @@ document downloads, and the mailing list's public pages."""
 
 from allauth.core import ratelimit
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +23,16 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from reports.rendering import Recipient, report_message
+from reports.rendering import Recipient, dated_rows, report_message
+from reports.update import changes_full, previous_report
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
 
 DASHBOARD_LIST_LIMIT = 50
+# Rows of each kind of change on one page of a report's changes (a first report at 100 times
+# the 2013 exercise counts hundreds of thousands).
+CHANGES_PAGE_SIZE = 500
 
 
 def _deliverable(slug: str) -> Deliverable:
@@ -94,6 +99,50 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 ).order_by("state", "email")[:DASHBOARD_LIST_LIMIT]
             )
     return render(request, "reports/deliverable_detail.html", context)
+
+
+@require_safe
+def report_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every change of a report's period, by cluster then in full: what its message links to.
+
+    A sent report's period is its own records (from the previous report's moment to its own);
+    before it is sent, coordinators see the changes since the previous report until now.
+    """
+    deliverable = _deliverable(slug)
+    report = _report_of(deliverable)
+    if report is not None and report.is_sent:
+        since, moment = report.since, report.composed_at
+    elif has_role(request.user, Role.COORDINATOR):
+        previous = previous_report(deliverable)
+        since, moment = (previous.composed_at if previous else None), None
+    else:
+        raise Http404("This report has not been sent.")
+    changes = changes_full(since, moment)
+    by_cluster = changes.pop("by_cluster")
+    # One page shows the same window of every kind's list: page 2 holds rows 501 to 1,000 of
+    # each kind that has as many.
+    listings = [
+        *changes.values(),
+        changes["coverage_changes"]["removed"],
+        changes["gap_changes"]["removed"],
+    ]
+    longest = max(listing["count"] for listing in listings)
+    page = Paginator(range(longest), CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    window = slice(page.start_index() - 1, page.end_index()) if longest else slice(0, 0)
+    for listing in listings:
+        listing["items"] = listing["items"][window]
+    for kind, key in (("referrals", "referred_on"), ("decisions", "decided_on")):
+        changes[kind]["items"] = dated_rows(changes[kind]["items"], key)
+    context = {
+        "deliverable": deliverable,
+        "report": report if report is not None and report.is_sent else None,
+        "since": since,
+        "moment": moment,
+        "by_cluster": by_cluster,
+        "changes": changes,
+        "page": page,
+    }
+    return render(request, "reports/report_changes.html", context)
 
 
 @role_required(Role.COORDINATOR)

@@ -197,6 +197,7 @@ ACCESS: dict[str, Access] = {
     "reports:schedule": Access(EVERYONE),
     "reports:detail": Access(EVERYONE, kwargs=lambda w: {"slug": w.sent.slug}),
     "reports:document": Access(EVERYONE, kwargs=lambda w: {"slug": w.sent.slug, "format": "docx"}),
+    "reports:changes": Access(EVERYONE, kwargs=lambda w: {"slug": w.sent.slug}),
     "reports:dashboard": Access(from_(COORDINATOR)),
     "reports:compose": Access(
         from_(COORDINATOR), from_(COORDINATOR), lambda w: {"slug": w.draft.slug}

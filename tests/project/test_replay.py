@@ -249,3 +249,43 @@ def test_the_issued_documents_are_frozen_with_their_report(exercise):
     for slug in ("initial-output", "final-document"):
         exports = DocumentExport.objects.filter(deliverable__slug=slug, frozen=True)
         assert sorted(exports.values_list("format", flat=True)) == ["csv", "docx", "pdf", "xlsx"]
+
+
+def test_each_update_report_tells_the_chair_progress_open_items_and_what_comes_next(exercise):
+    reports = {
+        report.deliverable.slug: report
+        for report in Report.objects.filter(deliverable__kind="update_report")
+    }
+    for report in reports.values():
+        text = report.body_text
+        for section in (
+            "PROGRESS AGAINST THE TERMS OF REFERENCE",
+            "WHAT CHANGED",
+            "ITEMS WITHOUT CONSENSUS",
+            "PROPOSALS AWAITING REVIEW",
+            "NEXT DEADLINES",
+        ):
+            assert section in text, (report.deliverable.slug, section)
+        # The invented introduction says so, and the real coordinators' names do not sign it.
+        assert "(Illustrative text.)" in text
+        assert (
+            "Mr. Phil Rushton and Ms. Joy Liddicoat\nCoordinators of the correspondence group "
+            "(the demonstration's replay composed and sent this report; its words are not theirs)"
+        ) in text
+        assert "Dear" not in text and len(text) < 8000
+        assert f"/reports/{report.deliverable.slug}/changes/" in text
+    third = reports["update-3"]
+    assert (third.content["open_items"]["count"], third.content["open_items"]["referred"]) == (
+        3,
+        2,
+    )
+    assert "Option A: [Net neutrality lacks a global forum" in third.body_text
+    assert (
+        "  - 12 February 2014: Final document of the correspondence group for consideration by "
+        "the WGEC: the map as the correspondence group submits it to the working group\n"
+        "  - 24 to 28 February 2014: Third meeting of the working group:"
+    ) in third.body_text
+    first = reports["update-1"]
+    total = first.content["progress"]["total"]
+    assert total["issues"] == first.content["totals"]["issues_on_map"]
+    assert "  - 6 January 2014: Second update report to the WGEC Chair:" in first.body_text

@@ -1,4 +1,5 @@
 import io
+from email import message_from_bytes, policy
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,3 +66,62 @@ def test_an_unknown_deliverable_is_a_clear_error(audience):
         CommandError, match="No deliverable “update-9”. The deliverables are: update-1"
     ):
         _run("update-9")
+
+
+def test_dry_run_prints_the_chairs_message_and_the_number_of_recipients(audience, smtp_server):
+    output = _run("update-1", "--dry-run")
+    assert "The message to the Chair, as it would be sent now:" in output
+    assert 'To: "Ms. Peter Major" <chair@example.org>' in output
+    assert "Subject: [WGEC] First update report\n" in output
+    assert "Dear Chair,\n" in output and "PROGRESS AGAINST THE TERMS OF REFERENCE" in output
+    assert "NEXT DEADLINES" in output
+    assert "Recipients: the message would go to 3 address(es), each its own copy." in output
+    assert not Report.objects.exists() and not Delivery.objects.exists()
+    assert Subscriber.objects.count() == 2
+    assert smtp_server.received == []
+
+
+def test_eml_writes_the_whole_message_for_a_mail_client(audience, smtp_server, tmp_path):
+    path = tmp_path / "update-1.eml"
+    output = _run("update-1", "--eml", str(path))
+    assert f"Wrote the Chair's message to {path}" in output
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert message["Subject"] == "[WGEC] First update report"
+    assert message["To"].addresses[0].addr_spec == "chair@example.org"
+    assert message["From"] and message["Date"] and message["Message-ID"]
+    assert message.get_body(("plain",)).get_content().startswith("Dear Chair,")
+    html = message.get_body(("html",)).get_content()
+    assert "<h2>Progress against the terms of reference</h2>" in html
+    assert not Report.objects.exists() and not Delivery.objects.exists()
+    assert smtp_server.received == []
+
+
+def test_eml_of_a_sent_report_is_the_message_the_chair_received(audience, smtp_server, tmp_path):
+    ParticipantFactory(email="member@example.org")
+    _run("update-1")
+    [received] = smtp_server.to("chair@example.org")
+    path = tmp_path / "sent.eml"
+    output = _run("update-1", "--eml", str(path), "--dry-run")
+    assert "as sent" in output and "Recipients: the message was sent to 4 address(es)" in output
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    sent = received.message
+    for part in ("plain", "html"):
+        assert message.get_body((part,)).get_content() == sent.get_body((part,)).get_content()
+    assert message["Subject"] == sent["Subject"]
+    assert message["List-Unsubscribe"] == sent["List-Unsubscribe"]
+    delivery = Delivery.objects.get(to_chair=True)
+    assert message["Date"].datetime == delivery.sent_at.replace(microsecond=0)
+    assert len(smtp_server.received) == 4
+
+
+def test_eml_names_the_file_it_cannot_write(audience, tmp_path):
+    with pytest.raises(CommandError, match=r"--eml: .*report\.txt should end in \.eml"):
+        _run("update-1", "--eml", str(tmp_path / "report.txt"))
+    with pytest.raises(CommandError, match=r"--eml: cannot write .*missing/report\.eml"):
+        _run("update-1", "--eml", str(tmp_path / "missing" / "report.eml"))
+    assert not Report.objects.exists()

@@ -100,7 +100,14 @@ def test_changes_are_counted_since_the_previous_sent_report():
     assert [i["title"] for i in changes["issues_withdrawn"]["items"]] == ["Spam"]
     assert [m["acronym"] for m in changes["mechanisms_added"]["items"]] == ["CoE"]
     assert changes["coverage_changes"]["items"] == [
-        {"issue": "Cybersecurity", "mechanism": "ITU", "before": "Unknown", "after": "Addressing"}
+        {
+            "issue_id": kept.pk,
+            "issue": "Cybersecurity",
+            "cluster": cluster.name,
+            "mechanism": "ITU",
+            "before": "Unknown",
+            "after": "Addressing",
+        }
     ]
     gap_changes = {(g["issue"], g["change"]) for g in changes["gap_changes"]["items"]}
     assert gap_changes == {("Cybersecurity", "changed"), ("Encryption", "added")}
@@ -137,7 +144,12 @@ def test_removed_coverage_and_gaps_are_reported():
     )["changes"]
     assert changes["coverage_changes"]["removed"]["count"] == 1
     assert changes["gap_changes"]["removed"]["items"] == [
-        {"issue": "Taxation", "type": "Policy gap"}
+        {
+            "issue_id": issue.pk,
+            "issue": "Taxation",
+            "cluster": issue.cluster.name,
+            "type": "Policy gap",
+        }
     ]
 
 

@@ -1,6 +1,7 @@
 """Send a deliverable's report to the Chair and the mailing list, and wait until it has gone."""
 
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils.crypto import get_random_string
 
 from reports import services
 from reports.models import Deliverable, Delivery, Report, Subscriber
+from reports.previewing import report_message_preview
 from wgec.models import Participant
 
 
@@ -16,12 +18,19 @@ class Command(BaseCommand):
     help = (
         "Send the report of a deliverable (e.g. update-1) to the Chair and the mailing list, "
         "or resume sending one already sent, then wait until sending has finished and print "
-        "the counts. With --dry-run, say what would be sent and write nothing."
+        "the counts. With --dry-run, say what would be sent, print the message the Chair "
+        "would receive and the number of recipients, and write nothing. With --eml FILE, write "
+        "that message whole (MIME) to FILE for a mail client to open, and send nothing."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("slug", help="the deliverable, e.g. update-1")
         parser.add_argument("--dry-run", action="store_true", help="write and send nothing")
+        parser.add_argument(
+            "--eml",
+            metavar="FILE",
+            help="write the Chair's message to FILE (.eml) and send nothing",
+        )
         parser.add_argument(
             "--wait-for-worker",
             type=float,
@@ -35,8 +44,12 @@ class Command(BaseCommand):
             slugs = ", ".join(Deliverable.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No deliverable “{slug}”. The deliverables are: {slugs}.")
         report = Report.objects.filter(deliverable=deliverable).first()
+        if dry_run or options.get("eml"):
+            self._show_message(deliverable, eml=options.get("eml"), print_text=dry_run)
         if dry_run:
             self._dry_run(deliverable, report)
+            return
+        if options.get("eml"):
             return
         if report is None or not report.is_sent:
             try:
@@ -92,6 +105,38 @@ class Command(BaseCommand):
                 )
             transaction.set_rollback(True)
         self.stdout.write("Dry run: nothing written, nothing sent.")
+
+    def _show_message(self, deliverable: Deliverable, *, eml: str | None, print_text: bool) -> None:
+        """Print the text of the Chair's message and its number of recipients, and/or write
+        the whole message to an .eml file."""
+        preview = report_message_preview(deliverable=deliverable)
+        if eml:
+            path = Path(eml)
+            if path.suffix.lower() != ".eml":
+                raise CommandError(f"--eml: {eml} should end in .eml (a message file).")
+            try:
+                path.write_bytes(preview.as_bytes())
+            except OSError as error:
+                raise CommandError(f"--eml: cannot write {eml}: {error.strerror}.") from None
+            self.stdout.write(f"Wrote the Chair's message to {path} ({path.stat().st_size} bytes).")
+        if not print_text:
+            return
+        message = preview.message
+        state = "as sent" if preview.sent else "as it would be sent now"
+        self.stdout.write(f"The message to the Chair, {state}:")
+        self.stdout.write(f"From: {message.from_email}")
+        self.stdout.write(f"To: {', '.join(message.to)}")
+        self.stdout.write(f"Subject: {message.subject}")
+        self.stdout.write("")
+        self.stdout.write(message.body)
+        self.stdout.write("")
+        if not preview.chair_known:
+            self.stdout.write("No participant is the Chair with an e-mail address.")
+        recipients = "was sent to" if preview.sent else "would go to"
+        self.stdout.write(
+            f"Recipients: the message {recipients} {preview.recipients} address(es), "
+            "each its own copy."
+        )
 
     def _wait(self, report: Report, wait_for_worker: float) -> dict:
         """Until nothing is pending or being sent; runs the queued task here if no worker does."""
