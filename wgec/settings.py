@@ -186,7 +186,9 @@ _smtp = {
     "username": env_str("EMAIL_HOST_USER"),
     "password": env_str("EMAIL_HOST_PASSWORD"),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
-    "timeout": 30,
+    # Every step of an SMTP conversation (connecting, each command) gives up after this many
+    # seconds, so that a server that does not answer never holds a sending worker.
+    "timeout": env_int("EMAIL_TIMEOUT", 10),
 }
 MAILERS = {
     "default": (
@@ -199,11 +201,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wgec@localhost")
 
 # Sending reports (reports/sending.py): the waits before each retry of a temporary SMTP failure
 # (seconds; the number of retries is their count), how many deliveries a worker claims at once,
-# and how long a claimed delivery may stay "sending" before it is taken for one whose worker
-# died (longer than a batch can take: REPORTS_CLAIM_BATCH times the SMTP timeout, 30 s).
+# and the lease of a claim in seconds: renewed before each message, so that the deliveries of a
+# worker that died are taken back within it. Longer than one message can take (a handful of SMTP
+# steps, each bounded by EMAIL_TIMEOUT).
 REPORTS_RETRY_DELAYS = [60, 300, 1800]
 REPORTS_CLAIM_BATCH = 20
-REPORTS_STALE_AFTER = 30 * 60
+REPORTS_LEASE_SECONDS = 60
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {
