@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django_tasks_db.utils import is_locked_database_exception
@@ -518,7 +518,13 @@ def subscription_request(
     email = email.strip().lower()
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
     if subscriber is None:
-        subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves this transaction usable
+                subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+        except IntegrityError:
+            # The same address asked at the same moment from another request, which created
+            # it: go on with that row (its lock waits for the other request to finish).
+            subscriber = Subscriber.objects.select_for_update().get(email=email)
     if subscriber.state == Subscriber.State.SUBSCRIBED:
         return SubscriptionRequest(subscriber, False)
     sent = subscriber.confirmation_sent_at
