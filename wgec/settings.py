@@ -234,7 +234,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "wgec:join"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_site.hostname}] "
-# Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account.
+# Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account from
+# one address (the key is made in wgec/accounts.py), so that nobody can lock another person out.
 # Requests to join the mailing list (each sends an e-mail): at most 30 an hour from one address,
 # enough for a meeting room behind one router.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "subscribe": "30/h/ip"}
