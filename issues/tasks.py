@@ -4,7 +4,7 @@ a large compilation of responses, and importing a large responses file."""
 from django.core.files.storage import default_storage
 from django.tasks import task
 
-from issues.exports import compilation_bytes, compilation_keep
+from issues.exports import compilation_bytes, compilation_keep, compilation_path, data_stamp
 from issues.services.responses import responses_import_file
 
 
@@ -14,6 +14,10 @@ def compilation_build(*, kind: str, fmt: str, query: str, path: str) -> str:
     content = compilation_bytes(kind=kind, fmt=fmt, query=query)
     compilation_keep(path, content)
     default_storage.delete(f"{path}.pending")
+    if compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp()) != path:
+        # The data changed while building (a consent withdrawn, perhaps): this file may hold
+        # what may no longer be published, and nobody will ask for it.
+        default_storage.delete(path)
     return path
 
 
