@@ -8,6 +8,7 @@ its messages from the wording frozen with it.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
@@ -197,8 +198,12 @@ _HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 def header_text(text: str) -> str:
     """A name as it may stand in a header: line breaks and other control characters, which
-    could end the header and start another, become spaces."""
-    return " ".join(_HEADER_BREAKS.sub(" ", text).split())
+    could end the header and start another, become spaces; invisible format characters (the
+    right-to-left override that makes a name read as an address) go; and a name never passes
+    for an RFC 2047 encoded word, which a mail program would decode into anything."""
+    text = _HEADER_BREAKS.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(text.replace("=?", "= ?").split())
 
 
 def delivery_recipient(delivery: Delivery, token: str) -> Recipient:

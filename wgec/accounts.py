@@ -46,7 +46,8 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             .values_list("pk", flat=True)
             .first()
-            if login
+            # No account has a longer name or address (254 is the longest e-mail address).
+            if login and len(login) <= 254
             else None
         )
         account = f"account-{user_id}" if user_id is not None else f"login-{login}"

@@ -32,10 +32,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, slug: str, dry_run: bool, wait_for_worker: float, **options) -> None:
-        deliverable = Deliverable.objects.filter(slug=slug).first()
+        # A slug with control characters names nothing (and PostgreSQL refuses a NUL in a query).
+        deliverable = Deliverable.objects.filter(slug=slug).first() if slug.isprintable() else None
         if deliverable is None:
             slugs = ", ".join(Deliverable.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"No deliverable “{slug}”. The deliverables are: {slugs}.")
+            shown = slug if slug.isprintable() else repr(slug)
+            raise CommandError(f"No deliverable “{shown[:100]}”. The deliverables are: {slugs}.")
         report = Report.objects.filter(deliverable=deliverable).first()
         if dry_run:
             self._dry_run(deliverable, report)
