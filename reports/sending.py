@@ -10,6 +10,7 @@ of DATA), the message was certainly not delivered and is retried (temporary 4xx)
 know, so the delivery needs a person's attention instead of a second copy.
 """
 
+import datetime
 import email.policy
 import logging
 import smtplib
@@ -17,6 +18,7 @@ import socket
 import time
 from enum import Enum
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils import timezone
@@ -179,9 +181,9 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
             services.deliveries_release(token=token)
     if stopped:
         logger.warning("Sending “%s” stopped: %s", report.deliverable, stopped)
-        retry_at = services.next_retry_at(report_id=report_id)
-        if retry_at is not None:
-            _queue_retry(report, retry_at)
+        # Not before the postponed delivery is due: a worker must not hammer a refusing server.
+        delay = datetime.timedelta(seconds=(settings.REPORTS_RETRY_DELAYS or [60])[0])
+        _queue_retry(report, timezone.now() + delay)
     counts = report.delivery_counts()
     if stopped:
         counts["stopped"] = stopped

@@ -5,7 +5,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -158,20 +157,25 @@ class Command(BaseCommand):
 
     def _stop(self, report: Report, counts: dict) -> None:
         pending = Delivery.objects.filter(report=report, state=Delivery.State.PENDING)
-        reason = (
+        # The delivery the run stopped on: postponed until the retry queued for the worker.
+        stopped_on = (
             pending.exclude(last_error="")
             .order_by("-available_at")
-            .values_list("last_error", flat=True)
+            .values("available_at", "last_error")
             .first()
         )
-        when = pending.aggregate(at=Min("available_at"))["at"]
-        when = timezone.localtime(when) if when else None
+        reason = stopped_on["last_error"] if stopped_on else ""
+        when = (
+            timezone.localtime(max(stopped_on["available_at"], timezone.now()))
+            if stopped_on
+            else None
+        )
         raise CommandError(
             f"Sending stopped: {reason or 'the retries are not due yet'}. "
             f"Sent {counts['sent']}, failed {counts['failed']}, "
             f"need attention {counts['attention']}; {counts['pending']} of {counts['total']} "
             f"addresses are left pending for the task worker"
-            + (f", next try at {when:%H:%M:%S %Z}" if when else "")
+            + (f", next try at {when:%Y-%m-%d %H:%M:%S %Z}" if when else "")
             + f" (or run “send_report {report.deliverable.slug}” again)."
         )
 
