@@ -86,15 +86,16 @@ def test_the_demo_restored_into_a_fresh_database_has_every_table_row_for_row(
     restored_media = tmp_path / "restored-media"
     if connection.vendor == "sqlite":
         target = tmp_path / "restored.sqlite3"
-        backup_restore(
-            path=backup,
-            database={**connection.settings_dict, "NAME": str(target)},
-            media_root=restored_media,
-        )
-        restored, triggers = _restored_sqlite(target)
+        database = {**connection.settings_dict, "NAME": str(target)}
     else:
         database = request.getfixturevalue("fresh_postgres_database")
-        backup_restore(path=backup, database=database, media_root=restored_media)
+    # Into the fresh database, then again into it as it now is: migrated and holding data.
+    backup_restore(path=backup, database=database, media_root=restored_media)
+    again = backup_restore(path=backup, database=database, media_root=restored_media)
+    assert again.previous_media is not None and again.previous_media.is_dir()
+    if connection.vendor == "sqlite":
+        restored, triggers = _restored_sqlite(target)
+    else:
         with psycopg.connect(
             host=database["HOST"], port=database["PORT"] or 5432, user=database["USER"],
             password=database["PASSWORD"] or None, dbname=database["NAME"],
