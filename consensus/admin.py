@@ -4,21 +4,21 @@ proposals go through the room's services, so that the item, its issue and the ma
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import truncatechars
-from simple_history.admin import SimpleHistoryAdmin
 
 from consensus.models import ConsensusItem, Decision, Option, OptionSupport, Proposal
 from consensus.services.items import decision_record, decision_withdraw, issue_consensus_follow
 from consensus.services.proposals import proposal_accept
+from wgec.admin_base import VersionedAdmin, VersionedStackedInline
 
 
-class OptionInline(admin.StackedInline):
+class OptionInline(VersionedStackedInline):
     model = Option
     extra = 0
     fields = ["label", "text"]
 
 
 @admin.register(ConsensusItem)
-class ConsensusItemAdmin(SimpleHistoryAdmin):
+class ConsensusItemAdmin(VersionedAdmin):
     list_display = ["__str__", "state", "referred_on", "created_at", "illustrative"]
     list_filter = ["state", "illustrative"]
     list_select_related = ["issue", "coverage__issue", "coverage__mechanism"]
@@ -35,7 +35,7 @@ class ConsensusItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):
+class OptionAdmin(VersionedAdmin):
     list_display = ["__str__", "item", "short_text"]
     list_select_related = ["item__issue", "item__coverage__issue", "item__coverage__mechanism"]
     search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
@@ -47,7 +47,7 @@ class OptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OptionSupport)
-class OptionSupportAdmin(SimpleHistoryAdmin):
+class OptionSupportAdmin(VersionedAdmin):
     list_display = ["participant", "option", "item", "stated_at"]
     list_filter = ["participant__stakeholder_group"]
     list_select_related = [
@@ -62,7 +62,7 @@ class OptionSupportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(VersionedAdmin):
     list_display = ["__str__", "option", "meeting", "decided_on", "illustrative"]
     list_select_related = [
         "item__issue",
@@ -96,7 +96,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(VersionedAdmin):
     list_display = [
         "__str__",
         "kind",

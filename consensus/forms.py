@@ -4,14 +4,15 @@ items without consensus with their options, referral and decision."""
 from django import forms
 from django.utils import timezone
 
-from consensus.models import ConsensusItem, Option, Proposal
+from consensus.models import ConsensusItem, Decision, Option, Proposal
 from issues.models import Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Meeting
+from wgec.versions import VersionReadMixin
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(VersionReadMixin, forms.ModelForm):
     """The fields common to every kind; subclasses add the kind's own."""
 
     kind_fields: list[str] = []
@@ -221,14 +222,14 @@ class ItemForm(forms.ModelForm):
         self.fields["subject"].choices = choices
 
 
-class ItemSummaryForm(forms.ModelForm):
+class ItemSummaryForm(VersionReadMixin, forms.ModelForm):
     class Meta:
         model = ConsensusItem
         fields = ["summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
-class OptionForm(forms.ModelForm):
+class OptionForm(VersionReadMixin, forms.ModelForm):
     class Meta:
         model = Option
         fields = ["label", "text"]
@@ -257,7 +258,7 @@ class ReferForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionReadMixin, forms.Form):
     option = forms.ModelChoiceField(
         queryset=Option.objects.none(),
         required=False,
@@ -273,6 +274,8 @@ class DecisionForm(forms.Form):
     decided_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, item: ConsensusItem, **kwargs):
+        # The decision recorded already, if any: recording again replaces it.
+        kwargs.update(record_model=Decision, record=Decision.objects.filter(item=item).first())
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = item.options.all()
         self.fields["option"].label_from_instance = lambda option: f"Option {option.label}"

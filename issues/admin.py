@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm
-from simple_history.admin import SimpleHistoryAdmin
 
 from issues import admin_curation
 from issues.models import (
@@ -34,12 +33,13 @@ from issues.resources import ResponsesFormat, ResponsesResource
 from issues.responses.table import responses_table
 from issues.services.compilations import compilations_discard
 from issues.tasks import responses_import_run
+from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(VersionedAdmin):
     list_display = ["letter", "title", "question_count"]
     search_fields = ["title"]
 
@@ -52,7 +52,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(VersionedAdmin):
     list_display = ["code", "short_text", "theme"]
     list_filter = ["theme"]
     list_select_related = ["theme"]
@@ -63,13 +63,13 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return truncatechars(obj.text, 100)
 
 
-class AnswerInline(admin.StackedInline):
+class AnswerInline(VersionedStackedInline):
     model = Answer
     extra = 0
     fields = ["question", "text"]
 
 
-class CosignerInline(admin.TabularInline):
+class CosignerInline(VersionedTabularInline):
     model = Cosigner
     extra = 0
     fields = ["name", "stakeholder_group", "country", "position"]
@@ -90,7 +90,7 @@ class ResponsesConfirmForm(ConfirmImportForm):
 
 
 @admin.register(Respondent)
-class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
+class RespondentAdmin(ImportMixin, VersionedAdmin):
     """Respondents, with the import of a responses file (preview, then confirm) and the
     downloads: the import format (every respondent, with IDs) and the public compilations."""
 
@@ -264,14 +264,14 @@ class RespondentAdmin(ImportMixin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class IssueSourceInline(admin.StackedInline):
+class IssueSourceInline(VersionedStackedInline):
     model = IssueSource
     extra = 0
     autocomplete_fields = ["answer"]
     fields = ["answer", "excerpt"]
 
 
-class RaisedIssueInline(admin.StackedInline):
+class RaisedIssueInline(VersionedStackedInline):
     """The issues an answer raises, each with the passage that raises it (provenance)."""
 
     model = IssueSource
@@ -283,7 +283,7 @@ class RaisedIssueInline(admin.StackedInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(VersionedAdmin):
     list_display = ["respondent", "question", "short_text", "illustrative", "issue_count"]
     list_filter = [
         "question__theme",
@@ -315,7 +315,7 @@ class AnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(VersionedAdmin):
     list_display = ["name", "slug", "position", "issue_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -341,7 +341,7 @@ class IssueAdminForm(forms.ModelForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(VersionedAdmin):
     """Issues with their sources, merges and the working group's agreement. The rooms above add
     their inlines and pages by registering a subclass (``mechanisms/admin.py``)."""
 
@@ -404,7 +404,7 @@ class IssueMergeAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssueSource)
-class IssueSourceAdmin(SimpleHistoryAdmin):
+class IssueSourceAdmin(VersionedAdmin):
     list_display = ["issue", "respondent", "question", "short_excerpt"]
     list_filter = ["answer__question", "issue__cluster"]
     list_select_related = ["issue", "answer__respondent", "answer__question"]
@@ -425,7 +425,7 @@ class IssueSourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(VersionedAdmin):
     list_display = ["__str__", "author", "issue", "created_at", "edited_at", "illustrative"]
     list_filter = ["author__stakeholder_group", "illustrative"]
     list_select_related = ["author", "issue"]

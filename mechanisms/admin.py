@@ -6,13 +6,13 @@ from functools import partial
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from issues.admin import IssueAdmin
 from issues.models import Issue
 from mechanisms import admin_workbook
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_remove, coverage_set, gap_remove, gap_set
+from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 
 
 class MapInlinesThroughServices:
@@ -65,7 +65,7 @@ class MapInlinesThroughServices:
 _ROW = {Coverage: "coverage", Gap: "gap"}
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(VersionedTabularInline):
     """Coverage of one issue by one mechanism, edited from either side."""
 
     model = Coverage
@@ -74,14 +74,14 @@ class CoverageInline(admin.TabularInline):
     fields = ["issue", "mechanism", "status", "evidence"]
 
 
-class GapInline(admin.StackedInline):
+class GapInline(VersionedStackedInline):
     model = Gap
     extra = 0
     fields = ["type", "description", "recommendation"]
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
+class MechanismAdmin(MapInlinesThroughServices, VersionedAdmin):
     list_display = ["name", "acronym", "kind", "website", "issue_count"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description"]
@@ -96,7 +96,7 @@ class MechanismAdmin(MapInlinesThroughServices, SimpleHistoryAdmin):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(SimpleHistoryAdmin):
+class CoverageAdmin(VersionedAdmin):
     list_display = ["issue", "mechanism", "status"]
     list_filter = ["status", "mechanism__kind", "issue__cluster"]
     list_select_related = ["issue", "mechanism"]
@@ -105,7 +105,7 @@ class CoverageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Gap)
-class GapAdmin(SimpleHistoryAdmin):
+class GapAdmin(VersionedAdmin):
     list_display = ["issue", "type", "recommendation"]
     list_filter = ["type", "issue__cluster"]
     list_select_related = ["issue"]

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from reports import services
 from reports.models import (
@@ -15,10 +14,11 @@ from reports.models import (
     SymbolPattern,
 )
 from reports.wording import EDITABLE_NAMES, EDITABLE_TEMPLATES, check_source, shipped_source
+from wgec.admin_base import VersionedAdmin
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(SimpleHistoryAdmin):
+class DeliverableAdmin(VersionedAdmin):
     list_display = ["title", "slug", "kind", "due_date", "state", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["title", "slug"]
@@ -26,7 +26,7 @@ class DeliverableAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(VersionedAdmin):
     list_display = [
         "deliverable",
         "subject",
@@ -109,7 +109,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(SimpleHistoryAdmin):
+class SubscriberAdmin(VersionedAdmin):
     list_display = ["email", "name", "state", "participant", "confirmed_at", "unsubscribed_at"]
     list_filter = ["state", ("participant", admin.EmptyFieldListFilter)]
     list_select_related = ["participant"]
@@ -142,7 +142,7 @@ class EditableTemplateForm(forms.ModelForm):
 
 
 @admin.register(EditableTemplate)
-class EditableTemplateAdmin(SimpleHistoryAdmin):
+class EditableTemplateAdmin(VersionedAdmin):
     form = EditableTemplateForm
     list_display = ["name_display", "name", "updated_at"]
     readonly_fields = ["shipped_text"]
@@ -191,7 +191,7 @@ class DocumentExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SymbolPattern)
-class SymbolPatternAdmin(SimpleHistoryAdmin):
+class SymbolPatternAdmin(VersionedAdmin):
     """The one pattern of the documents' symbols (E/CN.16/{year}/CRP.{number})."""
 
     list_display = ["__str__"]

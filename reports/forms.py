@@ -1,9 +1,13 @@
 from django import forms
 
-from reports.models import Deliverable, DocumentFormat
+from reports.models import Deliverable, DocumentFormat, Report
+from wgec.versions import VersionReadMixin
 
 
-class ReportForm(forms.Form):
+class ReportForm(VersionReadMixin, forms.Form):
+    """A report's draft: its date of issue and introduction, as read from ``draft`` (``None``
+    before the first save)."""
+
     issued_on = forms.DateField(
         label="Date of issue",
         required=False,
@@ -18,6 +22,9 @@ class ReportForm(forms.Form):
         help_text="Plain text, shown before the figures. A blank line starts a new paragraph.",
     )
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, draft: Report | None, **kwargs):
+        super().__init__(*args, record_model=Report, record=draft, **kwargs)
 
 
 class SubscribeForm(forms.Form):

@@ -36,6 +36,7 @@ from reports.update import previous_report
 from reports.wording import REPORT_EMAIL_TEMPLATES, current_sources
 from wgec.documents.history import end_of_day
 from wgec.models import Participant
+from wgec.versions import ReadVersion, version_check
 
 CONFIRMATION_INTERVAL = datetime.timedelta(hours=1)
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
@@ -120,12 +121,15 @@ def report_draft_save(
     introduction: str,
     issued_on: datetime.date | None = None,
     user=None,
+    read: ReadVersion | None = None,
 ) -> Report:
     """Keep the introduction (and the date of issue) of a report not yet sent; the deliverable
-    becomes a draft."""
+    becomes a draft. Refused (``StaleVersion``) if the draft was saved since the version
+    ``read``."""
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
         raise ReportError(f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}.")
+    version_check(Report.objects.filter(deliverable=deliverable).first(), read)
     report, _ = Report.objects.get_or_create(deliverable=deliverable)
     report.introduction = introduction.strip()
     report.issued_on = issued_on
@@ -146,6 +150,7 @@ def report_send(
     user=None,
     now: datetime.datetime | None = None,
     illustrative: bool = False,
+    read: ReadVersion | None = None,
 ) -> Report:
     """Compose the report, dated ``issued_on`` (default: today), freeze it, publish it and
     queue its deliveries.
@@ -153,14 +158,16 @@ def report_send(
     The report and its documents show the map as it stood at the end of the date of issue (or
     now, for today), and the changes since the previous report's moment; documents get their
     symbol from the secretariat's pattern. With ``fingerprint`` (what the sender previewed),
-    refuse when the map changed since the preview: the sender sends what they saw. Sending
-    starts when the transaction commits.
+    refuse when the map changed since the preview: the sender sends what they saw; with
+    ``read``, refuse (``StaleVersion``) when the draft was saved since the sender read it.
+    Sending starts when the transaction commits.
     """
     now = now or timezone.now()
     issued_on = issued_on or timezone.localdate(now)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
         raise ReportError(f"“{deliverable}” was already sent on {deliverable.sent_on:%-d %B %Y}.")
+    version_check(Report.objects.filter(deliverable=deliverable).first(), read)
     issue_date_check(deliverable=deliverable, issued_on=issued_on, now=now)
     moment = issue_moment(issued_on=issued_on, now=now)
     symbol = symbol_for(deliverable=deliverable, issued_on=issued_on)

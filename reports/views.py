@@ -25,6 +25,7 @@ from reports.models import (
 from reports.rendering import Recipient, report_message
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
+from wgec.versions import StaleVersion
 
 DASHBOARD_LIST_LIMIT = 50
 
@@ -104,7 +105,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("reports:detail", slug=slug)
     draft = _report_of(deliverable)
     if request.method == "POST":
-        form = ReportForm(request.POST)
+        form = ReportForm(request.POST, draft=draft)
         if form.is_valid():
             introduction = form.cleaned_data["introduction"]
             issued_on = form.cleaned_data["issued_on"] or timezone.localdate()
@@ -119,6 +120,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                         introduction=introduction,
                         issued_on=issued_on,
                         user=request.user,
+                        read=form.read_version,
                     )
                     messages.success(request, "The draft is saved.")
                     return redirect("reports:compose", slug=slug)
@@ -129,12 +131,15 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                         issued_on=issued_on,
                         fingerprint=form.cleaned_data["fingerprint"],
                         user=request.user,
+                        read=form.read_version,
                     )
                     messages.success(
                         request, "The report is sent: it is frozen and published here. "
                         "Messages are going out in the background.",
                     )  # fmt: skip
                     return redirect("reports:detail", slug=slug)
+            except StaleVersion as error:
+                form.version_refused(error)
             except services.IssueDateError as error:
                 form.add_error("issued_on", str(error))
             except services.StalePreview as error:
@@ -148,11 +153,12 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
         introduction = draft.introduction if draft else ""
         issued_on = draft.issued_on if draft else None
         form = ReportForm(
+            draft=draft,
             initial={
                 "introduction": introduction,
                 # Preparing a report live: today is the default date of issue.
                 "issued_on": issued_on or timezone.localdate(),
-            }
+            },
         )
     composed = services.report_preview(
         deliverable=deliverable,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from issues.models import IssueMerge
 from reports.models import SymbolPattern
 from tests import factories
+from tests.forms import admin_change_data
 from wgec.models import Participant, TermsOfReference
 
 APPS = {"wgec", "issues", "mechanisms", "consensus", "reports"}
@@ -140,20 +141,8 @@ def test_admin_edit_is_recorded_in_history_under_the_secretariat_user(
 ):
     participant = factories.ParticipantFactory(name="Phil Rushton", role=Participant.Role.MEMBER)
     url = _url("wgec.participant", "change", participant.pk)
-    form = secretariat_client.get(url).context["adminform"].form
-    data = {
-        name: (value.pk if hasattr(value, "pk") else value)
-        for name, value in form.initial.items()
-        if value is not None
-    }
-    data.update(
-        {
-            "role": Participant.Role.COORDINATOR,
-            "correspondence_group": "on",
-            "attendances-TOTAL_FORMS": "0",
-            "attendances-INITIAL_FORMS": "0",
-        }
-    )
+    data = admin_change_data(secretariat_client.get(url))
+    data.update({"role": Participant.Role.COORDINATOR, "correspondence_group": "on"})
     response = secretariat_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = participant.history.first()

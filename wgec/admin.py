@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
+from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 from wgec.models import (
     Attendance,
     Contribution,
@@ -25,7 +25,7 @@ admin.site.index_title = "The correspondence exercise"
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(SimpleHistoryAdmin):
+class StakeholderGroupAdmin(VersionedAdmin):
     list_display = ["name", "slug", "position", "participant_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -39,14 +39,14 @@ class StakeholderGroupAdmin(SimpleHistoryAdmin):
         return obj.participant_count
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(VersionedTabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["participant", "meeting"]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(VersionedAdmin):
     list_display = [
         "name",
         "honorific",
@@ -77,27 +77,27 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     ]
 
 
-class MeetingDocumentInline(admin.StackedInline):
+class MeetingDocumentInline(VersionedStackedInline):
     model = MeetingDocument
     extra = 0
     fields = [("kind", "position"), "title", "text", "file", "url"]
 
 
-class SummaryParagraphInline(admin.StackedInline):
+class SummaryParagraphInline(VersionedStackedInline):
     model = SummaryParagraph
     extra = 0
     fields = ["position", "text"]
     verbose_name_plural = "the Chair's summary: its numbered paragraphs, in order"
 
 
-class TermsParagraphInline(admin.TabularInline):
+class TermsParagraphInline(VersionedTabularInline):
     model = TermsParagraph
     extra = 0
     fields = ["position", "label", "text"]
 
 
 @admin.register(TermsOfReference)
-class TermsOfReferenceAdmin(SimpleHistoryAdmin):
+class TermsOfReferenceAdmin(VersionedAdmin):
     """Terms of reference agreed at a meeting: annex 1 of its Chair's summary."""
 
     list_display = ["title", "meeting", "agreed_on"]
@@ -106,7 +106,7 @@ class TermsOfReferenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin):
     list_display = ["number", "title", "start_date", "end_date", "venue", "chair"]
     list_select_related = ["chair"]
     search_fields = ["title", "venue"]
@@ -116,7 +116,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeetingDocument)
-class MeetingDocumentAdmin(SimpleHistoryAdmin):
+class MeetingDocumentAdmin(VersionedAdmin):
     list_display = ["title", "meeting", "kind"]
     list_filter = ["meeting", "kind"]
     list_select_related = ["meeting"]
@@ -124,7 +124,7 @@ class MeetingDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(VersionedAdmin):
     list_display = ["participant", "meeting", "remote"]
     list_filter = ["meeting", "remote", "participant__stakeholder_group"]
     list_select_related = ["participant", "meeting"]
@@ -133,7 +133,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(SimpleHistoryAdmin):
+class JoinRequestAdmin(VersionedAdmin):
     list_display = ["name", "organisation", "stakeholder_group", "country", "state", "created_at"]
     list_filter = ["state", "stakeholder_group"]
     list_select_related = ["stakeholder_group"]
@@ -155,7 +155,7 @@ class JoinRequestAdmin(SimpleHistoryAdmin):
                 self.message_user(request, f"{join_request.name} is now a member.")
 
 
-class ContributionDocumentInline(admin.TabularInline):
+class ContributionDocumentInline(VersionedTabularInline):
     model = ContributionDocument
     extra = 0
     fields = ["original_name", "size", "uploaded_at"]
@@ -166,7 +166,7 @@ class ContributionDocumentInline(admin.TabularInline):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(VersionedAdmin):
     list_display = ["title", "author", "kind", "meeting", "state", "submitted_at", "published_at"]
     list_filter = ["state", "kind", "meeting", "author__stakeholder_group", "illustrative"]
     list_select_related = ["author", "meeting"]

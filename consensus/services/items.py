@@ -12,6 +12,7 @@ from consensus.models import ConsensusItem, Decision, Option, OptionSupport
 from issues.models import OPEN_ISSUE_STATES, Issue
 from mechanisms.models import Coverage
 from wgec.models import Meeting, Participant
+from wgec.versions import ReadVersion, version_check
 
 # The issue's own consensus state follows the state of the item about the issue itself.
 _ISSUE_CONSENSUS_FOR_ITEM = {
@@ -76,8 +77,13 @@ def item_create(
 
 
 @transaction.atomic
-def item_update(*, item: ConsensusItem, summary: str, user=None) -> ConsensusItem:
+def item_update(
+    *, item: ConsensusItem, summary: str, user=None, read: ReadVersion | None = None
+) -> ConsensusItem:
+    """Change an item's summary; refused (``StaleVersion``) if it changed since the version
+    ``read``."""
     item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    version_check(item, read)
     _check_not_decided(item)
     item.summary = summary.strip()
     item.full_clean()
@@ -99,9 +105,12 @@ def option_save(
     label: str = "",
     option: Option | None = None,
     user=None,
+    read: ReadVersion | None = None,
 ) -> Option:
-    """Draft a new option for an item (labelled A, B, C ... unless given) or edit one."""
+    """Draft a new option for an item (labelled A, B, C ... unless given) or edit one; an edit
+    is refused (``StaleVersion``) if the option changed since the version ``read``."""
     item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
+    version_check(option, read)
     _check_not_decided(item)
     if option is None:
         option = Option(item=item, label=(label or option_next_label(item)).strip())
@@ -175,13 +184,16 @@ def decision_record(
     text: str = "",
     user=None,
     illustrative: bool = False,
+    read: ReadVersion | None = None,
 ) -> Decision:
     """Record the working group's decision on a referred item; the item becomes decided.
 
-    Recording again replaces the earlier decision (the history keeps both).
+    Recording again replaces the earlier decision (the history keeps both); refused
+    (``StaleVersion``) if a decision was recorded or changed since the version ``read``.
     """
     item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
     decision = Decision.objects.filter(item=item).first() or Decision(item=item)
+    version_check(decision, read)
     decision.option = option
     decision.text = text.strip()
     decision.meeting = meeting

@@ -17,6 +17,7 @@ from mechanisms.services import coverage_set, gap_set, mechanism_create
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
 from wgec.models import Participant
+from wgec.versions import ReadVersion, version_check
 
 
 class ProposalStale(ValidationError):
@@ -70,9 +71,11 @@ def proposal_submit(*, proposal: Proposal, proposer: Participant) -> Proposal:
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, user) -> Proposal:
-    """Save the proposer's edit of a pending proposal (the baseline is taken again)."""
+def proposal_update(*, proposal: Proposal, user, read: ReadVersion | None = None) -> Proposal:
+    """Save the proposer's edit of a pending proposal (the baseline is taken again); refused
+    (``StaleVersion``) if it changed since the version ``read``."""
     current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    version_check(current, read)
     if current.state != Proposal.State.PENDING:
         raise ValidationError(
             f"Proposal #{proposal.pk} is {current.get_state_display().lower()}; it can no longer "

@@ -21,6 +21,7 @@ from consensus.services.items import (
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
+from wgec.versions import StaleVersion
 
 PAGE_SIZE = 25
 
@@ -99,7 +100,14 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemSummaryForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            item_update(item=item, summary=form.cleaned_data["summary"], user=request.user)
+            item_update(
+                item=item,
+                summary=form.cleaned_data["summary"],
+                user=request.user,
+                read=form.read_version,
+            )
+        except StaleVersion as error:
+            form.version_refused(error)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -122,7 +130,10 @@ def _option_page(request, item, option=None) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 text=form.cleaned_data["text"],
                 user=request.user,
+                read=form.read_version,
             )
+        except StaleVersion as error:
+            form.version_refused(error)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -217,7 +228,10 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=data["meeting"],
                 decided_on=data["decided_on"],
                 user=request.user,
+                read=form.read_version,
             )
+        except StaleVersion as error:
+            form.version_refused(error)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

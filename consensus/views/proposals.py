@@ -19,6 +19,7 @@ from consensus.services.proposals import (
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
+from wgec.versions import StaleVersion
 
 REVIEWED_SHOWN = 50
 
@@ -128,7 +129,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=proposal, issue=proposal.issue)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal_update(proposal=form.save(commit=False), user=request.user)
+            proposal_update(
+                proposal=form.save(commit=False), user=request.user, read=form.read_version
+            )
+        except StaleVersion as error:
+            form.version_refused(error)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from issues.models import Comment, Issue
 from wgec.models import Participant
+from wgec.versions import ReadVersion, version_check
 
 
 def _check_author(comment: Comment, participant: Participant | None) -> None:
@@ -27,8 +28,13 @@ def comment_post(
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, author: Participant | None, text: str) -> Comment:
+def comment_edit(
+    *, comment: Comment, author: Participant | None, text: str, read: ReadVersion | None = None
+) -> Comment:
+    """Save the author's edit; refused (``StaleVersion``) if the comment changed since the
+    version ``read``."""
     _check_author(comment, author)
+    version_check(comment, read)
     comment.text = text.strip()
     comment.edited_at = timezone.now()
     comment.full_clean()

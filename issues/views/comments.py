@@ -11,6 +11,7 @@ from issues.forms import CommentForm
 from issues.models import Comment, Issue
 from issues.services.comments import comment_delete, comment_edit, comment_post
 from wgec.roles import Role, role_required, speaking_participant
+from wgec.versions import StaleVersion
 
 
 def _own_comment(request: HttpRequest, pk: int) -> Comment:
@@ -46,9 +47,18 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     form = CommentForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
-        comment_edit(comment=comment, author=comment.author, text=form.cleaned_data["text"])
-        messages.success(request, "Your comment was updated.")
-        return redirect(comment)
+        try:
+            comment_edit(
+                comment=comment,
+                author=comment.author,
+                text=form.cleaned_data["text"],
+                read=form.read_version,
+            )
+        except StaleVersion as error:
+            form.version_refused(error)
+        else:
+            messages.success(request, "Your comment was updated.")
+            return redirect(comment)
     return render(
         request,
         "issues/comment_form.html",

@@ -16,6 +16,7 @@ from tests.factories import (
     OptionFactory,
     OptionSupportFactory,
 )
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,11 +105,14 @@ def test_chair_records_the_decision_and_the_item_freezes(chair_client, member_cl
     chosen = OptionFactory(item=item, label="A")
     other = OptionFactory(item=item, label="B")
     url = reverse("issues:item-decide", args=[item.pk])
+    read = form_data(chair_client.get(url).context["form"])
     wrong_day = chair_client.post(
-        url, {"option": chosen.pk, "meeting": meeting.pk, "decided_on": "2014-03-10"}
+        url, {**read, "option": chosen.pk, "meeting": meeting.pk, "decided_on": "2014-03-10"}
     )
     assert "give a date within it" in wrong_day.content.decode()
-    chair_client.post(url, {"option": chosen.pk, "meeting": meeting.pk, "decided_on": "2014-02-26"})
+    chair_client.post(
+        url, {**read, "option": chosen.pk, "meeting": meeting.pk, "decided_on": "2014-02-26"}
+    )
     item.refresh_from_db()
     item.issue.refresh_from_db()
     assert item.state == "decided" and item.decision.option == chosen

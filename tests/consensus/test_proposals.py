@@ -16,6 +16,7 @@ from tests.factories import (
     MechanismFactory,
     ProposalFactory,
 )
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -198,10 +199,9 @@ def test_decline_needs_a_reason_and_tells_the_proposer(
 
 def test_the_proposer_edits_and_withdraws_a_pending_proposal(member_client, member_user):
     proposal = ProposalFactory(proposer=member_user.participant)
-    member_client.post(
-        reverse("issues:proposal-edit", args=[proposal.pk]),
-        {"coverage": proposal.coverage_id, "status": "not_addressing", "justification": "Better."},
-    )
+    url = reverse("issues:proposal-edit", args=[proposal.pk])
+    read = form_data(member_client.get(url).context["form"])
+    member_client.post(url, {**read, "status": "not_addressing", "justification": "Better."})
     proposal.refresh_from_db()
     assert proposal.status == "not_addressing" and proposal.justification == "Better."
     member_client.post(reverse("issues:proposal-withdraw", args=[proposal.pk]))

@@ -15,6 +15,7 @@ from tests.factories import (
     ProposalFactory,
     StakeholderGroupFactory,
 )
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,44 @@ def test_an_empty_comment_is_shown_again_with_the_problem(member_client):
     assert not Comment.objects.exists()
 
 
+def _edit_form(client, comment) -> dict:
+    return form_data(client.get(reverse("issues:comment-edit", args=[comment.pk])).context["form"])
+
+
 def test_author_edits_and_deletes_their_comment(member_client, member_user):
     comment = CommentFactory(author=member_user.participant)
-    member_client.post(reverse("issues:comment-edit", args=[comment.pk]), {"text": "Revised."})
+    data = _edit_form(member_client, comment)
+    member_client.post(
+        reverse("issues:comment-edit", args=[comment.pk]), {**data, "text": "Revised."}
+    )
     comment.refresh_from_db()
     assert comment.text == "Revised." and comment.edited_at is not None
     member_client.post(reverse("issues:comment-delete", args=[comment.pk]))
     assert not Comment.objects.exists()
+
+
+def test_an_edit_read_before_another_save_of_the_comment_is_refused_and_kept(
+    member_client, member_user
+):
+    comment = CommentFactory(author=member_user.participant, text="First words.")
+    url = reverse("issues:comment-edit", args=[comment.pk])
+    first, second = _edit_form(member_client, comment), _edit_form(member_client, comment)
+    member_client.post(url, {**first, "text": "Revised in another tab."})
+
+    refused = member_client.post(url, {**second, "text": "Revised here."})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert (
+        "Text: you read “First words.”, now “Revised in another tab.” (changed by a-member" in page
+    )
+    assert "Revised here.</textarea>" in page
+    comment.refresh_from_db()
+    assert comment.text == "Revised in another tab."
+    again = member_client.post(url, form_data(refused.context["form"]))
+    assert again.status_code == 302
+    comment.refresh_from_db()
+    assert comment.text == "Revised here."
 
 
 def test_anonymous_visitors_see_participation_counts_but_not_the_comments(client):

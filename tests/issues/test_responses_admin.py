@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from wgec.documents.spreadsheets import csv_bytes
+from wgec.versions import VERSION_FIELD, version_of, version_token
 
 FILES = Path(__file__).resolve().parent / "files"
 IMPORT = reverse("admin:issues_respondent_import")
@@ -156,6 +157,8 @@ def _answer_form(answer, sources: list[dict]) -> dict:
         "text": answer.text,
         "issue_sources-TOTAL_FORMS": str(len(sources)),
         "issue_sources-INITIAL_FORMS": "0",
+        # The version of the answer the form was read at, as the change form carries it.
+        VERSION_FIELD: version_token(Answer, answer.pk, version_of(answer)),
     }
     for index, source in enumerate(sources):
         for name, value in source.items():

@@ -7,6 +7,7 @@ from django.urls import reverse
 from mechanisms.models import Coverage, Gap
 from mechanisms.services import coverage_set, gap_set, mechanism_create
 from tests.factories import CoverageFactory, GapFactory, IssueFactory, MechanismFactory
+from tests.forms import admin_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,60 +42,22 @@ def test_gap_set_creates_then_updates_one_gap_per_type():
     assert Gap.objects.get(issue=issue).description == "No global forum."
 
 
-def _inline_data(prefix, rows, total):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(len(rows)),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"{prefix}-{index}-{key}"] = value
-    return data
-
-
 def test_admin_coverage_and_gap_inlines_save_through_the_services(secretariat_client):
     coverage = CoverageFactory(status="unknown", evidence="")
     gap = GapFactory(issue=coverage.issue, type="policy", description="Old")
     issue = coverage.issue
-    data = {
-        "title": issue.title,
-        "cluster": issue.cluster_id,
-        "description": issue.description,
-        "state": issue.state,
-        "consensus": issue.consensus,
-        "agreed_on": "",
-        **_inline_data("sources", [], 0),
-        **_inline_data(
-            "coverage",
-            [
-                {
-                    "id": coverage.pk,
-                    "issue": issue.pk,
-                    "mechanism": coverage.mechanism_id,
-                    "status": "addressing",
-                    "evidence": "A treaty.",
-                }
-            ],
-            1,
-        ),
-        **_inline_data(
-            "gaps",
-            [
-                {
-                    "id": gap.pk,
-                    "issue": issue.pk,
-                    "type": "policy",
-                    "description": "New",
-                    "recommendation": "",
-                    "DELETE": "on",
-                }
-            ],
-            1,
-        ),
-    }
-    response = secretariat_client.post(reverse("admin:issues_issue_change", args=[issue.pk]), data)
+    url = reverse("admin:issues_issue_change", args=[issue.pk])
+    data = admin_change_data(secretariat_client.get(url))
+    assert data["gaps-0-id"] == str(gap.pk)
+    data.update(
+        {
+            "coverage-0-status": "addressing",
+            "coverage-0-evidence": "A treaty.",
+            "gaps-0-description": "New",
+            "gaps-0-DELETE": "on",
+        }
+    )
+    response = secretariat_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     coverage.refresh_from_db()
     assert (coverage.status, coverage.evidence) == ("addressing", "A treaty.")

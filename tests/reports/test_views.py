@@ -19,6 +19,7 @@ from tests.factories import (
     ParticipantFactory,
     ProposalFactory,
 )
+from tests.forms import form_data
 from tests.reports.conftest import committed
 from wgec.models import Participant
 from wgec.roles import Role
@@ -102,10 +103,37 @@ def test_coordinator_previews_the_message_the_chair_will_receive(coordinator_cli
     assert Report.objects.count() == 0  # a preview writes nothing
 
 
+def _read(client, slug: str = "update-1") -> dict:
+    """The compose form as the page gives it (with the version of the draft it was read at)."""
+    return form_data(client.get(f"/reports/{slug}/compose/").context["form"])
+
+
+def test_a_draft_saved_by_someone_else_since_the_page_was_read_is_not_overwritten(
+    coordinator_client, chair_client, today
+):
+    deliverable = DeliverableFactory(slug="update-1")
+    mine = {**_read(coordinator_client), "introduction": "Mine.", "action": "save"}
+    theirs = {**_read(chair_client), "issued_on": str(today - datetime.timedelta(days=2))}
+    chair_client.post("/reports/update-1/compose/", {**theirs, "action": "save"})
+
+    refused = coordinator_client.post("/reports/update-1/compose/", mine)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "was changed since you opened this form" in page
+    assert "you read “(nothing: it was not yet saved)”" in page
+    assert f"now “{today - datetime.timedelta(days=2):%-d %B %Y}”" in page
+    deliverable.refresh_from_db()
+    assert deliverable.report.issued_on == today - datetime.timedelta(days=2)
+    assert deliverable.report.introduction == ""
+    assert "Mine.</textarea>" in page
+
+
 def test_coordinator_saves_a_draft_introduction(coordinator_client):
     deliverable = DeliverableFactory(slug="update-1")
     coordinator_client.post(
-        "/reports/update-1/compose/", {"introduction": "Draft text", "action": "save"}
+        "/reports/update-1/compose/",
+        {**_read(coordinator_client), "introduction": "Draft text", "action": "save"},
     )
     deliverable.refresh_from_db()
     assert deliverable.state == Deliverable.State.DRAFT
@@ -120,10 +148,16 @@ def test_coordinator_sends_what_was_previewed_and_sees_the_progress(
     ParticipantFactory(role=Participant.Role.CHAIR, email="chair@example.org")
     deliverable = DeliverableFactory(slug="update-1", title="First update report")
     preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    read = _read(coordinator_client)
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
             "/reports/update-1/compose/",
-            {"introduction": "Ready.", "fingerprint": preview.fingerprint, "action": "send"},
+            {
+                **read,
+                "introduction": "Ready.",
+                "fingerprint": preview.fingerprint,
+                "action": "send",
+            },
         )
     assert response.status_code == 302
     page = coordinator_client.get("/reports/update-1/").content.decode()
@@ -139,10 +173,11 @@ def test_coordinator_sends_what_was_previewed_and_sees_the_progress(
 def test_a_stale_preview_is_refused_with_a_clear_message(coordinator_client):
     deliverable = DeliverableFactory(slug="update-1")
     preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    read = _read(coordinator_client)
     IssueFactory(title="Arrived meanwhile")
     response = coordinator_client.post(
         "/reports/update-1/compose/",
-        {"introduction": "Ready.", "fingerprint": preview.fingerprint, "action": "send"},
+        {**read, "introduction": "Ready.", "fingerprint": preview.fingerprint, "action": "send"},
     )
     assert response.status_code == 200
     assert "The map changed since your preview" in response.content.decode()
