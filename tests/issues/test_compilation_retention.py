@@ -2,16 +2,14 @@
 whether it is withdrawn in the admin or by an import; so does deleting a respondent."""
 
 import pytest
-from django.contrib.admin.sites import site
-from django.forms import model_to_dict
-from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from issues import exports
-from issues.models import Respondent
 from issues.services.responses import responses_import_file
 from issues.tasks import compilation_build
 from tests.factories import AnswerFactory, RespondentFactory
+from tests.forms import admin_change_data
 from wgec.documents.spreadsheets import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +35,23 @@ def _build_compilations(client) -> None:
 
 
 def test_withdrawing_consent_in_the_admin_removes_the_kept_compilations(
-    client, secretariat_user, ana, settings, django_capture_on_commit_callbacks
+    client, secretariat_client, ana, settings, django_capture_on_commit_callbacks
 ):
     _build_compilations(client)
     assert len(_kept(settings)) == 2
-    admin = site._registry[Respondent]
-    request = RequestFactory().post("/admin/")
-    request.user = secretariat_user
-    form_class = admin.get_form(request, ana, change=True)
-    data = {**model_to_dict(ana, fields=form_class.base_fields), "consent_to_cite": False}
-    data = {key: value for key, value in data.items() if value is not None}
+    url = reverse("admin:issues_respondent_change", args=[ana.pk])
+    data = admin_change_data(secretariat_client.get(url))
+    data.pop("consent_to_cite")  # the box unticked
+    submitted = timezone.localtime(ana.submitted_at)  # the admin's date and time boxes
     data["submitted_at_0"], data["submitted_at_1"] = (
-        ana.submitted_at.strftime("%Y-%m-%d"),
-        ana.submitted_at.strftime("%H:%M:%S"),
+        f"{submitted:%Y-%m-%d}",
+        f"{submitted:%H:%M:%S}",
     )
-    form = form_class(data=data, instance=ana)
-    assert form.is_valid(), form.errors
-    assert "consent_to_cite" in form.changed_data
     with django_capture_on_commit_callbacks(execute=True):
-        admin.save_model(request, form.save(commit=False), form, change=True)
+        response = secretariat_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ana.refresh_from_db()
+    assert not ana.consent_to_cite
     assert _kept(settings) == []
 
 
