@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run serve test lint format bench migrations clean
+.PHONY: install run serve test lint format bench migrations clean backup restore
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -53,6 +53,16 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wgec
 bench: install
 	env -u DATABASE_URL $(PY) bench/run.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
+
+## backup: one file with the database of DATABASE_URL (SQLite or PostgreSQL) and the media files;
+## its path is printed last
+backup: install
+	$(PY) manage.py backup
+
+## restore FILE=path: replace the database of DATABASE_URL (empty or migrated) and the media files
+restore: install
+	@test -n "$(FILE)" || { echo "Name the backup file: make restore FILE=backups/wgec-....tar.gz" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 migrations: install
 	$(PY) manage.py makemigrations

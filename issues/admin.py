@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
@@ -23,6 +24,7 @@ from issues.models import (
     Theme,
 )
 from issues.responses.table import responses_table
+from issues.services.compilations import compilations_discard
 from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
@@ -97,6 +99,21 @@ class RespondentAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    # A withdrawn consent or a deleted respondent: the kept compilations go once it is saved.
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "consent_to_cite" in form.changed_data and not obj.consent_to_cite:
+            transaction.on_commit(compilations_discard)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(compilations_discard)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(compilations_discard)
 
     @admin.display(description="answers", ordering="answer_count")
     def answer_count(self, obj: Respondent) -> int:

@@ -58,7 +58,7 @@ def compilation_bytes(*, kind: str, fmt: str, query: str) -> bytes:
     return by_respondent(RespondentFilter(params, queryset=Respondent.objects.public()).qs, fmt)
 
 
-def _data_stamp() -> str:
+def data_stamp() -> str:
     """When the published data last changed (every change is recorded in the history), in one
     query: the latest history date of each model, as subqueries."""
     latest = {
@@ -135,7 +135,7 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
     params = request.GET.copy()
     params.pop("page", None)
     query = urlencode(sorted(params.lists()), doseq=True)
-    path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=_data_stamp())
+    path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp())
     try:
         with default_storage.open(path, "rb") as handle:
             return download(handle.read(), _filename(kind, fmt))

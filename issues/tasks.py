@@ -5,7 +5,7 @@ a large compilation of responses. The responses import's tasks are in
 from django.core.files.storage import default_storage
 from django.tasks import task
 
-from issues.exports import compilation_bytes, compilation_keep
+from issues.exports import compilation_bytes, compilation_keep, compilation_path, data_stamp
 
 
 @task()
@@ -14,4 +14,8 @@ def compilation_build(*, kind: str, fmt: str, query: str, path: str) -> str:
     content = compilation_bytes(kind=kind, fmt=fmt, query=query)
     compilation_keep(path, content)
     default_storage.delete(f"{path}.pending")
+    if compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp()) != path:
+        # The data changed while building (a consent withdrawn, perhaps): this file may hold
+        # what may no longer be published, and nobody will ask for it.
+        default_storage.delete(path)
     return path

@@ -5,7 +5,7 @@ issues as the map shows them (``mapped_issues``); and the map workbooks uploaded
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Lower
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue, IssueQuerySet
@@ -49,6 +49,9 @@ class Mechanism(models.Model):
         constraints = [
             choices_check("kind", MechanismKind, "mechanism_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="mechanism_name_not_empty"),
+            # Names differ by more than case; the services' check of that is raced by two
+            # proposals accepted at once, which this refuses.
+            models.UniqueConstraint(Lower("name"), name="mechanism_name_unique_ci"),
         ]
 
     def __str__(self) -> str:

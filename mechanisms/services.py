@@ -3,7 +3,7 @@ command or task call these, so that every change carries its author and reason i
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Gap, Mechanism
@@ -40,7 +40,15 @@ def mechanism_create(
     )
     mechanism.full_clean()
     _stamp(mechanism, user=user, reason=reason)
-    mechanism.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            mechanism.save()
+    except IntegrityError:
+        # Added by someone else between the check above and this insert.
+        raise ValidationError(
+            f"A mechanism named “{name}” was added meanwhile by someone else; "
+            "reload the page to see it."
+        ) from None
     return mechanism
 
 

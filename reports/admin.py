@@ -83,6 +83,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         "available_at",
         "claimed_at",
         "claimed_by",
+        "lease_until",
+        "started_at",
         "sent_at",
         "last_error",
         "message_id",

@@ -311,7 +311,12 @@ class Subscriber(models.Model):
 
 class DeliveryQuerySet(models.QuerySet):
     def claimable(self, now: datetime.datetime) -> "DeliveryQuerySet":
-        return self.filter(state=Delivery.State.PENDING, available_at__lte=now)
+        """Pending and due, or claimed by a worker whose lease ran out before it began sending
+        (the worker died): such a delivery was certainly not sent and is taken back."""
+        return self.filter(
+            Q(state=Delivery.State.PENDING, available_at__lte=now)
+            | Q(state=Delivery.State.SENDING, started_at__isnull=True, lease_until__lt=now)
+        )
 
 
 class DeliveryState(models.TextChoices):
@@ -325,9 +330,11 @@ class DeliveryState(models.TextChoices):
 class Delivery(models.Model):
     """One report to one address. The pair is unique: a report never reaches an address twice.
 
-    ``sending`` rows belong to the worker that claimed them. One found ``sending`` long after its
-    claim (the worker died) may or may not have been delivered, so it is never sent again by
-    itself: it becomes ``attention`` until someone resends it deliberately.
+    ``sending`` rows belong to the worker that claimed them for as long as its lease runs
+    (``lease_until``, renewed before each message). When the lease runs out (the worker died),
+    a delivery whose message was not begun is taken back by the next claim; one whose SMTP
+    conversation had begun (``started_at``) may or may not have been delivered, so it is never
+    sent again by itself: it becomes ``attention`` until someone resends it deliberately.
     """
 
     State = DeliveryState
@@ -346,6 +353,12 @@ class Delivery(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="The claiming worker holds the delivery until then."
+    )
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker began this attempt's SMTP conversation."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     message_id = models.CharField(max_length=300, blank=True)

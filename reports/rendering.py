@@ -8,6 +8,8 @@ its messages from the wording frozen with it.
 
 import datetime
 import email.policy
+import re
+import unicodedata
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
@@ -307,7 +309,7 @@ def report_message(
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = ListMessage(
-        subject=report.subject,
+        subject=header_text(report.subject),
         body=wording.render("reports/email/report.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((recipient.name, recipient.email))],
@@ -317,8 +319,21 @@ def report_message(
     return message
 
 
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def header_text(text: str) -> str:
+    """A name as it may stand in a header: line breaks and other control characters, which
+    could end the header and start another, become spaces; invisible format characters (the
+    right-to-left override that makes a name read as an address) go; and a name never passes
+    for an RFC 2047 encoded word, which a mail program would decode into anything."""
+    text = _HEADER_BREAKS.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(text.replace("=?", "= ?").split())
+
+
 def delivery_recipient(delivery: Delivery, token: str) -> Recipient:
-    return Recipient(delivery.email, delivery.name, delivery.to_chair, token)
+    return Recipient(delivery.email, header_text(delivery.name), delivery.to_chair, token)
 
 
 # Subscription --------------------------------------------------------------------------------
@@ -342,7 +357,7 @@ def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
         subject=wording.line("reports/email/confirm_subject.txt", context),
         body=wording.render("reports/email/confirm.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((subscriber.name, subscriber.email))],
+        to=[formataddr((header_text(subscriber.name), subscriber.email))],
     )
     message.attach_alternative(wording.render("reports/email/confirm.html", context), "text/html")
     return message

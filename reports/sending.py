@@ -10,6 +10,7 @@ of DATA), the message was certainly not delivered and is retried (temporary 4xx)
 know, so the delivery needs a person's attention instead of a second copy.
 """
 
+import datetime
 import email.policy
 import logging
 import smtplib
@@ -17,6 +18,7 @@ import socket
 import time
 from enum import Enum
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils import timezone
@@ -34,6 +36,7 @@ class Outcome(Enum):
     RETRY = "retry"  # certainly not delivered; may succeed later
     FAILED = "failed"  # certainly not delivered; will not succeed
     UNKNOWN = "unknown"  # may have been delivered
+    UNAVAILABLE = "unavailable"  # the server cannot be reached or refuses us: stop the run
 
 
 def _code_outcome(code: int) -> Outcome:
@@ -66,13 +69,24 @@ class Mailer:
     def _send_smtp(self, message) -> tuple[Outcome, str]:
         backend = self.backend
         try:
-            if backend.connection is None:
-                backend.open()
-            connection: smtplib.SMTP = backend.connection
             sender = backend.prep_address(message.from_email)
             [recipient] = [backend.prep_address(address) for address in message.recipients()]
             data = message.message(policy=email.policy.SMTP).as_bytes()
+        except (ValueError, UnicodeError, smtplib.SMTPException) as error:
+            # An address or a header that cannot be written: this message will never go.
+            return Outcome.FAILED, f"cannot write the message: {type(error).__name__}: {error}"
+        try:
+            if backend.connection is None:
+                backend.open()
+            connection: smtplib.SMTP = backend.connection
             connection.ehlo_or_helo_if_needed()
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            self.close()
+            return Outcome.UNAVAILABLE, (
+                f"the SMTP server {backend.host}:{backend.port} cannot be used: "
+                f"{type(error).__name__}: {error}"
+            )
+        try:
             code, answer = connection.mail(sender)
             if code != 250:
                 connection.rset()
@@ -127,7 +141,10 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
     """Send what is pending of a report; returns the counts by state.
 
     Retries that fall due within ``max_wait`` seconds are waited for; later ones are left to a
-    task queued to run then (or to a person resuming the sending).
+    task queued to run then (or to a person resuming the sending). When the SMTP server cannot
+    be reached or refuses the connection, the run stops at once and leaves what is pending to
+    that task; the counts then carry the server's answer under ``"stopped"``. Progress is
+    logged after each batch.
     """
     worker = worker or f"{socket.gethostname()}-{get_random_string(8)}"
     report = Report.objects.select_related("deliverable").get(pk=report_id)
@@ -136,8 +153,10 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
         _build_documents(report)
     wording = report_wording(report)
     mailer = Mailer()
+    stopped = ""
+    token = ""
     try:
-        while True:
+        while not stopped:
             batch = services.deliveries_claim(report_id=report_id, worker=worker)
             if not batch:
                 retry_at = services.next_retry_at(report_id=report_id)
@@ -149,11 +168,39 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
                     break
                 time.sleep(max(wait, 0))
                 continue
+            token = batch[0].claimed_by
             for delivery in batch:
-                _deliver_one(mailer, report, delivery, wording)
+                outcome, error = _deliver_one(mailer, report, delivery, wording)
+                if outcome is Outcome.UNAVAILABLE:
+                    stopped = error
+                    break
+            _log_progress(report)
     finally:
         mailer.close()
-    return report.delivery_counts()
+        if token:
+            services.deliveries_release(token=token)
+    if stopped:
+        logger.warning("Sending “%s” stopped: %s", report.deliverable, stopped)
+        # Not before the postponed delivery is due: a worker must not hammer a refusing server.
+        delay = datetime.timedelta(seconds=(settings.REPORTS_RETRY_DELAYS or [60])[0])
+        _queue_retry(report, timezone.now() + delay)
+    counts = report.delivery_counts()
+    if stopped:
+        counts["stopped"] = stopped
+    return counts
+
+
+def _log_progress(report: Report) -> None:
+    counts = report.delivery_counts()
+    logger.info(
+        "“%s”: sent %d of %d, failed %d, need attention %d, pending %d",
+        report.deliverable,
+        counts["sent"],
+        counts["total"],
+        counts["failed"],
+        counts["attention"],
+        counts["pending"] + counts["sending"],
+    )
 
 
 def _queue_retry(report: Report, retry_at) -> None:
@@ -163,20 +210,29 @@ def _queue_retry(report: Report, retry_at) -> None:
         services.report_sending_enqueue(report=report, run_after=retry_at)
 
 
-def _deliver_one(mailer: Mailer, report: Report, delivery, wording) -> None:
+def _deliver_one(mailer: Mailer, report: Report, delivery, wording) -> tuple[Outcome, str]:
+    if not services.delivery_start(delivery=delivery):
+        return Outcome.RETRY, "the claim was lost to another worker"
     token = delivery.subscriber.token if delivery.subscriber else ""
     try:
         message = report_message(report, delivery_recipient(delivery, token), wording)
-    except Exception as error:  # the message cannot be made: nothing was sent
-        logger.exception("Cannot compose the message to %s", delivery.email)
+        outcome, error = mailer.send(message)
+    except Exception as error:  # nothing was handed to the server: record why, go on
+        logger.exception("Cannot send the message to %s", delivery.email)
         services.delivery_failed(
-            delivery=delivery, error=f"cannot compose: {error}", temporary=False
+            delivery=delivery,
+            error=f"cannot send: {type(error).__name__}: {error}",
+            temporary=False,
         )
-        return
-    outcome, error = mailer.send(message)
+        return Outcome.FAILED, str(error)
     if outcome is Outcome.SENT:
         services.delivery_sent(delivery=delivery, message_id=message.extra_headers["Message-ID"])
     elif outcome is Outcome.UNKNOWN:
         services.delivery_unknown(delivery=delivery, error=error)
+    elif outcome is Outcome.UNAVAILABLE:
+        services.delivery_postpone(delivery=delivery, error=error)
     else:
-        services.delivery_failed(delivery=delivery, error=error, temporary=outcome is Outcome.RETRY)
+        services.delivery_failed(
+            delivery=delivery, error=error, temporary=outcome is not Outcome.FAILED
+        )
+    return outcome, error

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import OperationalError, transaction
-from django.db.models import F, Min
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django_tasks_db.utils import is_locked_database_exception
 from simple_history.utils import bulk_create_with_history
@@ -325,6 +325,10 @@ def deliveries_claim(
     return []
 
 
+def _lease(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+
+
 def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> list[Delivery]:
     with transaction.atomic():
         ids = list(
@@ -335,12 +339,14 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
-            # The state condition keeps the claim exclusive on databases without row locks too.
-            Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
+            # Claimable again in the update keeps the claim exclusive on databases without row
+            # locks too.
+            Delivery.objects.claimable(now).filter(pk__in=ids).update(
                 state=Delivery.State.SENDING,
                 claimed_at=now,
                 claimed_by=token,
-                attempts=F("attempts") + 1,
+                lease_until=_lease(now),
+                started_at=None,
             )
     # Read even when nothing new was claimed: a claim tried again because this read found the
     # table locked has already taken its deliveries under the same token.
@@ -349,6 +355,31 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
         .select_related("subscriber")
         .order_by("-to_chair", "pk")
     )
+
+
+def delivery_start(*, delivery: Delivery, now: datetime.datetime | None = None) -> bool:
+    """Renew the lease of the claim's deliveries and record that this one's sending begins.
+
+    False when the claim was lost (its lease ran out and another worker took the delivery):
+    the caller must then not send it.
+    """
+    now = now or timezone.now()
+    mine = Delivery.objects.filter(claimed_by=delivery.claimed_by, state=Delivery.State.SENDING)
+    mine.filter(lease_until__gte=now).update(lease_until=_lease(now))
+    started = mine.filter(pk=delivery.pk, started_at__isnull=True, lease_until__gte=now).update(
+        started_at=now, attempts=F("attempts") + 1
+    )
+    if started:
+        delivery.attempts += 1
+        delivery.started_at = now
+    return bool(started)
+
+
+def deliveries_release(*, token: str) -> int:
+    """Give back the deliveries of a claim whose sending has not begun (a run that stops)."""
+    return Delivery.objects.filter(
+        claimed_by=token, state=Delivery.State.SENDING, started_at__isnull=True
+    ).update(state=Delivery.State.PENDING, claimed_by="", lease_until=None)
 
 
 def delivery_sent(*, delivery: Delivery, message_id: str = "") -> None:
@@ -361,7 +392,7 @@ def delivery_failed(*, delivery: Delivery, error: str, temporary: bool) -> str:
     """Record a failure: a temporary one is retried later until the retries are used up."""
     delays = settings.REPORTS_RETRY_DELAYS
     if temporary and delivery.attempts <= len(delays):
-        delay = datetime.timedelta(seconds=delays[delivery.attempts - 1])
+        delay = datetime.timedelta(seconds=delays[max(delivery.attempts, 1) - 1])
         state = Delivery.State.PENDING
         available_at = timezone.now() + delay
     else:
@@ -370,9 +401,29 @@ def delivery_failed(*, delivery: Delivery, error: str, temporary: bool) -> str:
         if temporary:
             error = f"{error} (gave up after {delivery.attempts} attempts)"
     Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
-        state=state, available_at=available_at, last_error=error[:2000], claimed_by=""
+        state=state,
+        available_at=available_at,
+        last_error=error[:2000],
+        claimed_by="",
+        lease_until=None,
+        started_at=None,
     )
     return state
+
+
+def delivery_postpone(*, delivery: Delivery, error: str) -> None:
+    """The server could not be used: nothing was sent; try again after the first retry delay,
+    without using up one of the delivery's retries."""
+    delay = datetime.timedelta(seconds=(settings.REPORTS_RETRY_DELAYS or [60])[0])
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.PENDING,
+        attempts=F("attempts") - 1,
+        available_at=timezone.now() + delay,
+        last_error=error[:2000],
+        claimed_by="",
+        lease_until=None,
+        started_at=None,
+    )
 
 
 def delivery_unknown(*, delivery: Delivery, error: str) -> None:
@@ -386,15 +437,24 @@ def delivery_unknown(*, delivery: Delivery, error: str) -> None:
 
 
 def deliveries_mark_stale(*, report_id: int, now: datetime.datetime | None = None) -> int:
-    """Deliveries left sending by a worker that died need a person: mark them so."""
+    """Deliveries whose worker died while sending them need a person: mark them so.
+
+    Only those whose SMTP conversation had begun: the others are taken back by the next claim.
+    """
     now = now or timezone.now()
-    limit = now - datetime.timedelta(seconds=settings.REPORTS_STALE_AFTER)
-    return Delivery.objects.filter(
-        report_id=report_id, state=Delivery.State.SENDING, claimed_at__lt=limit
-    ).update(
-        state=Delivery.State.ATTENTION,
-        last_error="Still marked sending long after a worker took it (the worker stopped): "
-        "the message may have been delivered; resend it only deliberately.",
+    expired = Q(lease_until__lt=now) | Q(
+        lease_until__isnull=True,
+        claimed_at__lt=now - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS),
+    )
+    return (
+        Delivery.objects.filter(report_id=report_id, state=Delivery.State.SENDING)
+        .filter(expired)
+        .exclude(started_at__isnull=True, lease_until__isnull=False)
+        .update(
+            state=Delivery.State.ATTENTION,
+            last_error="Its worker stopped while sending it (the lease of its claim ran out): "
+            "the message may have been delivered; resend it only deliberately.",
+        )
     )
 
 
@@ -420,6 +480,8 @@ def deliveries_resend(*, deliveries, user=None) -> int:
         attempts=0,
         available_at=timezone.now(),
         claimed_by="",
+        lease_until=None,
+        started_at=None,
         last_error="",
     )
     for report in Report.objects.filter(pk__in={report_id for _, report_id in rows}):
@@ -463,7 +525,13 @@ def subscription_request(
     email = email.strip().lower()
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
     if subscriber is None:
-        subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves this transaction usable
+                subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+        except IntegrityError:
+            # The same address asked at the same moment from another request, which created
+            # it: go on with that row (its lock waits for the other request to finish).
+            subscriber = Subscriber.objects.select_for_update().get(email=email)
     if subscriber.state == Subscriber.State.SUBSCRIBED:
         return SubscriptionRequest(subscriber, False)
     sent = subscriber.confirmation_sent_at

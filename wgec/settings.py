@@ -195,7 +195,9 @@ _smtp = {
     "username": env_str("EMAIL_HOST_USER"),
     "password": env_str("EMAIL_HOST_PASSWORD"),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
-    "timeout": 30,
+    # Every step of an SMTP conversation (connecting, each command) gives up after this many
+    # seconds, so that a server that does not answer never holds a sending worker.
+    "timeout": env_int("EMAIL_TIMEOUT", 10),
 }
 MAILERS = {
     "default": (
@@ -208,11 +210,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wgec@localhost")
 
 # Sending reports (reports/sending.py): the waits before each retry of a temporary SMTP failure
 # (seconds; the number of retries is their count), how many deliveries a worker claims at once,
-# and how long a claimed delivery may stay "sending" before it is taken for one whose worker
-# died (longer than a batch can take: REPORTS_CLAIM_BATCH times the SMTP timeout, 30 s).
+# and the lease of a claim in seconds: renewed before each message, so that the deliveries of a
+# worker that died are taken back within it. Longer than one message can take (a handful of SMTP
+# steps, each bounded by EMAIL_TIMEOUT).
 REPORTS_RETRY_DELAYS = [60, 300, 1800]
 REPORTS_CLAIM_BATCH = 20
-REPORTS_STALE_AFTER = 30 * 60
+REPORTS_LEASE_SECONDS = 60
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {
@@ -240,7 +243,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "wgec:join"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_site.hostname}] "
-# Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account.
+# Failed logins: at most 10 a minute from one address, and 5 in 5 minutes for one account from
+# one address (the key is made in wgec/accounts.py), so that nobody can lock another person out.
 # Requests to join the mailing list (each sends an e-mail): at most 30 an hour from one address,
 # enough for a meeting room behind one router.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "subscribe": "30/h/ip"}

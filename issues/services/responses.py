@@ -11,6 +11,7 @@ from issues.responses.plan import (
     ADDED,
     BATCH,
     CHANGED,
+    CONSENT,
     CREATE,
     UNCHANGED,
     UPDATE,
@@ -18,6 +19,7 @@ from issues.responses.plan import (
     responses_plan,
     responses_read,
 )
+from issues.services.compilations import compilations_discard
 from wgec.documents.spreadsheets import Sheet, SpreadsheetError
 
 
@@ -66,6 +68,15 @@ def responses_import(
 def _apply(plan: ResponsesPlan, *, user) -> None:
     now = timezone.now()
     history = {"default_user": user, "default_date": now, "batch_size": BATCH}
+    withdrawn = any(
+        row.action == UPDATE
+        and not row.respondent.consent_to_cite
+        and any(change.column == CONSENT for change in row.fields)
+        for row in plan.rows
+    )
+    if withdrawn:
+        # The kept compilations may hold their answers: they go once the import is in.
+        transaction.on_commit(compilations_discard)
     created = [row.respondent for row in plan.rows if row.action == CREATE]
     updated = [row.respondent for row in plan.rows if row.action == UPDATE and row.fields]
     if created:

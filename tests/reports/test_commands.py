@@ -125,3 +125,61 @@ def test_eml_names_the_file_it_cannot_write(audience, tmp_path):
     with pytest.raises(CommandError, match=r"--eml: cannot write .*missing/report\.eml"):
         _run("update-1", "--eml", str(tmp_path / "missing" / "report.eml"))
     assert not Report.objects.exists()
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_send_report_prints_progress_as_it_sends(audience, smtp_server, settings):
+    settings.TASKS = DB_TASKS
+    output = _run("update-1", "--wait-for-worker", "0")
+    assert "“First update report”: sent 3 of 3, failed 0, need attention 0, pending 0" in output
+
+
+def test_when_the_smtp_server_refuses_send_report_says_so_and_leaves_the_rest_pending(
+    audience, settings
+):
+    from tests.reports.conftest import _free_port
+
+    settings.TASKS = DB_TASKS
+    port = _free_port()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+    with pytest.raises(CommandError) as raised:
+        _run("update-1", "--wait-for-worker", "0")
+    message = str(raised.value)
+    assert f"Sending stopped: the SMTP server 127.0.0.1:{port} cannot be used" in message
+    assert "ConnectionRefusedError" in message
+    assert "3 of 3 addresses are left pending for the task worker, next try at" in message
+    report = Report.objects.get()
+    assert report.delivery_counts()["pending"] == 3
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker is left a task to try again when the first delivery is due.
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_send_report_finishes_what_a_worker_that_died_had_claimed(audience, smtp_server, settings):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from reports import services
+
+    settings.TASKS = DB_TASKS
+    report = services.report_send(deliverable=audience, introduction="")
+    # A worker took the task and claimed every delivery, then died without a word.
+    task = DBTaskResult.objects.get()
+    task.claim("dead-worker")
+    expired = timezone.now() - datetime.timedelta(seconds=1)
+    Delivery.objects.filter(report=report).update(
+        state="sending", claimed_by="dead-worker:1", claimed_at=expired, lease_until=expired
+    )
+    output = _run("update-1", "--wait-for-worker", "0")
+    assert "Sent 3, failed 0, need attention 0, pending 0 (of 3 addresses)." in output
+    assert len(smtp_server.received) == 3

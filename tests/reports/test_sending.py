@@ -152,17 +152,20 @@ def test_a_connection_lost_after_the_message_went_needs_attention_not_a_second_c
     assert len(smtp_server.to("flaky@example.org")) == 1
 
 
-def test_a_delivery_left_sending_by_a_dead_worker_is_never_sent_by_itself(smtp_server, chair):
+def test_a_delivery_whose_sending_had_begun_when_its_worker_died_is_never_sent_by_itself(
+    smtp_server, chair
+):
     report = _send()
     [ana] = _subscribe("ana@example.org")
     long_ago = timezone.now() - datetime.timedelta(hours=2)
     stuck = Delivery.objects.create(
         report=report, email=ana.email, subscriber=ana, state="sending", claimed_at=long_ago,
-        attempts=1,
+        claimed_by="dead:1", lease_until=long_ago, started_at=long_ago, attempts=1,
     )  # fmt: skip
     report_deliver(report_id=report.pk)
     stuck.refresh_from_db()
     assert stuck.state == Delivery.State.ATTENTION
+    assert "lease of its claim ran out" in stuck.last_error
     assert smtp_server.to("ana@example.org") == []
 
 

@@ -1,5 +1,6 @@
 """Send a deliverable's report to the Chair and the mailing list, and wait until it has gone."""
 
+import logging
 import time
 from pathlib import Path
 
@@ -39,10 +40,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, slug: str, dry_run: bool, wait_for_worker: float, **options) -> None:
-        deliverable = Deliverable.objects.filter(slug=slug).first()
+        # A slug with control characters names nothing (and PostgreSQL refuses a NUL in a query).
+        deliverable = Deliverable.objects.filter(slug=slug).first() if slug.isprintable() else None
         if deliverable is None:
             slugs = ", ".join(Deliverable.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"No deliverable “{slug}”. The deliverables are: {slugs}.")
+            shown = slug if slug.isprintable() else repr(slug)
+            raise CommandError(f"No deliverable “{shown[:100]}”. The deliverables are: {slugs}.")
         report = Report.objects.filter(deliverable=deliverable).first()
         if dry_run or options.get("eml"):
             self._show_message(deliverable, eml=options.get("eml"), print_text=dry_run)
@@ -139,7 +142,9 @@ class Command(BaseCommand):
         )
 
     def _wait(self, report: Report, wait_for_worker: float) -> dict:
-        """Until nothing is pending or being sent; runs the queued task here if no worker does."""
+        """Until nothing is pending or being sent, printing progress; runs the sending here when
+        no worker does. Stops with an error when only later retries are left (the SMTP server
+        refused): they stay pending for the worker."""
         worker = f"send_report-{get_random_string(8)}"
         waited = 0.0
         last = None
@@ -148,26 +153,80 @@ class Command(BaseCommand):
             if not counts["pending"] and not counts["sending"]:
                 return counts
             if counts != last:
-                self.stdout.write(
-                    f"  sent {counts['sent']}, pending {counts['pending'] + counts['sending']}, "
-                    f"failed {counts['failed']}, need attention {counts['attention']}"
-                )
+                self._progress(counts)
                 last = counts
             if waited >= wait_for_worker:
+                services.deliveries_mark_stale(report_id=report.pk)
                 report.refresh_from_db(fields=["task_id"])
-                if run_queued_task_here(report.task_id, worker):
+                if self._run_here(report.task_id, worker):
                     waited = 0.0
+                    after = report.delivery_counts()
+                    if after["pending"] and _done(after) == _done(counts):
+                        # A whole run here moved nothing on: the server refuses.
+                        self._stop(report, after)
                     continue
-                if (
-                    counts["pending"]
-                    and not Delivery.objects.filter(
-                        report=report, state=Delivery.State.SENDING
-                    ).exists()
-                ):
-                    # Nothing is being sent and no task is waiting: a retry is due later.
-                    services.deliveries_mark_stale(report_id=report.pk)
+                if not Delivery.objects.filter(
+                    report=report, state=Delivery.State.SENDING, lease_until__gte=timezone.now()
+                ).exists():
+                    # No worker holds a delivery: what can go now goes from here (a worker may
+                    # have died holding the queued task); only later retries are left otherwise.
+                    if Delivery.objects.claimable(timezone.now()).filter(report=report).exists():
+                        services.report_sending_enqueue(report=report)
+                        continue
+                    self._stop(report, report.delivery_counts())
             time.sleep(0.5)
             waited += 0.5
+
+    def _progress(self, counts: dict) -> None:
+        self.stdout.write(
+            f"  sent {counts['sent']} of {counts['total']}, "
+            f"pending {counts['pending'] + counts['sending']}, failed {counts['failed']}, "
+            f"need attention {counts['attention']}"
+        )
+
+    def _run_here(self, task_id: str, worker: str) -> bool:
+        """Run the queued task here, printing the sending loop's progress as it goes."""
+        handler = logging.StreamHandler(self.stdout)
+        handler.setFormatter(logging.Formatter("  %(message)s"))
+        handler.setLevel(logging.INFO)
+        sending_log = logging.getLogger("reports.sending")
+        level = sending_log.level
+        sending_log.addHandler(handler)
+        if not sending_log.isEnabledFor(logging.INFO):
+            sending_log.setLevel(logging.INFO)
+        try:
+            return run_queued_task_here(task_id, worker)
+        finally:
+            sending_log.removeHandler(handler)
+            sending_log.setLevel(level)
+
+    def _stop(self, report: Report, counts: dict) -> None:
+        pending = Delivery.objects.filter(report=report, state=Delivery.State.PENDING)
+        # The delivery the run stopped on: postponed until the retry queued for the worker.
+        stopped_on = (
+            pending.exclude(last_error="")
+            .order_by("-available_at")
+            .values("available_at", "last_error")
+            .first()
+        )
+        reason = stopped_on["last_error"] if stopped_on else ""
+        when = (
+            timezone.localtime(max(stopped_on["available_at"], timezone.now()))
+            if stopped_on
+            else None
+        )
+        raise CommandError(
+            f"Sending stopped: {reason or 'the retries are not due yet'}. "
+            f"Sent {counts['sent']}, failed {counts['failed']}, "
+            f"need attention {counts['attention']}; {counts['pending']} of {counts['total']} "
+            f"addresses are left pending for the task worker"
+            + (f", next try at {when:%Y-%m-%d %H:%M:%S %Z}" if when else "")
+            + f" (or run “send_report {report.deliverable.slug}” again)."
+        )
+
+
+def _done(counts: dict) -> tuple[int, int, int]:
+    return counts["sent"], counts["failed"], counts["attention"]
 
 
 def run_queued_task_here(task_id: str, worker: str) -> bool:
