@@ -248,7 +248,8 @@ BUDGETS = {
     "item-summary": (8, 21),
     "option": (10, 21),
     "proposal": (8, 24),
-    "report-draft": (30, 41),
+    # The compose page reads the report for the Chair: progress, open items, proposals, deadlines.
+    "report-draft": (34, 45),
 }
 
 

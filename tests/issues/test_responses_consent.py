@@ -104,7 +104,7 @@ def _fill() -> dict[str, dict[str, list]]:
         },
         **{
             name: {"slug": deliverables}
-            for name in ("reports:detail", "reports:compose", "reports:resume")
+            for name in ("reports:detail", "reports:compose", "reports:resume", "reports:changes")
         },
         "reports:document": {"slug": deliverables, "format": ["docx", "pdf", "xlsx", "csv"]},
         "reports:export-download": {"pk": [999999]},
