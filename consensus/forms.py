@@ -9,9 +9,10 @@ from issues.models import Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Meeting
+from wgec.text_checks import CheckedTextMixin
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(CheckedTextMixin, forms.ModelForm):
     """The fields common to every kind; subclasses add the kind's own."""
 
     kind_fields: list[str] = []
@@ -183,13 +184,13 @@ PROPOSAL_FORMS: dict[str, type[ProposalForm]] = {
 }
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(CheckedTextMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Sent to the proposer by e-mail."
     )
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(CheckedTextMixin, forms.ModelForm):
     """Mark an issue, or one of its coverage statuses, as without consensus."""
 
     subject = forms.ChoiceField(label="What the group cannot agree on")
@@ -221,14 +222,14 @@ class ItemForm(forms.ModelForm):
         self.fields["subject"].choices = choices
 
 
-class ItemSummaryForm(forms.ModelForm):
+class ItemSummaryForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = ConsensusItem
         fields = ["summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
-class OptionForm(forms.ModelForm):
+class OptionForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = Option
         fields = ["label", "text"]
@@ -247,7 +248,7 @@ class OptionForm(forms.ModelForm):
         pass
 
 
-class ReferForm(forms.Form):
+class ReferForm(CheckedTextMixin, forms.Form):
     referred_on = forms.DateField(
         label="Referred on", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -257,7 +258,7 @@ class ReferForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CheckedTextMixin, forms.Form):
     option = forms.ModelChoiceField(
         queryset=Option.objects.none(),
         required=False,

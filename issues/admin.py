@@ -34,6 +34,7 @@ from issues.responses.table import responses_table
 from issues.tasks import responses_import_run
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
+from wgec.text_checks import CheckedTextMixin
 
 
 @admin.register(Theme)
@@ -80,7 +81,7 @@ def _task_results_in_admin() -> bool:
     )
 
 
-class ResponsesConfirmForm(ConfirmImportForm):
+class ResponsesConfirmForm(CheckedTextMixin, ConfirmImportForm):
     # The fingerprint of the preview the user confirms (see ResponsesResource.import_data).
     previewed = forms.CharField(widget=forms.HiddenInput(), required=False)
     # Whether the file is large enough to be imported by a background task.
@@ -312,7 +313,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
         return obj.issue_count
 
 
-class IssueAdminForm(forms.ModelForm):
+class IssueAdminForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["title", "cluster", "description", "state", "agreed_on", "consensus"]

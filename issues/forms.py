@@ -4,9 +4,10 @@ from django import forms
 
 from issues.models import Comment
 from wgec.documents.markdown import MARKDOWN_HELP
+from wgec.text_checks import CheckedTextMixin
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["text"]

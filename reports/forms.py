@@ -1,9 +1,10 @@
 from django import forms
 
 from reports.models import Deliverable, DocumentFormat
+from wgec.text_checks import CheckedTextMixin
 
 
-class ReportForm(forms.Form):
+class ReportForm(CheckedTextMixin, forms.Form):
     issued_on = forms.DateField(
         label="Date of issue",
         required=False,
@@ -20,7 +21,7 @@ class ReportForm(forms.Form):
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(CheckedTextMixin, forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     name = forms.CharField(label="Name (optional)", max_length=200, required=False)
     # Left empty by people; filled by form-filling robots, whose requests are then ignored.
@@ -28,7 +29,7 @@ class SubscribeForm(forms.Form):
         "tabindex": "-1", "autocomplete": "off"}))  # fmt: skip
 
 
-class ExportForm(forms.Form):
+class ExportForm(CheckedTextMixin, forms.Form):
     deliverable = forms.ModelChoiceField(
         queryset=Deliverable.objects.exclude(kind=Deliverable.Kind.UPDATE_REPORT),
         to_field_name="slug",

@@ -3,7 +3,9 @@
 One function, `control_character_problem`, finds what a text field must not hold and says
 so in a sentence naming the field (and, for an import, the row and column), so that the
 site's forms, the admin and the imports refuse the same characters with the same words.
-`refuse_control_characters` wraps it as a Django validator.
+`refuse_control_characters` wraps it as a Django validator, and `CheckedTextMixin` puts that
+validator on every text field of a form (the site's forms and, through `CheckedModelForm`, every
+admin form).
 
 What is refused:
 - NUL and every other control character (Unicode category Cc: U+0000-U+001F, U+007F,
@@ -16,7 +18,10 @@ What is refused:
 
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.utils import pretty_name
 
 _MULTILINE_ALLOWED = frozenset("\t\n\r")
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
@@ -96,3 +101,31 @@ def refuse_control_characters(*, field: str, multiline: bool = False):
             raise ValidationError(message, code="control_character")
 
     return validate
+
+
+class CheckedTextMixin:
+    """A form mixin: every text field (each ``forms.CharField``, e-mail, URL and slug fields
+    included, passwords excepted) refuses NUL and control characters with a message naming the
+    field; a field shown as a one-line input also refuses line breaks and tabs, a text area
+    allows them. Put it first among a form's bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                continue
+            label = str(field.label or pretty_name(name))
+            multiline = isinstance(field.widget, forms.Textarea)
+            # Django's own check of NUL says "Null characters are not allowed." without the
+            # field: ours says which field, and covers the other control characters.
+            field.validators = [
+                validator
+                for validator in field.validators
+                if not isinstance(validator, ProhibitNullCharactersValidator)
+            ] + [refuse_control_characters(field=label, multiline=multiline)]
+
+
+class CheckedModelForm(CheckedTextMixin, forms.ModelForm):
+    """The ModelForm every admin page builds on (see ``WgecConfig.ready``)."""
