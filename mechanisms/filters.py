@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from issues.filters import IssueFilter
 from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
+from wgec.filters import LenientFilterSet
 
 NO_MECHANISM = "none"
 SUMMARY_CHOICES = [
@@ -22,6 +23,22 @@ SORTS = {
     "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
     "-updated": ("-updated_at", "Recently changed first"),
 }
+
+
+# The largest ID a database holds (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
+def _is_id(value: str) -> bool:
+    """Whether a mechanism filter's text is an ID: ASCII digits only ("²" is a digit to
+    ``str.isdigit`` but not to ``int``'s users: it is searched for as a word)."""
+    return value.isascii() and value.isdigit()
+
+
+def _id_or_none(value: str) -> int | None:
+    """The ID, or None (which matches no mechanism) when it is beyond what a database holds."""
+    number = int(value)
+    return number if number <= _MAX_ID else None
 
 
 class IssueMapFilter(IssueFilter):
@@ -81,8 +98,8 @@ class IssueMapFilter(IssueFilter):
         mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
         if mechanism or status:
             coverage = Coverage.objects.filter(issue=OuterRef("pk"))
-            if mechanism.isdigit():
-                coverage = coverage.filter(mechanism=int(mechanism))
+            if _is_id(mechanism):
+                coverage = coverage.filter(mechanism=_id_or_none(mechanism))
             elif mechanism:
                 for word in mechanism.split()[:10]:
                     coverage = coverage.filter(
@@ -104,14 +121,14 @@ class IssueMapFilter(IssueFilter):
         if not self.form.is_valid():
             return None
         value = (self.form.cleaned_data.get("mechanism") or "").strip()
-        return Mechanism.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        return Mechanism.objects.filter(pk=_id_or_none(value)).first() if _is_id(value) else None
 
 
-class MechanismFilter(django_filters.FilterSet):
+class MechanismFilter(LenientFilterSet):
     q = django_filters.CharFilter(label="Name or acronym", method="filter_name")
     kind = django_filters.ChoiceFilter(choices=Mechanism.Kind.choices, empty_label="Any kind")
 
-    class Meta:
+    class Meta(LenientFilterSet.Meta):
         model = Mechanism
         fields = ["q", "kind"]
 
