@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from issues.filters import IssueFilter
 from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
 from wgec.filters import LenientFilterSet
+from wgec.text_checks import parse_id
 
 NO_MECHANISM = "none"
 SUMMARY_CHOICES = [
@@ -25,20 +26,10 @@ SORTS = {
 }
 
 
-# The largest ID a database holds (a signed 64-bit integer).
-_MAX_ID = 2**63 - 1
-
-
 def _is_id(value: str) -> bool:
     """Whether a mechanism filter's text is an ID: ASCII digits only ("²" is a digit to
-    ``str.isdigit`` but not to ``int``'s users: it is searched for as a word)."""
+    ``str.isdigit`` but is searched for as a word)."""
     return value.isascii() and value.isdigit()
-
-
-def _id_or_none(value: str) -> int | None:
-    """The ID, or None (which matches no mechanism) when it is beyond what a database holds."""
-    number = int(value)
-    return number if number <= _MAX_ID else None
 
 
 class IssueMapFilter(IssueFilter):
@@ -99,7 +90,7 @@ class IssueMapFilter(IssueFilter):
         if mechanism or status:
             coverage = Coverage.objects.filter(issue=OuterRef("pk"))
             if _is_id(mechanism):
-                coverage = coverage.filter(mechanism=_id_or_none(mechanism))
+                coverage = coverage.filter(mechanism=parse_id(mechanism))
             elif mechanism:
                 for word in mechanism.split()[:10]:
                     coverage = coverage.filter(
@@ -121,7 +112,7 @@ class IssueMapFilter(IssueFilter):
         if not self.form.is_valid():
             return None
         value = (self.form.cleaned_data.get("mechanism") or "").strip()
-        return Mechanism.objects.filter(pk=_id_or_none(value)).first() if _is_id(value) else None
+        return Mechanism.objects.filter(pk=parse_id(value)).first() if _is_id(value) else None
 
 
 class MechanismFilter(LenientFilterSet):

@@ -228,6 +228,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "wgec:account"
 ACCOUNT_ADAPTER = "wgec.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "wgec.accounts.CheckedLoginForm",
+    "signup": "wgec.accounts.CheckedSignupForm",
+    "reset_password": "wgec.accounts.CheckedResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -129,3 +129,16 @@ class CheckedTextMixin:
 
 class CheckedModelForm(CheckedTextMixin, forms.ModelForm):
     """The ModelForm every admin page builds on (see ``WgecConfig.ready``)."""
+
+
+# The largest ID a database holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None) -> int | None:
+    """A record's ID read from a request, or None when it is not one: ASCII digits only ("²"
+    and "٣" are digits to ``str.isdigit`` but not IDs), within what a database holds."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

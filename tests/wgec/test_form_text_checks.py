@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 ROOMS = ["wgec", "issues", "mechanisms", "consensus", "reports", "project"]
 FORM_MODULES = [
     "wgec.forms",
+    "wgec.accounts",
+    "wgec.filters",
     "issues.forms",
     "issues.admin",
     "issues.admin_curation",
