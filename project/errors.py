@@ -5,11 +5,14 @@ import logging
 import secrets
 
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+
+from wgec.text_checks import control_character_problem
 
 logger = logging.getLogger(__name__)
 
@@ -76,4 +79,18 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
             return healthz(request)
+        return self.get_response(request)
+
+
+class PathCheckMiddleware:
+    """A path holding NUL or another control character is a bad request (400), answered
+    before any view could pass it to the database (PostgreSQL refuses NUL in a query)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = control_character_problem(request.path, field="the address's path")
+        if problem:
+            raise BadRequest(problem)
         return self.get_response(request)

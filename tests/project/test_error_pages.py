@@ -85,3 +85,14 @@ def test_the_health_check_is_a_503_naming_what_fails(client, monkeypatch):
         "database": "ok",
         "cache": "failing: RuntimeError",
     }
+
+
+@pytest.mark.parametrize(
+    "path", ["/questions/Q2%00/", "/themes/%00/", "/reports/unsubscribe/a%1Bb/"]
+)
+def test_a_control_character_in_the_path_is_a_400_naming_it(client, path):
+    response = client.get(path)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in page
+    assert _way_back(page)
