@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from wgec.documents.markdown import (
-    CONTRIBUTION_MAX_CHARS,
+    MARKDOWN_MAX_CHARS,
     MarkdownLengthValidator,
     RenderedMarkdownField,
 )
@@ -419,7 +419,7 @@ class Contribution(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     text = models.TextField(
         help_text="Plain text with Markdown.",
-        validators=[MarkdownLengthValidator(CONTRIBUTION_MAX_CHARS, what="A contribution's text")],
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A contribution's text")],
     )
     text_html = RenderedMarkdownField(source="text")
     meeting = models.ForeignKey(

@@ -198,14 +198,20 @@ def _valid_values(route: str, name: str, world) -> dict[str, str]:
 
 
 class _Links(HTMLParser):
-    """The query parameters named in the page's links to itself."""
+    """The query parameters named in the page's links to itself, and what in the page the
+    Content Security Policy would block: inline scripts and event-handler attributes."""
 
     def __init__(self, path):
         super().__init__()
-        self.path, self.keys = path, set()
+        self.path, self.keys, self.inline = path, set(), []
 
     def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href") or ""
+        attributes = dict(attrs)
+        data = attributes.get("type") in ("application/json", "application/ld+json")
+        if tag == "script" and not attributes.get("src") and not data:
+            self.inline.append(f"inline <script> in {self.path}")
+        self.inline += [f"{tag} {name}= in {self.path}" for name, _ in attrs if name[:2] == "on"]
+        href = attributes.get("href") or ""
         parts = urlsplit(href)
         if parts.query and parts.path in ("", self.path):
             self.keys.update(key for key, _ in parse_qsl(parts.query, keep_blank_values=True))
@@ -262,6 +268,7 @@ def _sweep(client, names, world, monkeypatch) -> tuple[int, list[str]]:
             links = _Links(path)
             links.feed(response.content.decode())
             keys |= links.keys
+            errors += links.inline
         keys -= NOT_PARAMETERS
         keys = {key for key in keys if not key.isupper()}  # META and header names
         if keys:

@@ -30,11 +30,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Tables align their columns with style="text-align: ..."; nothing else of CSS is kept.
 ALLOWED_STYLE_PROPERTIES = {"text-align"}
 
-# The longest text a form accepts for a comment, a justification or an option, and for a
-# contribution (which may carry a whole paper); measured, the renderer takes at most about half
-# a second on the worst of these (20,000 "[").
+# The longest text a form accepts for a comment, a justification, an option or a contribution
+# (a longer paper is attached as a document). The parser is linear on most input but quadratic
+# on unclosed brackets: measured, 20,000 "[" take about half a second, 50,000 about three.
 MARKDOWN_MAX_CHARS = 20_000
-CONTRIBUTION_MAX_CHARS = 50_000
 # How deep lists and quotes may nest before the rest is shown as text.
 MARKDOWN_MAX_NESTING = 20
 

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 help_text="Plain text with Markdown.",
                 validators=[
                     wgec.documents.markdown.MarkdownLengthValidator(
-                        50000, what="A contribution's text"
+                        20000, what="A contribution's text"
                     )
                 ],
             ),
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 help_text="Plain text with Markdown.",
                 validators=[
                     wgec.documents.markdown.MarkdownLengthValidator(
-                        50000, what="A contribution's text"
+                        20000, what="A contribution's text"
                     )
                 ],
             ),
