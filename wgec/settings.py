@@ -108,8 +108,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A path with NUL or another control character is answered 400 before any view reads it.
+    # A path with NUL or another control character is answered 400 before any view reads it;
+    # an admin page's record ID its model cannot hold is a 404.
     "project.errors.PathCheckMiddleware",
+    "project.errors.AdminIdCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

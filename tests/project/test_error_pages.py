@@ -96,3 +96,38 @@ def test_a_control_character_in_the_path_is_a_400_naming_it(client, path):
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in page
     assert _way_back(page)
+
+
+@pytest.mark.parametrize("object_id", ["²", "1e3", "%25", "-1", "99999999999999999999999"])
+def test_an_admin_record_id_its_key_cannot_hold_is_a_404(secretariat_client, object_id):
+    for page in ("change", "history", "delete"):
+        response = secretariat_client.get(f"/admin/wgec/stakeholdergroup/{object_id}/{page}/")
+        assert response.status_code == 404, page
+
+
+def test_an_empty_to_field_of_the_admin_is_a_400(secretariat_client):
+    from tests.factories import StakeholderGroupFactory
+
+    group = StakeholderGroupFactory()
+    response = secretariat_client.get(
+        f"/admin/wgec/stakeholdergroup/{group.pk}/change/", {"_to_field": ""}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("<script>", "%3Cscript%3E"),  # a relative address, encoded; never a view name
+        ("wgec:join", "/admin/"),
+        ("/issues/\r\nX: y", "/admin/"),
+        ("//evil.example", "/admin/"),
+        ("/issues/", "/issues/"),
+    ],
+)
+def test_the_admin_login_sends_the_secretariat_only_to_a_safe_address(
+    secretariat_client, target, location
+):
+    response = secretariat_client.get("/admin/login/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == location
