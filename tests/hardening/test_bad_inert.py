@@ -198,15 +198,26 @@ def _valid_values(route: str, name: str, world) -> dict[str, str]:
 
 
 class _Links(HTMLParser):
-    """The query parameters named in the page's links to itself, and what in the page the
-    Content Security Policy would block: inline scripts and event-handler attributes."""
+    """The query parameters named in the page's links to itself and in its forms sent by GET,
+    and what in the page the Content Security Policy would block: inline scripts and
+    event-handler attributes."""
 
     def __init__(self, path):
         super().__init__()
         self.path, self.keys, self.inline = path, set(), []
+        self.in_get_form = False
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_get_form = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        # The fields of a form sent by GET (a search, a filter) are query parameters too.
+        if tag == "form":
+            self.in_get_form = (attributes.get("method") or "get").lower() == "get"
+        elif tag in ("input", "select", "textarea") and self.in_get_form and attributes.get("name"):
+            self.keys.add(attributes["name"])
         data = attributes.get("type") in ("application/json", "application/ld+json")
         if tag == "script" and not attributes.get("src") and not data:
             self.inline.append(f"inline <script> in {self.path}")

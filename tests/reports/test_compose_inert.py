@@ -1,6 +1,7 @@
 """A mechanism's name accepted through a member's proposal reaches the Chair's compose page,
 its HTML preview and its plain-text version as text, never as markup."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -59,3 +60,33 @@ def test_a_mechanism_named_as_markup_shows_as_text_on_the_chairs_compose_page(
     [preview] = frames.documents
     assert _runnable(preview) == []
     assert "&lt;img src=x onerror=alert(1)&gt; (XSS)" in preview
+
+
+def test_the_admin_shows_markup_in_read_only_fields_and_lists_as_text(
+    secretariat_client, member_user
+):
+    from tests.factories import ProposalFactory
+
+    issue = IssueFactory(title=NAME)
+    proposal = ProposalFactory(
+        kind=Proposal.Kind.MECHANISM,
+        coverage=None,
+        issue=issue,
+        mechanism_name=NAME,
+        proposer=member_user.participant,
+        justification=NAME,
+        reason=NAME,
+    )
+    pages = [
+        reverse("admin:consensus_proposal_change", args=[proposal.pk]),
+        reverse("admin:consensus_proposal_changelist"),
+        reverse("admin:consensus_proposal_history", args=[proposal.pk]),
+        reverse("admin:issues_issue_change", args=[issue.pk]),
+    ]
+    for url in pages:
+        page = secretariat_client.get(url).content.decode()
+        # The admin's own scripts come from files (or are JSON data): nothing inline runs.
+        own = {"<script>", "<svg>"}  # the admin's own scripts and icons
+        assert [problem for problem in _runnable(page) if problem not in own] == [], url
+        assert re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json))", page) == [], url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page, url
