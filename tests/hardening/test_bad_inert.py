@@ -80,6 +80,10 @@ def world(member_user):
         "$issue": issue.pk,
         "$item": item.pk,
         "$contribution_kind": Contribution.Kind.OTHER,
+        "$proposal": proposal.pk,
+        "$option": option.pk,
+        "$comment": issue.comments.first().pk,
+        "$deliverable": deliverable.pk,
         "objects": {
             "issue": issue,
             "item": item,
