@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 from wgec.text_checks import MAX_ID, control_character_problem
 
@@ -54,6 +55,7 @@ def _cache() -> str:
     return "ok"
 
 
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the cache answer, else 503 naming what failed."""
