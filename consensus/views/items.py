@@ -160,7 +160,7 @@ def item_support(request: HttpRequest, pk: int) -> HttpResponse:
         option = item.options.filter(pk=option_id).first() if option_id else None
         if option is None:
             messages.error(
-                request, "The option chosen is not one of this item's options: choose one of them."
+                request, "Choose one of this item's options: the option chosen is not one of them."
             )
             return redirect("issues:item-detail", pk=item.pk)
     try:
