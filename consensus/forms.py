@@ -9,10 +9,11 @@ from issues.models import Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Meeting
+from wgec.text_checks import CheckedTextMixin
 from wgec.versions import VersionReadMixin
 
 
-class ProposalForm(VersionReadMixin, forms.ModelForm):
+class ProposalForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
     """The fields common to every kind; subclasses add the kind's own."""
 
     kind_fields: list[str] = []
@@ -184,13 +185,13 @@ PROPOSAL_FORMS: dict[str, type[ProposalForm]] = {
 }
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(CheckedTextMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Sent to the proposer by e-mail."
     )
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(CheckedTextMixin, forms.ModelForm):
     """Mark an issue, or one of its coverage statuses, as without consensus."""
 
     subject = forms.ChoiceField(label="What the group cannot agree on")
@@ -222,14 +223,14 @@ class ItemForm(forms.ModelForm):
         self.fields["subject"].choices = choices
 
 
-class ItemSummaryForm(VersionReadMixin, forms.ModelForm):
+class ItemSummaryForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
     class Meta:
         model = ConsensusItem
         fields = ["summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
-class OptionForm(VersionReadMixin, forms.ModelForm):
+class OptionForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
     class Meta:
         model = Option
         fields = ["label", "text"]
@@ -248,7 +249,7 @@ class OptionForm(VersionReadMixin, forms.ModelForm):
         pass
 
 
-class ReferForm(forms.Form):
+class ReferForm(CheckedTextMixin, forms.Form):
     referred_on = forms.DateField(
         label="Referred on", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -258,7 +259,7 @@ class ReferForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DecisionForm(VersionReadMixin, forms.Form):
+class DecisionForm(CheckedTextMixin, VersionReadMixin, forms.Form):
     option = forms.ModelChoiceField(
         queryset=Option.objects.none(),
         required=False,

@@ -15,6 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
+from wgec.documents.markdown import (
+    MARKDOWN_MAX_CHARS,
+    MarkdownLengthValidator,
+    RenderedMarkdownField,
+)
 from wgec.models import Meeting, Participant, StakeholderGroup, choices_check
 
 
@@ -157,9 +162,12 @@ class Option(models.Model):
 
     item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(max_length=10, help_text="A, B, C ...")
-    text = models.TextField()
+    text = models.TextField(
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="An option's text")]
+    )
+    text_html = RenderedMarkdownField(source="text")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_html"])
 
     class Meta:
         ordering = ["item", "label"]
@@ -348,7 +356,11 @@ class Proposal(models.Model):
         help_text="What the proposal changes, as it stood when it was made (to detect a stale "
         "proposal).",
     )
-    justification = models.TextField(help_text="Plain text with Markdown.")
+    justification = models.TextField(
+        help_text="Plain text with Markdown.",
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A justification")],
+    )
+    justification_html = RenderedMarkdownField(source="justification")
     proposer = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="proposals")
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     reviewer = models.ForeignKey(
@@ -362,7 +374,7 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["justification_html"])
     objects = ProposalQuerySet.as_manager()
 
     class Meta:

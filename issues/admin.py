@@ -28,6 +28,7 @@ from issues.services.compilations import compilations_discard
 from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import xlsx_bytes
+from wgec.text_checks import CheckedTextMixin
 
 
 @admin.register(Theme)
@@ -257,7 +258,7 @@ class ClusterAdmin(VersionedAdmin):
         return obj.issue_count
 
 
-class IssueAdminForm(forms.ModelForm):
+class IssueAdminForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["title", "cluster", "description", "state", "agreed_on", "consensus"]

@@ -21,6 +21,7 @@ from issues.services.issue_list import (
     issue_merge_plan,
     issue_merge_undo,
 )
+from wgec.text_checks import CheckedTextMixin
 
 
 def admin_page_context(model_admin, request: HttpRequest, **extra) -> dict:
@@ -107,7 +108,7 @@ def undo_merges(model_admin, request: HttpRequest, merges) -> None:
 # Agreement ----------------------------------------------------------------------------------
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(CheckedTextMixin, forms.Form):
     agreed_on = forms.DateField(
         label="Date of the working group's agreement",
         widget=forms.DateInput(attrs={"type": "date"}),

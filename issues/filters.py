@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_countries import countries
 
 from issues.models import Answer, Cluster, Issue, IssueSource, Respondent
+from wgec.filters import LenientFilterSet
 from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, countries_in
 
@@ -43,7 +44,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset
 
 
-class IssueFilter(django_filters.FilterSet):
+class IssueFilter(LenientFilterSet):
     """Issues by the words of their title and description, their cluster, their consensus state
     and the stakeholder group of the respondents who raised them, in a chosen order. The issue
     map's filter (``mechanisms.filters.IssueMapFilter``) adds mechanisms, statuses and gaps."""
@@ -71,7 +72,7 @@ class IssueFilter(django_filters.FilterSet):
         method="filter_sort",
     )
 
-    class Meta:
+    class Meta(LenientFilterSet.Meta):
         model = Issue
         fields = ["q", "cluster", "consensus", "group"]
 
@@ -93,6 +94,9 @@ class IssueFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         return self.ordered(self.narrowed(super().filter_queryset(queryset), data), data)
+
+    def unfiltered(self, queryset):
+        return self.ordered(queryset, {})
 
     def narrowed(self, queryset: QuerySet, data: dict) -> QuerySet:
         """Filters that apply together (a subclass's), after each filter's own."""
@@ -129,7 +133,7 @@ def _countries_of_consenting_respondents() -> list[tuple[str, str]]:
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-class RespondentFilter(django_filters.FilterSet):
+class RespondentFilter(LenientFilterSet):
     """Consenting respondents by name, stakeholder group, UN regional group and country."""
 
     path = ""  # how the filtered model reaches the respondent
@@ -148,7 +152,7 @@ class RespondentFilter(django_filters.FilterSet):
         choices=_countries_of_consenting_respondents, empty_label="All countries"
     )
 
-    class Meta:
+    class Meta(LenientFilterSet.Meta):
         model = Respondent
         fields: list[str] = []
 
@@ -178,6 +182,6 @@ class AnswerFilter(RespondentFilter):
         empty_label="All countries",
     )
 
-    class Meta:
+    class Meta(LenientFilterSet.Meta):
         model = Answer
         fields: list[str] = []

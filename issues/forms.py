@@ -4,10 +4,11 @@ from django import forms
 
 from issues.models import Comment
 from wgec.documents.markdown import MARKDOWN_HELP
+from wgec.text_checks import CheckedTextMixin
 from wgec.versions import VersionReadMixin
 
 
-class CommentForm(VersionReadMixin, forms.ModelForm):
+class CommentForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["text"]

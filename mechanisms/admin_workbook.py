@@ -16,6 +16,7 @@ from mechanisms.map_workbook.export import map_xlsx
 from mechanisms.map_workbook.imports import map_import_confirm, map_import_upload
 from mechanisms.models import MapImport
 from wgec.documents.http import download
+from wgec.text_checks import CheckedTextMixin
 
 
 def map_export_view(model_admin, request: HttpRequest) -> HttpResponse:
@@ -38,7 +39,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)]
 
 
-class MapUploadForm(forms.Form):
+class MapUploadForm(CheckedTextMixin, forms.Form):
     files = MultipleFileField(
         label="Map workbook",
         help_text="The .xlsx workbook (sheets Issues, Mechanisms, Coverage), or its .csv "

@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from issues.filters import IssueFilter
 from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
+from wgec.filters import LenientFilterSet
+from wgec.text_checks import parse_id
 
 NO_MECHANISM = "none"
 SUMMARY_CHOICES = [
@@ -22,6 +24,12 @@ SORTS = {
     "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
     "-updated": ("-updated_at", "Recently changed first"),
 }
+
+
+def _is_id(value: str) -> bool:
+    """Whether a mechanism filter's text is an ID: ASCII digits only ("²" is a digit to
+    ``str.isdigit`` but is searched for as a word)."""
+    return value.isascii() and value.isdigit()
 
 
 class IssueMapFilter(IssueFilter):
@@ -81,8 +89,8 @@ class IssueMapFilter(IssueFilter):
         mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
         if mechanism or status:
             coverage = Coverage.objects.filter(issue=OuterRef("pk"))
-            if mechanism.isdigit():
-                coverage = coverage.filter(mechanism=int(mechanism))
+            if _is_id(mechanism):
+                coverage = coverage.filter(mechanism=parse_id(mechanism))
             elif mechanism:
                 for word in mechanism.split()[:10]:
                     coverage = coverage.filter(
@@ -104,14 +112,14 @@ class IssueMapFilter(IssueFilter):
         if not self.form.is_valid():
             return None
         value = (self.form.cleaned_data.get("mechanism") or "").strip()
-        return Mechanism.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        return Mechanism.objects.filter(pk=parse_id(value)).first() if _is_id(value) else None
 
 
-class MechanismFilter(django_filters.FilterSet):
+class MechanismFilter(LenientFilterSet):
     q = django_filters.CharFilter(label="Name or acronym", method="filter_name")
     kind = django_filters.ChoiceFilter(choices=Mechanism.Kind.choices, empty_label="Any kind")
 
-    class Meta:
+    class Meta(LenientFilterSet.Meta):
         model = Mechanism
         fields = ["q", "kind"]
 

@@ -6,12 +6,16 @@ from django.urls import include, path
 from consensus.urls import consensus_patterns
 from issues.urls import issue_patterns
 from mechanisms.urls import issue_map_patterns, mechanism_patterns
-from project import views
+from project import errors, views
 from wgec.urls import group_patterns, meeting_patterns
 from wgec.views.membership import admin_login
 
+handler500 = "project.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
+    # Answered by project.errors.HealthCheckMiddleware; named here so that it can be linked.
+    path("healthz", errors.healthz, name="healthz"),
     path("meetings/", include((meeting_patterns, "meetings"))),
     path(
         "",

@@ -15,6 +15,7 @@ from reports.models import (
 )
 from reports.wording import EDITABLE_NAMES, EDITABLE_TEMPLATES, check_source, shipped_source
 from wgec.admin_base import VersionedAdmin
+from wgec.text_checks import CheckedTextMixin
 
 
 @admin.register(Deliverable)
@@ -125,7 +126,7 @@ class SubscriberAdmin(VersionedAdmin):
         self.message_user(request, f"{queryset.count()} address(es) unsubscribed.")
 
 
-class EditableTemplateForm(forms.ModelForm):
+class EditableTemplateForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = EditableTemplate
         fields = ["name", "source"]

@@ -1,10 +1,11 @@
 from django import forms
 
 from reports.models import Deliverable, DocumentFormat, Report
+from wgec.text_checks import CheckedTextMixin
 from wgec.versions import VersionReadMixin
 
 
-class ReportForm(VersionReadMixin, forms.Form):
+class ReportForm(CheckedTextMixin, VersionReadMixin, forms.Form):
     """A report's draft: its date of issue and introduction, as read from ``draft`` (``None``
     before the first save)."""
 
@@ -30,7 +31,7 @@ class ReportForm(VersionReadMixin, forms.Form):
         super().__init__(*args, record_model=Report, record=draft, **kwargs)
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(CheckedTextMixin, forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     name = forms.CharField(label="Name (optional)", max_length=200, required=False)
     # Left empty by people; filled by form-filling robots, whose requests are then ignored.
@@ -38,7 +39,7 @@ class SubscribeForm(forms.Form):
         "tabindex": "-1", "autocomplete": "off"}))  # fmt: skip
 
 
-class ExportForm(forms.Form):
+class ExportForm(CheckedTextMixin, forms.Form):
     deliverable = forms.ModelChoiceField(
         queryset=Deliverable.objects.exclude(kind=Deliverable.Kind.UPDATE_REPORT),
         to_field_name="slug",

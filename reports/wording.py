@@ -72,7 +72,12 @@ def compile_source(source: str) -> Template:
 
 def render_source(name: str, source: str, context: Mapping) -> str:
     autoescape = not name.endswith(".txt")
-    return compile_source(source).render(Context(dict(context), autoescape=autoescape))
+    rendered = compile_source(source).render(Context(dict(context), autoescape=autoescape))
+    if autoescape:
+        return rendered
+    # Plain text is rendered without escaping, so it is not safe HTML: hand it back as a plain
+    # str (not the SafeString a template returns), so that a page showing it escapes it.
+    return str.__str__(rendered)
 
 
 @dataclass

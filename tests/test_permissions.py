@@ -114,6 +114,8 @@ def _issue(world: World) -> dict:
 ACCESS: dict[str, Access] = {
     # The public pages of the issue map (issue 4).
     "home": Access(EVERYONE),
+    # The load balancers' health check (issue 11).
+    "healthz": Access(EVERYONE),
     "issues:list": Access(EVERYONE),
     "issues:list-csv": Access(EVERYONE),
     "issues:list-xlsx": Access(EVERYONE),

@@ -1,6 +1,7 @@
 """How django-allauth fits the exercise: where people land after logging in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm, ResetPasswordForm, SignupForm
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from wgec.models import Participant
 from wgec.roles import Role, role_of
+from wgec.text_checks import CheckedTextMixin
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -52,3 +54,16 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         account = f"account-{user_id}" if user_id is not None else f"login-{login}"
         return f"{get_current_site(request).domain}:{account}:{self.get_client_ip(request)}"
+
+
+# allauth's forms (settings.ACCOUNT_FORMS), refusing control characters like every other form.
+class CheckedLoginForm(CheckedTextMixin, LoginForm):
+    pass
+
+
+class CheckedSignupForm(CheckedTextMixin, SignupForm):
+    pass
+
+
+class CheckedResetPasswordForm(CheckedTextMixin, ResetPasswordForm):
+    pass

@@ -4,9 +4,10 @@ from django.conf import settings
 from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
 from wgec.services import contribution_document_check
+from wgec.text_checks import CheckedTextMixin
 
 
-class JoinRequestForm(forms.ModelForm):
+class JoinRequestForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = JoinRequest
         fields = ["name", "organisation", "stakeholder_group", "country", "note"]
@@ -14,7 +15,7 @@ class JoinRequestForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(CheckedTextMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Sent to the person by e-mail.",
@@ -39,7 +40,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(CheckedTextMixin, forms.ModelForm):
     documents = MultipleFileField(
         required=False,
         help_text=(

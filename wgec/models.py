@@ -11,6 +11,11 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from wgec.documents.markdown import (
+    MARKDOWN_MAX_CHARS,
+    MarkdownLengthValidator,
+    RenderedMarkdownField,
+)
 from wgec.regions import RegionalGroup, countries_in, regional_group_of
 
 
@@ -412,7 +417,11 @@ class Contribution(models.Model):
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contributions")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind)
-    text = models.TextField(help_text="Plain text with Markdown.")
+    text = models.TextField(
+        help_text="Plain text with Markdown.",
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A contribution's text")],
+    )
+    text_html = RenderedMarkdownField(source="text")
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.PROTECT,
@@ -431,7 +440,7 @@ class Contribution(models.Model):
         default=False, help_text="Demonstration data: the text is invented."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_html"])
     objects = ContributionQuerySet.as_manager()
 
     class Meta:

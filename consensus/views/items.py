@@ -21,6 +21,7 @@ from consensus.services.items import (
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
+from wgec.text_checks import parse_id
 from wgec.versions import StaleVersion
 
 PAGE_SIZE = 25
@@ -166,9 +167,12 @@ def item_support(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("option", "")
     option = None
     if choice:
-        option = Option.objects.filter(item=item, pk=choice if choice.isdigit() else 0).first()
+        option_id = parse_id(choice)
+        option = item.options.filter(pk=option_id).first() if option_id else None
         if option is None:
-            messages.error(request, "Choose one of this item's options.")
+            messages.error(
+                request, "Choose one of this item's options: the option chosen is not one of them."
+            )
             return redirect("issues:item-detail", pk=item.pk)
     try:
         option_support_state(item=item, participant=participant, option=option, user=request.user)

@@ -188,5 +188,11 @@ def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("issues:proposal-queue")
     else:
-        messages.error(request, "Give the reason for declining the proposal.")
+        # A reason that is missing, or one holding a control character (the form says which).
+        problems = [str(error) for error in form.errors.get("reason", [])]
+        messages.error(
+            request,
+            "Give the reason for declining the proposal"
+            + (f": {' '.join(problems)}" if "required" not in " ".join(problems) else "."),
+        )
     return redirect(proposal)

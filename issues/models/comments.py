@@ -6,6 +6,11 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from issues.models.issue_list import Issue
+from wgec.documents.markdown import (
+    MARKDOWN_MAX_CHARS,
+    MarkdownLengthValidator,
+    RenderedMarkdownField,
+)
 from wgec.models import Participant
 
 
@@ -19,14 +24,18 @@ class Comment(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
-    text = models.TextField(help_text="Plain text with Markdown.")
+    text = models.TextField(
+        help_text="Plain text with Markdown.",
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A comment")],
+    )
+    text_html = RenderedMarkdownField(source="text")
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     illustrative = models.BooleanField(
         default=False, help_text="Demonstration data: the comment is invented."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_html"])
     objects = CommentQuerySet.as_manager()
 
     class Meta:

@@ -2,13 +2,17 @@
 
 IDs are the records' permanent IDs (the same as in the map workbook and the page URLs);
 enumerations are given by their stored values (``on_map``, ``partly``), which do not change
-when a label is reworded. Tables are streamed, so that their size does not matter.
+when a label is reworded. A table is written whole to a spooled file (memory, then disk)
+before anything is sent, so that a failure midway is answered 503 and a table is never served
+truncated under a 200.
 """
 
 import json
-from collections.abc import Iterator
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +23,10 @@ from mechanisms.models import Coverage, Mechanism, gap_types_in_text, mapped_iss
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
 
 CHUNK = 2000
+# Tables up to this size are assembled in memory, larger ones in a temporary file.
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def _public_issues():
@@ -89,24 +97,48 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def table(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse:
+def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("json", "csv"):
         raise Http404("No such table.")
     base = request.build_absolute_uri("/").rstrip("/")
-    columns, rows = TABLES[table](base)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(columns, ([_csv(value) for value in row] for row in rows)),
-            content_type=CSV_CONTENT_TYPE,
+    try:
+        columns, rows = TABLES[table](base)
+        if fmt == "csv":
+            chunks = csv_chunks(columns, ([_csv(value) for value in row] for row in rows))
+        else:
+            chunks = (piece.encode("utf-8") for piece in _json(table, columns, rows))
+        spool = _spooled(chunks)
+    except Exception:
+        logger.exception("The open data table %s.%s could not be read.", table, fmt)
+        return HttpResponse(
+            f"The open data table {table}.{fmt} cannot be read just now, so nothing is served "
+            "rather than part of it. Please try again in a minute.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "60", "Cache-Control": "no-store"},
         )
-    else:
-        response = StreamingHttpResponse(
-            _json(table, columns, rows), content_type="application/json"
-        )
-    response["Content-Disposition"] = f'inline; filename="wgec-{table}.{fmt}"'
+    response = FileResponse(
+        spool,
+        content_type=CSV_CONTENT_TYPE if fmt == "csv" else "application/json",
+        as_attachment=False,
+        filename=f"wgec-{table}.{fmt}",
+    )
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _spooled(chunks: Iterable[bytes]):
+    """The whole of `chunks` in a file positioned at its start."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - served
+    try:
+        for chunk in chunks:
+            spool.write(chunk)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 def _csv(value):

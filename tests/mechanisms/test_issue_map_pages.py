@@ -241,3 +241,33 @@ def test_map_pages_keep_their_query_count_as_the_map_grows(
             if response.streaming:
                 b"".join(response.streaming_content)
         assert response.status_code == 200, name
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_open_data_that_fails_midway_is_a_503_never_a_truncated_200(client, monkeypatch, fmt):
+    from mechanisms.views import open_data
+
+    MechanismFactory(acronym="ITU")
+    MechanismFactory(acronym="CoE")
+
+    def failing(base):
+        def rows():
+            yield [1, "First", "F", "intergovernmental", "", base]
+            raise open_data.Mechanism.DoesNotExist("the database went away")
+
+        return ["id", "name", "acronym", "kind", "website", "url"], rows()
+
+    monkeypatch.setitem(open_data.TABLES, "mechanisms", failing)
+    response = client.get(reverse("issues:data-table", args=["mechanisms", fmt]))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    body = response.content.decode()
+    assert f"The open data table mechanisms.{fmt} cannot be read just now" in body
+    assert "First" not in body
+
+
+def test_open_data_gives_its_length_so_that_a_cut_transfer_shows(client, small_map):
+    response = client.get(reverse("issues:data-table", args=["mechanisms", "json"]))
+    body = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(body)
+    assert response["Content-Disposition"] == 'inline; filename="wgec-mechanisms.json"'

@@ -18,7 +18,8 @@ def mail_send(*, template: str, context: dict, to: list[str]) -> None:
         return
     context = {"site_url": settings.SITE_URL, "group_name": settings.WGEC_GROUP_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    text = render_to_string(f"{template}.txt", context)
+    # Plain text is not safe HTML: a plain str, so that a page showing it escapes it.
+    text = str.__str__(render_to_string(f"{template}.txt", context))
     html = render_to_string(f"{template}.html", context)
 
     def send() -> None:

@@ -1,13 +1,13 @@
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
-from wgec.documents.markdown import render
+from wgec.documents.markdown import shown
 
 register = template.Library()
 
 
-@register.filter(name="markdown")
-def markdown_filter(text: str) -> str:
-    """Markdown through the sanitiser (wgec/documents/markdown.py): the one way user text is
-    shown."""
-    return mark_safe(render(text))  # noqa: S308 - sanitised by nh3 just above
+@register.filter(name="stored_html")
+def stored_html_filter(html: str) -> SafeString:
+    """User text as the HTML rendered from its Markdown when it was saved
+    (wgec/documents/markdown.py), sanitised: the one way user text is shown as HTML."""
+    return shown(html)

@@ -3,7 +3,7 @@ the admin's login page, which leads everyone to the one login."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from wgec.forms import DeclineForm, JoinRequestForm
 from wgec.models import JoinRequest, Participant
 from wgec.roles import Role, role_of, role_required
 from wgec.services import join_request_accept, join_request_decline, join_request_submit
+from wgec.text_checks import control_character_problem
 
 REVIEWED_SHOWN = 50
 
@@ -108,8 +109,11 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         if role_of(request.user) >= Role.SECRETARIAT:
             target = request.GET.get("next", "")
-            safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-            return redirect(target if target and safe else "admin:index")
+            safe = url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}
+            ) and not control_character_problem(target, field="next")
+            # A URL, never a view name: redirect() would try to reverse any other text.
+            return HttpResponseRedirect(target) if target and safe else redirect("admin:index")
         raise PermissionDenied("Only the secretariat uses the admin.")
     query = request.META.get("QUERY_STRING", "")
     return redirect(reverse("account_login") + (f"?{query}" if query else ""))

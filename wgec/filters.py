@@ -1,0 +1,58 @@
+"""What every list filter of the site shares (django-filter): a value that cannot be read (an
+unknown cluster, ``²`` for a mechanism's ID, a NUL in a search) gives the whole list with a
+notice naming the filter, never a 500 and never an empty list that looks like an answer."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from wgec.text_checks import CheckedTextMixin
+
+
+class CheckedFilterForm(CheckedTextMixin, forms.Form):
+    """A filter's form: text refuses control characters like every form of the site."""
+
+
+class LenientFilterSet(django_filters.FilterSet):
+    """A FilterSet that answers values it cannot read with the unfiltered list and a notice
+    (``notice``), rather than django-filter's partly filtered or empty list."""
+
+    class Meta:
+        form = CheckedFilterForm
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._qs = self.unfiltered(self.queryset.all())
+            else:
+                self._qs = super().qs
+        return self._qs
+
+    def unfiltered(self, queryset: QuerySet) -> QuerySet:
+        """The list when a filter cannot be read: every row, in the default order."""
+        return queryset
+
+    @property
+    def refused(self) -> list[str]:
+        """The filters that could not be read, each with its label and the reason."""
+        if not self.is_bound or self.form.is_valid():
+            return []
+        problems = []
+        for name, errors in self.form.errors.items():
+            field = self.form.fields.get(name)
+            label = str(field.label) if field is not None and field.label else name
+            problems.append(f"{label}: {' '.join(str(error) for error in errors)}")
+        return problems
+
+    @property
+    def notice(self) -> str:
+        """One sentence for the page when a filter could not be read, else ""."""
+        refused = self.refused
+        if not refused:
+            return ""
+        return (
+            "Some filters could not be read, so the whole list is shown, unfiltered ("
+            + "; ".join(refused)
+            + ")."
+        )
