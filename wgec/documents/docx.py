@@ -303,8 +303,8 @@ class DocxWriter:
         for column, grid in enumerate(element.tblGrid.gridCol_lst):
             if column < len(widths):
                 grid.w = widths[column]
-        for index, row in enumerate([list(headers), *rows]):
-            tr = element.tr_lst[index]
+        # The rows listed once: tr_lst searches the table's XML on every call.
+        for index, (tr, row) in enumerate(zip(element.tr_lst, [list(headers), *rows], strict=True)):
             row_properties = tr.get_or_add_trPr()
             row_properties.append(OxmlElement("w:cantSplit"))
             if index == 0:
