@@ -10,6 +10,7 @@ without a mechanism has one row with the mechanism columns empty).
 """
 
 import datetime
+import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -26,7 +27,7 @@ from reports.final import (
     other_issues,
 )
 from reports.models import Deliverable, DocumentFormat
-from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.docx import DocxWriter, docx_document, fitted_widths
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.participants import participants_docx
@@ -93,6 +94,8 @@ CONTENTS_ISSUE_LIMIT = 500
 NO_GAP = "No gap has been identified."
 NO_MECHANISM = "No mechanism addressing the issue has been identified."
 MAP_TABLE_COLUMNS = ["Section", "Issue", "Mechanism", "Status", "Gap types"]
+# The line of a landscape A4 page in the PDF (templates/documents/base_document.html).
+LANDSCAPE_LINE = Cm(29.7 - 2 * 2.2)
 
 
 def _gap_text(gap) -> str:
@@ -235,6 +238,12 @@ def _remaining_docx(writer: DocxWriter, doc: FinalDocument) -> None:
 
 
 def final_document_pdf(doc: FinalDocument) -> bytes:
+    # The map's table is laid out with fixed columns, fitted to a sample of its rows: WeasyPrint's
+    # automatic layout would measure every cell of a table of one row per coverage row.
+    rows = map_table_rows(doc)
+    sample = list(itertools.islice(rows, 200))
+    width = int(LANDSCAPE_LINE)
+    widths = fitted_widths(MAP_TABLE_COLUMNS, sample, width)
     return pdf_bytes(
         "reports/document/final_document.html",
         {
@@ -251,7 +260,8 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
             "contents": _contents(doc),
             "map_heading": MAP_TABLE_HEADING,
             "map_columns": MAP_TABLE_COLUMNS,
-            "map_rows": map_table_rows(doc),
+            "map_rows": itertools.chain(sample, rows),
+            "map_widths": [f"{100 * column / width:.1f}%" for column in widths],
             "remaining_heading": REMAINING_HEADING,
             "remaining": remaining_lists(doc),
             "no_gap": NO_GAP,
