@@ -10,6 +10,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,12 +23,14 @@ from django.utils import timezone
 
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Question, Respondent, Theme
+from wgec.documents.direction import text_direction
 from wgec.documents.docx import DocxWriter, docx_document
 from wgec.documents.http import download
+from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import xlsx_bytes
 from wgec.models import StakeholderGroup
 
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "pdf", "xlsx")
 KINDS = ("question", "respondent")
 
 # A compilation of more answers than this is built by a background task, not in the request.
@@ -183,16 +186,19 @@ def _questions() -> list[Question]:
     return list(Question.objects.select_related("theme"))
 
 
+def _intro_text(count: int, unit: str, day: datetime.date | None) -> str:
+    as_of = f" It shows the responses as they stood on {day:%-d %B %Y}." if day else ""
+    return (
+        f"This compilation reproduces the {unit} of the {count} respondent"
+        f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
+        f"The responses of those who did not agree are used only in aggregate.{as_of}"
+    )
+
+
 def _intro(
     writer: DocxWriter, count: int, unit: str, day: datetime.date | None, illustrative: bool
 ) -> None:
-    as_of = f" It shows the responses as they stood on {day:%-d %B %Y}." if day else ""
-    writer.paragraph(
-        f"This compilation reproduces the {unit} of the {count} respondent"
-        f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
-        f"The responses of those who did not agree are used only in aggregate.{as_of}",
-        italic=True,
-    )
+    writer.paragraph(_intro_text(count, unit, day), italic=True)
     if illustrative:
         writer.paragraph(ILLUSTRATIVE_NOTE, bold=True)
 
@@ -203,7 +209,11 @@ def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
     for answer in answers.select_related("respondent__stakeholder_group").by_respondent_name():
         grouped[answer.question_id].append(answer)
     sections = [(question, grouped[question.pk]) for question in questions]
-    return _by_question_xlsx(sections) if fmt == "xlsx" else _by_question_docx(sections)
+    if fmt == "xlsx":
+        return _by_question_xlsx(sections)
+    if fmt == "pdf":
+        return _by_question_pdf(sections)
+    return _by_question_docx(sections)
 
 
 def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
@@ -230,8 +240,56 @@ def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
             writer.paragraph(_who(answer.respondent), bold=True)
             if answer.respondent.illustrative:
                 writer.paragraph(f"{ILLUSTRATIVE_TEXT}:", italic=True)
-            writer.text(answer.text)
+            writer.text(answer.text, language=answer.respondent.language)
     return writer.close()
+
+
+@dataclass
+class CompiledText:
+    """A text as a compilation prints it: its lines, each with the direction its script
+    runs."""
+
+    lines: list[tuple[str, str]]  # (line, "rtl" or "ltr")
+
+    @classmethod
+    def of(cls, text: str, language: str = "") -> "CompiledText":
+        parts = [part.strip() for part in (text or "").split("\n") if part.strip()]
+        return cls([(part, text_direction(part, language)) for part in parts])
+
+
+def _by_question_pdf(sections: list[tuple[Question, list[Answer]]]) -> bytes:
+    day = data_date()
+    respondents = {answer.respondent_id for _, answers in sections for answer in answers}
+    illustrative = any(answer.respondent.illustrative for _, rows in sections for answer in rows)
+    themes = []
+    for question, answers in sections:
+        if not themes or themes[-1][0].pk != question.theme_id:
+            themes.append((question.theme, []))
+        themes[-1][1].append(
+            (
+                question_heading(question),
+                [
+                    (
+                        _who(answer.respondent),
+                        answer.respondent.illustrative,
+                        CompiledText.of(answer.text, answer.respondent.language),
+                    )
+                    for answer in answers
+                ],
+            )
+        )
+    return pdf_bytes(
+        "issues/compilation_by_question_document.html",
+        {
+            "title": "Responses to the questionnaire, by question",
+            "subtitle": "Compilation of the responses, question by question",
+            "date": day,
+            "intro": _intro_text(len(respondents), "answers, question by question,", day),
+            "illustrative_note": ILLUSTRATIVE_NOTE if illustrative else "",
+            "illustrative_text": ILLUSTRATIVE_TEXT,
+            "themes": themes,
+        },
+    )
 
 
 def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
@@ -288,6 +346,8 @@ def by_respondent(respondents: QuerySet[Respondent], fmt: str) -> bytes:
     )
     if fmt == "xlsx":
         return _by_respondent_xlsx(people, questions)
+    if fmt == "pdf":
+        return _by_respondent_pdf(people, questions)
     return _by_respondent_docx(people, questions)
 
 
@@ -306,25 +366,62 @@ def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question])
     by_pk = {question.pk: question for question in questions}
     for respondent in people:
         writer.heading(respondent.name, 1)
-        details = [respondent.organisation] if respondent.shows_organisation else []
-        details.append(respondent.stakeholder_group.name)
-        if respondent.country:
-            details.append(respondent.country.name)
-        details.append(f"submitted {timezone.localtime(respondent.submitted_at):%-d %B %Y}")
-        cosigners = [cosigner.name for cosigner in respondent.cosigners.all()]
-        if cosigners:
-            details.append("joint submission with " + "; ".join(cosigners))
-        if respondent.illustrative:
-            details.append(ILLUSTRATIVE_TEXT)
-        writer.paragraph(" · ".join(details), italic=True)
+        writer.paragraph(_details(respondent), italic=True)
         answers = list(respondent.answers.all())
         if not answers:
             writer.paragraph("No answer.", italic=True)
         for answer in answers:
             question = by_pk[answer.question_id]
             writer.paragraph(question_heading(question), bold=True)
-            writer.text(answer.text)
+            writer.text(answer.text, language=respondent.language)
     return writer.close()
+
+
+def _details(respondent: Respondent) -> str:
+    """What the compilation by respondent says under a respondent's name."""
+    details = [respondent.organisation] if respondent.shows_organisation else []
+    details.append(respondent.stakeholder_group.name)
+    if respondent.country:
+        details.append(respondent.country.name)
+    details.append(f"submitted {timezone.localtime(respondent.submitted_at):%-d %B %Y}")
+    cosigners = [cosigner.name for cosigner in respondent.cosigners.all()]
+    if cosigners:
+        details.append("joint submission with " + "; ".join(cosigners))
+    if respondent.illustrative:
+        details.append(ILLUSTRATIVE_TEXT)
+    return " · ".join(details)
+
+
+def _by_respondent_pdf(people: Iterable[Respondent], questions: list[Question]) -> bytes:
+    day = data_date()
+    people = list(people)
+    by_pk = {question.pk: question for question in questions}
+    return pdf_bytes(
+        "issues/compilation_by_respondent_document.html",
+        {
+            "title": "Responses to the questionnaire, by respondent",
+            "subtitle": "Compilation of the responses, respondent by respondent",
+            "date": day,
+            "intro": _intro_text(len(people), "responses, respondent by respondent,", day),
+            "illustrative_note": (
+                ILLUSTRATIVE_NOTE if any(person.illustrative for person in people) else ""
+            ),
+            "respondents": [
+                (
+                    respondent.name,
+                    _details(respondent),
+                    [
+                        (
+                            question_heading(by_pk[answer.question_id]),
+                            CompiledText.of(answer.text, respondent.language),
+                        )
+                        for answer in respondent.answers.all()
+                    ],
+                )
+                for respondent in people
+            ],
+        },
+    )
 
 
 def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question]) -> bytes:

@@ -13,14 +13,14 @@ issue_patterns = [
     # The published responses.
     path("questions/", responses.question_list, name="question-list"),
     re_path(
-        r"^questions/export\.(?P<fmt>docx|xlsx)$",
+        r"^questions/export\.(?P<fmt>docx|pdf|xlsx)$",
         responses.question_export,
         name="question-export",
     ),
     path("questions/<str:code>/", responses.question_detail, name="question-detail"),
     path("respondents/", responses.respondent_list, name="respondent-list"),
     re_path(
-        r"^respondents/export\.(?P<fmt>docx|xlsx)$",
+        r"^respondents/export\.(?P<fmt>docx|pdf|xlsx)$",
         responses.respondent_export,
         name="respondent-export",
     ),

@@ -859,7 +859,14 @@ def _plan_reports(replay: _Replay, data: dict) -> None:
     def schedule() -> None:
         for row in data["deliverables"]:
             deliverables[row["slug"]] = deliverable = Deliverable(
-                slug=row["slug"], kind=row["kind"], title=row["title"], due_date=row["due"]
+                slug=row["slug"],
+                kind=row["kind"],
+                title=row["title"],
+                due_date=row["due"],
+                masthead_body=row.get("masthead_body", ""),
+                masthead_meeting=row.get("masthead_meeting", ""),
+                masthead_place_dates=row.get("masthead_place_dates", ""),
+                without_formal_editing=row.get("without_formal_editing", False),
             )
             _save(deliverable, "terms of reference, paragraphs 3 and 4")
         if data.get("symbol_pattern"):

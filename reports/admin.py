@@ -24,6 +24,20 @@ class DeliverableAdmin(VersionedAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["title", "slug"]
     date_hierarchy = "due_date"
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "title", "due_date", "state", "sent_at"]}),
+        (
+            "Masthead of the documents",
+            {
+                "fields": [
+                    "masthead_body",
+                    "masthead_meeting",
+                    "masthead_place_dates",
+                    "without_formal_editing",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Report)

@@ -101,6 +101,7 @@ class CoverageEntry:
     status_label: str
     evidence: str
     name: str = ""  # the mechanism's name alone
+    mechanism_id: int | None = None
 
 
 @dataclass
@@ -119,6 +120,34 @@ class IssueEntry:
     consensus_label: str
     coverage: list[CoverageEntry] = field(default_factory=list)
     gaps: list[GapEntry] = field(default_factory=list)
+    number: str = ""  # its section: "2.1"
+    annex_items: list[int] = field(default_factory=list)  # its items in annex I, by number
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def gap_types(self) -> str:
+        return "; ".join(gap.type_label for gap in self.gaps)
+
+    @property
+    def consensus_note(self) -> str:
+        """What the document says of an issue without consensus, pointing at annex I only for
+        the items annex I holds."""
+        if self.annex_items:
+            items = ", ".join(str(number) for number in self.annex_items)
+            plural = "s" if len(self.annex_items) > 1 else ""
+            return (
+                f"The correspondence group did not reach consensus on this issue: see annex I, "
+                f"item{plural} {items}."
+            )
+        if self.consensus == Issue.Consensus.AGREED:
+            return ""
+        return (
+            "The correspondence group has not reached consensus on this issue; it has not been "
+            "referred to the working group."
+        )
 
 
 @dataclass
@@ -127,6 +156,11 @@ class ClusterEntry:
     name: str
     description: str
     issues: list[IssueEntry] = field(default_factory=list)
+    number: int = 0  # its section: 2 for the first cluster (1 is the introduction)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.name}" if self.number else self.name
 
 
 @dataclass
@@ -160,6 +194,28 @@ class ReferredEntry:
     options: list[OptionEntry]
     decision: str
     illustrative: bool = False
+    issue_id: int | None = None  # the issue it concerns (itself, or one of its statuses)
+    section: str = ""  # that issue's section in the document
+
+    @property
+    def referral(self) -> str:
+        """When it was referred, labelled as such (its decision says when it was decided)."""
+        if self.referred_on is None:
+            return "Referred to the working group."
+        return f"Referred to the working group on {self.referred_on:%-d %B %Y}."
+
+
+@dataclass
+class Remaining:
+    """What the initial output says remains to be done before the final document."""
+
+    not_reviewed: list[str]  # issues with neither a mechanism nor a gap recorded
+    without_status: list[str]  # "issue: mechanism" whose status is unknown
+    not_referred: list[str]  # items without consensus not yet referred
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.not_reviewed or self.without_status or self.not_referred)
 
 
 @dataclass
@@ -179,6 +235,39 @@ class FinalDocument:
     illustrative: bool = False
     issued: bool = False
     participants_meeting: str = ""
+    masthead: list[str] = field(default_factory=list)
+    without_formal_editing: bool = False
+    remaining: Remaining | None = None  # the initial output: a draft saying what remains
+
+    @property
+    def draft(self) -> bool:
+        return self.remaining is not None
+
+    @property
+    def remaining_number(self) -> int:
+        """The section saying what remains: after the clusters."""
+        return len(self.clusters) + 2
+
+    @property
+    def running_header(self) -> str:
+        """What every page after the first carries beside its number."""
+        head = self.symbol or self.title
+        return f"{head} (draft)" if self.draft else head
+
+    def contents(self, *, issues: bool = True) -> list[tuple[int, str, str]]:
+        """The table of contents: (level, heading, anchor) of the sections (with the issues'
+        when ``issues``) and annexes."""
+        entries = [(1, "1. Introduction", "introduction")]
+        for cluster in self.clusters:
+            entries.append((1, cluster.heading, f"c-{cluster.number}"))
+            if issues:
+                entries.extend((2, issue.heading, f"s-{issue.number}") for issue in cluster.issues)
+        if self.draft:
+            entries.append((1, f"{self.remaining_number}. {REMAINING_HEADING}", "remaining"))
+        entries.append((1, f"Annex I. {self.annex_referred_heading}", "annex-1"))
+        entries.append((1, f"Annex II. {MAP_TABLE_HEADING}", "annex-2"))
+        entries.append((1, f"Annex III. {self.annex_participants_heading}", "annex-3"))
+        return entries
 
     @property
     def issue_count(self) -> int:
@@ -186,12 +275,23 @@ class FinalDocument:
 
     @property
     def status_line(self) -> str:
-        """Under the title: whether this is the document as issued, or one prepared."""
+        """Under the title: a draft, the document as issued, or one prepared."""
+        draft = (
+            f"Draft of the final document: the map as it stood on {self.date:%-d %B %Y}, with "
+            f"what remains to be done (section {self.remaining_number})."
+            if self.draft
+            else ""
+        )
         if self.issued:
-            return ""
-        return (
+            return draft
+        prepared = (
             f"Prepared from the map as it stood on {self.date:%-d %B %Y}; not the issued document."
         )
+        return f"{draft} {prepared}" if draft else prepared
+
+
+REMAINING_HEADING = "What remains before the final document"
+MAP_TABLE_HEADING = "The map: issues, mechanisms, their status and the gaps"
 
 
 def document_deliverable(slug: str | None = None) -> Deliverable:
@@ -229,6 +329,8 @@ def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
         "cluster_count": len([cluster for cluster in clusters if cluster.issues]),
         "referred_count": len(referred),
     }
+    clusters = [cluster for cluster in clusters if cluster.issues]
+    _number(clusters, referred)
     meeting = last_meeting_by(issue.date)
     if meeting is not None:
         participants = meeting_participants_as_of(meeting, moment)
@@ -242,7 +344,7 @@ def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
         date=issue.date,
         introduction=_paragraphs(wording.render("reports/document/introduction.txt", context)),
         map_heading=wording.line("reports/document/map_heading.txt", context),
-        clusters=[cluster for cluster in clusters if cluster.issues],
+        clusters=clusters,
         annex_referred_heading=wording.line("reports/document/annex_referred_heading.txt", context),
         annex_referred_intro=_paragraphs(
             wording.render("reports/document/annex_referred_intro.txt", context)
@@ -255,7 +357,64 @@ def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
         illustrative=issue.illustrative or any(item.illustrative for item in referred),
         issued=issue.issued,
         participants_meeting=meeting.title if meeting else "",
+        masthead=issue.deliverable.masthead,
+        without_formal_editing=issue.deliverable.without_formal_editing,
+        remaining=(
+            remaining_work(clusters, moment)
+            if issue.deliverable.kind == Deliverable.Kind.INITIAL_OUTPUT
+            else None
+        ),
     )
+
+
+def _number(clusters: list[ClusterEntry], referred: list[ReferredEntry]) -> None:
+    """Sections as the map orders them (1 is the introduction; 2 the first cluster, 2.1 its
+    first issue), and each issue's items in annex I, so that every cross-reference holds."""
+    sections = {}
+    for index, cluster in enumerate(clusters, start=2):
+        cluster.number = index
+        for position, entry in enumerate(cluster.issues, start=1):
+            entry.number = f"{index}.{position}"
+            sections[entry.id] = entry
+    for number, item in enumerate(referred, start=1):
+        entry = sections.get(item.issue_id)
+        if entry is not None:
+            entry.annex_items.append(number)
+            item.section = entry.number
+
+
+def remaining_work(clusters: list[ClusterEntry], moment: datetime.datetime | None) -> Remaining:
+    """What remains before the final document: issues not yet reviewed (neither a mechanism
+    nor a gap recorded), mechanisms whose status is unknown, and items without consensus not
+    yet referred to the working group."""
+    not_reviewed, without_status = [], []
+    titles = {}
+    for cluster in clusters:
+        for entry in cluster.issues:
+            titles[entry.id] = entry.heading
+            if not entry.coverage and not entry.gaps:
+                not_reviewed.append(entry.heading)
+            without_status.extend(
+                f"{entry.heading}: {coverage.mechanism}"
+                for coverage in entry.coverage
+                if coverage.status == Coverage.Status.UNKNOWN
+            )
+    open_items = list(
+        rows_as_of(ConsensusItem, moment)
+        .filter(state=ConsensusItem.State.OPEN)
+        .order_by("id")
+        .values_list("issue_id", "coverage_id", "summary")
+    )
+    covered = dict(
+        rows_as_of(Coverage, moment)
+        .filter(id__in=[row[1] for row in open_items if row[1]])
+        .values_list("id", "issue_id")
+    )
+    not_referred = []
+    for issue_id, coverage_id, summary in open_items:
+        about = titles.get(issue_id or covered.get(coverage_id))
+        not_referred.append(f"{about}: {summary}" if about else summary)
+    return Remaining(not_reviewed, without_status, not_referred)
 
 
 def _letter(index: int) -> str:
@@ -315,7 +474,7 @@ def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
         if issue_id in issues:
             shown, name = names[mechanism_id]
             issues[issue_id].coverage.append(
-                CoverageEntry(shown, status, statuses[status], evidence, name)
+                CoverageEntry(shown, status, statuses[status], evidence, name, mechanism_id)
             )
     for entry in issues.values():
         entry.coverage.sort(key=lambda item: (_STATUS_ORDER[item.status], item.mechanism))
@@ -331,6 +490,49 @@ def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
         if issue_id in issues:
             issues[issue_id].gaps.append(GapEntry(types[gap_type], description, recommendation))
     return list(clusters.values())
+
+
+@dataclass
+class OtherIssue:
+    """An issue off the map at the document's moment: proposed, merged or withdrawn."""
+
+    id: int
+    title: str
+    cluster: str
+    state_label: str
+    merged_into_id: int | None
+    merged_into: str  # the surviving issue's title
+
+
+def other_issues(moment: datetime.datetime | None) -> list[OtherIssue]:
+    """The issues not on the map as of ``moment`` (proposed, merged, withdrawn), by state then
+    title, each with its cluster's name and, for a merged one, the title it was merged into."""
+    clusters = {pk: row[1] for pk, row in _small_table(Cluster, moment, "position", "name").items()}
+    states = dict(Issue.State.choices)
+    order = {value: index for index, value in enumerate(Issue.State.values)}
+    rows = list(
+        rows_as_of(Issue, moment)
+        .exclude(state=Issue.State.ON_MAP)
+        .values_list("id", "title", "cluster_id", "state", "merged_into_id")
+        .iterator(chunk_size=2000)
+    )
+    survivors = dict(
+        rows_as_of(Issue, moment)
+        .filter(id__in={row[4] for row in rows if row[4]})
+        .values_list("id", "title")
+    )
+    rows.sort(key=lambda row: (order[row[3]], row[1].casefold(), row[0]))
+    return [
+        OtherIssue(
+            pk,
+            title,
+            clusters.get(cluster_id, ""),
+            states[state],
+            merged_into_id,
+            survivors.get(merged_into_id, ""),
+        )
+        for pk, title, cluster_id, state, merged_into_id in rows
+    ]
 
 
 def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntry]:
@@ -408,6 +610,7 @@ def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntr
             covered, mechanism_id = coverage.get(coverage_id, (None, None))
             mechanism = mechanisms.get(mechanism_id, ("", ""))[0]
             subject = f"{titles.get(covered, '')} / status of {mechanism}"
+        about = issue_id or coverage.get(coverage_id, (None, None))[0]
         decision = ""
         if state == ConsensusItem.State.DECIDED and pk in decisions:
             option_id, text, meeting_id, decided_on = decisions[pk]
@@ -435,6 +638,7 @@ def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntr
                 ],
                 decision=decision,
                 illustrative=illustrative,
+                issue_id=about,
             )
         )
     return entries

@@ -1,22 +1,33 @@
 """The formatters of the final document: DOCX, PDF, XLSX and CSV.
 
 Every format renders the ``FinalDocument`` that ``reports/final.py`` builds for one
-``DocumentIssue`` (the map as of its date of issue): DOCX and PDF the document itself; XLSX the
-map workbook's sheets (``mechanisms/map_workbook/export.py``) as of the same moment plus the
-referred items and the participants; the CSV one table of the map as the document shows it: one
-row per issue on the map and mechanism addressing it (an issue without a mechanism has one row
-with the mechanism columns empty).
+``DocumentIssue`` (the map as of its date of issue), in one order, the map's (clusters by
+position, their issues by title, numbered as sections 2, 2.1 ...): DOCX and PDF the document
+itself in the form of a UN working document; XLSX its tables, sheet by sheet, with the names
+beside the IDs, the issues off the map in a sheet of their own; the CSV one table of the map as
+the document shows it: one row per issue on the map and mechanism addressing it (an issue
+without a mechanism has one row with the mechanism columns empty).
 """
 
 import datetime
+import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 
-from issues.models import Issue
-from mechanisms.map_workbook.export import map_sheets
-from reports.final import DocumentIssue, FinalDocument, document_issue, final_document_build
+from docx.shared import Cm
+
+from mechanisms.map_workbook.export import mechanism_rows
+from reports.final import (
+    MAP_TABLE_HEADING,
+    REMAINING_HEADING,
+    DocumentIssue,
+    FinalDocument,
+    document_issue,
+    final_document_build,
+    other_issues,
+)
 from reports.models import Deliverable, DocumentFormat
-from wgec.documents.docx import DocxWriter, docx_document
+from wgec.documents.docx import DocxWriter, docx_document, fitted_widths
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.participants import participants_docx
@@ -76,9 +87,43 @@ def _notes(doc: FinalDocument) -> list[str]:
 
 # DOCX ----------------------------------------------------------------------------------------
 
+# Above this many issues the table of contents lists the sections alone: a line per issue would
+# make the contents of a 20,000-issue map hundreds of pages long.
+CONTENTS_ISSUE_LIMIT = 500
 
-def _roman(number: int) -> str:
-    return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][number - 1]
+NO_GAP = "No gap has been identified."
+NO_MECHANISM = "No mechanism addressing the issue has been identified."
+MAP_TABLE_COLUMNS = ["Section", "Issue", "Mechanism", "Status", "Gap types"]
+# The line of a landscape A4 page in the PDF (templates/documents/base_document.html).
+LANDSCAPE_LINE = Cm(29.7 - 2 * 2.2)
+
+
+def _gap_text(gap) -> str:
+    text = f"{gap.type_label}."
+    if gap.description:
+        text += f" {gap.description}"
+    if gap.recommendation:
+        text += f" Recommendation needed: {gap.recommendation}"
+    return text
+
+
+def map_table_rows(doc: FinalDocument) -> Iterator[list[str]]:
+    """Annex II: the whole map as one table, a row per issue and mechanism addressing it (an
+    issue without a mechanism has one row), with the issue's gap types."""
+    for cluster in doc.clusters:
+        for issue in cluster.issues:
+            for coverage in issue.coverage or [None]:
+                yield [
+                    issue.number,
+                    issue.title,
+                    coverage.mechanism if coverage else "None identified",
+                    coverage.status_label if coverage else "",
+                    issue.gap_types,
+                ]
+
+
+def _contents(doc: FinalDocument) -> list[tuple[int, str, str]]:
+    return doc.contents(issues=doc.issue_count <= CONTENTS_ISSUE_LIMIT)
 
 
 def final_document_docx(doc: FinalDocument) -> bytes:
@@ -88,41 +133,46 @@ def final_document_docx(doc: FinalDocument) -> bytes:
             subtitle=doc.subtitle,
             symbol=doc.symbol,
             date=doc.date,
-            title_page=True,
+            title_page=False,
             note=" ".join(_notes(doc)),
+            masthead=doc.masthead,
+            distribution=True,
+            without_formal_editing=doc.without_formal_editing,
+            running_header=doc.running_header,
         )
     )
-    writer.heading(f"{_roman(1)}. Introduction", 1)
+    writer.contents([(level, text) for level, text, _ in _contents(doc)])
+    writer.page_break()
+    writer.heading("1. Introduction", 1)
     for paragraph in doc.introduction:
         writer.numbered(paragraph)
 
-    writer.heading(f"{_roman(2)}. {doc.map_heading}", 1)
     for cluster in doc.clusters:
-        writer.heading(f"{cluster.letter}. {cluster.name}", 2)
+        writer.heading(cluster.heading, 1)
         if cluster.description:
             writer.numbered(cluster.description)
         for issue in cluster.issues:
-            writer.heading(issue.title, 3)
+            writer.heading(issue.heading, 2)
             if issue.description:
                 writer.numbered(issue.description)
-            if issue.consensus != Issue.Consensus.AGREED:
-                writer.numbered(f"Consensus: {issue.consensus_label.lower()} (see annex I).")
+            if issue.consensus_note:
+                writer.numbered(issue.consensus_note)
+            writer.heading("Status of governance mechanisms", 3)
             if issue.coverage:
-                writer.numbered("Mechanisms addressing the issue, with their status:")
                 writer.table(
                     ["Mechanism", "Status", "Evidence"],
                     [[c.mechanism, c.status_label, c.evidence] for c in issue.coverage],
-                    widths_cm=[5.0, 3.0, 8.0],
                 )
             else:
-                writer.numbered("No mechanism addressing the issue has been identified.")
+                writer.numbered(NO_MECHANISM)
+            writer.heading("Possible gaps", 3)
             for gap in issue.gaps:
-                text = f"{gap.type_label}."
-                if gap.description:
-                    text += f" {gap.description}"
-                if gap.recommendation:
-                    text += f" Recommendation needed: {gap.recommendation}"
-                writer.numbered(text)
+                writer.numbered(_gap_text(gap))
+            if not issue.gaps:
+                writer.numbered(NO_GAP)
+
+    if doc.remaining is not None:
+        _remaining_docx(writer, doc)
 
     writer.page_break()
     writer.heading(f"Annex I. {doc.annex_referred_heading}", 1)
@@ -132,31 +182,68 @@ def final_document_docx(doc: FinalDocument) -> bytes:
         writer.paragraph("No item has been referred to the working group.")
     for number, item in enumerate(doc.referred, start=1):
         writer.heading(f"{number}. {item.subject}", 2)
+        if item.section:
+            writer.paragraph(f"See section {item.section}.", italic=True)
         if item.illustrative:
             writer.paragraph("Illustrative: invented for the demonstration.", italic=True)
         writer.paragraph(item.summary)
-        referred = f" on {item.referred_on:%-d %B %Y}" if item.referred_on else ""
-        writer.paragraph(f"{item.state_label}{referred}.", italic=True)
-        writer.table(
-            ["Option", "Text", "Support by stakeholder group"],
-            [[option.label, option.text, option.support_text] for option in item.options],
-            widths_cm=[1.5, 7.5, 7.0],
-        )
+        writer.paragraph(item.referral, italic=True)
+        if item.options:
+            writer.table(
+                ["Option", "Text", "Support by stakeholder group"],
+                [[option.label, option.text, option.support_text] for option in item.options],
+            )
         if item.decision:
             writer.paragraph(item.decision)
 
-    writer.page_break()
-    writer.heading(f"Annex II. {doc.annex_participants_heading}", 1)
+    writer.landscape()
+    writer.heading(f"Annex II. {MAP_TABLE_HEADING}", 1)
+    writer.table(MAP_TABLE_COLUMNS, map_table_rows(doc))
+    writer.portrait()
+
+    writer.heading(f"Annex III. {doc.annex_participants_heading}", 1)
     if doc.participants_meeting:
         writer.paragraph(f"As listed for the {doc.participants_meeting.lower()}.", italic=True)
     participants_docx(writer, doc.participants, level=2)
     return writer.close()
 
 
+def remaining_lists(doc: FinalDocument) -> list[tuple[str, list[str]]]:
+    """The draft's section on what remains: (what, the items), each said even when empty."""
+    remaining = doc.remaining
+    if remaining is None:
+        return []
+    return [
+        (
+            "Issues not yet reviewed (neither a mechanism nor a gap recorded)",
+            remaining.not_reviewed,
+        ),
+        ("Mechanisms whose status is not yet known", remaining.without_status),
+        (
+            "Items without consensus not yet referred to the working group",
+            remaining.not_referred,
+        ),
+    ]
+
+
+def _remaining_docx(writer: DocxWriter, doc: FinalDocument) -> None:
+    writer.heading(f"{doc.remaining_number}. {REMAINING_HEADING}", 1)
+    for heading, items in remaining_lists(doc):
+        writer.numbered(f"{heading}: {len(items) or 'none'}.")
+        for item in items:
+            writer.paragraph(item).paragraph_format.left_indent = Cm(1.5)
+
+
 # PDF -----------------------------------------------------------------------------------------
 
 
 def final_document_pdf(doc: FinalDocument) -> bytes:
+    # The map's table is laid out with fixed columns, fitted to a sample of its rows: WeasyPrint's
+    # automatic layout would measure every cell of a table of one row per coverage row.
+    rows = map_table_rows(doc)
+    sample = list(itertools.islice(rows, 200))
+    width = int(LANDSCAPE_LINE)
+    widths = fitted_widths(MAP_TABLE_COLUMNS, sample, width)
     return pdf_bytes(
         "reports/document/final_document.html",
         {
@@ -165,8 +252,20 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
             "subtitle": doc.subtitle,
             "symbol": doc.symbol,
             "date": doc.date,
-            "title_page": True,
             "notes": _notes(doc),
+            "masthead": doc.masthead,
+            "distribution": True,
+            "without_formal_editing": doc.without_formal_editing,
+            "running_header": doc.running_header,
+            "contents": _contents(doc),
+            "map_heading": MAP_TABLE_HEADING,
+            "map_columns": MAP_TABLE_COLUMNS,
+            "map_rows": itertools.chain(sample, rows),
+            "map_widths": [f"{100 * column / width:.1f}%" for column in widths],
+            "remaining_heading": REMAINING_HEADING,
+            "remaining": remaining_lists(doc),
+            "no_gap": NO_GAP,
+            "no_mechanism": NO_MECHANISM,
         },
     )
 
@@ -219,55 +318,152 @@ def _about_rows(doc: FinalDocument) -> Iterator[list[object]]:
         yield ["Illustrative", ILLUSTRATIVE_NOTE]
 
 
+ISSUES_SHEET = "Issues"
+ISSUES_COLUMNS = [
+    "Section",
+    "Issue ID",
+    "Issue",
+    "Cluster",
+    "Description",
+    "Consensus",
+    "Annex I items",
+    "Gap types",
+    "Gaps",
+    "Recommendations",
+]
+COVERAGE_SHEET = "Coverage"
+COVERAGE_COLUMNS = [
+    "Section",
+    "Issue ID",
+    "Issue",
+    "Mechanism ID",
+    "Mechanism",
+    "Status",
+    "Evidence",
+]
+MECHANISMS_SHEET = "Mechanisms"
+MECHANISMS_COLUMNS = ["Mechanism ID", "Name", "Acronym", "Kind", "Website"]
+OTHER_ISSUES_SHEET = "Issues off the map"
+OTHER_ISSUES_COLUMNS = ["Issue ID", "Issue", "Cluster", "State", "Merged into ID", "Merged into"]
+
+
+def _by_gap(issue, text) -> str:
+    return "\n".join(f"{gap.type_label}: {text(gap)}" for gap in issue.gaps if text(gap))
+
+
+def _issue_rows(doc: FinalDocument) -> Iterator[list[object]]:
+    """The issues on the map, in the document's order (its sections)."""
+    for cluster in doc.clusters:
+        for issue in cluster.issues:
+            yield [
+                issue.number,
+                issue.id,
+                issue.title,
+                cluster.name,
+                issue.description,
+                issue.consensus_label,
+                ", ".join(str(number) for number in issue.annex_items),
+                issue.gap_types,
+                _by_gap(issue, lambda gap: gap.description),
+                _by_gap(issue, lambda gap: gap.recommendation),
+            ]
+
+
+def _coverage_rows(doc: FinalDocument) -> Iterator[list[object]]:
+    """Each issue on the map and mechanism addressing it, in the document's order, the names
+    beside the IDs."""
+    for cluster in doc.clusters:
+        for issue in cluster.issues:
+            for coverage in issue.coverage:
+                yield [
+                    issue.number,
+                    issue.id,
+                    issue.title,
+                    coverage.mechanism_id,
+                    coverage.name,
+                    coverage.status_label,
+                    coverage.evidence,
+                ]
+
+
+def _mechanism_rows(issue: DocumentIssue) -> list[list[object]]:
+    """The mechanisms as of the document's moment, by name."""
+    return sorted(mechanism_rows(issue.moment), key=lambda row: (row[1].casefold(), row[0]))
+
+
+def _other_issue_rows(issue: DocumentIssue) -> Iterator[list[object]]:
+    for other in other_issues(issue.moment):
+        yield [
+            other.id,
+            other.title,
+            other.cluster,
+            other.state_label,
+            other.merged_into_id or "",
+            other.merged_into,
+        ]
+
+
 def final_document_xlsx(doc: FinalDocument, issue: DocumentIssue) -> bytes:
-    """The map workbook (Issues, Mechanisms, Coverage) as of the document's moment, plus
-    referred items, participants, and what the workbook is (title, symbol, date)."""
+    """The document as a workbook, in its order: the issues on the map (with their sections),
+    the coverage with the names beside the IDs, the mechanisms, the issues off the map
+    (proposed, merged, withdrawn), the referred items, the participants, and what the workbook
+    is (title, symbol, date)."""
     return xlsx_bytes(
         [
-            *map_sheets(issue.moment),
+            (ISSUES_SHEET, ISSUES_COLUMNS, _issue_rows(doc)),
+            (COVERAGE_SHEET, COVERAGE_COLUMNS, _coverage_rows(doc)),
+            (MECHANISMS_SHEET, MECHANISMS_COLUMNS, _mechanism_rows(issue)),
+            (OTHER_ISSUES_SHEET, OTHER_ISSUES_COLUMNS, _other_issue_rows(issue)),
             (REFERRED_SHEET, REFERRED_COLUMNS, _referred_rows(doc)),
             (PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, _participant_rows(doc)),
             (ABOUT_SHEET, ["About", ""], _about_rows(doc)),
-        ]
+        ],
+        title=" ".join(part for part in (doc.symbol, doc.title) if part),
     )
 
 
 CSV_COLUMNS = [
+    "Section",
     "Cluster",
     "Issue ID",
     "Issue",
     "Description",
     "Consensus",
+    "Mechanism ID",
     "Mechanism",
     "Status",
     "Evidence",
     "Gap types",
-    "Recommendation",
+    "Recommendations",
 ]
 
 
 def _csv_rows(doc: FinalDocument) -> Iterator[list[object]]:
-    rows = []
+    """One row per issue on the map and mechanism addressing it (one with the mechanism's
+    columns empty for an issue without), in the document's order."""
     for cluster in doc.clusters:
         for issue in cluster.issues:
-            tail = [
-                "; ".join(gap.type_label for gap in issue.gaps),
-                "\n".join(
-                    f"{gap.type_label}: {gap.recommendation}"
-                    for gap in issue.gaps
-                    if gap.recommendation
-                ),
+            head = [
+                issue.number,
+                cluster.name,
+                issue.id,
+                issue.title,
+                issue.description,
+                issue.consensus_label,
             ]
-            head = [cluster.name, issue.id, issue.title, issue.description, issue.consensus_label]
+            tail = [issue.gap_types, _by_gap(issue, lambda gap: gap.recommendation)]
             for coverage in issue.coverage or [None]:
                 if coverage is None:
-                    rows.append([*head, "", "", "", *tail])
+                    yield [*head, "", "", "", "", *tail]
                 else:
-                    rows.append(
-                        [*head, coverage.name, coverage.status_label, coverage.evidence, *tail]
-                    )
-    rows.sort(key=lambda row: (row[0].casefold(), row[2].casefold(), row[5].casefold()))
-    yield from rows
+                    yield [
+                        *head,
+                        coverage.mechanism_id,
+                        coverage.name,
+                        coverage.status_label,
+                        coverage.evidence,
+                        *tail,
+                    ]
 
 
 def final_document_csv(doc: FinalDocument) -> bytes:

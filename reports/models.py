@@ -51,6 +51,32 @@ class Deliverable(models.Model):
     due_date = models.DateField()
     state = models.CharField(max_length=20, choices=State, default=State.UPCOMING)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The masthead of the documents (initial output, final document), set by the secretariat.
+    masthead_body = models.CharField(
+        "body",
+        max_length=200,
+        blank=True,
+        help_text="The documents' masthead: the body the working group reports to, e.g. "
+        "Commission on Science and Technology for Development.",
+    )
+    masthead_meeting = models.CharField(
+        "session or meeting",
+        max_length=200,
+        blank=True,
+        help_text="The documents' masthead: the session or meeting the document is for, e.g. "
+        "Third meeting.",
+    )
+    masthead_place_dates = models.CharField(
+        "place and dates",
+        max_length=200,
+        blank=True,
+        help_text="The documents' masthead: e.g. Geneva, 24-28 February 2014.",
+    )
+    without_formal_editing = models.BooleanField(
+        "reproduced without formal editing",
+        default=False,
+        help_text="The documents say: This document is being reproduced without formal editing.",
+    )
 
     history = HistoricalRecords()
     objects = DeliverableQuerySet.as_manager()
@@ -92,6 +118,14 @@ class Deliverable(models.Model):
         if self.is_late(today):
             return "late"
         return self.state
+
+    @property
+    def masthead(self) -> list[str]:
+        """The masthead's lines: body, the group, meeting, place and dates (none unset)."""
+        if not (self.masthead_body or self.masthead_meeting or self.masthead_place_dates):
+            return []
+        lines = [self.masthead_body, settings.WGEC_GROUP_NAME, self.masthead_meeting]
+        return [line for line in [*lines, self.masthead_place_dates] if line]
 
     @property
     def has_documents(self) -> bool:

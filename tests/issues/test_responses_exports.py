@@ -128,10 +128,11 @@ def test_exports_follow_the_filters_of_the_page(client, answers):
 def test_public_pages_link_the_downloads(client, answers):
     for name in ["issues:question-list", "issues:respondent-list"]:
         text = client.get(reverse(name)).content.decode()
-        assert "/export.docx" in text and "/export.xlsx" in text
+        assert "/export.docx" in text and "/export.pdf" in text and "/export.xlsx" in text
     text = client.get(reverse("issues:respondent-list"), {"country": "BR"}).content.decode()
     assert 'href="/respondents/export.xlsx?country=BR"' in text
-    assert client.get("/questions/export.pdf", follow=True).status_code == 404
+    assert 'href="/respondents/export.pdf?country=BR"' in text
+    assert client.get("/questions/export.odt", follow=True).status_code == 404
 
 
 def test_compilation_is_built_once_per_state_of_the_data(

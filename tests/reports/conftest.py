@@ -9,6 +9,23 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from consensus.models import ConsensusItem
+from issues.models import Issue
+from tests.factories import (
+    ClusterFactory,
+    ConsensusItemFactory,
+    CoverageFactory,
+    DeliverableFactory,
+    GapFactory,
+    IssueFactory,
+    MechanismFactory,
+    OptionFactory,
+    OptionSupportFactory,
+    ParticipantFactory,
+    StakeholderGroupFactory,
+)
+from wgec.models import Participant
+
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -96,3 +113,39 @@ def committed(work):
     with TestCase.captureOnCommitCallbacks(execute=True):
         result = work()
     return result
+
+
+@pytest.fixture
+def small_map(db):
+    """A small map for the documents: two clusters, issues with and without coverage, gaps, a
+    withdrawn issue, an item referred with its options and support, two participants."""
+    DeliverableFactory(
+        slug="final-document", kind="final_document", title="Final document of the CG"
+    )
+    DeliverableFactory(
+        slug="initial-output", kind="initial_output", title="Initial output of the CG"
+    )
+    security = ClusterFactory(slug="security")
+    cyber = IssueFactory(title="Cybercrime", cluster=security, description="Crime online.")
+    coe = MechanismFactory(name="Council of Europe", acronym="CoE")
+    CoverageFactory(issue=cyber, mechanism=coe, status="partly", evidence="=Budapest Convention")
+    GapFactory(issue=cyber, type="capacity", description="Few experts.", recommendation="Train.")
+    IssueFactory(title="Spam", cluster=security, description="Unsolicited mail.")
+    IssueFactory(title="Withdrawn one", cluster=security, state=Issue.State.WITHDRAWN)
+    item = ConsensusItemFactory(
+        issue=IssueFactory(title="Net neutrality", cluster=ClusterFactory(slug="infrastructure")),
+        state=ConsensusItem.State.REFERRED,
+        referred_on="2014-01-28",
+        summary="Whether net neutrality is an international public policy issue.",
+    )
+    option = OptionFactory(item=item, label="A", text="[Keep it on the map.]")
+    OptionFactory(item=item, label="B", text="[Leave it to national regulators.]")
+    OptionSupportFactory(
+        option=option,
+        participant=ParticipantFactory(name="Benedicto Fonseca", honorific="Mr.", country="BR"),
+    )
+    ParticipantFactory(
+        name="Joy Liddicoat",
+        stakeholder_group=StakeholderGroupFactory(slug="civil-society"),
+        role=Participant.Role.COORDINATOR,
+    )

@@ -6,63 +6,21 @@ import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl.utils import get_column_letter
 
-from consensus.models import ConsensusItem
 from issues.models import Issue
-from mechanisms.map_workbook.columns import COVERAGE_COLUMNS, ISSUE_COLUMNS, MECHANISM_COLUMNS
 from reports.models import DocumentExport, EditableTemplate
 from tests.documents import pdf_text
 from tests.factories import (
-    ClusterFactory,
-    ConsensusItemFactory,
     CoverageFactory,
     DeliverableFactory,
     GapFactory,
     IssueFactory,
-    MechanismFactory,
-    OptionFactory,
-    OptionSupportFactory,
     ParticipantFactory,
-    StakeholderGroupFactory,
 )
 from tests.reports.conftest import committed
-from wgec.models import Participant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def small_map(db):
-    DeliverableFactory(
-        slug="final-document", kind="final_document", title="Final document of the CG"
-    )
-    DeliverableFactory(
-        slug="initial-output", kind="initial_output", title="Initial output of the CG"
-    )
-    security = ClusterFactory(slug="security")
-    cyber = IssueFactory(title="Cybercrime", cluster=security, description="Crime online.")
-    coe = MechanismFactory(name="Council of Europe", acronym="CoE")
-    CoverageFactory(issue=cyber, mechanism=coe, status="partly", evidence="=Budapest Convention")
-    GapFactory(issue=cyber, type="capacity", description="Few experts.", recommendation="Train.")
-    IssueFactory(title="Spam", cluster=security, description="Unsolicited mail.")
-    IssueFactory(title="Withdrawn one", cluster=security, state=Issue.State.WITHDRAWN)
-    item = ConsensusItemFactory(
-        issue=IssueFactory(title="Net neutrality", cluster=ClusterFactory(slug="infrastructure")),
-        state=ConsensusItem.State.REFERRED,
-        referred_on="2014-01-28",
-        summary="Whether net neutrality is an international public policy issue.",
-    )
-    option = OptionFactory(item=item, label="A", text="[Keep it on the map.]")
-    OptionFactory(item=item, label="B", text="[Leave it to national regulators.]")
-    OptionSupportFactory(
-        option=option,
-        participant=ParticipantFactory(name="Benedicto Fonseca", honorific="Mr.", country="BR"),
-    )
-    ParticipantFactory(
-        name="Joy Liddicoat",
-        stakeholder_group=StakeholderGroupFactory(slug="civil-society"),
-        role=Participant.Role.COORDINATOR,
-    )
 
 
 def _export(tmp_path, name: str, *args: str) -> bytes:
@@ -78,12 +36,13 @@ def test_docx_reads_like_a_working_document(tmp_path, small_map):
     texts = [p.text for p in document.paragraphs]
     assert "Final document of the CG" in texts
     # Prepared, not issued: no symbol, today's date, and said so.
-    assert re.match(r"\n\d{1,2} \w+ \d{4}", texts[0])
+    assert re.fullmatch(r"Distr\.: General\n\d{1,2} \w+ \d{4}\nOriginal: English", texts[0])
     assert any(t.startswith("Prepared from the map as it stood on") for t in texts)
-    assert "I. Introduction" in texts
+    assert "1. Introduction" in texts
     assert any(t.startswith("1.\tAt its second meeting") for t in texts)
-    assert "A. Infrastructure" in texts and "B. Security" in texts
-    assert "Cybercrime" in texts and "Withdrawn one" not in texts
+    assert "2. Infrastructure" in texts and "3. Security" in texts
+    assert "3.1 Cybercrime" in texts and "3.2 Spam" in texts
+    assert "Withdrawn one" not in " ".join(texts)
     assert any(t.endswith("\tCrime online.") for t in texts)
     assert any("Capacity gap. Few experts. Recommendation needed: Train." in t for t in texts)
     assert any("No mechanism addressing the issue has been identified." in t for t in texts)
@@ -93,11 +52,11 @@ def test_docx_reads_like_a_working_document(tmp_path, small_map):
         "Partly addressing",
         "=Budapest Convention",
     ]
-    referred = document.tables[-1]
+    referred = next(t for t in document.tables if t.rows[0].cells[0].text == "Option")
     assert referred.rows[1].cells[1].text == "[Keep it on the map.]"
     assert "Governments (1): Mr. Benedicto Fonseca (Brazil)" in referred.rows[1].cells[2].text
     assert referred.rows[2].cells[2].text == "No support stated"
-    assert "Annex II. List of participants" in texts
+    assert "Annex III. List of participants" in texts
     assert "States Members of the Working Group" in texts and "Brazil" in texts
     assert "Representatives from the civil society" in texts
 
@@ -106,60 +65,93 @@ def test_pdf_has_the_same_content(tmp_path, small_map):
     text = " ".join(pdf_text(_export(tmp_path, "final.pdf")).split())
     for expected in [
         "Final document of the CG",
-        "I. Introduction",
+        "1. Introduction",
         "Cybercrime",
         "Partly",
         "Capacity gap. Few experts. Recommendation needed: Train.",
         "Annex I. Items referred to the Working Group",
         "[Keep it on the map.]",
-        "Annex II. List of participants",
+        "Annex III. List of participants",
         "Mr. Benedicto Fonseca",
     ]:
         assert expected in text
     assert "1. At its second meeting" in text
 
 
-def test_xlsx_has_the_map_sheets_with_the_map_workbook_columns(tmp_path, small_map):
+def test_xlsx_has_the_documents_tables_in_its_order_with_names_beside_ids(tmp_path, small_map):
     workbook = openpyxl.load_workbook(io.BytesIO(_export(tmp_path, "final.xlsx")))
     assert workbook.sheetnames == [
         "Issues",
-        "Mechanisms",
         "Coverage",
+        "Mechanisms",
+        "Issues off the map",
         "Referred items",
         "Participants",
         "About",
     ]
+    assert workbook.properties.title == "Final document of the CG"
     rows = {name: list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames}
-    assert list(rows["Issues"][0]) == ISSUE_COLUMNS
-    assert list(rows["Mechanisms"][0]) == MECHANISM_COLUMNS
-    assert list(rows["Coverage"][0]) == COVERAGE_COLUMNS
-    cyber = next(row for row in rows["Issues"] if row[1] == "Cybercrime")
-    assert cyber[2:5] == ("Security", "Crime online.", "On the map")
-    assert cyber[7:] == ("Capacity", "Capacity: Few experts.", "Capacity: Train.")
-    assert any(row[1] == "Withdrawn one" and row[4] == "Withdrawn" for row in rows["Issues"])
+    # The map's order, the document's sections: 2.1 Net neutrality, 3.1 Cybercrime, 3.2 Spam.
+    assert [row[:3] for row in rows["Issues"]] == [
+        ("Section", "Issue ID", "Issue"),
+        ("2.1", rows["Issues"][1][1], "Net neutrality"),
+        ("3.1", rows["Issues"][2][1], "Cybercrime"),
+        ("3.2", rows["Issues"][3][1], "Spam"),
+    ]
+    cyber = rows["Issues"][2]
+    assert cyber[3:6] == ("Security", "Crime online.", "Agreed")
+    assert cyber[7:] == ("Capacity gap", "Capacity gap: Few experts.", "Capacity gap: Train.")
+    assert rows["Issues"][1][6] == "1"  # Net neutrality: annex I, item 1
     [coverage] = rows["Coverage"][1:]
+    mechanism = rows["Mechanisms"][1]
+    assert mechanism[1:3] == ("Council of Europe", "CoE")
     assert coverage == (
-        cyber[0],
-        rows["Mechanisms"][1][0],
+        "3.1",
+        cyber[1],
+        "Cybercrime",
+        mechanism[0],
+        "Council of Europe",
         "Partly addressing",
         "=Budapest Convention",
     )
-    cell = workbook["Coverage"]["D2"]
-    assert cell.data_type == "s"  # text, never a formula
+    assert workbook["Coverage"]["G2"].data_type == "s"  # text, never a formula
+    # Only the issues on the map are in the map's sheets; the others have a sheet of their own.
+    assert [row[1:4] for row in rows["Issues off the map"][1:]] == [
+        ("Withdrawn one", "Security", "Withdrawn")
+    ]
     assert rows["Referred items"][1][4:6] == ("A", "[Keep it on the map.]")
 
 
-def test_csv_is_one_table_of_the_map(tmp_path, small_map):
+def test_xlsx_sheets_filter_freeze_fit_and_print_landscape_to_the_width(tmp_path, small_map):
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(tmp_path, "final.xlsx")))
+    for sheet in workbook.worksheets:
+        columns = sheet.max_column
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{get_column_letter(columns)}{sheet.max_row}"
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.page_setup.orientation == "landscape"
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    widths = workbook["Coverage"].column_dimensions
+    # Fitted: the section narrow, the mechanism's name as wide as it is, a long text capped.
+    assert widths["A"].width < widths["E"].width
+    assert widths["E"].width >= len("Council of Europe")
+    assert all(widths[letter].width <= 60 for letter in "ABCDEFG")
+
+
+def test_csv_is_one_table_of_the_map_in_the_documents_order(tmp_path, small_map):
     text = _export(tmp_path, "final.csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["Cluster", "Issue ID", "Issue"]
-    by_issue = {row[2]: row for row in rows[1:]}
-    assert by_issue["Cybercrime"][5:8] == [
+    assert rows[0][:4] == ["Section", "Cluster", "Issue ID", "Issue"]
+    assert [row[0] for row in rows[1:]] == ["2.1", "3.1", "3.2"]
+    by_issue = {row[3]: row for row in rows[1:]}
+    assert by_issue["Cybercrime"][7:10] == [
         "Council of Europe",
         "Partly addressing",
         "'=Budapest Convention",
     ]
-    assert by_issue["Spam"][5] == ""
+    assert by_issue["Cybercrime"][6] != ""  # the mechanism's ID beside its name
+    assert by_issue["Spam"][6:8] == ["", ""]
     assert "Withdrawn one" not in by_issue
     assert len(rows) == 1 + 3
 
@@ -189,7 +181,7 @@ def test_the_secretariats_wording_replaces_the_shipped_text(tmp_path, small_map)
         source="Participants of the {{ group_short_name }}",
     )
     document = docx.Document(io.BytesIO(_export(tmp_path, "final.docx")))
-    assert "Annex II. Participants of the WGEC" in [p.text for p in document.paragraphs]
+    assert "Annex III. Participants of the WGEC" in [p.text for p in document.paragraphs]
 
 
 def test_coordinators_prepare_and_download_the_document(
@@ -208,7 +200,7 @@ def test_coordinators_prepare_and_download_the_document(
     download = coordinator_client.get(f"/reports/exports/{export.pk}/")
     assert download["Content-Disposition"] == 'attachment; filename="final-document.docx"'
     document = docx.Document(io.BytesIO(b"".join(download.streaming_content)))
-    assert "Cybercrime" in [p.text for p in document.paragraphs]
+    assert "3.1 Cybercrime" in [p.text for p in document.paragraphs]
     assert observer_client.get(f"/reports/exports/{export.pk}/").status_code == 403
     assert observer_client.post("/reports/exports/", {"format": "pdf"}).status_code == 403
 
@@ -258,7 +250,7 @@ def test_a_sent_final_document_publishes_its_frozen_files(client, small_map):
     Issue.objects.filter(title="Cybercrime").update(title="Renamed later")
     response = client.get("/reports/final-document/documents/docx/")
     document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
-    assert "Cybercrime" in [p.text for p in document.paragraphs]
+    assert "3.1 Cybercrime" in [p.text for p in document.paragraphs]
     page = client.get("/reports/final-document/").content.decode()
     assert "/reports/final-document/documents/pdf/" in page
     assert client.get("/reports/update-9/documents/docx/").status_code == 404

@@ -1,10 +1,13 @@
 """DOCX documents as a UN secretariat issues them, through python-docx.
 
-``docx_document`` opens an A4 document with the title block of a working document;
-``DocxWriter`` then writes headings, numbered paragraphs and plain tables in time linear in the
+``docx_document`` opens an A4 document with the title block of a working document (symbol,
+distribution and date of issue top right, the masthead, the title) in the plain house style:
+black serif headings, no theme colours. ``DocxWriter`` then writes headings, numbered
+paragraphs, tables, a table of contents and landscape sections in time linear in the
 document's length, however long it is.
 """
 
+import copy
 import datetime
 import io
 import re
@@ -14,18 +17,28 @@ from django.conf import settings
 from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from wgec.documents.direction import text_direction
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+SERIF = "Times New Roman"
+# The font of right-to-left text: Times New Roman carries the Arabic and Hebrew scripts on the
+# systems Word runs on (LibreOffice falls back to a font with the script where it does not).
+COMPLEX_SCRIPT_FONT = "Times New Roman"
 
 # python-docx cannot store the control characters XML 1.0 forbids.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# The UN's plain house style: sizes of the title and headings, all black, all serif, bold.
+_HEADING_SIZES = {"Title": 16, "Heading 1": 13, "Heading 2": 12, "Heading 3": 11, "Heading 4": 11}
 
 
 def xml_safe(text: str) -> str:
@@ -40,9 +53,18 @@ def docx_document(
     date: datetime.date | None = None,
     title_page: bool = False,
     note: str = "",
+    masthead: Sequence[str] = (),
+    distribution: bool = False,
+    without_formal_editing: bool = False,
+    running_header: str = "",
 ) -> Document:
     """A new A4 document opening with the symbol, date and title of a working document.
 
+    ``masthead``: the lines naming the body, the group, the meeting, its place and dates (by
+    default the group's name alone);
+    ``distribution``: "Distr.: General" and "Original: English" beside the date;
+    ``without_formal_editing``: the secretariat's line saying so; ``running_header``: the text
+    (the symbol, say) of the header every page after the first carries with its page number.
     With ``title_page`` the title stands alone on the first page; ``note`` (what the document
     is, e.g. illustrative data) stands under the title.
     """
@@ -52,19 +74,40 @@ def docx_document(
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.2)
     normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
+    normal.font.name = SERIF
     normal.font.size = Pt(11)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
+    _plain_house_style(document)
     document.core_properties.title = xml_safe(title)
     document.core_properties.author = settings.WGEC_GROUP_NAME
+    if running_header:
+        _running_header(document, running_header)
 
     header = document.add_paragraph()
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if symbol:
         header.add_run(xml_safe(symbol)).bold = True
+    lines = []
+    if distribution:
+        lines.append("Distr.: General")
     if date:
-        header.add_run(f"\n{date:%-d %B %Y}")
-    document.add_paragraph(settings.WGEC_GROUP_NAME).runs[0].italic = True
+        lines.append(f"{date:%-d %B %Y}")
+    if distribution:
+        lines.append("Original: English")
+    for index, line in enumerate(lines):
+        if index or symbol:
+            header.add_run().add_break()
+        header.add_run(line)
+    group = document.add_paragraph()
+    if masthead:
+        for index, line in enumerate(masthead):
+            if index:
+                group.add_run().add_break()
+            group.add_run(xml_safe(line)).bold = index < 2
+    else:
+        group.add_run(settings.WGEC_GROUP_NAME).italic = True
+    if without_formal_editing:
+        document.add_paragraph("This document is being reproduced without formal editing.")
     heading = document.add_heading(xml_safe(title), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if subtitle:
@@ -76,6 +119,66 @@ def docx_document(
     return document
 
 
+def _plain_house_style(document: Document) -> None:
+    """Title and headings black, bold and serif: python-docx's template gives them theme
+    colours and theme fonts (Word's blue Calibri Light), which its API cannot take away."""
+    for name, size in _HEADING_SIZES.items():
+        style = document.styles[name]
+        properties = style.element.get_or_add_rPr()
+        for tag in ("w:rFonts", "w:color", "w:sz", "w:szCs", "w:i", "w:spacing", "w:kern"):
+            for element in properties.findall(qn(tag)):
+                properties.remove(element)
+        style.font.name = SERIF
+        style.font.bold = True
+        style.font.size = Pt(size)
+        style.font.italic = False
+        color = OxmlElement("w:color")
+        color.set(qn("w:val"), "000000")
+        properties.append(color)
+        paragraph = style.element.get_or_add_pPr()
+        for element in paragraph.findall(qn("w:pBdr")):  # the Title's blue rule
+            paragraph.remove(element)
+        style.paragraph_format.space_before = Pt(12 if name != "Title" else 6)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+
+
+def _field(paragraph, instruction: str, result: str = "") -> None:
+    """A Word field (PAGE, TOC ...) with the result shown until the field is updated."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
+        run = OxmlElement("w:r")
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run.append(element)
+        paragraph.append(run)
+    if result:
+        _append_run(paragraph, result)
+    end = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    end.append(char)
+    paragraph.append(end)
+
+
+def _running_header(document: Document, text: str) -> None:
+    """Every page after the first: ``text`` on the left, the page number on the right."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    stops = paragraph.paragraph_format.tab_stops
+    for position in (Twips(4680), Twips(9360)):  # the Header style's stops, for Letter paper
+        stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    _append_run(paragraph._p, f"{text}\tPage ", bold=True)
+    _field(paragraph._p, "PAGE", "2")
+
+
 class DocxWriter:
     """Writes a python-docx document in time linear in its length.
 
@@ -83,44 +186,60 @@ class DocxWriter:
     which it finds by scanning the body (and looks the page width up for every table): a
     document of thousands of blocks takes quadratic time. The writer takes the section
     properties out, appends each block at the end, and puts them back in ``close``. Runs are
-    built directly, because python-docx sets run text a character at a time.
+    built directly, because python-docx sets run text a character at a time, and styles are
+    set by their ID, because python-docx looks the default style up on every assignment.
     """
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.body = document.element.body
         section = document.sections[-1]
-        self.width = section.page_width - section.left_margin - section.right_margin
+        self.portrait_width = section.page_width - section.left_margin - section.right_margin
+        self.landscape_width = section.page_height - section.left_margin - section.right_margin
+        self.width = self.portrait_width
         self.section = self.body.sectPr
         if self.section is not None:
             self.body.remove(self.section)
-        self.styles: dict[str, object] = {}
+        self.style_ids: dict[str, str] = {}
         self.number = 0
+        self.sections = 1
 
-    def _style(self, name: str):
-        if name not in self.styles:
-            self.styles[name] = self.document.styles[name]
-        return self.styles[name]
+    def _style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
 
     def paragraph(
-        self, text: str = "", *, style: str = "", bold: bool = False, italic: bool = False
+        self,
+        text: str = "",
+        *,
+        style: str = "",
+        bold: bool = False,
+        italic: bool = False,
+        rtl: bool = False,
     ) -> Paragraph:
+        """A paragraph; ``rtl``: set right to left (Arabic, Hebrew ...), in a font with the
+        script."""
         element = OxmlElement("w:p")
         self.body.append(element)
-        paragraph = Paragraph(element, self.document._body)
         if style:
-            paragraph.style = self._style(style)
+            properties = element.get_or_add_pPr()
+            properties.get_or_add_pStyle().val = self._style_id(style)
+        if rtl:
+            element.get_or_add_pPr().append(OxmlElement("w:bidi"))
         if text:
-            _append_run(element, text, bold=bold, italic=italic)
-        return paragraph
+            _append_run(element, text, bold=bold, italic=italic, rtl=rtl)
+        return Paragraph(element, self.document._body)
 
     def heading(self, text: str, level: int) -> Paragraph:
         return self.paragraph(text, style=f"Heading {level}")
 
-    def text(self, text: str) -> None:
-        """A text as paragraphs, one per line its author wrote."""
+    def text(self, text: str, *, language: str = "") -> None:
+        """A text as paragraphs, one per line its author wrote, each set in the direction its
+        script runs (right to left for Arabic, say; ``language`` decides a line without
+        letters)."""
         for part in [part.strip() for part in (text or "").split("\n") if part.strip()] or [""]:
-            self.paragraph(part)
+            self.paragraph(part, rtl=text_direction(part, language) == "rtl")
 
     def numbered(self, text: str) -> Paragraph:
         """A numbered paragraph: numbers run on through the document, as UN documents number
@@ -132,6 +251,27 @@ class DocxWriter:
         _append_run(paragraph._p, f"{self.number}.\t{text}")
         return paragraph
 
+    def contents(self, entries: Iterable[tuple[int, str]], *, levels: int = 2) -> None:
+        """A table of contents: a TOC field Word fills in with page numbers (it asks to update
+        the document's fields on opening), showing ``entries`` (level, heading) until then."""
+        self.paragraph("Contents", style="Heading 1")
+        paragraph = self.paragraph()
+        _field(paragraph._p, f'TOC \\o "1-{levels}" \\h \\z \\u')
+        # The field's result, which Word replaces, as paragraphs between begin and end.
+        end = paragraph._p[-1]
+        paragraph._p.remove(end)
+        for level, text in entries:
+            line = self.paragraph(text)
+            line.paragraph_format.left_indent = Cm(0.75 * (level - 1))
+            line.paragraph_format.space_after = Pt(2)
+        closing = self.paragraph()
+        closing._p.append(end)
+        settings_element = self.document.settings.element
+        if settings_element.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            settings_element.append(update)
+
     def table(
         self,
         headers: Sequence[str],
@@ -139,40 +279,137 @@ class DocxWriter:
         *,
         widths_cm: Sequence[float] | None = None,
     ) -> Table:
-        rows = [list(row) for row in rows]
+        """A table whose header row repeats on every page and whose rows never split across
+        pages; without ``widths_cm`` its columns are fitted to their content."""
+        rows = [["" if value is None else str(value) for value in row] for row in rows]
+        widths = (
+            [Cm(width) for width in widths_cm]
+            if widths_cm
+            else fitted_widths(headers, rows, int(self.width))
+        )
         element = CT_Tbl.new_tbl(len(rows) + 1, len(headers), self.width)
         self.body.append(element)
-        table = Table(element, self.document._body)
-        table.style = self._style("Table Grid")
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for index, row in enumerate([headers, *rows]):
-            for column, (tc, value) in enumerate(
-                zip(element.tr_lst[index].tc_lst, row, strict=True)
-            ):
-                text = "" if value is None else str(value)
+        properties = element.tblPr
+        style = OxmlElement("w:tblStyle")
+        style.set(qn("w:val"), self._style_id("Table Grid"))
+        properties.insert(0, style)
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        look = properties.find(qn("w:tblLook"))
+        if look is not None:
+            look.addprevious(layout)
+        else:
+            properties.append(layout)
+        for column, grid in enumerate(element.tblGrid.gridCol_lst):
+            if column < len(widths):
+                grid.w = widths[column]
+        # The rows listed once: tr_lst searches the table's XML on every call.
+        for index, (tr, row) in enumerate(zip(element.tr_lst, [list(headers), *rows], strict=True)):
+            row_properties = tr.get_or_add_trPr()
+            row_properties.append(OxmlElement("w:cantSplit"))
+            if index == 0:
+                row_properties.append(OxmlElement("w:tblHeader"))
+            for column, (tc, text) in enumerate(zip(tr.tc_lst, row, strict=True)):
                 if text:
                     _append_run(tc.p_lst[0], text, bold=index == 0)
-                if widths_cm and column < len(widths_cm):
-                    tc.width = Cm(widths_cm[column])
+                if column < len(widths):
+                    tc.width = widths[column]
+        table = Table(element, self.document._body)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
         return table
 
     def page_break(self) -> None:
         self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    def landscape(self) -> None:
+        """What follows goes on landscape pages (until ``portrait``)."""
+        self._end_section(landscape=False)
+        self.width = self.landscape_width
+
+    def portrait(self) -> None:
+        """What follows goes on portrait pages again."""
+        self._end_section(landscape=True)
+        self.width = self.portrait_width
+
+    def _end_section(self, *, landscape: bool) -> None:
+        """Close the section written so far: in DOCX a section's properties stand in its last
+        paragraph. The first keeps its title page (no header on page 1); later ones do not."""
+        properties = copy.deepcopy(self.section)
+        if self.sections > 1:
+            _inherit_headers(properties)
+        if landscape:
+            size = properties.find(qn("w:pgSz"))
+            width, height = size.get(qn("w:w")), size.get(qn("w:h"))
+            size.set(qn("w:w"), height)
+            size.set(qn("w:h"), width)
+            size.set(qn("w:orient"), "landscape")
+        paragraph = self.paragraph()
+        paragraph._p.get_or_add_pPr().append(properties)
+        self.sections += 1
+
     def close(self) -> bytes:
         if self.section is not None:
+            if self.sections > 1:
+                _inherit_headers(self.section)
             self.body.append(self.section)
             self.section = None
         return docx_bytes(self.document)
 
 
-def _append_run(paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
+# What a character and a cell's margins take, in EMU, at the body's 11 points (bold headers
+# are a little wider): enough to say how wide a column must be, not to lay it out.
+_CHARACTER = int(Cm(0.22))
+_CELL_MARGINS = int(Cm(0.45))
+
+
+def _inherit_headers(properties) -> None:
+    """A later section takes the first one's running header (linked to the previous section),
+    without a title page of its own."""
+    for tag in ("w:titlePg", "w:headerReference", "w:footerReference"):
+        for element in properties.findall(qn(tag)):
+            properties.remove(element)
+
+
+def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: int) -> list[int]:
+    """Column widths (EMU) sharing ``total`` by what each column holds: each at least as wide
+    as its longest word (a header or a status never breaks inside a word), the rest of the
+    width shared by how long the column's texts typically are (measured on the first rows)."""
+    sample = rows[:200]
+    least, wanted = [], []
+    for column, header in enumerate(headers):
+        texts = [row[column] for row in sample if column < len(row)]
+        lengths = sorted(len(text) for text in texts) or [0]
+        typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+        words = [len(word) for text in [*texts, header] for word in text.split()]
+        least.append(max(words or [1]) * _CHARACTER + _CELL_MARGINS)
+        wanted.append(max(least[-1], min(typical, 80) * _CHARACTER + _CELL_MARGINS))
+    if sum(least) >= total:
+        return [int(total * width / sum(least)) for width in least]
+    if sum(wanted) <= total:
+        return [int(total * width / sum(wanted)) for width in wanted]
+    spare = total - sum(least)
+    extra = [want - low for want, low in zip(wanted, least, strict=True)]
+    return [int(low + spare * more / sum(extra)) for low, more in zip(least, extra, strict=True)]
+
+
+def _append_run(
+    paragraph, text: str, *, bold: bool = False, italic: bool = False, rtl: bool = False
+) -> None:
     run = OxmlElement("w:r")
-    if bold or italic:
+    if bold or italic or rtl:
         properties = OxmlElement("w:rPr")
-        for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+        if rtl:
+            # Word takes a right-to-left run's font from the complex-script slot.
+            fonts = OxmlElement("w:rFonts")
+            fonts.set(qn("w:cs"), COMPLEX_SCRIPT_FONT)
+            properties.append(fonts)
+        for flag, tag in ((bold, "w:b"), (bold and rtl, "w:bCs"), (italic, "w:i")):
             if flag:
                 properties.append(OxmlElement(tag))
+        if italic and rtl:
+            properties.append(OxmlElement("w:iCs"))
+        if rtl:
+            properties.append(OxmlElement("w:rtl"))
         run.append(properties)
     parts = xml_safe(text).split("\t")
     for index, part in enumerate(parts):

@@ -15,6 +15,7 @@ removes the apostrophe again, so that an export imports unchanged.
 import csv
 import datetime
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -658,33 +659,69 @@ def _csv_value(value: Any) -> str:
     return escape_formula(str(value))
 
 
+# Rows read ahead to fit the columns' widths (a write-only sheet sets them before its rows).
+_WIDTH_SAMPLE = 200
+
+
 def xlsx_bytes(
     sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
     hidden: Iterable[str] = (),
+    *,
+    title: str = "",
 ) -> bytes:
-    """An XLSX workbook of (sheet name, headers, rows), bold frozen headers, text kept as text;
-    the sheets named in ``hidden`` are hidden."""
+    """An XLSX workbook of (sheet name, headers, rows) as people print and sort it: bold frozen
+    headers with an auto-filter, columns as wide as their content (within limits), landscape
+    pages fitted to the width with the header row repeated on each, text kept as text; the
+    sheets named in ``hidden`` are hidden; ``title`` is the workbook's title (its document
+    properties)."""
     workbook = Workbook(write_only=True)
     hidden = set(hidden)
+    if title:
+        workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
     for name, headers, rows in sheets:
         worksheet = workbook.create_sheet(title=name[:31])
         if name in hidden:
             worksheet.sheet_state = "hidden"
         worksheet.freeze_panes = "A2"
-        for index, header in enumerate(headers):
-            width = min(60, max(12, len(str(header)) + 4))
-            worksheet.column_dimensions[get_column_letter(index + 1)].width = width
+        worksheet.page_setup.orientation = "landscape"
+        worksheet.page_setup.fitToWidth = 1
+        worksheet.page_setup.fitToHeight = 0
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        worksheet.print_title_rows = "1:1"
+        rows = iter(rows)
+        ahead = list(itertools.islice(rows, _WIDTH_SAMPLE))
+        for index, width in enumerate(column_widths(headers, ahead), start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
         header_cells = []
         for header in headers:
             cell = _xlsx_cell(worksheet, header)
             cell.font = Font(bold=True)
             header_cells.append(cell)
         worksheet.append(header_cells)
-        for row in rows:
+        count = 0
+        for count, row in enumerate(itertools.chain(ahead, rows), start=1):  # noqa: B007
             worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+        if headers:
+            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Widths (in characters) that fit each column: its header (with room for the filter's
+    button) or its longest line among ``rows``, between 8 and 60 (longer texts wrap)."""
+    widths = []
+    for index, header in enumerate(headers):
+        longest = len(str(header)) + 3
+        for row in rows:
+            if index < len(row) and row[index] is not None:
+                value = row[index]
+                text = f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime.datetime) else value
+                lines = str(text).split("\n")
+                longest = max(longest, *(len(line) for line in lines))
+        widths.append(float(min(60, max(8, longest + 1))))
+    return widths
 
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
