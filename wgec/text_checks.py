@@ -16,6 +16,7 @@ What is refused:
   split an e-mail header.
 """
 
+import re
 import unicodedata
 
 from django import forms
@@ -47,16 +48,29 @@ def _describe(char: str) -> str:
     return f"{name} ({code})"
 
 
-def forbidden_character(value: str, *, multiline: bool = False) -> tuple[int, str] | None:
-    """The first forbidden character of `value` and its position (0-based), or None."""
-    for position, char in enumerate(value):
-        if char in _LINE_BREAKS or char == "\t":
-            if multiline and char in _MULTILINE_ALLOWED:
-                continue
-            return position, char
-        if unicodedata.category(char) in ("Cc", "Cs"):
-            return position, char
-    return None
+# The control characters refused everywhere (Unicode category Cc but tab and the line breaks),
+# lone surrogates (category Cs), and the Unicode line and paragraph separators.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
+# The left-to-right and right-to-left overrides, which make text read other than it is stored
+# ("exe.txt" shown as "txt.exe"); embeddings and isolates, which word processors put in Arabic
+# and Hebrew text, are not among them.
+_OVERRIDES = "\u202d\u202e"
+_PATTERNS = {
+    (multiline, overrides): re.compile(
+        "[" + _CONTROL + ("" if multiline else "\t\n\r") + (_OVERRIDES if overrides else "") + "]"
+    )
+    for multiline in (False, True)
+    for overrides in (False, True)
+}
+
+
+def forbidden_character(
+    value: str, *, multiline: bool = False, overrides: bool = False
+) -> tuple[int, str] | None:
+    """The first forbidden character of `value` and its position (0-based), or None;
+    `overrides=True` also refuses the text-direction overrides (imported cells)."""
+    found = _PATTERNS[multiline, overrides].search(value)
+    return None if found is None else (found.start(), found.group())
 
 
 def control_character_problem(

@@ -34,6 +34,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from wgec import text_checks
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -440,19 +442,13 @@ def _check_width(name: str, number: int, cells: Sequence[Any], limits: ReadLimit
         )
 
 
-# Characters a cell may not hold: control characters other than tab and line breaks, and the
-# left-to-right and right-to-left overrides, which make text read other than it is written
-# ("exe.txt" shown as "txt.exe"). Embeddings and isolates (U+202A-U+202C, U+2066-U+2069), which
-# word processors put in Arabic and Hebrew text, are kept.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
-
-
 def forbidden_character(text: str) -> str | None:
-    """A description of the first character a cell may not hold, or None."""
-    found = _FORBIDDEN.search(text)
+    """A description of the first character a cell may not hold, or None: what
+    ``wgec.text_checks`` refuses in multi-line text, and the text-direction overrides."""
+    found = text_checks.forbidden_character(text, multiline=True, overrides=True)
     if found is None:
         return None
-    character = found.group()
+    character = found[1]
     code = f"U+{ord(character):04X}"
     if character in "\u202d\u202e":
         return f"a text-direction override ({code}), which can disguise what the text says"
