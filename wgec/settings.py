@@ -85,7 +85,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_filters",
-    "import_export",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -274,13 +273,6 @@ CACHES = {
 }
 
 COUNTRIES_FIRST = []
-
-# Spreadsheet import and export (django-import-export).
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -46,7 +46,9 @@ def test_every_page_carries_an_enforced_policy_without_inline_scripts(request, p
 
 
 def test_production_settings_pass_the_deployment_checks():
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own live server.
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     env = {
         **clean,
         "DJANGO_SETTINGS_MODULE": "wgec.settings",
