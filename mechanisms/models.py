@@ -2,14 +2,13 @@
 issues as the map shows them (``mapped_issues``); and the map workbooks uploaded in the admin.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue, IssueQuerySet
-from wgec.models import choices_check
+from wgec.models import BackgroundImport, choices_check
 
 
 class MechanismKind(models.TextChoices):
@@ -256,7 +255,7 @@ def gap_types_in_text(issue: Issue) -> list[str]:
 # The map workbook's imports through the admin --------------------------------------------------
 
 
-class MapImport(models.Model):
+class MapImport(BackgroundImport):
     """A map workbook uploaded in the admin, read and applied by background tasks.
 
     The file lives in media storage so that any app server or worker can reach it. ``preview``
@@ -273,7 +272,6 @@ class MapImport(models.Model):
         FAILED = "failed", "Failed"
         EXPIRED = "expired", "Expired (not confirmed within a day)"
 
-    filename = models.CharField(max_length=255)
     file = models.FileField(
         upload_to="imports/map/",
         blank=True,
@@ -282,26 +280,6 @@ class MapImport(models.Model):
     # Imports uploaded before the files were kept in media storage.
     content = models.BinaryField(blank=True, default=b"")
     state = models.CharField(max_length=20, choices=State, default=State.READING)
-    # Rows read so far by the worker.
-    progress = models.PositiveIntegerField(default=0)
-    preview = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-uploaded_at"]
+    class Meta(BackgroundImport.Meta):
         verbose_name = "map import"
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def working(self) -> bool:
-        return self.state in (self.State.READING, self.State.APPLYING)

@@ -490,3 +490,35 @@ class ContributionDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("wgec:contribution-document", args=[self.pk])
+
+
+class BackgroundImport(models.Model):
+    """What every file imported through the admin keeps (the responses, the map workbook): its
+    name, the worker's state and progress, the preview the secretariat confirms, and who
+    uploaded and applied it when. Each import adds its ``State`` choices, ``state`` and
+    ``file``."""
+
+    filename = models.CharField(max_length=255)
+    # Progress of the worker: rows read so far.
+    progress = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def working(self) -> bool:
+        return self.state in (self.State.READING, self.State.APPLYING)

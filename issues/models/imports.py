@@ -1,11 +1,12 @@
 """Responses files uploaded in the admin, kept in media storage and read and applied by
 background tasks (``issues.services.response_uploads``)."""
 
-from django.conf import settings
 from django.db import models
 
+from wgec.models import BackgroundImport
 
-class ResponsesImport(models.Model):
+
+class ResponsesImport(BackgroundImport):
     """A responses file uploaded in the admin: stored in media storage (so that any app server
     or worker reaches it), read by a worker, which stores the preview (``preview``) and its
     progress, and applied by another once the secretariat confirms the preview.
@@ -28,30 +29,10 @@ class ResponsesImport(models.Model):
         MONTH_FIRST = "mdy", "Month first (9/17/2013, Google Forms in the United States)"
 
     file = models.FileField(upload_to="imports/responses/", blank=True)
-    filename = models.CharField(max_length=255)
     date_order = models.CharField(max_length=3, choices=DateOrder, blank=True, default="")
     state = models.CharField(max_length=20, choices=State, default=State.READING)
-    # Progress of the worker: rows read or checked so far, and of how many (0: not yet known).
-    progress = models.PositiveIntegerField(default=0)
+    # Of how many rows (0: not yet known).
     progress_total = models.PositiveIntegerField(default=0)
-    preview = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-uploaded_at"]
+    class Meta(BackgroundImport.Meta):
         verbose_name = "responses import"
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def working(self) -> bool:
-        return self.state in (self.State.READING, self.State.APPLYING)
