@@ -10,7 +10,7 @@ from tests.factories import ClusterFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 
-MARK = "Proposed: awaiting the working group’s agreement"
+MARK = "Proposed, awaiting agreement"
 
 
 @pytest.fixture
