@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run serve test lint format bench migrations clean backup restore
+PORT ?= 8000
+
+.PHONY: install run serve test system-packages lint format bench migrations clean backup restore
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -12,28 +14,36 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,dev]"
 	touch $(STAMP)
 
 ## install: create .venv and install the pinned dependencies (only when pyproject.toml changed)
 install: $(STAMP)
 
+# The development settings of this checkout, read by wgec/settings.py when present (git-ignored;
+# the environment wins over it). Without it DEBUG is off and SECRET_KEY is required.
+.env: | $(PY)
+	@umask 077 && $(PY) -c 'import secrets; print("# Development settings of this checkout, written by make run: never deploy them.\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG=true and a generated SECRET_KEY) for manage.py commands in this checkout."
+
 ## run: set up the SQLite database with the demo data and serve http://127.0.0.1:8000 with a task worker
-run: export DEBUG ?= true
-run: install
+run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_local_logins
 	@$(MAKE) --no-print-directory serve
 
-serve: export DEBUG ?= true
-serve:
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+## serve: the web server and the task worker (Procfile), stopped together by one Ctrl-C or one kill;
+## honcho reads no .env itself (--env /dev/null): the settings do, and the environment wins
+serve: .env
+	PATH="$(abspath $(VENV))/bin:$$PATH" exec $(VENV)/bin/honcho start --env /dev/null --port $(PORT)
+
+## system-packages: the Debian packages the tests need (chromium, poppler-utils, ...), when missing
+system-packages:
+	.ci/system-packages
 
 ## test: lint, the rooms' import contracts, then the whole suite (SQLite, or the database of DATABASE_URL)
-test: install
+test: install system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

@@ -373,6 +373,9 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the proposer last edited it (set by the edit only)."
+    )
 
     history = HistoricalRecords(excluded_fields=["justification_html"])
     objects = ProposalQuerySet.as_manager()
@@ -398,7 +401,7 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["state", "created_at"], name="proposal_state_created")]
 
     def __str__(self) -> str:
-        return f"Proposal #{self.pk}: {self.summary}"
+        return f"#{self.pk} {self.summary}"
 
     def get_absolute_url(self) -> str:
         return reverse("issues:proposal-detail", args=[self.pk])
@@ -418,20 +421,21 @@ class Proposal(models.Model):
 
     @property
     def summary(self) -> str:
-        """One line saying what the proposal would change."""
+        """One sentence saying what the proposal would change, its kind included:
+        "Proposal of a new issue: “…”"."""
         if self.kind == ProposalKind.ISSUE:
-            return f"new issue “{self.title}”"
+            return f"Proposal of a new issue: “{self.title}”"
         status = dict(Coverage.Status.choices).get(self.status, self.status).lower()
         if self.kind == ProposalKind.MECHANISM:
-            name = (
-                self.mechanism.short_name
-                if self.mechanism_id
-                else Mechanism(name=self.mechanism_name, acronym=self.mechanism_acronym).short_name
-            )
-            new = "" if self.mechanism_id else "new mechanism "
-            return f"{new}{name} {status} “{self.issue}”"
+            if self.mechanism_id:
+                return (
+                    f"Proposal of a mechanism for “{self.issue}”: "
+                    f"{self.mechanism.short_name}, {status}"
+                )
+            name = Mechanism(name=self.mechanism_name, acronym=self.mechanism_acronym).short_name
+            return f"Proposal of a new mechanism for “{self.issue}”: {name}, {status}"
         if self.kind == ProposalKind.COVERAGE:
             mechanism = self.coverage.mechanism.short_name if self.coverage_id else "a mechanism"
-            return f"status of {mechanism} on “{self.issue}”: {status}"
+            return f"Proposal of a new status of {mechanism} on “{self.issue}”: {status}"
         gap = dict(Gap.Type.choices).get(self.gap_type, self.gap_type).lower()
-        return f"{gap} in “{self.issue}”"
+        return f"Proposal of a {gap} in “{self.issue}”"

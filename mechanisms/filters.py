@@ -32,6 +32,9 @@ def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+STAGE_PROPOSED = "proposed"
+
+
 class IssueMapFilter(IssueFilter):
     """The issue map's filter: the issues' own filters, and the mechanisms that address an issue
     (by name, acronym or ID, and with a status), its best status, and its gaps. Give it
@@ -66,8 +69,38 @@ class IssueMapFilter(IssueFilter):
         method="filter_sort",
     )
 
+    # Signed-in people only (the field is removed for anonymous visitors): the issues accepted
+    # by the coordinators that await the working group's agreement instead of the map.
+    stage = django_filters.ChoiceFilter(
+        label="Stage",
+        choices=[(STAGE_PROPOSED, "Proposed, awaiting the working group’s agreement")],
+        empty_label="On the map",
+        method="filter_stage",
+    )
+
     class Meta(IssueFilter.Meta):
         fields = ["q", "cluster", "mechanism", "status", "summary", "gap", "consensus", "group"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None or not user.is_authenticated:
+            del self.filters["stage"]
+
+    @property
+    def proposed(self) -> bool:
+        """Whether the list is of proposed issues rather than the map."""
+        return (
+            "stage" in self.filters
+            and self.form.is_valid()
+            and self.form.cleaned_data.get("stage") == STAGE_PROPOSED
+        )
+
+    def unfiltered(self, queryset: QuerySet) -> QuerySet:
+        return queryset.on_map()
+
+    def filter_stage(self, queryset, name, value):
+        # Applied in ``narrowed``, so that the map is the default when no stage is chosen.
+        return queryset
 
     def filter_mechanism(self, queryset, name, value):
         # Applied together with the status (``narrowed``), so that both speak of the same
@@ -86,6 +119,10 @@ class IssueMapFilter(IssueFilter):
         return queryset.filter(Exists(Gap.objects.filter(issue=OuterRef("pk"), type=value)))
 
     def narrowed(self, queryset: QuerySet, data: dict) -> QuerySet:
+        if data.get("stage") == STAGE_PROPOSED and "stage" in self.filters:
+            queryset = queryset.awaiting_agreement()
+        else:
+            queryset = queryset.on_map()
         mechanism, status = (data.get("mechanism") or "").strip(), data.get("status")
         if mechanism or status:
             coverage = Coverage.objects.filter(issue=OuterRef("pk"))

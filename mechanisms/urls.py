@@ -13,6 +13,7 @@ mechanism_patterns = [
 
 issue_map_patterns = [
     path("issues/", issue_map.issue_list, name="list"),
+    path("issues/proposed/", issue_map.proposed_issue_list, name="proposed"),
     path("issues/download.csv", issue_map.issue_list_download, {"fmt": "csv"}, name="list-csv"),
     path("issues/download.xlsx", issue_map.issue_list_download, {"fmt": "xlsx"}, name="list-xlsx"),
     path("issues/matrix/", issue_map.matrix, name="matrix"),

@@ -117,6 +117,7 @@ ACCESS: dict[str, Access] = {
     # The load balancers' health check (issue 11).
     "healthz": Access(EVERYONE),
     "issues:list": Access(EVERYONE),
+    "issues:proposed": Access(from_(OBSERVER)),
     "issues:list-csv": Access(EVERYONE),
     "issues:list-xlsx": Access(EVERYONE),
     "issues:matrix": Access(EVERYONE),

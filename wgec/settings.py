@@ -12,8 +12,17 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development checkout's `.env` (written by `make run`, git-ignored: DEBUG on and a generated
+# SECRET_KEY), so that manage.py commands typed by hand need nothing exported. A variable already
+# in the environment always wins over the file; without the file nothing changes (DEBUG off,
+# SECRET_KEY required), which is how a deployment runs.
+DOTENV_PATH = BASE_DIR / ".env"
+if DOTENV_PATH.is_file():
+    load_dotenv(DOTENV_PATH, override=False, interpolate=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -82,6 +82,7 @@ def proposal_update(*, proposal: Proposal, user, read: ReadVersion | None = None
             "be edited."
         )
     proposal.baseline = baseline_of(proposal)
+    proposal.edited_at = timezone.now()
     proposal.full_clean()
     proposal._history_user = user
     proposal.save()

@@ -36,6 +36,11 @@ class IssueQuerySet(models.QuerySet):
         """Issues the group agreed to keep: the public map."""
         return self.filter(state=Issue.State.ON_MAP)
 
+    def awaiting_agreement(self) -> "IssueQuerySet":
+        """Proposed issues: accepted by a coordinator from a member's proposal (or added by the
+        secretariat), off the map until the working group's agreement is recorded."""
+        return self.filter(state=Issue.State.PROPOSED)
+
     def visible_to(self, user) -> "IssueQuerySet":
         """Issues whose page a user may open.
 

@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from issues.models import Cluster, Issue
-from mechanisms.filters import NO_MECHANISM, IssueMapFilter
+from mechanisms.filters import NO_MECHANISM, STAGE_PROPOSED, IssueMapFilter
 from mechanisms.models import (
     STATUS_OF_RANK,
     STATUS_RANK,
@@ -36,16 +37,35 @@ def status_counts(coverage) -> list[tuple[str, str, int]]:
     return [(status, label, counts[status]) for status, label in STATUSES if counts[status]]
 
 
-def _filtered(request: HttpRequest) -> IssueMapFilter:
-    return IssueMapFilter(request.GET, queryset=mapped_issues().on_map())
+def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
+    # Anonymous visitors get the agreed map only: the filter has no stage for them, and proposed
+    # issues are not in their queryset.
+    return IssueMapFilter(
+        request.GET if data is None else data,
+        queryset=mapped_issues().visible_to(request.user),
+        user=request.user,
+    )
 
 
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
-    issue_filter = _filtered(request)
+    return _issue_list(request, _filtered(request))
+
+
+@require_safe
+@login_required
+def proposed_issue_list(request: HttpRequest) -> HttpResponse:
+    """Issues accepted by the coordinators that await the working group's agreement, with the
+    list's search and filters."""
+    data = request.GET.copy()
+    data["stage"] = STAGE_PROPOSED
+    return _issue_list(request, _filtered(request, data))
+
+
+def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(issue, status_counts(issue.coverage.all())) for issue in page.object_list]
-    query = request.GET.copy()
+    query = issue_filter.data.copy()
     query.pop("page", None)
     return render(
         request,

@@ -1,28 +1,47 @@
-"""The settings module reads the environment and refuses unsafe production set-ups."""
+"""The settings module reads the environment and refuses unsafe production set-ups.
+
+Each case imports a copy of `wgec/settings.py` placed in a temporary folder, so that the folder
+stands for the checkout: a development `.env` in the real checkout (written by `make run`) never
+changes what these tests see, and a case can put its own `.env` beside the copy.
+"""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+def _settings(env: dict[str, str], *, dotenv: str | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     code = (
         "import django; from django.conf import settings; django.setup(); "
         "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.DATABASES['default']['ENGINE'], "
-        "settings.MAILERS['default']['BACKEND'])"
+        "settings.MAILERS['default']['BACKEND'], 'SECRET_KEY=' + settings.SECRET_KEY)"
     )
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "wgec.settings", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory() as checkout:
+        package = Path(checkout) / "checkout_settings"
+        package.mkdir()
+        (package / "__init__.py").touch()
+        shutil.copy(ROOT / "wgec" / "settings.py", package / "settings.py")
+        if dotenv is not None:
+            (Path(checkout) / ".env").write_text(dotenv)
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code],
+            cwd=checkout,
+            env={
+                **clean,
+                "PYTHONPATH": os.pathsep.join([checkout, str(ROOT)]),
+                "DJANGO_SETTINGS_MODULE": "checkout_settings.settings",
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -66,3 +85,38 @@ def test_email_port_must_be_a_number():
     result = _settings({"SECRET_KEY": "x" * 50, "EMAIL_PORT": "twenty-five"})
     assert result.returncode != 0
     assert "EMAIL_PORT must be a whole number" in result.stderr
+
+
+DEVELOPMENT_DOTENV = "# written by make run\nDEBUG=true\nSECRET_KEY=key-from-the-dotenv-file\n"
+
+
+def test_a_development_dotenv_beside_the_settings_is_read():
+    result = _settings({}, dotenv=DEVELOPMENT_DOTENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+    assert "SECRET_KEY=key-from-the-dotenv-file" in result.stdout
+
+
+def test_the_environment_wins_over_the_dotenv_file():
+    result = _settings(
+        {"DEBUG": "false", "SECRET_KEY": "key-from-the-environment"}, dotenv=DEVELOPMENT_DOTENV
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False")
+    assert "SECRET_KEY=key-from-the-environment" in result.stdout
+
+
+def test_without_a_dotenv_file_debug_is_off_and_the_secret_key_required():
+    # The same variables under another file name are not read: only `.env` beside the checkout.
+    result = _settings({}, dotenv=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_development_dotenv_file_is_kept_out_of_version_control():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--quiet", ".env"],  # noqa: S607
+        cwd=ROOT,
+        check=False,
+    )
+    assert ignored.returncode == 0
