@@ -12,16 +12,16 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
-from docx.shared import Cm, Pt, Twips
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -287,33 +287,44 @@ class DocxWriter:
             if widths_cm
             else fitted_widths(headers, rows, int(self.width))
         )
-        element = CT_Tbl.new_tbl(len(rows) + 1, len(headers), self.width)
+        # The table's XML written as one string and parsed once: python-docx would build and
+        # look up every cell's elements one by one (the map annex has a row per coverage row).
+        # Columns beyond the widths given keep an equal share of the line, as python-docx sets.
+        share = Emu(int(self.width) // len(headers)).twips
+        twips = [Emu(width).twips for width in widths[: len(headers)]]
+        twips += [share] * (len(headers) - len(twips))
+        cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>' for width in twips]
+        parts = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+            'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{width}"/>' for width in twips),
+            "</w:tblGrid>",
+        ]
+        for index, row in enumerate([list(headers), *rows]):
+            if len(row) != len(headers):
+                raise ValueError(
+                    f"Row {index} of the table has {len(row)} cells; its header has "
+                    f"{len(headers)} columns."
+                )
+            parts.append(
+                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                if index == 0
+                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            )
+            for cell, text in zip(cells, row, strict=True):
+                parts.append(cell)
+                parts.append(
+                    f"<w:p>{_run_xml(text, bold=index == 0)}</w:p></w:tc>"
+                    if text
+                    else "<w:p/></w:tc>"
+                )
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        element = parse_xml("".join(parts))
         self.body.append(element)
-        properties = element.tblPr
-        style = OxmlElement("w:tblStyle")
-        style.set(qn("w:val"), self._style_id("Table Grid"))
-        properties.insert(0, style)
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        look = properties.find(qn("w:tblLook"))
-        if look is not None:
-            look.addprevious(layout)
-        else:
-            properties.append(layout)
-        for column, grid in enumerate(element.tblGrid.gridCol_lst):
-            if column < len(widths):
-                grid.w = widths[column]
-        # The rows listed once: tr_lst searches the table's XML on every call.
-        for index, (tr, row) in enumerate(zip(element.tr_lst, [list(headers), *rows], strict=True)):
-            row_properties = tr.get_or_add_trPr()
-            row_properties.append(OxmlElement("w:cantSplit"))
-            if index == 0:
-                row_properties.append(OxmlElement("w:tblHeader"))
-            for column, (tc, text) in enumerate(zip(tr.tc_lst, row, strict=True)):
-                if text:
-                    _append_run(tc.p_lst[0], text, bold=index == 0)
-                if column < len(widths):
-                    tc.width = widths[column]
         table = Table(element, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         return table
@@ -421,6 +432,15 @@ def _append_run(
             content.set(qn("xml:space"), "preserve")
             run.append(content)
     paragraph.append(run)
+
+
+def _run_xml(text: str, *, bold: bool = False) -> str:
+    """The XML of a run as ``_append_run`` builds it (without right-to-left), as a string."""
+    parts = xml_safe(text).split("\t")
+    content = "<w:tab/>".join(
+        f'<w:t xml:space="preserve">{escape(part)}</w:t>' if part else "" for part in parts
+    )
+    return f"<w:r><w:rPr><w:b/></w:rPr>{content}</w:r>" if bold else f"<w:r>{content}</w:r>"
 
 
 def docx_bytes(document: Document) -> bytes:
