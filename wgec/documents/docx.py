@@ -217,16 +217,25 @@ class DocxWriter:
         bold: bool = False,
         italic: bool = False,
         rtl: bool = False,
+        indent: str = "",
     ) -> Paragraph:
         """A paragraph; ``rtl``: set right to left (Arabic, Hebrew ...), in a font with the
-        script."""
+        script; ``indent``: a hanging indent of that many twips."""
         element = OxmlElement("w:p")
         self.body.append(element)
-        if style:
-            properties = element.get_or_add_pPr()
-            properties.get_or_add_pStyle().val = self._style_id(style)
-        if rtl:
-            element.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        # The properties built in their schema order (style, indentation, direction), appended:
+        # python-docx's get_or_add searches the element's children for where each one goes.
+        if style or rtl or indent:
+            properties = OxmlElement("w:pPr")
+            element.append(properties)
+            if style:
+                properties.append(OxmlElement("w:pStyle", {qn("w:val"): self._style_id(style)}))
+            if indent:
+                properties.append(
+                    OxmlElement("w:ind", {qn("w:left"): indent, qn("w:hanging"): indent})
+                )
+            if rtl:
+                properties.append(OxmlElement("w:bidi"))
         if text:
             _append_run(element, text, bold=bold, italic=italic, rtl=rtl)
         return Paragraph(element, self.document._body)
@@ -245,11 +254,7 @@ class DocxWriter:
         """A numbered paragraph: numbers run on through the document, as UN documents number
         them."""
         self.number += 1
-        paragraph = self.paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.0)
-        paragraph.paragraph_format.first_line_indent = Cm(-1.0)
-        _append_run(paragraph._p, f"{self.number}.\t{text}")
-        return paragraph
+        return self.paragraph(f"{self.number}.\t{text}", indent=_NUMBER_INDENT)
 
     def contents(self, entries: Iterable[tuple[int, str]], *, levels: int = 2) -> None:
         """A table of contents: a TOC field Word fills in with page numbers (it asks to update
@@ -371,6 +376,8 @@ class DocxWriter:
 # are a little wider): enough to say how wide a column must be, not to lay it out.
 _CHARACTER = int(Cm(0.22))
 _CELL_MARGINS = int(Cm(0.45))
+# A numbered paragraph's hanging indent, in twips: its number in the first centimetre.
+_NUMBER_INDENT = str(Cm(1.0).twips)
 
 
 def _inherit_headers(properties) -> None:
