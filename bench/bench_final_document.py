@@ -74,8 +74,8 @@ LIBREOFFICE_LIMIT = 600
 
 
 def _libreoffice(final: Deliverable) -> tuple[int, float]:
-    """The DOCX converted to PDF by LibreOffice: the PDF's size (-1 when stopped at
-    LIBREOFFICE_LIMIT) and soffice's peak MiB."""
+    """The DOCX converted to PDF by LibreOffice: the PDF's size (-1 when stopped before it
+    finished) and soffice's peak MiB."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "final.docx"
         source.write_bytes(final_document_bytes(deliverable=final, format="docx"))
@@ -90,11 +90,12 @@ def _libreoffice(final: Deliverable) -> tuple[int, float]:
         )
         try:
             process.wait(timeout=LIBREOFFICE_LIMIT)
-            size = (Path(folder) / "final.pdf").stat().st_size
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            size = -1
+        # No PDF when stopped at the limit (or by hand).
+        output = Path(folder) / "final.pdf"
+        size = output.stat().st_size if output.exists() else -1
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return size, peak
 
@@ -133,7 +134,7 @@ def run() -> Iterator[Figure]:
         done = (
             f"{size / 2**20:,.1f} MiB; {seconds / docx_seconds:,.1f} times the DOCX"
             if size >= 0
-            else f"stopped unfinished after {LIBREOFFICE_LIMIT} s"
+            else "stopped unfinished"
         )
         yield Figure(
             f"PDF (LibreOffice converting the DOCX) ({factor}x)",
