@@ -12,16 +12,16 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
-from docx.shared import Cm, Pt, Twips
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -217,16 +217,25 @@ class DocxWriter:
         bold: bool = False,
         italic: bool = False,
         rtl: bool = False,
+        indent: str = "",
     ) -> Paragraph:
         """A paragraph; ``rtl``: set right to left (Arabic, Hebrew ...), in a font with the
-        script."""
+        script; ``indent``: a hanging indent of that many twips."""
         element = OxmlElement("w:p")
         self.body.append(element)
-        if style:
-            properties = element.get_or_add_pPr()
-            properties.get_or_add_pStyle().val = self._style_id(style)
-        if rtl:
-            element.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        # The properties built in their schema order (style, indentation, direction), appended:
+        # python-docx's get_or_add searches the element's children for where each one goes.
+        if style or rtl or indent:
+            properties = OxmlElement("w:pPr")
+            element.append(properties)
+            if style:
+                properties.append(OxmlElement("w:pStyle", {qn("w:val"): self._style_id(style)}))
+            if indent:
+                properties.append(
+                    OxmlElement("w:ind", {qn("w:left"): indent, qn("w:hanging"): indent})
+                )
+            if rtl:
+                properties.append(OxmlElement("w:bidi"))
         if text:
             _append_run(element, text, bold=bold, italic=italic, rtl=rtl)
         return Paragraph(element, self.document._body)
@@ -245,11 +254,7 @@ class DocxWriter:
         """A numbered paragraph: numbers run on through the document, as UN documents number
         them."""
         self.number += 1
-        paragraph = self.paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.0)
-        paragraph.paragraph_format.first_line_indent = Cm(-1.0)
-        _append_run(paragraph._p, f"{self.number}.\t{text}")
-        return paragraph
+        return self.paragraph(f"{self.number}.\t{text}", indent=_NUMBER_INDENT)
 
     def contents(self, entries: Iterable[tuple[int, str]], *, levels: int = 2) -> None:
         """A table of contents: a TOC field Word fills in with page numbers (it asks to update
@@ -287,33 +292,44 @@ class DocxWriter:
             if widths_cm
             else fitted_widths(headers, rows, int(self.width))
         )
-        element = CT_Tbl.new_tbl(len(rows) + 1, len(headers), self.width)
+        # The table's XML written as one string and parsed once: python-docx would build and
+        # look up every cell's elements one by one (the map annex has a row per coverage row).
+        # Columns beyond the widths given keep an equal share of the line, as python-docx sets.
+        share = Emu(int(self.width) // len(headers)).twips
+        twips = [Emu(width).twips for width in widths[: len(headers)]]
+        twips += [share] * (len(headers) - len(twips))
+        cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>' for width in twips]
+        parts = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+            'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{width}"/>' for width in twips),
+            "</w:tblGrid>",
+        ]
+        for index, row in enumerate([list(headers), *rows]):
+            if len(row) != len(headers):
+                raise ValueError(
+                    f"Row {index} of the table has {len(row)} cells; its header has "
+                    f"{len(headers)} columns."
+                )
+            parts.append(
+                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                if index == 0
+                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            )
+            for cell, text in zip(cells, row, strict=True):
+                parts.append(cell)
+                parts.append(
+                    f"<w:p>{_run_xml(text, bold=index == 0)}</w:p></w:tc>"
+                    if text
+                    else "<w:p/></w:tc>"
+                )
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        element = parse_xml("".join(parts))
         self.body.append(element)
-        properties = element.tblPr
-        style = OxmlElement("w:tblStyle")
-        style.set(qn("w:val"), self._style_id("Table Grid"))
-        properties.insert(0, style)
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        look = properties.find(qn("w:tblLook"))
-        if look is not None:
-            look.addprevious(layout)
-        else:
-            properties.append(layout)
-        for column, grid in enumerate(element.tblGrid.gridCol_lst):
-            if column < len(widths):
-                grid.w = widths[column]
-        # The rows listed once: tr_lst searches the table's XML on every call.
-        for index, (tr, row) in enumerate(zip(element.tr_lst, [list(headers), *rows], strict=True)):
-            row_properties = tr.get_or_add_trPr()
-            row_properties.append(OxmlElement("w:cantSplit"))
-            if index == 0:
-                row_properties.append(OxmlElement("w:tblHeader"))
-            for column, (tc, text) in enumerate(zip(tr.tc_lst, row, strict=True)):
-                if text:
-                    _append_run(tc.p_lst[0], text, bold=index == 0)
-                if column < len(widths):
-                    tc.width = widths[column]
         table = Table(element, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         return table
@@ -360,6 +376,8 @@ class DocxWriter:
 # are a little wider): enough to say how wide a column must be, not to lay it out.
 _CHARACTER = int(Cm(0.22))
 _CELL_MARGINS = int(Cm(0.45))
+# A numbered paragraph's hanging indent, in twips: its number in the first centimetre.
+_NUMBER_INDENT = str(Cm(1.0).twips)
 
 
 def _inherit_headers(properties) -> None:
@@ -421,6 +439,15 @@ def _append_run(
             content.set(qn("xml:space"), "preserve")
             run.append(content)
     paragraph.append(run)
+
+
+def _run_xml(text: str, *, bold: bool = False) -> str:
+    """The XML of a run as ``_append_run`` builds it (without right-to-left), as a string."""
+    parts = xml_safe(text).split("\t")
+    content = "<w:tab/>".join(
+        f'<w:t xml:space="preserve">{escape(part)}</w:t>' if part else "" for part in parts
+    )
+    return f"<w:r><w:rPr><w:b/></w:rPr>{content}</w:r>" if bold else f"<w:r>{content}</w:r>"
 
 
 def docx_bytes(document: Document) -> bytes:
