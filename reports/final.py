@@ -83,9 +83,10 @@ def document_issue(
             issued=True,
             illustrative=report.illustrative,
         )
-    now = now or timezone.now()
+    now = now or timezone.now()  # the moment of preparing it, not the exercise's date
     today = timezone.localdate(now)
-    if date is None or date == today:
+    date = date or deliverable.prepared_issued_on(now)
+    if date == today:
         return DocumentIssue(deliverable, today, None)
     if date > today:
         raise DocumentDateError(

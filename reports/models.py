@@ -99,6 +99,13 @@ class Deliverable(models.Model):
     def is_late(self, today: datetime.date) -> bool:
         return self.state != self.State.SENT and today > self.due_date
 
+    def prepared_issued_on(self, now: datetime.datetime) -> datetime.date:
+        """The date of issue a document of this deliverable bears when prepared at ``now``: the
+        one the coordinators set on its draft, else the day it is prepared (the machine's clock
+        is read only as the moment of preparing, never as the exercise's date)."""
+        draft = Report.objects.filter(deliverable_id=self.pk, sent_at__isnull=True).first()
+        return (draft.issued_on if draft else None) or timezone.localdate(now)
+
     @property
     def sent_on(self) -> datetime.date | None:
         """The day it was sent, in the exercise's time zone."""

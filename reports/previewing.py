@@ -78,7 +78,7 @@ def _draft(
     composed = services.report_preview(
         deliverable=deliverable,
         introduction=draft.introduction if draft else "",
-        issued_on=(draft.issued_on if draft else None) or timezone.localdate(now),
+        issued_on=deliverable.prepared_issued_on(now),
         now=now,
     )
     preview = Report(

@@ -71,8 +71,8 @@ def update_report_compose(
 ) -> dict:
     """The content of the deliverable's report, dated ``issued_on``, showing the map as of
     ``moment`` (None: as it stands ``now``)."""
-    now = now or timezone.now()
-    issued_on = issued_on or timezone.localdate(now)
+    now = now or timezone.now()  # the moment it is composed, recorded as composed_at
+    issued_on = issued_on or deliverable.prepared_issued_on(now)
     previous = previous_report(deliverable)
     since = previous.composed_at if previous else None
     changes = _changes(since, moment, CHANGE_LIST_LIMIT)

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 
@@ -9,7 +10,8 @@ from django.core.management import CommandError, call_command
 from openpyxl.utils import get_column_letter
 
 from issues.models import Issue
-from reports.models import DocumentExport, EditableTemplate
+from reports.final import document_issue
+from reports.models import Deliverable, DocumentExport, EditableTemplate, Report
 from tests.documents import pdf_text
 from tests.factories import (
     CoverageFactory,
@@ -254,3 +256,12 @@ def test_a_sent_final_document_publishes_its_frozen_files(client, small_map):
     page = client.get("/reports/final-document/").content.decode()
     assert "/reports/final-document/documents/pdf/" in page
     assert client.get("/reports/update-9/documents/docx/").status_code == 404
+
+
+def test_a_prepared_document_bears_the_date_of_issue_set_on_its_draft(small_map):
+    deliverable = Deliverable.objects.get(slug="final-document")
+    Report.objects.create(deliverable=deliverable, issued_on=datetime.date(2014, 2, 12))
+    issue = document_issue(deliverable)
+    assert issue.date == datetime.date(2014, 2, 12)
+    assert issue.moment is not None and issue.moment.date() >= datetime.date(2014, 2, 12)
+    assert not issue.issued and issue.symbol == ""

@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 composed = services.report_preview(
                     deliverable=deliverable,
                     introduction=report.introduction if report else "",
-                    issued_on=(report.issued_on if report else None) or timezone.localdate(),
+                    issued_on=deliverable.prepared_issued_on(timezone.now()),
                 )
                 chairs = Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="")
                 listed = set(Subscriber.objects.subscribed().values_list("email", flat=True))
