@@ -164,10 +164,10 @@ class SecretariatAdminSite(admin.AdminSite):
             "model": None,
             "name": page.name,
             "object_name": page.label.replace(".", "_"),
-            "perms": {"add": False, "change": True, "delete": False, "view": True},
+            "perms": {"add": False, "change": False, "delete": False, "view": True},
             "admin_url": url,
             "add_url": None,
-            "view_only": False,
+            "view_only": True,
         }
 
     def get_sections(self, request: HttpRequest) -> list[dict]:
