@@ -1,3 +1,5 @@
+import io
+import logging
 import os
 import shutil
 import tempfile
@@ -76,6 +78,8 @@ class Command(BaseCommand):
                     old.unlink()
             server = None
             if demo:
+                # The pages refused to one role are tried by the next: not worth a traceback.
+                logging.getLogger("django.request").setLevel(logging.ERROR)
                 server = LiveServerThread("localhost", StaticFilesHandler, port=0)
                 server.daemon = True
                 server.start()
@@ -114,5 +118,6 @@ class Command(BaseCommand):
                 f"--demo needs a new, empty SQLite database; {connection.settings_dict['NAME']} "
                 "already has tables. Use --url to picture a running server instead."
             )
+        self.stdout.write("Loading the demo into a new database (a few minutes) ...")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", stdout=io.StringIO())
