@@ -25,6 +25,15 @@ def _sections(html: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def _breadcrumbs(html: str) -> list[str]:
+    crumbs = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', html, re.S)
+    assert crumbs, "the page keeps the admin's breadcrumbs"
+    return [
+        re.sub(r"<[^>]+>", "", item).strip()
+        for item in re.findall(r"<li[^>]*>(.*?)</li>", crumbs.group(1), re.S)
+    ]
+
+
 def test_the_admin_site_is_the_secretariats():
     assert isinstance(admin.site._wrapped, SecretariatAdminSite)
 
@@ -137,3 +146,18 @@ def test_import_pages_have_the_admins_breadcrumbs(client, secretariat_user, url_
     assert items[-1].strip() == trail[-1]
     assert all("<a href=" in item for item in items[:-1])
     assert '<li aria-current="page">' in crumbs.group(1)
+
+
+def test_the_merge_page_has_the_admins_breadcrumbs(client, secretariat_user):
+    client.force_login(secretariat_user)
+    issues = [factories.IssueFactory(), factories.IssueFactory()]
+    response = client.post(
+        reverse("admin:issues_issue_changelist"),
+        {"action": "merge_issues", "_selected_action": [issue.pk for issue in issues]},
+    )
+    assert _breadcrumbs(response.content.decode()) == [
+        "Home",
+        "Questionnaire and issues",
+        "Issues",
+        "Merge issues",
+    ]
