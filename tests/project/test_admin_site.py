@@ -96,6 +96,17 @@ def test_the_sidebar_follows_the_sections(client, secretariat_user):
     assert captions[-1] == "Settings"
 
 
+def test_the_index_and_a_section_keep_a_query_budget(
+    client, secretariat_user, django_assert_max_num_queries
+):
+    client.force_login(secretariat_user)
+    factories.IssueFactory.create_batch(5)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("admin:index"))
+    with django_assert_max_num_queries(6):
+        client.get(reverse("admin:section", kwargs={"slug": "issues"}))
+
+
 def test_a_section_has_its_own_page(client, secretariat_user):
     client.force_login(secretariat_user)
     response = client.get(reverse("admin:section", kwargs={"slug": "mechanisms"}))

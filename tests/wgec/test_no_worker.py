@@ -40,7 +40,9 @@ def _age_the_queue(seconds: float) -> None:
     DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(seconds=seconds))
 
 
-def test_a_responses_import_nobody_takes_says_so_after_the_grace(secretariat_client, queued_tasks):
+def test_a_responses_import_nobody_takes_says_so_after_the_grace(
+    secretariat_client, queued_tasks, django_assert_max_num_queries
+):
     _questionnaire()
     page = secretariat_client.post(
         reverse("admin:issues_respondent_import"),
@@ -59,7 +61,8 @@ def test_a_responses_import_nobody_takes_says_so_after_the_grace(secretariat_cli
     assert secretariat_client.get(status).json()["waiting_for_worker"] is False
 
     _age_the_queue(WORKER_GRACE.total_seconds() + 1)
-    assert secretariat_client.get(status).json()["waiting_for_worker"] is True
+    with django_assert_max_num_queries(6):  # the session, the user, the import, its task
+        assert secretariat_client.get(status).json()["waiting_for_worker"] is True
     text = secretariat_client.get(page.request["PATH_INFO"]).content.decode()
     assert "data-no-worker>" in text and NO_WORKER in text and HOW in text
 
