@@ -21,6 +21,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from project.admin_site import SECTIONS, SETTINGS
+
 WIDTHS = (1280, 390)
 LOGIN = "/accounts/login/"
 # The tallest part of a page kept in a picture: the issue list holds hundreds of rows.
@@ -206,38 +208,37 @@ def site_shots() -> list[Shot]:
 
 
 def admin_shots() -> list[Shot]:
-    """The admin's index, sections, every model's list and its first record's change form, and
-    the import pages: as the secretariat."""
-    site = admin.site
-    shots = [Shot("admin", reverse("admin:index"), "admin", True)]
-    from project.admin_site import SECTIONS, SETTINGS
+    """The admin's index, sections and import pages, then every model's list and its first
+    record's change form in the order of the sections: as the secretariat."""
 
+    def shot(name: str, path: str) -> Shot:
+        return Shot(name, path, role="admin", fixed_role=True)
+
+    shots = [shot("admin", reverse("admin:index"))]
     for section in (*SECTIONS, SETTINGS):
-        shots.append(
-            Shot(
-                f"admin-section-{section.slug}",
-                reverse("admin:section", kwargs={"slug": section.slug}),
-                "admin",
-                True,
-            )
-        )
+        url = reverse("admin:section", kwargs={"slug": section.slug})
+        shots.append(shot(f"admin-section-{section.slug}", url))
     shots += [
-        Shot("admin-import-responses", reverse("admin:issues_respondent_import"), "admin", True),
-        Shot("admin-import-map", reverse("admin:issues_issue_map_import"), "admin", True),
+        shot("admin-import-responses", reverse("admin:issues_respondent_import")),
+        shot("admin-import-map", reverse("admin:issues_issue_map_import")),
     ]
-    for model in sorted(site._registry, key=lambda m: m._meta.label):
+    order = [label for section in (*SECTIONS, SETTINGS) for label in section.entries]
+
+    def place(model) -> tuple[int, str]:
+        label = model._meta.label
+        return (order.index(label) if label in order else len(order), label)
+
+    for model in sorted(admin.site._registry, key=place):
         opts = model._meta
         info = f"admin:{opts.app_label}_{opts.model_name}"
         slug = f"admin-{opts.app_label}-{opts.model_name}"
-        shots.append(Shot(f"{slug}-list", reverse(f"{info}_changelist"), "admin", True))
+        shots.append(shot(f"{slug}-list", reverse(f"{info}_changelist")))
         if opts.label == "issues.Issue":
             first = (_richest_issue() or {}).get("pk")  # one with coverage, gaps and sources
         else:
             first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         if first is not None:
-            shots.append(
-                Shot(f"{slug}-change", reverse(f"{info}_change", args=[first]), "admin", True)
-            )
+            shots.append(shot(f"{slug}-change", reverse(f"{info}_change", args=[first])))
     return shots
 
 
