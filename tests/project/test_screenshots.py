@@ -53,12 +53,16 @@ def test_the_pages_are_every_page_without_parameters_and_the_admins():
 
 
 @pytest.mark.django_db
-def test_the_demo_is_never_loaded_into_a_database_in_use(tmp_path):
+def test_the_demo_is_never_loaded_into_a_database_in_use(tmp_path, django_user_model):
     factories.IssueFactory()
     with pytest.raises(CommandError, match="new, empty SQLite database"):
         call_command("screenshots", demo=True, out=str(tmp_path), chromium="/bin/true")
     with pytest.raises(CommandError, match="either --demo or --url"):
         call_command("screenshots", out=str(tmp_path), url="", chromium="/bin/true")
+    # Never the local logins in a deployment's database.
+    with pytest.raises(CommandError, match="DEBUG on"):
+        call_command("screenshots", out=str(tmp_path), url="http://x", chromium="/bin/true")
+    assert not django_user_model.objects.filter(username="admin").exists()
 
 
 @pytest.mark.e2e

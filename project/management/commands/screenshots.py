@@ -56,6 +56,12 @@ class Command(BaseCommand):
     def handle(self, *args, url: str, demo: bool, out: str, only: str, chromium: str, **options):
         if bool(url) == demo:
             raise CommandError("Give either --demo or --url (or SCREENSHOTS_URL), not both.")
+        if url and not settings.DEBUG:
+            # The local logins it signs in with are created in the database when missing.
+            raise CommandError(
+                "--url signs in with the local logins of a development checkout: run it with "
+                "DEBUG on (make screenshots reads .env), against a development server."
+            )
         if not os.path.exists(chromium):
             raise CommandError(f"Chromium is missing at {chromium}: apt-get install chromium.")
         with tempfile.TemporaryDirectory(prefix="wgec-screenshots-") as scratch:
