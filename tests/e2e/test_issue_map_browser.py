@@ -33,7 +33,7 @@ def test_secretariat_imports_an_edited_workbook_after_seeing_the_preview(page, s
     # The admin's login is the site's one (allauth), which throttles failed attempts.
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.click("text=Import a map workbook")
     page.set_input_files("input[type=file]", str(FILES / "map-libreoffice-edited.xlsx"))
     page.click("text=Preview the import")
