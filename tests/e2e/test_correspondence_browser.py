@@ -74,7 +74,7 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     expect(coordinator.locator(".messages")).to_contain_text("accepted and applied")
 
     applicant.goto(f"/issues/{issue.pk}/")
-    expect(applicant.locator("#mechanisms + table")).to_contain_text("Partly addressing")
+    expect(applicant.locator("#mechanisms + .scroll table")).to_contain_text("Partly addressing")
     history = applicant.locator("table.history")
     expect(history).to_contain_text("A Coordinator")
     expect(history).to_contain_text("by Amina Diallo, accepted by A Coordinator")

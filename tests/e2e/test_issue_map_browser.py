@@ -20,7 +20,7 @@ def test_visitor_without_javascript_filters_the_map_and_opens_an_issue(browser, 
     expect(page.locator("table.issues tbody tr")).to_have_count(1)
     page.click("text=Spam")
     expect(page.locator("h1")).to_have_text("Spam")
-    expect(page.locator("#mechanisms + table")).to_contain_text("Partly addressing")
+    expect(page.locator("#mechanisms + .scroll table")).to_contain_text("Partly addressing")
     page.goto("/issues/matrix/")
     page.click("table.heat a[aria-label^='1 issue in Security']")
     expect(page.locator("table.issues")).to_contain_text("Spam")
