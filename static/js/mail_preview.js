@@ -11,9 +11,11 @@
     if (!doc || !doc.documentElement) {
       return; // not readable (an older sandbox): the stylesheet's height stays
     }
-    // Measured at the frame's width, from nothing, so that the frame also shrinks when wider.
+    // Measured at the frame's width, from nothing, so that the frame also shrinks when wider;
+    // its height includes its borders (box-sizing: border-box).
+    const borders = frame.offsetHeight - frame.clientHeight;
     frame.style.height = "0";
-    frame.style.height = Math.ceil(doc.documentElement.scrollHeight) + "px";
+    frame.style.height = Math.ceil(doc.documentElement.scrollHeight) + borders + "px";
   }
 
   frames.forEach(function (frame) {

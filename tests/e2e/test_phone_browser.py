@@ -4,7 +4,8 @@ With the demo exercise loaded (its real titles, names and evidence are what made
 each role's pages are visited at 390 px, where nothing may scroll sideways
 (``document.documentElement.scrollWidth <= innerWidth``: wide tables scroll inside their own
 box), and at 1280 px, where the header is one line: as tall as one of its links' line boxes, not
-two. One browser, one context per role.
+two. On the way, the compose page's preview shows the whole report, and the Content Security
+Policy blocks nothing on any page. One browser, one context per role.
 """
 
 import datetime
@@ -36,6 +37,14 @@ HEADER_LINES = """() => {
   const inner = wrap.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
   const link = document.querySelector(".site-header nav a");
   return inner / link.getBoundingClientRect().height;
+}"""
+
+# The compose page's preview: the frame is at least as tall as the report it holds (the demo's
+# is several screens long), so that none of it is cut off.
+FRAME_HEIGHTS = """() => {
+  const frame = document.querySelector("iframe.mail-preview");
+  const message = frame.contentDocument ? frame.contentDocument.documentElement.scrollHeight : 0;
+  return [frame.clientHeight, message];
 }"""
 
 
@@ -157,9 +166,17 @@ def test_every_page_fits_a_phone_and_the_header_is_one_line_for_every_role(
     # One login for each role, linked to participants of the demo: admin (the secretariat), chair,
     # coordinator, member, observer.
     local_logins_ensure(path=tmp_path / "local-logins")
-    too_wide, not_shown, two_lines = [], [], []
-    for role, paths in _pages().items():
+    too_wide, not_shown, two_lines, blocked, cut_off = [], [], [], [], []
+    pages = _pages()
+    compose = next(path for path in pages["coordinator"] if path.endswith("/compose/"))
+    for role, paths in pages.items():
         context, page = _context_for(browser, live_server, role)
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         for path in paths:
             response = page.goto(path)
             if not response.ok:
@@ -168,6 +185,12 @@ def test_every_page_fits_a_phone_and_the_header_is_one_line_for_every_role(
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > page.evaluate("window.innerWidth"):
                 too_wide.append(f"{role} {path}: {width} px")
+            if path == compose:
+                # The whole HTML message shows: the frame is as tall as the message in it (fitted
+                # when the frame loaded, before the page's own load event that goto waits for).
+                frame, message = page.evaluate(FRAME_HEIGHTS)
+                if not message > 1000 or frame < message:
+                    cut_off.append(f"{role}: {frame} px of a {message} px message")
         page.set_viewport_size(WIDE)
         for path in [reverse("home"), reverse("issues:list")]:
             page.goto(path)
@@ -179,6 +202,8 @@ def test_every_page_fits_a_phone_and_the_header_is_one_line_for_every_role(
     assert not_shown == [], "pages that did not answer"
     assert too_wide == [], "pages wider than a 390 px screen"
     assert two_lines == [], "headers on more than one line at 1280 px"
+    assert blocked == [], "the Content Security Policy blocked something"
+    assert cut_off == [], "the compose page's preview cuts the report off"
 
 
 def test_on_a_phone_the_menu_and_the_filters_fold_behind_their_buttons(page):
