@@ -139,7 +139,8 @@ def test_a_table_wider_than_a_phone_scrolls_with_the_arrow_keys_and_fits_without
     _visible_focus(page)
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.scrollLeft > 0")  # scrolling is animated
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # scrolling is animated
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_function("!document.querySelector('.scroll[tabindex]')")
+    # A function, not an expression: the page's policy forbids evaluating strings.
+    page.wait_for_function("() => !document.querySelector('.scroll[tabindex]')")
