@@ -145,6 +145,7 @@ def _phone_pages(demo) -> list[str]:
         f"/issues/matrix/?cluster={demo['cluster'].slug}",
         "/responses/statistics/",
         "/reports/update-1/",
+        "/reports/update-1/changes/",
     ]
 
 
