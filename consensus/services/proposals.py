@@ -16,6 +16,7 @@ from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_set, gap_set, mechanism_create
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
+from wgec.mail_addresses import ReplyKind
 from wgec.models import Participant
 from wgec.versions import ReadVersion, version_check
 
@@ -274,4 +275,6 @@ def _tell_proposer(proposal: Proposal) -> None:
             "reviewer": author_name(proposal.reviewer),
         },
         to=[address],
+        # A reply to the outcome is a comment on the issue concerned (when there is one).
+        reply_about=(ReplyKind.PROPOSAL, proposal.pk),
     )
