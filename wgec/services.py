@@ -27,6 +27,7 @@ SECRETARIAT_APPS = [
     "mechanisms",
     "consensus",
     "reports",
+    "inbound",
     "auth",
     "account",
     "django_tasks_database",
