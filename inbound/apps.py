@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InboundConfig(AppConfig):
     name = "inbound"
     verbose_name = "Mail coming in"
+
+    def ready(self) -> None:
+        from inbound import issue_extensions
+
+        issue_extensions.register()
