@@ -33,8 +33,14 @@ class Command(BaseCommand):
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopping.append(True))
+        configured = bool(settings.INBOUND_IMAP["host"])
+        if not configured:
+            # Beside `make run` without a mailbox: say so once and stay, so that the other
+            # processes of the Procfile are not stopped with this one.
+            self.stdout.write("No mailbox is configured (INBOUND_IMAP_URL): not reading mail.")
         while not stopping:
-            self._read(limit, fatal=False)
+            if configured:
+                self._read(limit, fatal=False)
             close_old_connections()
             deadline = time.monotonic() + settings.INBOUND_POLL_SECONDS
             while not stopping and time.monotonic() < deadline:
