@@ -199,3 +199,38 @@ def test_a_non_member_cannot_contribute_by_mail(mailbox):
 
     assert not Contribution.objects.exists()
     assert InboundMessage.objects.get().outcome == "refused"
+
+
+def _docx(unpacked_bytes: int) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * unpacked_bytes)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_and_the_next_message_is_still_read(mailbox, member, settings):
+    settings.IMPORT_MAX_UNPACKED_MB = 1
+    bomb = a_mail(sender="ana@members.example.net", to=mail_addresses.contribute_address())
+    damaged = a_mail(sender="ana@members.example.net", to=mail_addresses.contribute_address())
+    fine = a_mail(
+        sender="ana@members.example.net",
+        to=mail_addresses.contribute_address(),
+        subject="A small draft",
+    )
+    docx = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+    deliver(
+        mailbox,
+        _with_attachment(bomb, "bomb.docx", _docx(8 * 2**20), docx),
+        _with_attachment(damaged, "cut.docx", _docx(1000)[:-40], docx),
+        _with_attachment(fine, "draft.docx", _docx(1000), docx),
+    )
+    committed(fetch_mail)
+
+    rows = list(InboundMessage.objects.order_by("uid"))
+    assert "unpacks to 8 MB" in rows[0].reason
+    assert "not a readable DOCX file" in rows[1].reason
+    assert [c.title for c in Contribution.objects.all()] == ["A small draft"]
