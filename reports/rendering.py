@@ -323,6 +323,7 @@ def report_message(
     if recipient.delivery_id is not None and mail_addresses.enabled():
         headers["From"] = settings.DEFAULT_FROM_EMAIL
         envelope = mail_addresses.bounce_address(delivery_id=recipient.delivery_id)
+    context["reply_by_email"] = bool(reply_to)
     message = ListMessage(
         subject=header_text(report.subject),
         body=wording.render("reports/email/report.txt", context),

@@ -74,6 +74,7 @@ def test_a_report_carries_a_personal_reply_address_and_a_verp_sender(sent_report
     assert mail_addresses.bounce_tag_read(mail_addresses.tag_of(message.from_email)) == delivery.pk
     assert message.message()["From"] == "wgec@example.org"
     assert message.extra_headers["Message-ID"] == delivery.message_id
+    assert "To answer the report, reply to this message" in message.body
 
 
 def test_a_members_reply_to_a_report_becomes_a_reply_by_email_taken_once(
@@ -108,6 +109,7 @@ def test_a_reply_to_a_proposal_outcome_becomes_a_comment_marked_by_email(mailbox
     committed(lambda: proposal_decline(proposal=proposal, user=None, reason="Not now."))
     outcome = mail.outbox[-1]
     assert outcome.extra_headers["Message-ID"]
+    assert "A reply to this message is posted as your comment on the issue." in outcome.body
     deliver(
         mailbox,
         a_mail(
