@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("issues", "0010_comment_by_email"),
+        ("issues", "0011_comment_by_email"),
         ("reports", "0007_deliverable_masthead"),
         ("wgec", "0007_stored_html_of_contributions"),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("issues", "0009_stored_html_of_comments"),
+        ("issues", "0010_responsesimport_task_id"),
     ]
 
     operations = [
