@@ -287,3 +287,21 @@ def test_the_initial_output_is_a_draft_saying_what_remains(small_map):
     assert "Mechanisms whose status is not yet known: 1. 3.2 Encryption: IETF" in pdf
     # The final document is no draft.
     assert "4. What remains before the final document" not in _texts(_docx(_issued()))
+
+
+HOSTILE = '#panic("x") ]*[ _a_ $b$ <c> @d \\e /* f */ `g` ~ = h #{1/0}'
+
+
+def test_the_pdf_sets_user_text_as_it_was_typed_never_as_typesetting_markup(small_map):
+    """Typst reads the document's text as data: a title, an issue or a piece of evidence that
+    looks like Typst markup (or code that would stop the typesetting) appears letter for
+    letter."""
+    issue = Issue.objects.get(title="Cybercrime")
+    issue.title = f"Cyber {HOSTILE}"
+    issue.description = "]*[ #pagebreak() done"
+    issue.save()
+    text = " ".join(
+        pdf_pages(final_document_pdf(final_document_build(issue=_issued(title=HOSTILE))))
+    )
+    assert text.count(HOSTILE) >= 4  # the title; the issue's heading, contents line and map row
+    assert "]*[ #pagebreak() done" in text

@@ -11,6 +11,7 @@ import copy
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
@@ -24,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from wgec.documents.direction import text_direction
 
@@ -180,7 +182,8 @@ def _running_header(document: Document, text: str) -> None:
 
 
 class DocxWriter:
-    """Writes a python-docx document in time linear in its length.
+    """Writes a python-docx document in time linear in its length and memory that does not
+    grow with it.
 
     python-docx inserts every new block before the section properties at the end of the body,
     which it finds by scanning the body (and looks the page width up for every table): a
@@ -188,6 +191,12 @@ class DocxWriter:
     properties out, appends each block at the end, and puts them back in ``close``. Runs are
     built directly, because python-docx sets run text a character at a time, and styles are
     set by their ID, because python-docx looks the default style up on every assignment.
+
+    The body is streamed: python-docx makes the skeleton (styles, settings, headers, the
+    section's properties), and the blocks written, once a few hundred are waiting, go as XML
+    into the package's word/document.xml (compressed as they come) and leave the tree. Only the
+    block last returned can still be changed by the caller (a paragraph's indent, say); the
+    writer never goes back to an earlier one.
     """
 
     def __init__(self, document: Document) -> None:
@@ -203,6 +212,54 @@ class DocxWriter:
         self.style_ids: dict[str, str] = {}
         self.number = 0
         self.sections = 1
+        self._waiting = len(self.body)  # blocks in the tree, not yet streamed
+        self._output = io.BytesIO()
+        self._package = zipfile.ZipFile(self._output, "w", zipfile.ZIP_DEFLATED)
+        self._head, self._tail, self._types = self._skeleton()
+        self._package.writestr(_CONTENT_TYPES, self._types)
+        self._stream = self._package.open(_DOCUMENT_XML, "w", force_zip64=True)
+        self._stream.write(self._head)
+
+    def _skeleton(self) -> tuple[bytes, bytes, bytes]:
+        """The document part's XML around its body's blocks, and the package's content types
+        (written first, where programs that sniff a file's type look for them)."""
+        blocks = list(self.body)
+        for block in blocks:
+            self.body.remove(block)
+        document = etree.tostring(
+            self.document.element, encoding="UTF-8", xml_declaration=True, standalone=True
+        )
+        for block in blocks:
+            self.body.append(block)
+        head, _, tail = document.partition(b"<w:body/>")
+        return head + b"<w:body>", b"</w:body>" + tail, self._parts()[_CONTENT_TYPES]
+
+    def _parts(self) -> dict[str, bytes]:
+        """The package's parts as python-docx writes them (its document part's body empty)."""
+        saved = io.BytesIO()
+        self.document.save(saved)
+        with zipfile.ZipFile(saved) as package:
+            return {name: package.read(name) for name in package.namelist()}
+
+    def _append(self, element) -> None:
+        self.body.append(element)
+        self._waiting += 1
+        if self._waiting >= _STREAM_EVERY:
+            self._flush(keep=1)
+
+    def _flush(self, *, keep: int) -> None:
+        """Stream the waiting blocks but the last ``keep`` into the document part."""
+        blocks = list(self.body)
+        done = blocks[: len(blocks) - keep] if keep else blocks
+        chunks = []
+        for block in done:
+            xml = etree.tostring(block, encoding="UTF-8", xml_declaration=False)
+            # The namespaces lxml declares again on a block's tag are the document's own.
+            end = xml.index(b">")
+            chunks.append(_NAMESPACE.sub(b"", xml[:end]) + xml[end:])
+            self.body.remove(block)
+        self._stream.write(b"".join(chunks))
+        self._waiting = len(blocks) - len(done)
 
     def _style_id(self, name: str) -> str:
         if name not in self.style_ids:
@@ -222,7 +279,7 @@ class DocxWriter:
         """A paragraph; ``rtl``: set right to left (Arabic, Hebrew ...), in a font with the
         script; ``indent``: a hanging indent of that many twips."""
         element = OxmlElement("w:p")
-        self.body.append(element)
+        self._append(element)
         # The properties built in their schema order (style, indentation, direction), appended:
         # python-docx's get_or_add searches the element's children for where each one goes.
         if style or rtl or indent:
@@ -329,7 +386,7 @@ class DocxWriter:
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         element = parse_xml("".join(parts))
-        self.body.append(element)
+        self._append(element)
         table = Table(element, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         return table
@@ -364,13 +421,31 @@ class DocxWriter:
         self.sections += 1
 
     def close(self) -> bytes:
+        """The document's bytes: the last blocks and the section's properties streamed, the
+        document part closed, python-docx's other parts added to the package."""
         if self.section is not None:
             if self.sections > 1:
                 _inherit_headers(self.section)
             self.body.append(self.section)
             self.section = None
-        return docx_bytes(self.document)
+        self._flush(keep=0)
+        self._stream.write(self._tail)
+        self._stream.close()
+        parts = self._parts()
+        if parts[_CONTENT_TYPES] != self._types:
+            raise RuntimeError("A part was added to the document after its writer began.")
+        for name, content in parts.items():
+            if name not in (_CONTENT_TYPES, _DOCUMENT_XML):
+                self._package.writestr(name, content)
+        self._package.close()
+        return self._output.getvalue()
 
+
+# The body's blocks go into the document part this many at a time.
+_STREAM_EVERY = 500
+_CONTENT_TYPES = "[Content_Types].xml"
+_DOCUMENT_XML = "word/document.xml"
+_NAMESPACE = re.compile(rb' xmlns:\w+="[^"]*"')
 
 # What a character and a cell's margins take, in EMU, at the body's 11 points (bold headers
 # are a little wider): enough to say how wide a column must be, not to lay it out.

@@ -7,28 +7,49 @@ thousands of pages in seconds, where WeasyPrint takes minutes and gigabytes. A t
 ``sys.inputs.data`` and the template reads it with ``json()``: user text is data, placed as
 text, never parsed as Typst markup, so no escaping can be forgotten.
 
-Typst holds every page of a compilation in memory (about a megabyte a page), so a long document
-is typeset in parts, each a compilation of its own, and the parts' pages are joined.
+Typst holds every page of a compilation in memory (about a megabyte a page), and keeps what it
+laid out in a cache that lives as long as the process: a long document is typeset in parts,
+each in a process of its own (forked, gone when the part is done), and the parts' pages are
+joined.
 """
 
+import atexit
+import glob
 import io
 import json
+import os
+import pickle
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 
-# The fonts Debian installs (Noto, DejaVu; Liberation or Times New Roman where present): a
-# template names them in its order of preference, Typst's embedded fonts are the last fallback.
-FONT_FOLDERS = ["/usr/share/fonts"]
+# The fonts the templates name (serif, with the Arabic and Hebrew scripts): Times New Roman or
+# Liberation Serif where installed, else DejaVu Serif and Noto (Debian's fonts-dejavu-core and
+# fonts-noto-core); Typst's embedded fonts are the last fallback. Only these are read: reading
+# every font the system has would take longer than a part of the document.
+FONT_FILES = [
+    "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman*.ttf",
+    "/usr/share/fonts/truetype/liberation*/LiberationSerif-*.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif*.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-*.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-*.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerifHebrew-*.ttf",
+]
 
 
 @cache
-def _fonts():
-    import typst  # imported here: only PDFs need the compiler
-
-    return typst.Fonts(include_system_fonts=False, font_paths=FONT_FOLDERS)
+def _font_folder() -> str:
+    """A folder of links to FONT_FILES (Typst reads fonts by folder)."""
+    folder = tempfile.mkdtemp(prefix="wgec-fonts-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for pattern in FONT_FILES:
+        for path in glob.glob(pattern):
+            os.symlink(path, os.path.join(folder, os.path.basename(path)))
+    return folder
 
 
 @dataclass
@@ -38,23 +59,49 @@ class TypesetPart:
     marks: list  # the values of the metadata the template labelled with the label asked for
 
 
-def typeset(template: str, data: dict, *, marks: str = "") -> TypesetPart:
-    """Typeset ``template`` (a path under templates/) with ``data`` (JSON-serialisable) as PDF;
-    with ``marks``, the values of the template's ``metadata`` labelled ``<marks>`` (where its
-    headings fell, say)."""
-    import pikepdf
-    import typst
+def _compile(path: Path, data: str, marks: str) -> tuple[bytes, list]:
+    import typst  # imported here: only PDFs need the compiler
 
-    path: Path = settings.BASE_DIR / "templates" / template
     compiler = typst.Compiler(
         str(path),
         root=str(path.parent),
-        font_paths=_fonts(),
+        font_paths=[_font_folder()],
         ignore_system_fonts=True,
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False, separators=(",", ":"))},
+        sys_inputs={"data": data},
     )
     pdf = compiler.compile(format="pdf")
     found = json.loads(compiler.query(f"<{marks}>", field="value")) if marks else []
+    return pdf, found
+
+
+def typeset(template: str, data: dict, *, marks: str = "") -> TypesetPart:
+    """Typeset ``template`` (a path under templates/) with ``data`` (JSON-serialisable) as PDF,
+    in a process of its own; with ``marks``, the values of the template's ``metadata``
+    labelled ``<marks>`` (where its headings fell, say)."""
+    import pikepdf
+
+    path: Path = settings.BASE_DIR / "templates" / template
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    _font_folder()  # made once, by this process
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: typeset, answer through the pipe, leave without clean-up
+        try:
+            answer = ("ok", *_compile(path, text, marks))
+        except BaseException as error:  # noqa: BLE001 - the parent raises it
+            answer = ("error", f"{type(error).__name__}: {error}", None)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps(answer))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    if not answer:
+        raise RuntimeError(f"Typesetting {template} stopped without an answer.")
+    status, pdf, found = pickle.loads(answer)  # noqa: S301 - from our own child process
+    if status == "error":
+        raise RuntimeError(f"Typesetting {template} failed: {pdf}")
     with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
         pages = len(document.pages)
     return TypesetPart(pdf, pages, found)
@@ -69,11 +116,6 @@ def joined_pdf(parts: list[bytes], *, title: str = "", author: str = "") -> byte
         for part in parts:
             sources.append(pikepdf.Pdf.open(io.BytesIO(part)))
             joined.pages.extend(sources[-1].pages)
-        with joined.open_metadata(set_pikepdf_as_editor=False) as metadata:
-            if title:
-                metadata["dc:title"] = title
-            if author:
-                metadata["dc:creator"] = [author]
         joined.docinfo["/Title"] = title
         joined.docinfo["/Author"] = author
         buffer = io.BytesIO()
