@@ -10,6 +10,7 @@ document's length, however long it is.
 import copy
 import datetime
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -18,12 +19,10 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from docx import Document as new_docx
 from docx.document import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, Twips
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -212,7 +211,13 @@ class DocxWriter:
         self.style_ids: dict[str, str] = {}
         self.number = 0
         self.sections = 1
-        self._waiting = len(self.body)  # blocks in the tree, not yet streamed
+        # The blocks not yet streamed wait in a body element of their own, outside the
+        # document: streamed, they are dropped with it at once (taking each out of the
+        # document's tree would cost lxml a walk over its elements).
+        self._blocks = OxmlElement("w:body")
+        for block in list(self.body):
+            self._blocks.append(block)
+        self._waiting = len(self._blocks)
         self._output = io.BytesIO()
         self._package = zipfile.ZipFile(self._output, "w", zipfile.ZIP_DEFLATED)
         self._head, self._tail, self._types = self._skeleton()
@@ -223,14 +228,9 @@ class DocxWriter:
     def _skeleton(self) -> tuple[bytes, bytes, bytes]:
         """The document part's XML around its body's blocks, and the package's content types
         (written first, where programs that sniff a file's type look for them)."""
-        blocks = list(self.body)
-        for block in blocks:
-            self.body.remove(block)
         document = etree.tostring(
             self.document.element, encoding="UTF-8", xml_declaration=True, standalone=True
         )
-        for block in blocks:
-            self.body.append(block)
         head, _, tail = document.partition(b"<w:body/>")
         return head + b"<w:body>", b"</w:body>" + tail, self._parts()[_CONTENT_TYPES]
 
@@ -242,24 +242,20 @@ class DocxWriter:
             return {name: package.read(name) for name in package.namelist()}
 
     def _append(self, element) -> None:
-        self.body.append(element)
-        self._waiting += 1
+        # The blocks before this one are done (a caller changes only the block last returned).
         if self._waiting >= _STREAM_EVERY:
-            self._flush(keep=1)
+            self._flush()
+        self._blocks.append(element)
+        self._waiting += 1
 
-    def _flush(self, *, keep: int) -> None:
-        """Stream the waiting blocks but the last ``keep`` into the document part."""
-        blocks = list(self.body)
-        done = blocks[: len(blocks) - keep] if keep else blocks
-        chunks = []
-        for block in done:
-            xml = etree.tostring(block, encoding="UTF-8", xml_declaration=False)
-            # The namespaces lxml declares again on a block's tag are the document's own.
-            end = xml.index(b">")
-            chunks.append(_NAMESPACE.sub(b"", xml[:end]) + xml[end:])
-            self.body.remove(block)
-        self._stream.write(b"".join(chunks))
-        self._waiting = len(blocks) - len(done)
+    def _flush(self) -> None:
+        """Stream the waiting blocks into the document part."""
+        if self._waiting:
+            xml = etree.tostring(self._blocks, encoding="UTF-8", xml_declaration=False)
+            # Their XML without the tags of the body element that held them.
+            self._stream.write(xml[xml.index(b">") + 1 : -len(b"</w:body>")])
+        self._blocks = OxmlElement("w:body")
+        self._waiting = 0
 
     def _style_id(self, name: str) -> str:
         if name not in self.style_ids:
@@ -340,32 +336,37 @@ class DocxWriter:
         rows: Iterable[Sequence[object]],
         *,
         widths_cm: Sequence[float] | None = None,
-    ) -> Table:
+    ) -> None:
         """A table whose header row repeats on every page and whose rows never split across
-        pages; without ``widths_cm`` its columns are fitted to their content."""
-        rows = [["" if value is None else str(value) for value in row] for row in rows]
+        pages; without ``widths_cm`` its columns are fitted to their content (its first rows).
+
+        The table's XML is written as text straight into the document part, a few thousand
+        rows at a time: python-docx would build and look up every cell's elements one by one,
+        and lxml would hold them all (the map's annex has a row per coverage row)."""
+        rows = iter(rows)
+        first = [_cells(row) for row in itertools.islice(rows, _FITTED_ROWS)]
         widths = (
             [Cm(width) for width in widths_cm]
             if widths_cm
-            else fitted_widths(headers, rows, int(self.width))
+            else fitted_widths(headers, first, int(self.width))
         )
-        # The table's XML written as one string and parsed once: python-docx would build and
-        # look up every cell's elements one by one (the map annex has a row per coverage row).
         # Columns beyond the widths given keep an equal share of the line, as python-docx sets.
         share = Emu(int(self.width) // len(headers)).twips
         twips = [Emu(width).twips for width in widths[: len(headers)]]
         twips += [share] * (len(headers) - len(twips))
         cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>' for width in twips]
+        self._flush()
         parts = [
-            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            "<w:tbl><w:tblPr>"
             f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
-            'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
-            "</w:tblPr><w:tblGrid>",
+            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" '
+            'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+            'w:val="04A0"/></w:tblPr><w:tblGrid>',
             *(f'<w:gridCol w:w="{width}"/>' for width in twips),
             "</w:tblGrid>",
         ]
-        for index, row in enumerate([list(headers), *rows]):
+        all_rows = itertools.chain([list(headers)], first, map(_cells, rows))
+        for index, row in enumerate(all_rows):
             if len(row) != len(headers):
                 raise ValueError(
                     f"Row {index} of the table has {len(row)} cells; its header has "
@@ -384,12 +385,11 @@ class DocxWriter:
                     else "<w:p/></w:tc>"
                 )
             parts.append("</w:tr>")
+            if len(parts) >= _TABLE_PARTS:
+                self._stream.write("".join(parts).encode())
+                parts.clear()
         parts.append("</w:tbl>")
-        element = parse_xml("".join(parts))
-        self._append(element)
-        table = Table(element, self.document._body)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        return table
+        self._stream.write("".join(parts).encode())
 
     def page_break(self) -> None:
         self.paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -426,9 +426,9 @@ class DocxWriter:
         if self.section is not None:
             if self.sections > 1:
                 _inherit_headers(self.section)
-            self.body.append(self.section)
+            self._append(self.section)
             self.section = None
-        self._flush(keep=0)
+        self._flush()
         self._stream.write(self._tail)
         self._stream.close()
         parts = self._parts()
@@ -441,11 +441,14 @@ class DocxWriter:
         return self._output.getvalue()
 
 
+# A table's columns are fitted to this many of its first rows; its XML is written this many
+# pieces at a time.
+_FITTED_ROWS = 200
+_TABLE_PARTS = 20_000
 # The body's blocks go into the document part this many at a time.
 _STREAM_EVERY = 500
 _CONTENT_TYPES = "[Content_Types].xml"
 _DOCUMENT_XML = "word/document.xml"
-_NAMESPACE = re.compile(rb' xmlns:\w+="[^"]*"')
 
 # What a character and a cell's margins take, in EMU, at the body's 11 points (bold headers
 # are a little wider): enough to say how wide a column must be, not to lay it out.
@@ -483,6 +486,10 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     spare = total - sum(least)
     extra = [want - low for want, low in zip(wanted, least, strict=True)]
     return [int(low + spare * more / sum(extra)) for low, more in zip(least, extra, strict=True)]
+
+
+def _cells(row: Sequence[object]) -> list[str]:
+    return ["" if value is None else str(value) for value in row]
 
 
 def _append_run(
