@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 
 from django.conf import settings
+from docx.shared import Cm
 
 from reports.final import MAP_TABLE_HEADING, REMAINING_HEADING, FinalDocument
 from reports.formats import (
@@ -39,13 +40,19 @@ MAP_PART_ROWS = 5_000
 # never needs repeating); a longer one is a table whose header repeats on every page.
 KEEP_ROWS = 20
 KEEP_CHARACTERS = 2_500
+# The lines of a portrait and a landscape page (the template's margins), in EMU.
+PORTRAIT_LINE = int(Cm(21.0 - 2 * 2.5))
+LANDSCAPE_LINE = int(Cm(29.7 - 2 * 2.2))
 COVERAGE_COLUMNS = ["Mechanism", "Status", "Evidence"]
 OPTION_COLUMNS = ["Option", "Text", "Support by stakeholder group"]
 
 
-def _shares(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
-    """A table's columns as shares of the line, fitted to what they hold (as in the DOCX)."""
-    return [round(width / 10_000, 4) for width in fitted_widths(headers, rows, 10_000)]
+def _shares(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], line: int = PORTRAIT_LINE
+) -> list[float]:
+    """A table's columns as shares of the line (EMU), fitted to what they hold as in the
+    DOCX."""
+    return [round(width / line, 4) for width in fitted_widths(headers, rows, line)]
 
 
 def _keep(rows: Sequence[Sequence[str]]) -> bool:
@@ -141,7 +148,7 @@ def _map_parts(doc: FinalDocument) -> Iterator[dict]:
     """Annex II, MAP_PART_ROWS rows at a time; its columns fitted to its first rows."""
     rows = map_table_rows(doc)
     first = list(itertools.islice(rows, MAP_PART_ROWS))
-    widths = _shares(MAP_TABLE_COLUMNS, first[:200])
+    widths = _shares(MAP_TABLE_COLUMNS, first[:200], LANDSCAPE_LINE)
     heading = f"Annex II. {MAP_TABLE_HEADING}"
     chunk = first
     while chunk or heading:
