@@ -27,9 +27,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-# The fonts the templates name (serif, with the Arabic and Hebrew scripts): Times New Roman or
-# Liberation Serif where installed, else DejaVu Serif and Noto (Debian's fonts-dejavu-core and
-# fonts-noto-core); Typst's embedded fonts are the last fallback. Only these are read: reading
+# The fonts the templates name (serif, with the Arabic, Hebrew and Chinese scripts): Times New
+# Roman or Liberation Serif where installed, else DejaVu Serif and Noto (Debian's
+# fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk); Typst's embedded fonts are the last
+# fallback. Only these are read: reading
 # every font the system has would take longer than a part of the document.
 FONT_FILES = [
     "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman*.ttf",
@@ -38,6 +39,7 @@ FONT_FILES = [
     "/usr/share/fonts/truetype/noto/NotoSerif-*.ttf",
     "/usr/share/fonts/truetype/noto/NotoNaskhArabic-*.ttf",
     "/usr/share/fonts/truetype/noto/NotoSerifHebrew-*.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-*.ttc",
 ]
 
 
