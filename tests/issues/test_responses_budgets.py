@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from issues import exports
-from issues.views.responses import RESPONDENTS_PER_PAGE
 from issues.models import Question, Respondent, Theme
+from issues.views.responses import RESPONDENTS_PER_PAGE
 from tests.issues.conftest import _questionnaire
 from tests.issues.responses_data import COUNTRIES, population_create, population_remove
 from wgec.models import StakeholderGroup
