@@ -217,13 +217,16 @@ class MappedIssueQuerySet(IssueQuerySet):
         )
 
     def with_map_rows(self) -> "MappedIssueQuerySet":
-        """What a row of the issue list shows: cluster, and mechanisms with their status."""
+        """What a row of the issue list shows: cluster, and mechanisms with their status (not
+        the evidence, nor the mechanisms' descriptions: long texts a row never shows)."""
+        coverage = (
+            Coverage.objects.select_related("mechanism")
+            .only("issue", "mechanism", "status", "mechanism__name", "mechanism__acronym")
+            .order_by("mechanism__name")
+        )
         return self.select_related("cluster").prefetch_related(
-            models.Prefetch(
-                "coverage",
-                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
-            ),
-            "gaps",
+            models.Prefetch("coverage", queryset=coverage),
+            models.Prefetch("gaps", queryset=Gap.objects.only("issue", "type").order_by("type")),
         )
 
     def without_mechanism(self) -> "MappedIssueQuerySet":

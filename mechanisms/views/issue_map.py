@@ -25,6 +25,7 @@ from mechanisms.models import (
 )
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.links import link_maker
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -64,7 +65,16 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
 
 def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(issue, status_counts(issue.coverage.all())) for issue in page.object_list]
+    # Each row links its issue and its mechanisms: hundreds of links a page, built from one
+    # resolved URL each (``{% url %}`` would resolve every one).
+    issue_link, mechanism_link = link_maker("issues:detail"), link_maker("mechanisms:detail")
+    rows = []
+    for issue in page.object_list:
+        issue.link = issue_link(issue.pk)
+        coverage = issue.coverage.all()
+        for row in coverage:
+            row.mechanism_link = mechanism_link(row.mechanism_id)
+        rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)
     return render(

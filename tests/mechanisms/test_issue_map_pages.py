@@ -74,6 +74,20 @@ def test_list_shows_issues_on_the_map_only(client, small_map):
     assert "Secret proposal" not in response.content.decode()
 
 
+def test_list_rows_link_each_issue_and_mechanism_with_its_status_and_gaps(client, small_map):
+    text = client.get(reverse("issues:list")).content.decode()
+    cybercrime, itu, coe = small_map["cybercrime"], small_map["itu"], small_map["coe"]
+    row = text.split(f'<a href="/issues/{cybercrime.pk}/">Cybercrime</a>')[1].split("</tr>")[0]
+    assert (
+        f'<a href="/mechanisms/{coe.pk}/">CoE</a>, <a href="/mechanisms/{itu.pk}/">ITU</a>' in row
+    )
+    assert "1 addressing</span>, <span" in row and "1 partly addressing</span>" in row
+    row = text.split(f'<a href="/issues/{small_map["spam"].pk}/">Spam</a>')[1].split("</tr>")[0]
+    assert "<td>Capacity</td>" in row
+    row = text.split(">Labour law</a>")[1].split("</tr>")[0]
+    assert '<span class="status status-none">No mechanism</span>' in row
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
