@@ -11,6 +11,7 @@ import email.policy
 import re
 import unicodedata
 from dataclasses import dataclass
+from email import quoprimime
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
@@ -294,6 +296,219 @@ class ListMessage(EmailMultiAlternatives):
     def message(self, *, policy=email.policy.default):
         return super().message(policy=policy.clone(max_line_length=998))
 
+    def smtp_bytes(self) -> bytes:
+        """The message as sent over SMTP."""
+        return self.message(policy=email.policy.SMTP).as_bytes()
+
+
+# Markers of the bodies in a message built without them (``_PreparedMessage``): ASCII words no
+# text contains, which the email package writes as they are.
+_TEXT_MARK, _HTML_MARK = "wgecPreparedTextBody0f6c", "wgecPreparedHtmlBody0f6c"
+
+
+# As the email package writes a body (``email.contentmanager``): lines of at most 998 bytes
+# (the list's policy) as they are, 7bit when ASCII, 8bit otherwise; a longer line makes the
+# whole body quoted-printable, each line encoded on its own.
+_LINE_LIMIT = 998
+
+
+@dataclass
+class _EncodedBody:
+    """A body's lines, written once; the lines that speak of the recipient (their name,
+    address or unsubscribe link) are written again for each message."""
+
+    lines: list[str]  # the rendered lines, with placeholders
+    written: list[bytes | None]  # each line in UTF-8, or None where a placeholder stands
+    _quoted: list[str | None] | None = None  # the same as quoted-printable, when first needed
+
+    @classmethod
+    def of(cls, text: str, placeholders: list[str]) -> "_EncodedBody":
+        # Split where the email package splits: the UTF-8 bytes at line breaks.
+        lines = [line.decode("utf-8") for line in text.encode("utf-8").splitlines()]
+        return cls(
+            lines,
+            [
+                None if any(p in line for p in placeholders) else line.encode("utf-8")
+                for line in lines
+            ],
+        )
+
+    def for_recipient(self, values: dict[str, str]) -> tuple[str, bytes]:
+        """The transfer encoding and the written body, with ``values`` for the placeholders."""
+        own = [
+            _substituted(line, values).encode("utf-8") if written is None else None
+            for line, written in zip(self.lines, self.written, strict=True)
+        ]
+        lines = [
+            line if line is not None else written
+            for line, written in zip(own, self.written, strict=True)
+        ]
+        if max((len(line) for line in lines), default=0) <= _LINE_LIMIT:
+            body = b"".join(line + b"\r\n" for line in lines)
+            return ("7bit" if body.isascii() else "8bit"), body
+        if self._quoted is None:
+            self._quoted = [None if w is None else _qp_line(w) for w in self.written]
+        return "quoted-printable", "".join(
+            (quoted if quoted is not None else _qp_line(line)) + "\r\n"
+            for line, quoted in zip(lines, self._quoted, strict=True)
+        ).encode("ascii")
+
+
+def _qp_line(line: bytes) -> str:
+    # The quoted-printable encoder works on bytes written as Latin-1 characters.
+    return quoprimime.body_encode(line.decode("latin-1"), _LINE_LIMIT, eol="\r\n")
+
+
+def _substituted(text: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+# A marked part: its transfer encoding, the part's other headers, and the marker as its body.
+_MARK_PART = re.compile(
+    rb"Content-Transfer-Encoding: 7bit\r\n((?:[^\r\n]+\r\n)*)\r\n"
+    rb"(wgecPrepared(?:Text|Html)Body0f6c)\r\n"
+)
+
+
+class _PreparedMessage(ListMessage):
+    """A message whose bodies were rendered and written once for every recipient of a report;
+    written for SMTP by putting this recipient's bodies into a message built around markers,
+    so that the email package writes only the headers."""
+
+    def __init__(self, *args, written: dict[str, tuple[str, bytes]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._written = written
+
+    def smtp_bytes(self) -> bytes:
+        marked = ListMessage(
+            subject=self.subject,
+            body=_TEXT_MARK,
+            from_email=self.from_email,
+            to=self.to,
+            headers=self.extra_headers,
+        )
+        marked.attach_alternative(_HTML_MARK, "text/html")
+        data = marked.smtp_bytes()
+
+        def body(match: re.Match) -> bytes:
+            cte, written = self._written[match.group(2).decode("ascii")]
+            return b"Content-Transfer-Encoding: %s\r\n%s\r\n%s" % (
+                cte.encode("ascii"),
+                match.group(1),
+                written,
+            )
+
+        data, found = _MARK_PART.subn(body, data)
+        if found != 2:
+            return super().smtp_bytes()  # not the shape expected: written the usual way
+        return data
+
+
+# Placeholders of what differs from one recipient to the next, rendered into the bodies once.
+_NAME, _EMAIL, _TOKEN = (
+    "wgecRecipientName5e1b",
+    "wgecRecipient5e1b@example.invalid",
+    "wgecToken5e1b",
+)
+_OTHER = {
+    _NAME: "wgecOtherName9c2d",
+    _EMAIL: "wgecOther9c2d@example.invalid",
+    _TOKEN: "wgecOther9c2d",
+}
+
+
+class ReportMessages:
+    """A report's messages to each recipient of the list, with what they share rendered once.
+
+    The bodies (the report, some 70 KB as text and HTML) are the same for everyone but for the
+    greeting and the unsubscribe link: they are rendered once for each kind of recipient (the
+    Chair or not, named or not, with an unsubscribe link or not) with placeholders, encoded
+    once, and each message puts its recipient's values in. Before a kind is used, rendering it
+    for two sets of placeholders must agree (the wording treats the values as opaque text), and
+    its first message must equal one rendered the usual way; a wording that does anything else
+    with them (a filter that changes a name) is rendered for every message, as before.
+    """
+
+    def __init__(self, report: Report, wording: Wording | None = None) -> None:
+        self.report = report
+        self.wording = wording or report_wording(report)
+        self._kinds: dict[tuple[bool, bool, bool], tuple | None] = {}
+
+    def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        kind = (recipient.to_chair, bool(recipient.name), bool(recipient.token))
+        if kind not in self._kinds:
+            self._kinds[kind] = self._prepare(recipient)
+        prepared = self._kinds[kind]
+        if prepared is None:
+            return report_message(self.report, recipient, self.wording)
+        return self._build(prepared, recipient)
+
+    def _bodies(self, recipient: Recipient) -> tuple[str, str]:
+        context = report_message_context(self.report, recipient)
+        return (
+            self.wording.render("reports/email/report.txt", context),
+            self.wording.render("reports/email/report.html", context),
+        )
+
+    def _prepare(self, recipient: Recipient) -> tuple | None:
+        def stand_in(values: dict[str, str]) -> Recipient:
+            return Recipient(
+                values[_EMAIL],
+                values[_NAME] if recipient.name else "",
+                recipient.to_chair,
+                values[_TOKEN] if recipient.token else "",
+            )
+
+        same = {key: key for key in _OTHER}
+        text, html = self._bodies(stand_in(same))
+        other_text, other_html = self._bodies(stand_in(_OTHER))
+        if _substituted(text, _OTHER) != other_text or _substituted(html, _OTHER) != other_html:
+            return None
+        placeholders = list(_OTHER)
+        prepared = (
+            text,
+            html,
+            _EncodedBody.of(text, placeholders),
+            _EncodedBody.of(html, placeholders),
+        )
+        usual = report_message(self.report, recipient, self.wording)
+        built = self._build(prepared, recipient)
+        if (built.body, built.alternatives) != (usual.body, usual.alternatives):
+            return None
+        return prepared
+
+    def _build(self, prepared: tuple, recipient: Recipient) -> EmailMultiAlternatives:
+        text, html, encoded_text, encoded_html = prepared
+        values = {_NAME: recipient.name, _EMAIL: recipient.email, _TOKEN: recipient.token}
+        escaped = {key: str(conditional_escape(value)) for key, value in values.items()}
+        headers = _list_headers(recipient)
+        message = _PreparedMessage(
+            subject=header_text(self.report.subject),
+            body=_substituted(text, values),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[formataddr((recipient.name, recipient.email))],
+            headers=headers,
+            written={
+                _TEXT_MARK: encoded_text.for_recipient(values),
+                _HTML_MARK: encoded_html.for_recipient(escaped),
+            },
+        )
+        message.attach_alternative(_substituted(html, escaped), "text/html")
+        return message
+
+
+def _list_headers(recipient: Recipient) -> dict[str, str]:
+    headers = {
+        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+        "List-Id": list_id(),
+    }
+    if recipient.token:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(recipient.token)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
 
 def report_message(
     report: Report, recipient: Recipient, wording: Wording | None = None
@@ -301,13 +516,7 @@ def report_message(
     """One message: the report to one person, addressed to them alone."""
     wording = wording or report_wording(report)
     context = report_message_context(report, recipient)
-    headers = {
-        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
-        "List-Id": list_id(),
-    }
-    if recipient.token:
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers = _list_headers(recipient)
     message = ListMessage(
         subject=header_text(report.subject),
         body=wording.render("reports/email/report.txt", context),

@@ -26,7 +26,12 @@ from django.utils.crypto import get_random_string
 
 from reports import services
 from reports.models import DocumentExport, Report
-from reports.rendering import delivery_recipient, report_message, report_wording
+from reports.rendering import (
+    ListMessage,
+    ReportMessages,
+    delivery_recipient,
+    report_wording,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +76,11 @@ class Mailer:
         try:
             sender = backend.prep_address(message.from_email)
             [recipient] = [backend.prep_address(address) for address in message.recipients()]
-            data = message.message(policy=email.policy.SMTP).as_bytes()
+            data = (
+                message.smtp_bytes()
+                if isinstance(message, ListMessage)
+                else message.message(policy=email.policy.SMTP).as_bytes()
+            )
         except (ValueError, UnicodeError, smtplib.SMTPException) as error:
             # An address or a header that cannot be written: this message will never go.
             return Outcome.FAILED, f"cannot write the message: {type(error).__name__}: {error}"
@@ -151,7 +160,8 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
     services.deliveries_mark_stale(report_id=report_id)
     if report.deliverable.has_documents:
         _build_documents(report)
-    wording = report_wording(report)
+    # What every message shares is rendered once for the run.
+    messages = ReportMessages(report, report_wording(report))
     mailer = Mailer()
     stopped = ""
     token = ""
@@ -170,7 +180,7 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
                 continue
             token = batch[0].claimed_by
             for delivery in batch:
-                outcome, error = _deliver_one(mailer, report, delivery, wording)
+                outcome, error = _deliver_one(mailer, messages, delivery)
                 if outcome is Outcome.UNAVAILABLE:
                     stopped = error
                     break
@@ -210,12 +220,12 @@ def _queue_retry(report: Report, retry_at) -> None:
         services.report_sending_enqueue(report=report, run_after=retry_at)
 
 
-def _deliver_one(mailer: Mailer, report: Report, delivery, wording) -> tuple[Outcome, str]:
+def _deliver_one(mailer: Mailer, messages: ReportMessages, delivery) -> tuple[Outcome, str]:
     if not services.delivery_start(delivery=delivery):
         return Outcome.RETRY, "the claim was lost to another worker"
     token = delivery.subscriber.token if delivery.subscriber else ""
     try:
-        message = report_message(report, delivery_recipient(delivery, token), wording)
+        message = messages.message(delivery_recipient(delivery, token))
         outcome, error = mailer.send(message)
     except Exception as error:  # nothing was handed to the server: record why, go on
         logger.exception("Cannot send the message to %s", delivery.email)
