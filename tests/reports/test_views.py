@@ -246,7 +246,7 @@ def test_the_schedule_and_a_report_page_read_no_frozen_data_they_do_not_show(cli
         sql = " ".join(query["sql"] for query in queries)
         for name in ("content", "body_text", "body_html", "email_templates", "introduction"):
             assert (f'"reports_report"."{name}"' in sql) == (name in shown), (url, name)
-    assert "<article class=\"report\">" in response.content.decode()
+    assert '<article class="report">' in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [2, 25])
