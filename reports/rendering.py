@@ -8,6 +8,7 @@ its messages from the wording frozen with it.
 
 import datetime
 import email.policy
+import email.utils
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
@@ -372,38 +374,89 @@ _MARK_PART = re.compile(
 )
 
 
-class _PreparedMessage(ListMessage):
-    """A message whose bodies were rendered and written once for every recipient of a report;
-    written for SMTP by putting this recipient's bodies into a message built around markers,
-    so that the email package writes only the headers."""
+_TO = "wgecto5e1b@example.invalid"
+_MESSAGE_ID = "<wgecmessage5e1b@example.invalid>"
+_POLICY = email.policy.SMTP.clone(max_line_length=998)  # as ListMessage writes for SMTP
+_DATE_LINE = re.compile(rb"\r\nDate: [^\r\n]*\r\n")
 
-    def __init__(self, *args, written: dict[str, tuple[str, bytes]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self._written = written
 
-    def smtp_bytes(self) -> bytes:
+class _Skeleton:
+    """A kind of recipient's message as the email package writes it for SMTP, built once with
+    markers for the bodies and placeholders for the recipient's address, the date and the
+    message ID: each message puts its own in (the address folded by the same policy)."""
+
+    def __init__(self, *, subject: str, token: bool) -> None:
+        headers = {"Message-ID": _MESSAGE_ID, "List-Id": list_id()}
+        if token:
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url(_TOKEN)}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         marked = ListMessage(
-            subject=self.subject,
+            subject=subject,
             body=_TEXT_MARK,
-            from_email=self.from_email,
-            to=self.to,
-            headers=self.extra_headers,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[_TO],
+            headers=headers,
         )
         marked.attach_alternative(_HTML_MARK, "text/html")
-        data = marked.smtp_bytes()
+        self.data = marked.smtp_bytes()
+        boundary = re.search(rb'boundary="([^"]+)"', self.data)
+        self.boundary = boundary.group(1) if boundary else b""
+        self.usable = bool(
+            self.boundary
+            and self.data.count(f"To: {_TO}\r\n".encode()) == 1
+            and len(_DATE_LINE.findall(self.data)) == 1
+            and len(_MARK_PART.findall(self.data)) == 2
+        )
+
+    def write(self, message: "_PreparedMessage") -> bytes | None:
+        """The message's bytes, or None when this skeleton cannot hold it (an address the
+        email package would rewrite, a body holding the boundary)."""
+        # An address outside ASCII is rewritten by Django (IDNA): written the usual way.
+        if not self.usable or not message.values[0][_EMAIL].isascii():
+            return None
+        written = message.written()
+        if any(self.boundary in body for _, body in written.values()):
+            return None
+        # As Django dates a message: now, in UTC unless EMAIL_USE_LOCALTIME.
+        zone = get_current_timezone() if settings.EMAIL_USE_LOCALTIME else datetime.UTC
+        date = f"\r\nDate: {email.utils.format_datetime(datetime.datetime.now(zone))}\r\n"
+        to = ", ".join(message.to)
+        data = self.data.replace(f"To: {_TO}\r\n".encode(), _POLICY.fold_binary("To", to), 1)
+        data = _DATE_LINE.sub(lambda _: date.encode("ascii"), data, count=1)
+        data = data.replace(_MESSAGE_ID.encode(), message.extra_headers["Message-ID"].encode(), 1)
+        if message.token:
+            data = data.replace(_TOKEN.encode(), message.token.encode(), 1)
 
         def body(match: re.Match) -> bytes:
-            cte, written = self._written[match.group(2).decode("ascii")]
+            cte, content = written[match.group(2).decode("ascii")]
             return b"Content-Transfer-Encoding: %s\r\n%s\r\n%s" % (
                 cte.encode("ascii"),
                 match.group(1),
-                written,
+                content,
             )
 
-        data, found = _MARK_PART.subn(body, data)
-        if found != 2:
-            return super().smtp_bytes()  # not the shape expected: written the usual way
-        return data
+        return _MARK_PART.sub(body, data)
+
+
+class _PreparedMessage(ListMessage):
+    """A message whose bodies were rendered and written once for every recipient of a report;
+    written for SMTP from its kind's skeleton, so that the email package writes nothing for
+    it (but its address)."""
+
+    def __init__(
+        self, *args, skeleton: _Skeleton, bodies: tuple, values: tuple, token: str, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.skeleton, self.bodies, self.values, self.token = skeleton, bodies, values, token
+
+    def written(self) -> dict[str, tuple[str, bytes]]:
+        """Each body's transfer encoding and bytes, by its marker."""
+        (text, html), (values, escaped) = self.bodies, self.values
+        return {_TEXT_MARK: text.for_recipient(values), _HTML_MARK: html.for_recipient(escaped)}
+
+    def smtp_bytes(self) -> bytes:
+        data = self.skeleton.write(self)
+        return data if data is not None else super().smtp_bytes()
 
 
 # Placeholders of what differs from one recipient to the next, rendered into the bodies once.
@@ -472,6 +525,7 @@ class ReportMessages:
             html,
             _EncodedBody.of(text, placeholders),
             _EncodedBody.of(html, placeholders),
+            _Skeleton(subject=header_text(self.report.subject), token=bool(recipient.token)),
         )
         usual = report_message(self.report, recipient, self.wording)
         built = self._build(prepared, recipient)
@@ -480,7 +534,7 @@ class ReportMessages:
         return prepared
 
     def _build(self, prepared: tuple, recipient: Recipient) -> EmailMultiAlternatives:
-        text, html, encoded_text, encoded_html = prepared
+        text, html, encoded_text, encoded_html, skeleton = prepared
         values = {_NAME: recipient.name, _EMAIL: recipient.email, _TOKEN: recipient.token}
         escaped = {key: str(conditional_escape(value)) for key, value in values.items()}
         headers = _list_headers(recipient)
@@ -490,10 +544,10 @@ class ReportMessages:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[formataddr((recipient.name, recipient.email))],
             headers=headers,
-            written={
-                _TEXT_MARK: encoded_text.for_recipient(values),
-                _HTML_MARK: encoded_html.for_recipient(escaped),
-            },
+            skeleton=skeleton,
+            bodies=(encoded_text, encoded_html),
+            values=(values, escaped),
+            token=recipient.token,
         )
         message.attach_alternative(_substituted(html, escaped), "text/html")
         return message
