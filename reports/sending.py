@@ -35,6 +35,9 @@ from reports.rendering import (
 
 logger = logging.getLogger(__name__)
 
+# Seconds between two lines of progress in the log while sending.
+PROGRESS_EVERY = 10
+
 
 class Outcome(Enum):
     SENT = "sent"
@@ -165,6 +168,7 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
     mailer = Mailer()
     stopped = ""
     token = ""
+    logged = time.monotonic()
     try:
         while not stopped:
             batch = services.deliveries_claim(report_id=report_id, worker=worker)
@@ -184,11 +188,15 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
                 if outcome is Outcome.UNAVAILABLE:
                     stopped = error
                     break
-            _log_progress(report)
+            # Counting a list of 50,000 after every batch of 20 would cost more than sending.
+            if time.monotonic() >= logged + PROGRESS_EVERY:
+                _log_progress(report)
+                logged = time.monotonic()
     finally:
         mailer.close()
         if token:
             services.deliveries_release(token=token)
+    _log_progress(report)
     if stopped:
         logger.warning("Sending “%s” stopped: %s", report.deliverable, stopped)
         # Not before the postponed delivery is due: a worker must not hammer a refusing server.

@@ -351,7 +351,7 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
     # Read even when nothing new was claimed: a claim tried again because this read found the
     # table locked has already taken its deliveries under the same token.
     return list(
-        Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
+        Delivery.objects.filter(report_id=report_id, state=Delivery.State.SENDING, claimed_by=token)
         .select_related("subscriber")
         .order_by("-to_chair", "pk")
     )
@@ -364,7 +364,11 @@ def delivery_start(*, delivery: Delivery, now: datetime.datetime | None = None) 
     the caller must then not send it.
     """
     now = now or timezone.now()
-    mine = Delivery.objects.filter(claimed_by=delivery.claimed_by, state=Delivery.State.SENDING)
+    # By report and state first: the claim index finds the few deliveries being sent, where
+    # the token alone would be looked for among every delivery of every report.
+    mine = Delivery.objects.filter(
+        report_id=delivery.report_id, state=Delivery.State.SENDING, claimed_by=delivery.claimed_by
+    )
     mine.filter(lease_until__gte=now).update(lease_until=_lease(now))
     started = mine.filter(pk=delivery.pk, started_at__isnull=True, lease_until__gte=now).update(
         started_at=now, attempts=F("attempts") + 1
