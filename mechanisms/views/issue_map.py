@@ -4,7 +4,8 @@ from collections import Counter, defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -264,22 +265,33 @@ def gaps(request: HttpRequest) -> HttpResponse:
         .values_list("type")
         .annotate(n=Count("issue", distinct=True))
     )
-    by_type = []
-    for value, label in Gap.Type.choices:
-        sample = list(
-            Gap.objects.filter(type=value, issue__state=Issue.State.ON_MAP)
-            .select_related("issue__cluster")
-            .order_by("issue__cluster__position", "issue__title")[:GAP_SAMPLE]
+    # The first issues of every type in one query: numbered within their type, the first
+    # GAP_SAMPLE of each kept.
+    samples: dict[str, list[Gap]] = defaultdict(list)
+    for gap in (
+        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
+        .select_related("issue__cluster")
+        .annotate(
+            number=Window(
+                RowNumber(),
+                partition_by=F("type"),
+                order_by=[F("issue__cluster__position"), F("issue__title"), F("pk")],
+            )
         )
-        by_type.append(
-            {
-                "value": value,
-                "label": label,
-                "count": by_type_counts.get(value, 0),
-                "sample": sample,
-                "url": _list_url(gap=value),
-            }
-        )
+        .filter(number__lte=GAP_SAMPLE)
+        .order_by("type", "number")
+    ):
+        samples[gap.type].append(gap)
+    by_type = [
+        {
+            "value": value,
+            "label": label,
+            "count": by_type_counts.get(value, 0),
+            "sample": samples[value],
+            "url": _list_url(gap=value),
+        }
+        for value, label in Gap.Type.choices
+    ]
     none_page = list(none[:GAP_SAMPLE])
     not_addressed_page = list(not_addressed[:GAP_SAMPLE])
     return render(

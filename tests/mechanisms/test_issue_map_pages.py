@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from issues.models import Issue
+from mechanisms.views.issue_map import GAP_SAMPLE
 from tests.factories import (
     AnswerFactory,
     ClusterFactory,
@@ -174,6 +175,21 @@ def test_gaps_page_lists_issues_without_mechanism_not_addressed_and_by_type(clie
     assert policy["count"] == 1 and policy["sample"][0].recommendation == "Name a forum."
 
 
+def test_gaps_page_samples_the_first_issues_of_each_type_by_cluster_then_title(client):
+    first = ClusterFactory(slug="first", position=1)
+    second = ClusterFactory(slug="second", position=2)
+    for n in range(GAP_SAMPLE + 2):
+        GapFactory(issue=IssueFactory(title=f"Policy {n:02}", cluster=second), type="policy")
+    GapFactory(issue=IssueFactory(title="Zeta", cluster=first), type="policy")
+    GapFactory(issue=IssueFactory(title="Capacity", cluster=first), type="capacity")
+    rows = {row["value"]: row for row in client.get(reverse("issues:gaps")).context["by_type"]}
+    titles = [gap.issue.title for gap in rows["policy"]["sample"]]
+    assert titles == ["Zeta", *(f"Policy {n:02}" for n in range(GAP_SAMPLE - 1))]
+    assert rows["policy"]["count"] == GAP_SAMPLE + 3
+    assert [gap.issue.title for gap in rows["capacity"]["sample"]] == ["Capacity"]
+    assert rows["research"]["sample"] == [] and rows["research"]["count"] == 0
+
+
 def test_mechanism_pages_show_what_each_addresses_and_how(client, small_map):
     listing = client.get(reverse("mechanisms:list"), {"kind": "regional"})
     [coe] = listing.context["page"].object_list
@@ -252,7 +268,7 @@ def test_map_pages_keep_their_query_count_as_the_map_grows(
         "issues:list-csv": 4,
         "issues:list-xlsx": 4,
         "issues:matrix": 6,
-        "issues:gaps": 15,
+        "issues:gaps": 8,
         "mechanisms:list": 6,
         "issues:data-table": 3,
         "issues:detail": 15,
