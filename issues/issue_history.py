@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from issues.issue_page import IssuePage
 from issues.models import Issue
 from wgec.documents.history import Entry, history_entries
 
@@ -29,6 +30,9 @@ class HistorySource:
     rows: Callable[[Issue], QuerySet]
     fields: Sequence[str]
     subject: Callable[[Any, dict[str, str]], str]
+    # Names of related records the issue's page has already read, by field (the issue's
+    # cluster, the mechanisms of its coverage): only the others are read again.
+    known: Callable[[IssuePage], dict[str, dict[int, str]]] = lambda page: {}
 
 
 _SOURCES: dict[str, HistorySource] = {}
@@ -40,14 +44,16 @@ def issue_history_source_register(source: HistorySource) -> None:
     _SOURCES[source.name] = source
 
 
-def issue_history(issue: Issue, limit: int = 50) -> list[Entry]:
-    """The latest changes of the issue and of what the rooms record about it, newest first."""
+def issue_history(issue: Issue, limit: int = 50, *, page: IssuePage | None = None) -> list[Entry]:
+    """The latest changes of the issue and of what the rooms record about it, newest first
+    (on the issue's page, naming related records from what the page has read)."""
     entries: list[Entry] = []
     for source in sorted(_SOURCES.values(), key=lambda source: (source.order, source.name)):
         entries += history_entries(
             source.rows(issue).select_related("history_user__participant"),
             fields=source.fields,
             subject=source.subject,
+            known=source.known(page) if page is not None else None,
         )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
@@ -60,5 +66,15 @@ issue_history_source_register(
         rows=lambda issue: Issue.history.filter(id=issue.pk),
         fields=["title", "cluster", "description", "state", "merged_into", "consensus"],
         subject=lambda row, shown: "the issue",
+        known=lambda page: {
+            "cluster": (
+                {page.issue.cluster_id: str(page.issue.cluster)} if page.issue.cluster_id else {}
+            ),
+            "merged_into": (
+                {page.issue.merged_into_id: str(page.issue.merged_into)}
+                if page.issue.merged_into_id
+                else {}
+            ),
+        },
     )
 )

@@ -7,7 +7,7 @@ from collections import Counter
 from issues.forms import CommentForm
 from issues.issue_history import issue_history
 from issues.issue_page import IssuePage, IssueSection, issue_section_register
-from issues.models import Comment, Respondent
+from issues.models import Comment
 from wgec.roles import Role
 
 
@@ -38,12 +38,12 @@ def sources_context(page: IssuePage) -> dict:
 
 
 def history_context(page: IssuePage) -> dict:
-    history = issue_history(page.issue)
+    history = issue_history(page.issue, page=page)
     return {
         "history": history,
         # The demonstration's replay: the record does not say when the map changed, or who
         # changed it (its respondents are fictional, so their presence tells).
-        "replayed": bool(history) and Respondent.objects.filter(illustrative=True).exists(),
+        "replayed": bool(history) and page.issue.replayed,
     }
 
 

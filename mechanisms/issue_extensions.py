@@ -57,6 +57,9 @@ def register() -> None:
             rows=lambda issue: Coverage.history.filter(issue_id=issue.pk),
             fields=["mechanism", "status", "evidence"],
             subject=lambda row, shown: f"coverage by {shown['mechanism']}",
+            known=lambda page: {
+                "mechanism": {row.mechanism_id: str(row.mechanism) for row in coverage_of(page)}
+            },
         )
     )
     issue_history_source_register(

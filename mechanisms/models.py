@@ -165,6 +165,17 @@ class Gap(models.Model):
 SEPARATOR, SEPARATOR_PAIR = "\x1e", "\x1f"
 
 
+def _aggregated(queryset: models.QuerySet, expression) -> Subquery:
+    """``expression`` over an issue's rows of ``queryset``, joined by SEPARATOR."""
+    return Subquery(
+        queryset.filter(issue=OuterRef("pk"))
+        .order_by()
+        .values("issue")
+        .annotate(text=models.StringAgg(expression, delimiter=models.Value(SEPARATOR)))
+        .values("text")
+    )
+
+
 class MappedIssueQuerySet(IssueQuerySet):
     """Issues with what the map knows of them: their coverage and gaps.
 
@@ -198,32 +209,33 @@ class MappedIssueQuerySet(IssueQuerySet):
         """Annotate ``mechanism_text`` and ``gap_text``, aggregated in the database (one query
         for any number of issues); read them with ``mechanisms_in_text`` and
         ``gap_types_in_text``."""
-
-        def aggregated(queryset, expression):
-            return Subquery(
-                queryset.filter(issue=OuterRef("pk"))
-                .order_by()
-                .values("issue")
-                .annotate(text=models.StringAgg(expression, delimiter=models.Value(SEPARATOR)))
-                .values("text")
+        return (
+            self.select_related("cluster")
+            .with_gap_text()
+            .annotate(
+                mechanism_text=_aggregated(
+                    Coverage.objects,
+                    Concat(F("mechanism__name"), models.Value(SEPARATOR_PAIR), "status"),
+                )
             )
-
-        return self.select_related("cluster").annotate(
-            mechanism_text=aggregated(
-                Coverage.objects,
-                Concat(F("mechanism__name"), models.Value(SEPARATOR_PAIR), "status"),
-            ),
-            gap_text=aggregated(Gap.objects, F("type")),
         )
 
+    def with_gap_text(self) -> "MappedIssueQuerySet":
+        """Annotate ``gap_text`` only (read it with ``gap_types_in_text``): for a read that
+        shows no mechanism."""
+        return self.annotate(gap_text=_aggregated(Gap.objects, F("type")))
+
     def with_map_rows(self) -> "MappedIssueQuerySet":
-        """What a row of the issue list shows: cluster, and mechanisms with their status."""
+        """What a row of the issue list shows: cluster, and mechanisms with their status (not
+        the evidence, nor the mechanisms' descriptions: long texts a row never shows)."""
+        coverage = (
+            Coverage.objects.select_related("mechanism")
+            .only("issue", "mechanism", "status", "mechanism__name", "mechanism__acronym")
+            .order_by("mechanism__name")
+        )
         return self.select_related("cluster").prefetch_related(
-            models.Prefetch(
-                "coverage",
-                queryset=Coverage.objects.select_related("mechanism").order_by("mechanism__name"),
-            ),
-            "gaps",
+            models.Prefetch("coverage", queryset=coverage),
+            models.Prefetch("gaps", queryset=Gap.objects.only("issue", "type").order_by("type")),
         )
 
     def without_mechanism(self) -> "MappedIssueQuerySet":
@@ -248,7 +260,12 @@ def mechanisms_in_text(issue: Issue) -> list[tuple[str, str]]:
 
 def gap_types_in_text(issue: Issue) -> list[str]:
     """Gap types in their order of choice, from ``with_text_summaries``."""
-    present = set((issue.gap_text or "").split(SEPARATOR))
+    return gap_types_of_text(issue.gap_text)
+
+
+def gap_types_of_text(gap_text: str | None) -> list[str]:
+    """Gap types in their order of choice, from a ``gap_text`` annotation."""
+    present = set((gap_text or "").split(SEPARATOR))
     return [value for value in Gap.Type.values if value in present]
 
 

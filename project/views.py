@@ -36,8 +36,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "counts": {
             "questions": Question.objects.count(),
             "respondents": Respondent.objects.count(),
-            "issues": Issue.objects.on_map().count(),
-            "proposed": Issue.objects.filter(state=Issue.State.PROPOSED).count(),
+            **Issue.objects.order_by().aggregate(
+                issues=Count("pk", filter=Q(state=Issue.State.ON_MAP)),
+                proposed=Count("pk", filter=Q(state=Issue.State.PROPOSED)),
+            ),
             "mechanisms": Mechanism.objects.count(),
             "coverage": Coverage.objects.count(),
             "gaps": Gap.objects.count(),

@@ -5,6 +5,7 @@ documents exported from the map."""
 import datetime
 import secrets
 import string
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from reports.wording import EDITABLE_TEMPLATES
 from wgec.models import Participant, choices_check
 from wgec.workers import waited_too_long
 
+# The long texts of a report, read only where they are shown.
+REPORT_TEXTS = ("introduction", "content", "body_text", "body_html", "email_templates")
+
 
 class DeliverableQuerySet(models.QuerySet):
     def pending(self) -> "DeliverableQuerySet":
@@ -25,8 +29,13 @@ class DeliverableQuerySet(models.QuerySet):
     def sent(self) -> "DeliverableQuerySet":
         return self.filter(state=Deliverable.State.SENT)
 
-    def with_report(self) -> "DeliverableQuerySet":
-        return self.select_related("report")
+    def with_report(self, *, keep: Iterable[str] = REPORT_TEXTS) -> "DeliverableQuerySet":
+        """With the report; of its long texts (the composed data, the bodies, the wording),
+        only those named in ``keep``: a list of deliverables needs none, and decoding a frozen
+        report's data costs milliseconds."""
+        return self.select_related("report").defer(
+            *(f"report__{name}" for name in REPORT_TEXTS if name not in keep)
+        )
 
 
 class DeliverableKind(models.TextChoices):

@@ -8,9 +8,11 @@ its messages from the wording frozen with it.
 
 import datetime
 import email.policy
+import email.utils
 import re
 import unicodedata
 from dataclasses import dataclass
+from email import quoprimime
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
 
@@ -20,7 +22,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
@@ -297,6 +301,275 @@ class ListMessage(EmailMultiAlternatives):
     def message(self, *, policy=email.policy.default):
         return super().message(policy=policy.clone(max_line_length=998))
 
+    def smtp_bytes(self) -> bytes:
+        """The message as sent over SMTP."""
+        return self.message(policy=email.policy.SMTP).as_bytes()
+
+
+# Markers of the bodies in a message built without them (``_PreparedMessage``): ASCII words no
+# text contains, which the email package writes as they are.
+_TEXT_MARK, _HTML_MARK = "wgecPreparedTextBody0f6c", "wgecPreparedHtmlBody0f6c"
+
+
+# As the email package writes a body (``email.contentmanager``): lines of at most 998 bytes
+# (the list's policy) as they are, 7bit when ASCII, 8bit otherwise; a longer line makes the
+# whole body quoted-printable, each line encoded on its own.
+_LINE_LIMIT = 998
+
+
+@dataclass
+class _EncodedBody:
+    """A body's lines, written once; the lines that speak of the recipient (their name,
+    address or unsubscribe link) are written again for each message."""
+
+    lines: list[str]  # the rendered lines, with placeholders
+    written: list[bytes | None]  # each line in UTF-8, or None where a placeholder stands
+    _quoted: list[str | None] | None = None  # the same as quoted-printable, when first needed
+
+    @classmethod
+    def of(cls, text: str, placeholders: list[str]) -> "_EncodedBody":
+        # Split where the email package splits: the UTF-8 bytes at line breaks.
+        lines = [line.decode("utf-8") for line in text.encode("utf-8").splitlines()]
+        return cls(
+            lines,
+            [
+                None if any(p in line for p in placeholders) else line.encode("utf-8")
+                for line in lines
+            ],
+        )
+
+    def for_recipient(self, values: dict[str, str]) -> tuple[str, bytes]:
+        """The transfer encoding and the written body, with ``values`` for the placeholders."""
+        own = [
+            _substituted(line, values).encode("utf-8") if written is None else None
+            for line, written in zip(self.lines, self.written, strict=True)
+        ]
+        lines = [
+            line if line is not None else written
+            for line, written in zip(own, self.written, strict=True)
+        ]
+        if max((len(line) for line in lines), default=0) <= _LINE_LIMIT:
+            body = b"".join(line + b"\r\n" for line in lines)
+            return ("7bit" if body.isascii() else "8bit"), body
+        if self._quoted is None:
+            self._quoted = [None if w is None else _qp_line(w) for w in self.written]
+        return "quoted-printable", "".join(
+            (quoted if quoted is not None else _qp_line(line)) + "\r\n"
+            for line, quoted in zip(lines, self._quoted, strict=True)
+        ).encode("ascii")
+
+
+def _qp_line(line: bytes) -> str:
+    # The quoted-printable encoder works on bytes written as Latin-1 characters.
+    return quoprimime.body_encode(line.decode("latin-1"), _LINE_LIMIT, eol="\r\n")
+
+
+def _substituted(text: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+# A marked part: its transfer encoding, the part's other headers, and the marker as its body.
+_MARK_PART = re.compile(
+    rb"Content-Transfer-Encoding: 7bit\r\n((?:[^\r\n]+\r\n)*)\r\n"
+    rb"(wgecPrepared(?:Text|Html)Body0f6c)\r\n"
+)
+
+
+_TO = "wgecto5e1b@example.invalid"
+_MESSAGE_ID = "<wgecmessage5e1b@example.invalid>"
+_POLICY = email.policy.SMTP.clone(max_line_length=998)  # as ListMessage writes for SMTP
+_DATE_LINE = re.compile(rb"\r\nDate: [^\r\n]*\r\n")
+
+
+class _Skeleton:
+    """A kind of recipient's message as the email package writes it for SMTP, built once with
+    markers for the bodies and placeholders for the recipient's address, the date and the
+    message ID: each message puts its own in (the address folded by the same policy)."""
+
+    def __init__(self, *, subject: str, token: bool) -> None:
+        headers = {"Message-ID": _MESSAGE_ID, "List-Id": list_id()}
+        if token:
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url(_TOKEN)}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        marked = ListMessage(
+            subject=subject,
+            body=_TEXT_MARK,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[_TO],
+            headers=headers,
+        )
+        marked.attach_alternative(_HTML_MARK, "text/html")
+        self.data = marked.smtp_bytes()
+        boundary = re.search(rb'boundary="([^"]+)"', self.data)
+        self.boundary = boundary.group(1) if boundary else b""
+        self.usable = bool(
+            self.boundary
+            and self.data.count(f"To: {_TO}\r\n".encode()) == 1
+            and len(_DATE_LINE.findall(self.data)) == 1
+            and len(_MARK_PART.findall(self.data)) == 2
+        )
+
+    def write(self, message: "_PreparedMessage") -> bytes | None:
+        """The message's bytes, or None when this skeleton cannot hold it (an address the
+        email package would rewrite, a body holding the boundary)."""
+        # An address outside ASCII is rewritten by Django (IDNA): written the usual way.
+        if not self.usable or not message.values[0][_EMAIL].isascii():
+            return None
+        written = message.written()
+        if any(self.boundary in body for _, body in written.values()):
+            return None
+        # As Django dates a message: now, in UTC unless EMAIL_USE_LOCALTIME.
+        zone = get_current_timezone() if settings.EMAIL_USE_LOCALTIME else datetime.UTC
+        date = f"\r\nDate: {email.utils.format_datetime(datetime.datetime.now(zone))}\r\n"
+        to = ", ".join(message.to)
+        data = self.data.replace(f"To: {_TO}\r\n".encode(), _POLICY.fold_binary("To", to), 1)
+        data = _DATE_LINE.sub(lambda _: date.encode("ascii"), data, count=1)
+        data = data.replace(_MESSAGE_ID.encode(), message.extra_headers["Message-ID"].encode(), 1)
+        if message.token:
+            data = data.replace(_TOKEN.encode(), message.token.encode(), 1)
+
+        def body(match: re.Match) -> bytes:
+            cte, content = written[match.group(2).decode("ascii")]
+            return b"Content-Transfer-Encoding: %s\r\n%s\r\n%s" % (
+                cte.encode("ascii"),
+                match.group(1),
+                content,
+            )
+
+        return _MARK_PART.sub(body, data)
+
+
+class _PreparedMessage(ListMessage):
+    """A message whose bodies were rendered and written once for every recipient of a report;
+    written for SMTP from its kind's skeleton, so that the email package writes nothing for
+    it (but its address)."""
+
+    def __init__(
+        self, *args, skeleton: _Skeleton, bodies: tuple, values: tuple, token: str, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.skeleton, self.bodies, self.values, self.token = skeleton, bodies, values, token
+
+    def written(self) -> dict[str, tuple[str, bytes]]:
+        """Each body's transfer encoding and bytes, by its marker."""
+        (text, html), (values, escaped) = self.bodies, self.values
+        return {_TEXT_MARK: text.for_recipient(values), _HTML_MARK: html.for_recipient(escaped)}
+
+    def smtp_bytes(self) -> bytes:
+        data = self.skeleton.write(self)
+        return data if data is not None else super().smtp_bytes()
+
+
+# Placeholders of what differs from one recipient to the next, rendered into the bodies once.
+_NAME, _EMAIL, _TOKEN = (
+    "wgecRecipientName5e1b",
+    "wgecRecipient5e1b@example.invalid",
+    "wgecToken5e1b",
+)
+_OTHER = {
+    _NAME: "wgecOtherName9c2d",
+    _EMAIL: "wgecOther9c2d@example.invalid",
+    _TOKEN: "wgecOther9c2d",
+}
+
+
+class ReportMessages:
+    """A report's messages to each recipient of the list, with what they share rendered once.
+
+    The bodies (the report, some 70 KB as text and HTML) are the same for everyone but for the
+    greeting and the unsubscribe link: they are rendered once for each kind of recipient (the
+    Chair or not, named or not, with an unsubscribe link or not) with placeholders, encoded
+    once, and each message puts its recipient's values in. Before a kind is used, rendering it
+    for two sets of placeholders must agree (the wording treats the values as opaque text), and
+    its first message must equal one rendered the usual way; a wording that does anything else
+    with them (a filter that changes a name) is rendered for every message, as before.
+    """
+
+    def __init__(self, report: Report, wording: Wording | None = None) -> None:
+        self.report = report
+        self.wording = wording or report_wording(report)
+        self._kinds: dict[tuple[bool, bool, bool], tuple | None] = {}
+
+    def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        if mail_addresses.enabled():
+            # Each message carries its recipient's own reply address and envelope sender:
+            # rendered the usual way.
+            return report_message(self.report, recipient, self.wording)
+        kind = (recipient.to_chair, bool(recipient.name), bool(recipient.token))
+        if kind not in self._kinds:
+            self._kinds[kind] = self._prepare(recipient)
+        prepared = self._kinds[kind]
+        if prepared is None:
+            return report_message(self.report, recipient, self.wording)
+        return self._build(prepared, recipient)
+
+    def _bodies(self, recipient: Recipient) -> tuple[str, str]:
+        context = report_message_context(self.report, recipient)
+        return (
+            self.wording.render("reports/email/report.txt", context),
+            self.wording.render("reports/email/report.html", context),
+        )
+
+    def _prepare(self, recipient: Recipient) -> tuple | None:
+        def stand_in(values: dict[str, str]) -> Recipient:
+            return Recipient(
+                values[_EMAIL],
+                values[_NAME] if recipient.name else "",
+                recipient.to_chair,
+                values[_TOKEN] if recipient.token else "",
+            )
+
+        same = {key: key for key in _OTHER}
+        text, html = self._bodies(stand_in(same))
+        other_text, other_html = self._bodies(stand_in(_OTHER))
+        if _substituted(text, _OTHER) != other_text or _substituted(html, _OTHER) != other_html:
+            return None
+        placeholders = list(_OTHER)
+        prepared = (
+            text,
+            html,
+            _EncodedBody.of(text, placeholders),
+            _EncodedBody.of(html, placeholders),
+            _Skeleton(subject=header_text(self.report.subject), token=bool(recipient.token)),
+        )
+        usual = report_message(self.report, recipient, self.wording)
+        built = self._build(prepared, recipient)
+        if (built.body, built.alternatives) != (usual.body, usual.alternatives):
+            return None
+        return prepared
+
+    def _build(self, prepared: tuple, recipient: Recipient) -> EmailMultiAlternatives:
+        text, html, encoded_text, encoded_html, skeleton = prepared
+        values = {_NAME: recipient.name, _EMAIL: recipient.email, _TOKEN: recipient.token}
+        escaped = {key: str(conditional_escape(value)) for key, value in values.items()}
+        headers = _list_headers(recipient)
+        message = _PreparedMessage(
+            subject=header_text(self.report.subject),
+            body=_substituted(text, values),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[formataddr((recipient.name, recipient.email))],
+            headers=headers,
+            skeleton=skeleton,
+            bodies=(encoded_text, encoded_html),
+            values=(values, escaped),
+            token=recipient.token,
+        )
+        message.attach_alternative(_substituted(html, escaped), "text/html")
+        return message
+
+
+def _list_headers(recipient: Recipient) -> dict[str, str]:
+    headers = {
+        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+        "List-Id": list_id(),
+    }
+    if recipient.token:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(recipient.token)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
 
 def report_message(
     report: Report, recipient: Recipient, wording: Wording | None = None
@@ -304,13 +577,7 @@ def report_message(
     """One message: the report to one person, addressed to them alone."""
     wording = wording or report_wording(report)
     context = report_message_context(report, recipient)
-    headers = {
-        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
-        "List-Id": list_id(),
-    }
-    if recipient.token:
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers = _list_headers(recipient)
     # With a mailbox to read, a reply comes back to the recipient's own reply address (it
     # becomes a reply to the report) and a bounce to the delivery's own envelope sender.
     reply_to = mail_addresses.reply_address(

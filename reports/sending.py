@@ -26,9 +26,17 @@ from django.utils.crypto import get_random_string
 
 from reports import services
 from reports.models import DocumentExport, Report
-from reports.rendering import delivery_recipient, report_message, report_wording
+from reports.rendering import (
+    ListMessage,
+    ReportMessages,
+    delivery_recipient,
+    report_wording,
+)
 
 logger = logging.getLogger(__name__)
+
+# Seconds between two lines of progress in the log while sending.
+PROGRESS_EVERY = 10
 
 
 class Outcome(Enum):
@@ -71,7 +79,11 @@ class Mailer:
         try:
             sender = backend.prep_address(message.from_email)
             [recipient] = [backend.prep_address(address) for address in message.recipients()]
-            data = message.message(policy=email.policy.SMTP).as_bytes()
+            data = (
+                message.smtp_bytes()
+                if isinstance(message, ListMessage)
+                else message.message(policy=email.policy.SMTP).as_bytes()
+            )
         except (ValueError, UnicodeError, smtplib.SMTPException) as error:
             # An address or a header that cannot be written: this message will never go.
             return Outcome.FAILED, f"cannot write the message: {type(error).__name__}: {error}"
@@ -151,10 +163,12 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
     services.deliveries_mark_stale(report_id=report_id)
     if report.deliverable.has_documents:
         _build_documents(report)
-    wording = report_wording(report)
+    # What every message shares is rendered once for the run.
+    messages = ReportMessages(report, report_wording(report))
     mailer = Mailer()
     stopped = ""
     token = ""
+    logged = time.monotonic()
     try:
         while not stopped:
             batch = services.deliveries_claim(report_id=report_id, worker=worker)
@@ -170,15 +184,19 @@ def report_deliver(*, report_id: int, worker: str | None = None, max_wait: float
                 continue
             token = batch[0].claimed_by
             for delivery in batch:
-                outcome, error = _deliver_one(mailer, report, delivery, wording)
+                outcome, error = _deliver_one(mailer, messages, delivery)
                 if outcome is Outcome.UNAVAILABLE:
                     stopped = error
                     break
-            _log_progress(report)
+            # Counting a list of 50,000 after every batch of 20 would cost more than sending.
+            if time.monotonic() >= logged + PROGRESS_EVERY:
+                _log_progress(report)
+                logged = time.monotonic()
     finally:
         mailer.close()
         if token:
             services.deliveries_release(token=token)
+    _log_progress(report)
     if stopped:
         logger.warning("Sending “%s” stopped: %s", report.deliverable, stopped)
         # Not before the postponed delivery is due: a worker must not hammer a refusing server.
@@ -210,12 +228,12 @@ def _queue_retry(report: Report, retry_at) -> None:
         services.report_sending_enqueue(report=report, run_after=retry_at)
 
 
-def _deliver_one(mailer: Mailer, report: Report, delivery, wording) -> tuple[Outcome, str]:
+def _deliver_one(mailer: Mailer, messages: ReportMessages, delivery) -> tuple[Outcome, str]:
     if not services.delivery_start(delivery=delivery):
         return Outcome.RETRY, "the claim was lost to another worker"
     token = delivery.subscriber.token if delivery.subscriber else ""
     try:
-        message = report_message(report, delivery_recipient(delivery, token), wording)
+        message = messages.message(delivery_recipient(delivery, token))
         outcome, error = mailer.send(message)
     except Exception as error:  # nothing was handed to the server: record why, go on
         logger.exception("Cannot send the message to %s", delivery.email)

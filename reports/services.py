@@ -325,6 +325,10 @@ def deliveries_claim(
     return []
 
 
+# A claim's lease is renewed before a message unless it was renewed this recently.
+LEASE_RENEWED_WITHIN = datetime.timedelta(seconds=5)
+
+
 def _lease(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
 
@@ -351,7 +355,7 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
     # Read even when nothing new was claimed: a claim tried again because this read found the
     # table locked has already taken its deliveries under the same token.
     return list(
-        Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
+        Delivery.objects.filter(report_id=report_id, state=Delivery.State.SENDING, claimed_by=token)
         .select_related("subscriber")
         .order_by("-to_chair", "pk")
     )
@@ -364,8 +368,19 @@ def delivery_start(*, delivery: Delivery, now: datetime.datetime | None = None) 
     the caller must then not send it.
     """
     now = now or timezone.now()
-    mine = Delivery.objects.filter(claimed_by=delivery.claimed_by, state=Delivery.State.SENDING)
-    mine.filter(lease_until__gte=now).update(lease_until=_lease(now))
+    # By report and state first: the claim index finds the few deliveries being sent, where
+    # the token alone would be looked for among every delivery of every report.
+    mine = Delivery.objects.filter(
+        report_id=delivery.report_id, state=Delivery.State.SENDING, claimed_by=delivery.claimed_by
+    )
+    # Renewed when the lease was last renewed more than a few seconds ago: it then still has
+    # longer than any one message can take (a handful of SMTP steps, each within
+    # EMAIL_TIMEOUT), and a list sent at a hundred messages a second writes once per batch
+    # rather than once per message.
+    lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+    if delivery.lease_until is None or now - (delivery.lease_until - lease) >= LEASE_RENEWED_WITHIN:
+        mine.filter(lease_until__gte=now).update(lease_until=_lease(now))
+        delivery.lease_until = _lease(now)
     started = mine.filter(pk=delivery.pk, started_at__isnull=True, lease_until__gte=now).update(
         started_at=now, attempts=F("attempts") + 1
     )

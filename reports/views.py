@@ -17,6 +17,7 @@ from mechanisms.models import mapped_issues
 from reports import services
 from reports.forms import ExportForm, ReportForm, SubscribeForm
 from reports.models import (
+    REPORT_TEXTS,
     Deliverable,
     Delivery,
     DocumentExport,
@@ -36,8 +37,8 @@ DASHBOARD_LIST_LIMIT = 50
 CHANGES_PAGE_SIZE = 500
 
 
-def _deliverable(slug: str) -> Deliverable:
-    return get_object_or_404(Deliverable.objects.with_report(), slug=slug)
+def _deliverable(slug: str, keep: tuple[str, ...] = REPORT_TEXTS) -> Deliverable:
+    return get_object_or_404(Deliverable.objects.with_report(keep=keep), slug=slug)
 
 
 def _report_of(deliverable: Deliverable) -> Report | None:
@@ -51,7 +52,7 @@ def _report_of(deliverable: Deliverable) -> Report | None:
 def schedule(request: HttpRequest) -> HttpResponse:
     """Every deliverable with its due date, days left and state, and the archive of sent ones."""
     today = timezone.localdate()
-    deliverables = list(Deliverable.objects.with_report())
+    deliverables = list(Deliverable.objects.with_report(keep=()))
     rows = [
         {
             "deliverable": deliverable,
@@ -76,7 +77,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 @require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published report once sent; before that, when it is due. Coordinators see progress."""
-    deliverable = _deliverable(slug)
+    deliverable = _deliverable(slug, keep=("body_html",))
     report = _report_of(deliverable)
     coordinator = has_role(request.user, Role.COORDINATOR)
     context = {
@@ -288,7 +289,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     due = [
         {"deliverable": d, "state": d.schedule_state(today), "days_left": d.days_left(today)}
-        for d in Deliverable.objects.pending().with_report()
+        for d in Deliverable.objects.pending().with_report(keep=())
     ]
     no_mechanism = mapped_issues().on_map().without_mechanism()
     open_items = ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)

@@ -11,7 +11,7 @@ Templates whose name ends in ``.txt`` are rendered without HTML escaping.
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template import Context, Template, TemplateSyntaxError, engines
 
@@ -70,9 +70,13 @@ def compile_source(source: str) -> Template:
     return _engine().from_string(source)
 
 
-def render_source(name: str, source: str, context: Mapping) -> str:
+def render_source(
+    name: str, source: str, context: Mapping, template: Template | None = None
+) -> str:
+    """``source`` rendered as the template ``name`` (``template``: ``source`` compiled)."""
     autoescape = not name.endswith(".txt")
-    rendered = compile_source(source).render(Context(dict(context), autoescape=autoescape))
+    template = template or compile_source(source)
+    rendered = template.render(Context(dict(context), autoescape=autoescape))
     if autoescape:
         return rendered
     # Plain text is rendered without escaping, so it is not safe HTML: hand it back as a plain
@@ -85,6 +89,9 @@ class Wording:
     """A set of templates, each rendered from its text in force, with the shipped fallback."""
 
     sources: dict[str, str]
+    # Each text compiled once, when first rendered: a report's messages render the same
+    # templates for every recipient.
+    _compiled: dict[str, Template] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, names: Iterable[str]) -> "Wording":
@@ -92,7 +99,9 @@ class Wording:
 
     def render(self, name: str, context: Mapping) -> str:
         try:
-            return render_source(name, self.sources[name], context)
+            if name not in self._compiled:
+                self._compiled[name] = compile_source(self.sources[name])
+            return render_source(name, self.sources[name], context, self._compiled[name])
         except Exception:
             if self.sources[name] == shipped_source(name):
                 raise

@@ -54,17 +54,24 @@ class IssueQuerySet(models.QuerySet):
 
     def with_detail(self) -> "IssueQuerySet":
         """What an issue's page shows of the issue itself (its sources, the issues merged into
-        it), in a fixed number of queries; the page's sections read the rest."""
-        return self.select_related("cluster", "merged_into").prefetch_related(
-            models.Prefetch(
-                "sources",
-                queryset=IssueSource.objects.select_related(
-                    "answer__respondent__stakeholder_group", "answer__question"
-                ).order_by("answer__question__number", "answer__question__part"),
-            ),
-            models.Prefetch(
-                "merged_issues", queryset=Issue.objects.only("pk", "title", "merged_into")
-            ),
+        it), in a fixed number of queries; the page's sections read the rest. ``replayed`` tells
+        whether the data is the demonstration's replay (a respondent is fictional), which the
+        change history notes: asked in the same query."""
+        replayed = models.Exists(Respondent.objects.filter(illustrative=True))
+        return (
+            self.select_related("cluster", "merged_into")
+            .annotate(replayed=replayed)
+            .prefetch_related(
+                models.Prefetch(
+                    "sources",
+                    queryset=IssueSource.objects.select_related(
+                        "answer__respondent__stakeholder_group", "answer__question"
+                    ).order_by("answer__question__number", "answer__question__part"),
+                ),
+                models.Prefetch(
+                    "merged_issues", queryset=Issue.objects.only("pk", "title", "merged_into")
+                ),
+            )
         )
 
 

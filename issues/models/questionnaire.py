@@ -85,9 +85,6 @@ class RespondentQuerySet(models.QuerySet):
     def in_regional_group(self, group: str) -> "RespondentQuerySet":
         return self.filter(country__in=countries_in(group))
 
-    def with_answer_counts(self) -> "RespondentQuerySet":
-        return self.annotate(answer_count=models.Count("answers"))
-
 
 class Respondent(models.Model):
     name = models.CharField(max_length=300)
@@ -175,6 +172,16 @@ class AnswerQuerySet(models.QuerySet):
 
     def by_respondent_name(self) -> "AnswerQuerySet":
         return self.order_by("respondent__name", "respondent__submitted_at", "respondent__pk")
+
+    def counts_by_respondent(self, respondents: list["Respondent"]) -> dict[int, int]:
+        """How many answers each of ``respondents`` gave, by respondent ID: one grouped query
+        over those respondents' answers only (a page of a list, never the whole table)."""
+        return dict(
+            self.filter(respondent__in=[respondent.pk for respondent in respondents])
+            .order_by()
+            .values_list("respondent")
+            .annotate(count=models.Count("pk"))
+        )
 
 
 class Answer(models.Model):

@@ -76,9 +76,16 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
 def respondent_list(request: HttpRequest) -> HttpResponse:
     filterset = RespondentFilter(
         request.GET,
-        queryset=Respondent.objects.public().with_answer_counts().order_by("name", "pk"),
+        queryset=Respondent.objects.public().order_by("name", "pk"),
     )
+    # The answers are counted for the rows shown only, after paging: counted in the list's
+    # query, every consenting respondent would be joined to their answers, twice (the
+    # paginator's count too).
     page = Paginator(filterset.qs, RESPONDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    answer_counts = Answer.objects.counts_by_respondent(page.object_list)
+    for respondent in page.object_list:
+        respondent.answer_count = answer_counts.get(respondent.pk, 0)
     counts = Respondent.objects.aggregate(
         total=Count("pk"), withheld=Count("pk", filter=Q(consent_to_cite=False))
     )

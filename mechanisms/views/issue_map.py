@@ -4,7 +4,8 @@ from collections import Counter, defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from mechanisms.models import (
 )
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.links import link_maker
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -64,7 +66,16 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
 
 def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(issue, status_counts(issue.coverage.all())) for issue in page.object_list]
+    # Each row links its issue and its mechanisms: hundreds of links a page, built from one
+    # resolved URL each (``{% url %}`` would resolve every one).
+    issue_link, mechanism_link = link_maker("issues:detail"), link_maker("mechanisms:detail")
+    rows = []
+    for issue in page.object_list:
+        issue.link = issue_link(issue.pk)
+        coverage = issue.coverage.all()
+        for row in coverage:
+            row.mechanism_link = mechanism_link(row.mechanism_id)
+        rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)
     return render(
@@ -254,22 +265,33 @@ def gaps(request: HttpRequest) -> HttpResponse:
         .values_list("type")
         .annotate(n=Count("issue", distinct=True))
     )
-    by_type = []
-    for value, label in Gap.Type.choices:
-        sample = list(
-            Gap.objects.filter(type=value, issue__state=Issue.State.ON_MAP)
-            .select_related("issue__cluster")
-            .order_by("issue__cluster__position", "issue__title")[:GAP_SAMPLE]
+    # The first issues of every type in one query: numbered within their type, the first
+    # GAP_SAMPLE of each kept.
+    samples: dict[str, list[Gap]] = defaultdict(list)
+    for gap in (
+        Gap.objects.filter(issue__state=Issue.State.ON_MAP)
+        .select_related("issue__cluster")
+        .annotate(
+            number=Window(
+                RowNumber(),
+                partition_by=F("type"),
+                order_by=[F("issue__cluster__position"), F("issue__title"), F("pk")],
+            )
         )
-        by_type.append(
-            {
-                "value": value,
-                "label": label,
-                "count": by_type_counts.get(value, 0),
-                "sample": sample,
-                "url": _list_url(gap=value),
-            }
-        )
+        .filter(number__lte=GAP_SAMPLE)
+        .order_by("type", "number")
+    ):
+        samples[gap.type].append(gap)
+    by_type = [
+        {
+            "value": value,
+            "label": label,
+            "count": by_type_counts.get(value, 0),
+            "sample": samples[value],
+            "url": _list_url(gap=value),
+        }
+        for value, label in Gap.Type.choices
+    ]
     none_page = list(none[:GAP_SAMPLE])
     not_addressed_page = list(not_addressed[:GAP_SAMPLE])
     return render(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
+from wgec.links import link_maker
 
 PAGE_SIZE = 50
 ISSUES_PER_PAGE = 100
@@ -38,10 +39,16 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = (
         Coverage.objects.filter(mechanism=mechanism, issue__state="on_map")
         .select_related("issue__cluster")
+        .only("status", "evidence", "issue__title", "issue__cluster__name")
         .order_by("issue__cluster__position", "issue__title", "pk")
     )
     counts = dict(coverage.order_by().values_list("status").annotate(n=Count("pk")))
-    page = Paginator(coverage, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(coverage, ISSUES_PER_PAGE)
+    paginator.count = sum(counts.values())  # counted by status already: not counted again
+    page = paginator.get_page(request.GET.get("page"))
+    issue_link = link_maker("issues:detail")
+    for row in page.object_list:
+        row.issue_link = issue_link(row.issue_id)
     return render(
         request,
         "mechanisms/mechanism_detail.html",
@@ -53,6 +60,6 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for status, label in Coverage.Status.choices
                 if counts.get(status)
             ],
-            "total": sum(counts.values()),
+            "total": paginator.count,
         },
     )

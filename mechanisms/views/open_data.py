@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from issues.models import Issue
-from mechanisms.models import Coverage, Mechanism, gap_types_in_text, mapped_issues
+from mechanisms.models import Coverage, Mechanism, gap_types_of_text, mapped_issues
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
+from wgec.links import link_maker
 
 CHUNK = 2000
 # Tables up to this size are assembled in memory, larger ones in a temporary file.
@@ -45,27 +45,35 @@ def _issues(base: str) -> tuple[list[str], Iterator[list]]:
         "gap_types",
         "url",
     ]
-    issues = _public_issues().with_text_summaries().order_by("pk")
+    # Plain rows (no model instances), the gap types aggregated in the query, and the links
+    # built from one resolved URL: the table has a row per issue.
+    issues = (
+        _public_issues()
+        .with_gap_text()
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "title",
+            "cluster__slug",
+            "description",
+            "state",
+            "merged_into_id",
+            "consensus",
+            "gap_text",
+        )
+    )
+    link = link_maker("issues:detail")
 
     def rows():
-        for issue in issues.iterator(chunk_size=CHUNK):
-            yield [
-                issue.pk,
-                issue.title,
-                issue.cluster.slug if issue.cluster else None,
-                issue.description,
-                issue.state,
-                issue.merged_into_id,
-                issue.consensus,
-                gap_types_in_text(issue),
-                base + reverse("issues:detail", args=[issue.pk]),
-            ]
+        for *row, gap_text in issues.iterator(chunk_size=CHUNK):
+            yield [*row, gap_types_of_text(gap_text), base + link(row[0])]
 
     return columns, rows()
 
 
 def _mechanisms(base: str) -> tuple[list[str], Iterator[list]]:
     columns = ["id", "name", "acronym", "kind", "website", "url"]
+    link = link_maker("mechanisms:detail")
 
     def rows():
         for pk, name, acronym, kind, website in (
@@ -73,7 +81,7 @@ def _mechanisms(base: str) -> tuple[list[str], Iterator[list]]:
             .values_list("pk", "name", "acronym", "kind", "website")
             .iterator(chunk_size=CHUNK)
         ):
-            yield [pk, name, acronym, kind, website, base + reverse("mechanisms:detail", args=[pk])]
+            yield [pk, name, acronym, kind, website, base + link(pk)]
 
     return columns, rows()
 

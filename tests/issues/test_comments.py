@@ -113,5 +113,5 @@ def test_signed_in_issue_page_query_count_is_flat(
         author = ParticipantFactory(correspondence_group=True)
         CommentFactory(issue=issue, author=author)
         ProposalFactory(issue=issue, coverage__issue=issue, proposer=author)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(16):
         assert member_client.get(issue.get_absolute_url()).status_code == 200

@@ -108,7 +108,10 @@ def test_issue_page_query_count_is_flat(client, size, django_assert_max_num_quer
     for label in "AB":
         option = OptionFactory(item=item, label=label)
         OptionSupportFactory.create_batch(size, option=option)
-    # 14 for the map's part, 4 for participation by stakeholder group, 1 for the history's note
-    # on demonstration data.
-    with django_assert_max_num_queries(19):
+    # The issue with its sources and the issues merged into it (3), coverage and gaps (2), the
+    # items with their options and support (3), participation by stakeholder group (1), the
+    # history of the issue, its coverage and its gaps (3): the history names the cluster and the
+    # mechanisms from what the page has read, and the note on demonstration data comes with the
+    # issue.
+    with django_assert_max_num_queries(12):
         assert _page(client, issue).status_code == 200

@@ -4,10 +4,13 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from issues import exports
 from issues.models import Question, Respondent, Theme
+from issues.views.responses import RESPONDENTS_PER_PAGE
 from tests.issues.conftest import _questionnaire
 from tests.issues.responses_data import COUNTRIES, population_create, population_remove
 from wgec.models import StakeholderGroup
@@ -30,8 +33,9 @@ def _pages(cited: Respondent) -> list[tuple[str, int]]:
         (reverse("issues:question-list"), 3),
         (reverse("issues:question-detail", args=["Q4"]), 7),
         (reverse("issues:question-detail", args=["Q4"]) + "?region=weog&q=Respondent", 7),
-        (reverse("issues:respondent-list"), 6),
-        (reverse("issues:respondent-list") + "?stakeholder_group=1&country=BR&page=2", 7),
+        # The answers counted for the page's rows only, in a query of their own.
+        (reverse("issues:respondent-list"), 7),
+        (reverse("issues:respondent-list") + "?stakeholder_group=1&country=BR&page=2", 8),
         (reverse("issues:respondent-detail", args=[cited.pk]), 4),
         (reverse("issues:theme-detail", args=["c"]), 6),
         (reverse("issues:theme-detail", args=["c"]) + "?page=3", 6),
@@ -76,3 +80,14 @@ def test_pages_list_what_the_population_holds(client, population):
     assert f"{size} respondents from {countries} countries, of whom {size // 2} agreed" in text
     text = client.get(reverse("issues:respondent-detail", args=[population.pk])).content.decode()
     assert len(re.findall(r'href="/issues/\d+/"', text)) == min(size, 40)
+
+
+@pytest.mark.django_db
+def test_respondent_list_counts_the_answers_of_the_rows_shown_only(client, population):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("issues:respondent-list")).status_code == 200
+    on_answers = [query["sql"] for query in queries if '"issues_answer"' in query["sql"]]
+    # One query reads answers: grouped by respondent, for the IDs of the page's rows.
+    assert len(on_answers) == 1, on_answers
+    ids = re.search(r'"respondent_id" IN \(([^)]*)\)', on_answers[0]).group(1).split(",")
+    assert len(ids) == min(RESPONDENTS_PER_PAGE, Respondent.objects.consenting().count())

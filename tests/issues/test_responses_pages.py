@@ -109,6 +109,11 @@ def test_respondent_list_shows_only_cited_respondents_and_filters(client, people
     assert "Government of Brazil" in text and "KICTANet" in text
     assert "Government of Latvia" not in text
     assert "3 respondents answered the questionnaire; 1 did not agree to be cited" in text
+    assert "2 respondents cited</caption>" in text
+    # Each row counts that respondent's answers (Brazil two, Kenya two of its own).
+    for name in ("Government of Brazil", "KICTANet"):
+        row = text.split(f">{name}</a></th>")[1].split("</tr>")[0]
+        assert '<td class="num">2</td>' in row
     text = _text(client, "issues:respondent-list", region="african")
     assert "KICTANet" in text and "Government of Brazil" not in text
     text = _text(client, "issues:respondent-list", q="kenya ict")

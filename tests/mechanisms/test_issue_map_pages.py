@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from issues.models import Issue
+from mechanisms.views.issue_map import GAP_SAMPLE
 from tests.factories import (
     AnswerFactory,
     ClusterFactory,
@@ -72,6 +73,20 @@ def test_list_shows_issues_on_the_map_only(client, small_map):
     response = client.get(reverse("issues:list"))
     assert _titles(response) == ["Cybercrime", "Spam", "Jurisdiction", "Labour law"]
     assert "Secret proposal" not in response.content.decode()
+
+
+def test_list_rows_link_each_issue_and_mechanism_with_its_status_and_gaps(client, small_map):
+    text = client.get(reverse("issues:list")).content.decode()
+    cybercrime, itu, coe = small_map["cybercrime"], small_map["itu"], small_map["coe"]
+    row = text.split(f'<a href="/issues/{cybercrime.pk}/">Cybercrime</a>')[1].split("</tr>")[0]
+    assert (
+        f'<a href="/mechanisms/{coe.pk}/">CoE</a>, <a href="/mechanisms/{itu.pk}/">ITU</a>' in row
+    )
+    assert "1 addressing</span>, <span" in row and "1 partly addressing</span>" in row
+    row = text.split(f'<a href="/issues/{small_map["spam"].pk}/">Spam</a>')[1].split("</tr>")[0]
+    assert "<td>Capacity</td>" in row
+    row = text.split(">Labour law</a>")[1].split("</tr>")[0]
+    assert '<span class="status status-none">No mechanism</span>' in row
 
 
 @pytest.mark.parametrize(
@@ -160,6 +175,21 @@ def test_gaps_page_lists_issues_without_mechanism_not_addressed_and_by_type(clie
     assert policy["count"] == 1 and policy["sample"][0].recommendation == "Name a forum."
 
 
+def test_gaps_page_samples_the_first_issues_of_each_type_by_cluster_then_title(client):
+    first = ClusterFactory(slug="first", position=1)
+    second = ClusterFactory(slug="second", position=2)
+    for n in range(GAP_SAMPLE + 2):
+        GapFactory(issue=IssueFactory(title=f"Policy {n:02}", cluster=second), type="policy")
+    GapFactory(issue=IssueFactory(title="Zeta", cluster=first), type="policy")
+    GapFactory(issue=IssueFactory(title="Capacity", cluster=first), type="capacity")
+    rows = {row["value"]: row for row in client.get(reverse("issues:gaps")).context["by_type"]}
+    titles = [gap.issue.title for gap in rows["policy"]["sample"]]
+    assert titles == ["Zeta", *(f"Policy {n:02}" for n in range(GAP_SAMPLE - 1))]
+    assert rows["policy"]["count"] == GAP_SAMPLE + 3
+    assert [gap.issue.title for gap in rows["capacity"]["sample"]] == ["Capacity"]
+    assert rows["research"]["sample"] == [] and rows["research"]["count"] == 0
+
+
 def test_mechanism_pages_show_what_each_addresses_and_how(client, small_map):
     listing = client.get(reverse("mechanisms:list"), {"kind": "regional"})
     [coe] = listing.context["page"].object_list
@@ -182,9 +212,18 @@ def test_open_data_has_stable_ids_and_leaves_out_proposed_issues(client, small_m
     )
     by_id = {row["id"]: row for row in issues["rows"]}
     spam = by_id[small_map["spam"].pk]
-    assert spam["title"] == "Spam" and spam["cluster"] == "security"
-    assert spam["gap_types"] == ["capacity"]
-    assert spam["url"].endswith(f"/issues/{small_map['spam'].pk}/")
+    assert spam == {
+        "id": small_map["spam"].pk,
+        "title": "Spam",
+        "cluster": "security",
+        "description": "Unsolicited bulk e-mail.",
+        "state": "on_map",
+        "merged_into": None,
+        "consensus": "agreed",
+        "gap_types": ["capacity"],
+        "url": f"http://testserver/issues/{small_map['spam'].pk}/",
+    }
+    assert by_id[small_map["labour"].pk]["gap_types"] == []
     assert "Secret proposal" not in {row["title"] for row in issues["rows"]}
     coverage = client.get(reverse("issues:data-table", args=["coverage", "csv"]))
     assert coverage["Access-Control-Allow-Origin"] == "*"
@@ -229,7 +268,7 @@ def test_map_pages_keep_their_query_count_as_the_map_grows(
         "issues:list-csv": 4,
         "issues:list-xlsx": 4,
         "issues:matrix": 6,
-        "issues:gaps": 15,
+        "issues:gaps": 8,
         "mechanisms:list": 6,
         "issues:data-table": 3,
         "issues:detail": 15,

@@ -78,6 +78,20 @@ def test_the_lease_runs_a_minute_from_the_claim_and_is_renewed_before_each_messa
     )
 
 
+def test_a_lease_renewed_moments_ago_is_not_written_again_before_the_next_message(settings):
+    settings.REPORTS_LEASE_SECONDS = 60
+    report = _report_with("ana@example.org", "ben@example.org", "cy@example.org")
+    t0 = timezone.now()
+    first, second, third = services.deliveries_claim(report_id=report.pk, worker="w", now=t0)
+    assert services.delivery_start(delivery=first, now=t0 + datetime.timedelta(seconds=1))
+    third.refresh_from_db()
+    assert third.lease_until == t0 + datetime.timedelta(seconds=60)  # claimed a second ago
+    later = t0 + datetime.timedelta(seconds=6)
+    assert services.delivery_start(delivery=second, now=later)
+    third.refresh_from_db()
+    assert third.lease_until == later + datetime.timedelta(seconds=60)
+
+
 def test_a_worker_whose_lease_ran_out_does_not_send_what_another_took_back(settings):
     report = _report_with("ana@example.org")
     t0 = timezone.now()

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consensus.models import ConsensusItem
@@ -232,6 +234,19 @@ def test_schedule_query_budget(client, django_assert_max_num_queries, size):
         _sent(f"update-{n}")
     with django_assert_max_num_queries(4):
         assert client.get("/reports/").status_code == 200
+
+
+def test_the_schedule_and_a_report_page_read_no_frozen_data_they_do_not_show(client):
+    _grow(3, "q")
+    _sent("update-1")
+    for url, shown in (("/reports/", ()), ("/reports/update-1/", ("body_html",))):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        sql = " ".join(query["sql"] for query in queries)
+        for name in ("content", "body_text", "body_html", "email_templates", "introduction"):
+            assert (f'"reports_report"."{name}"' in sql) == (name in shown), (url, name)
+    assert '<article class="report">' in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [2, 25])

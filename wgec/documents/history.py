@@ -79,17 +79,20 @@ def history_entries(
     *,
     fields: Sequence[str],
     subject: Callable[[models.Model, dict[str, str]], str],
+    known: dict[str, dict[int, str]] | None = None,
 ) -> list[Entry]:
     """Entries for historical rows of one model (in any order), oldest first.
 
     ``fields`` are the model fields compared; ``subject(row, shown)`` names the object, given the
-    row and its fields as shown (``shown["mechanism"]`` is the mechanism's name).
+    row and its fields as shown (``shown["mechanism"]`` is the mechanism's name). ``known``
+    gives names of related records the caller has already read, by field (``{"cluster":
+    {3: "Access"}}``, as ``str()`` names them): only the others are read.
     """
     rows = sorted(rows, key=lambda row: (row.history_date, row.history_id))
     if not rows:
         return []
     model = rows[0].instance_type
-    names = _related_names(model, rows, fields)
+    names = _related_names(model, rows, fields, known or {})
     previous: dict[int, dict[str, str]] = {}
     entries = []
     for row in rows:
@@ -128,7 +131,10 @@ def _label(model: type[models.Model], name: str) -> str:
 
 
 def _related_names(
-    model: type[models.Model], rows: list[models.Model], fields: Sequence[str]
+    model: type[models.Model],
+    rows: list[models.Model],
+    fields: Sequence[str],
+    known: dict[str, dict[int, str]],
 ) -> dict[str, dict[int, str]]:
     ids: dict[str, set[int]] = defaultdict(set)
     for name in fields:
@@ -139,8 +145,13 @@ def _related_names(
             )
     names = {}
     for name, pks in ids.items():
-        related = model._meta.get_field(name).related_model
-        names[name] = {obj.pk: str(obj) for obj in related._base_manager.filter(pk__in=pks)}
+        names[name] = dict(known.get(name, {}))
+        missing = pks - names[name].keys()
+        if missing:
+            related = model._meta.get_field(name).related_model
+            names[name] |= {
+                obj.pk: str(obj) for obj in related._base_manager.filter(pk__in=missing)
+            }
     return names
 
 

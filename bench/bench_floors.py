@@ -1,0 +1,422 @@
+"""Every public page beside its floor: the same rows fetched by one or two hand-written SQL
+queries and written as a bare HTML table (or the same JSON or CSV) in a Python loop, timed in
+the same run. Median of 9 of each, the ratio page/floor, and the page's queries.
+
+The data: the demo (the 2013-14 exercise: its reports, referrals, participants), then a map
+at the scale (1x: 200 issues in 7 clusters, 60 mechanisms, about 2,000 coverage rows; 10x and
+100x that) and as many respondents (70 at 1x, half of them consenting, 18 answers each).
+BENCH_SCALE is the largest scale run: 1, 10 (the default) or 100; each scale is built in the
+one test database, after emptying it. Pages are requested through Django's request handler, as
+a server calls it (the test Client's recording of every template's context is left out); they
+render with the cached template loader, as in production.
+"""
+
+# ruff: noqa: S608 - the SQL is this module's own fixed text; values go as parameters.
+
+import csv
+import html
+import io
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test.client import ClientHandler, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from bench.common import Figure
+from issues.models import Issue, Question
+from mechanisms.models import Mechanism
+from reports.models import Deliverable
+from tests.issues.responses_data import population_create
+from tests.scale import large_map
+
+SCALES = [factor for factor in (1, 10, 100) if factor <= int(os.environ.get("BENCH_SCALE", 10))]
+REPEAT = 9
+# Issue 17's goal at 100x on PostgreSQL: every page within five times its floor, under 12
+# queries.
+RATIO, QUERIES = 5, 12
+
+RANK = (
+    "CASE {0} WHEN 'addressing' THEN 0 WHEN 'partly' THEN 1 WHEN 'unknown' THEN 2 "
+    "WHEN 'not_addressing' THEN 3 END"
+)
+
+
+def _rows(sql: str, params: tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _table(rows: list[tuple]) -> str:
+    """The rows as a bare HTML table, every value escaped."""
+    out = ["<!doctype html><table>"]
+    for row in rows:
+        out.append("<tr>")
+        for value in row:
+            out.append(f"<td>{html.escape(str(value))}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _page_of_issues(where: str = "", params: tuple = (), order: str = "") -> str:
+    """A page of 50 issues on the map with their count, then their mechanisms and statuses."""
+    order = order or "c.position, i.title, i.id"
+    issues = _rows(
+        "SELECT i.id, i.title, c.name, COUNT(*) OVER () FROM issues_issue i "
+        "JOIN issues_cluster c ON c.id = i.cluster_id "
+        f"WHERE i.state = 'on_map' {where} ORDER BY {order} LIMIT 50",
+        params,
+    )
+    ids = [row[0] for row in issues] or [0]
+    coverage = _rows(
+        "SELECT v.issue_id, m.id, COALESCE(NULLIF(m.acronym, ''), m.name), v.status "
+        "FROM mechanisms_coverage v JOIN mechanisms_mechanism m ON m.id = v.mechanism_id "
+        f"WHERE v.issue_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY m.name",
+        tuple(ids),
+    )
+    return _table(issues) + _table(coverage)
+
+
+def _search_floor() -> str:
+    if connection.vendor == "postgresql":
+        vector = (
+            "to_tsvector('english', COALESCE(i.title, '') || ' ' || COALESCE(i.description, ''))"
+        )
+        return _page_of_issues(
+            f"AND {vector} @@ websearch_to_tsquery('english', %s)",
+            ("jurisdiction",),
+            f"ts_rank({vector}, websearch_to_tsquery('english', 'jurisdiction')) DESC, "
+            "i.title, i.id",
+        )
+    return _page_of_issues(
+        "AND (i.title LIKE %s OR i.description LIKE %s)", ("%jurisdiction%", "%jurisdiction%")
+    )
+
+
+def _sorted_floor() -> str:
+    return _page_of_issues(
+        order="(SELECT COUNT(*) FROM mechanisms_coverage v WHERE v.issue_id = i.id) DESC, "
+        "i.title, i.id"
+    )
+
+
+def _issue_floor(pk: int) -> Callable[[], str]:
+    def floor() -> str:
+        issue = _rows(
+            "SELECT i.id, i.title, i.description, i.state, c.name FROM issues_issue i "
+            "LEFT JOIN issues_cluster c ON c.id = i.cluster_id WHERE i.id = %s",
+            (pk,),
+        )
+        coverage = _rows(
+            "SELECT m.name, v.status, v.evidence FROM mechanisms_coverage v "
+            "JOIN mechanisms_mechanism m ON m.id = v.mechanism_id WHERE v.issue_id = %s "
+            "ORDER BY m.name",
+            (pk,),
+        )
+        return _table(issue) + _table(coverage)
+
+    return floor
+
+
+def _best_status() -> str:
+    return (
+        f"(SELECT MIN({RANK.format('v.status')}) FROM mechanisms_coverage v "
+        "WHERE v.issue_id = i.id)"
+    )
+
+
+def _matrix_floor() -> str:
+    counts = _rows(
+        f"SELECT c.name, b.best, COUNT(*) FROM (SELECT i.cluster_id, {_best_status()} AS best "
+        "FROM issues_issue i WHERE i.state = 'on_map') b "
+        "JOIN issues_cluster c ON c.id = b.cluster_id GROUP BY c.position, c.name, b.best "
+        "ORDER BY c.position, b.best"
+    )
+    grid = _page_of_issues("AND c.slug = %s", ("c2",), "i.title, i.id")
+    return _table(counts) + grid
+
+
+def _gaps_floor() -> str:
+    issues = _rows(
+        f"SELECT b.best, b.id, b.title, b.name FROM (SELECT i.id, i.title, c.name, c.position, "
+        f"{_best_status()} AS best FROM issues_issue i JOIN issues_cluster c "
+        "ON c.id = i.cluster_id WHERE i.state = 'on_map') b WHERE b.best IS NULL OR b.best = 3 "
+        "ORDER BY b.best, b.position, b.title"
+    )
+    by_type = _rows(
+        "SELECT g.type, COUNT(DISTINCT g.issue_id) FROM mechanisms_gap g "
+        "JOIN issues_issue i ON i.id = g.issue_id WHERE i.state = 'on_map' GROUP BY g.type"
+    )
+    # What the page shows: 25 of each kind.
+    shown = [row for row in issues if row[0] is None][:25] + [r for r in issues if r[0] == 3][:25]
+    return _table(shown) + _table(by_type)
+
+
+def _mechanisms_floor() -> str:
+    rows = _rows(
+        "SELECT m.id, m.name, m.kind, v.status, COUNT(v.id) FROM "
+        "(SELECT id, name, kind FROM mechanisms_mechanism ORDER BY name LIMIT 50) m "
+        "LEFT JOIN mechanisms_coverage v ON v.mechanism_id = m.id "
+        "LEFT JOIN issues_issue i ON i.id = v.issue_id AND i.state = 'on_map' "
+        "GROUP BY m.id, m.name, m.kind, v.status ORDER BY m.name"
+    )
+    return _table(rows)
+
+
+def _mechanism_floor(pk: int) -> Callable[[], str]:
+    def floor() -> str:
+        rows = _rows(
+            "SELECT i.id, i.title, c.name, v.status, v.evidence, COUNT(*) OVER () "
+            "FROM mechanisms_coverage v JOIN issues_issue i ON i.id = v.issue_id "
+            "JOIN issues_cluster c ON c.id = i.cluster_id "
+            "WHERE v.mechanism_id = %s AND i.state = 'on_map' "
+            "ORDER BY c.position, i.title, v.id LIMIT 100",
+            (pk,),
+        )
+        return _table(
+            _rows("SELECT name, acronym, kind FROM mechanisms_mechanism WHERE id = %s", (pk,))
+        ) + _table(rows)
+
+    return floor
+
+
+def _question_floor() -> str:
+    rows = _rows(
+        "SELECT r.id, r.name, g.name, a.text, COUNT(*) OVER () FROM issues_answer a "
+        "JOIN issues_question q ON q.id = a.question_id "
+        "JOIN issues_respondent r ON r.id = a.respondent_id "
+        "JOIN wgec_stakeholdergroup g ON g.id = r.stakeholder_group_id "
+        "WHERE q.code = 'Q4' AND r.consent_to_cite ORDER BY r.name, r.submitted_at, r.id "
+        "LIMIT 50"
+    )
+    return _table(rows)
+
+
+def _respondents_floor() -> str:
+    rows = _rows(
+        "SELECT r.id, r.name, r.organisation, g.name, r.country, COUNT(*) OVER () "
+        "FROM issues_respondent r JOIN wgec_stakeholdergroup g ON g.id = r.stakeholder_group_id "
+        "WHERE r.consent_to_cite ORDER BY r.name, r.id LIMIT 50"
+    )
+    ids = [row[0] for row in rows] or [0]
+    counts = dict(
+        _rows(
+            "SELECT respondent_id, COUNT(*) FROM issues_answer "
+            f"WHERE respondent_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY respondent_id",
+            tuple(ids),
+        )
+    )
+    return _table([(*row, counts.get(row[0], 0)) for row in rows])
+
+
+def _respondent_floor(pk: int) -> Callable[[], str]:
+    def floor() -> str:
+        respondent = _rows(
+            "SELECT r.name, r.organisation, r.country, g.name FROM issues_respondent r "
+            "JOIN wgec_stakeholdergroup g ON g.id = r.stakeholder_group_id WHERE r.id = %s",
+            (pk,),
+        )
+        answers = _rows(
+            "SELECT q.code, a.text FROM issues_answer a JOIN issues_question q "
+            "ON q.id = a.question_id WHERE a.respondent_id = %s ORDER BY q.number, q.part",
+            (pk,),
+        )
+        return _table(respondent) + _table(answers)
+
+    return floor
+
+
+def _statistics_floor() -> str:
+    groups = _rows(
+        "SELECT g.name, COUNT(r.id), SUM(CASE WHEN r.consent_to_cite THEN 1 ELSE 0 END) "
+        "FROM wgec_stakeholdergroup g LEFT JOIN issues_respondent r "
+        "ON r.stakeholder_group_id = g.id GROUP BY g.id, g.name, g.position ORDER BY g.position"
+    )
+    countries = _rows(
+        "SELECT country, COUNT(*), SUM(CASE WHEN consent_to_cite THEN 1 ELSE 0 END) "
+        "FROM issues_respondent GROUP BY country ORDER BY COUNT(*) DESC"
+    )
+    return _table(groups) + _table(countries)
+
+
+def _schedule_floor() -> str:
+    return _table(
+        _rows(
+            "SELECT slug, title, kind, due_date, state FROM reports_deliverable ORDER BY due_date"
+        )
+    )
+
+
+def _report_floor(slug: str) -> Callable[[], str]:
+    def floor() -> str:
+        [(title, body)] = _rows(
+            "SELECT d.title, r.body_html FROM reports_deliverable d "
+            "JOIN reports_report r ON r.deliverable_id = d.id WHERE d.slug = %s",
+            (slug,),
+        )
+        return f"<!doctype html><h1>{html.escape(title)}</h1>{body}"
+
+    return floor
+
+
+def _referrals_floor() -> str:
+    items = _rows(
+        "SELECT t.id, t.summary, t.state, t.referred_on, i.title FROM consensus_consensusitem t "
+        "LEFT JOIN issues_issue i ON i.id = t.issue_id WHERE t.state IN ('referred', 'decided') "
+        "ORDER BY t.state, t.referred_on, t.id LIMIT 20"
+    )
+    ids = [row[0] for row in items] or [0]
+    options = _rows(
+        "SELECT o.item_id, o.label, o.text FROM consensus_option o "
+        f"WHERE o.item_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY o.item_id, o.label",
+        tuple(ids),
+    )
+    return _table(items) + _table(options)
+
+
+def _home_floor() -> str:
+    counts = _rows(
+        "SELECT (SELECT COUNT(*) FROM issues_question), (SELECT COUNT(*) FROM issues_respondent),"
+        " (SELECT COUNT(*) FROM issues_issue WHERE state = 'on_map'),"
+        " (SELECT COUNT(*) FROM mechanisms_mechanism), (SELECT COUNT(*) FROM mechanisms_coverage),"
+        " (SELECT COUNT(*) FROM mechanisms_gap)"
+    )
+    return _table(counts) + _schedule_floor()
+
+
+def _data_json(sql: str) -> Callable[[], str]:
+    def floor() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            columns = [column[0] for column in cursor.description]
+            return json.dumps({"rows": [dict(zip(columns, row, strict=True)) for row in cursor]})
+
+    return floor
+
+
+def _data_csv(sql: str) -> Callable[[], str]:
+    def floor() -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            writer.writerow([column[0] for column in cursor.description])
+            writer.writerows(cursor)
+        return out.getvalue()
+
+    return floor
+
+
+ISSUES_DATA = (
+    "SELECT i.id, i.title, c.slug, i.description, i.state, i.merged_into_id, i.consensus "
+    "FROM issues_issue i LEFT JOIN issues_cluster c ON c.id = i.cluster_id "
+    "WHERE i.state <> 'proposed' ORDER BY i.id"
+)
+COVERAGE_DATA = (
+    "SELECT v.issue_id, v.mechanism_id, v.status, v.evidence FROM mechanisms_coverage v "
+    "JOIN issues_issue i ON i.id = v.issue_id WHERE i.state <> 'proposed' "
+    "ORDER BY v.issue_id, v.mechanism_id"
+)
+MECHANISMS_DATA = "SELECT id, name, acronym, kind, website FROM mechanisms_mechanism ORDER BY id"
+
+
+def _pages() -> list[tuple[str, str, Callable[[], str]]]:
+    issue = Issue.objects.filter(state="on_map", cluster__slug__startswith="c").order_by("pk")
+    issue = issue[issue.count() // 2]
+    mechanism = Mechanism.objects.filter(name__startswith="Mechanism ").order_by("pk")
+    mechanism = mechanism[mechanism.count() // 2]
+    respondent = population_respondent()
+    report = Deliverable.objects.filter(report__isnull=False).order_by("due_date").first()
+    assert Question.objects.filter(code="Q4").exists()
+    return [
+        ("home", "/", _home_floor),
+        ("issue list", "/issues/", _page_of_issues),
+        (
+            "issue list, a cluster",
+            "/issues/?cluster=c3",
+            lambda: _page_of_issues("AND c.slug = %s", ("c3",)),
+        ),
+        ("issue list, searched", "/issues/?q=jurisdiction", _search_floor),
+        ("issue list, most mechanisms first", "/issues/?sort=-mechanisms", _sorted_floor),
+        ("issue page", f"/issues/{issue.pk}/", _issue_floor(issue.pk)),
+        ("matrix with a cluster grid", "/issues/matrix/?cluster=c2", _matrix_floor),
+        ("gaps", "/issues/gaps/", _gaps_floor),
+        ("mechanisms", "/mechanisms/", _mechanisms_floor),
+        ("mechanism page", f"/mechanisms/{mechanism.pk}/", _mechanism_floor(mechanism.pk)),
+        ("question page", "/questions/Q4/", _question_floor),
+        ("respondents", "/respondents/", _respondents_floor),
+        ("respondent page", f"/respondents/{respondent}/", _respondent_floor(respondent)),
+        ("statistics", "/responses/statistics/", _statistics_floor),
+        ("reports", "/reports/", _schedule_floor),
+        ("a report", f"/reports/{report.slug}/", _report_floor(report.slug)),
+        ("referrals", "/referrals/", _referrals_floor),
+        ("open data: issues.json", "/data/issues.json", _data_json(ISSUES_DATA)),
+        ("open data: coverage.csv", "/data/coverage.csv", _data_csv(COVERAGE_DATA)),
+        ("open data: mechanisms.json", "/data/mechanisms.json", _data_json(MECHANISMS_DATA)),
+    ]
+
+
+_respondent: list[int] = []
+
+
+def population_respondent() -> int:
+    return _respondent[-1]
+
+
+def _build(factor: int) -> None:
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_demo", verbosity=0)
+    large_map(issues=200 * factor, mechanisms=60 * factor, coverage_per_issue=20)
+    _respondent.append(population_create(70 * factor).pk)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def _median(work: Callable[[], object]) -> float:
+    work()  # warm: the first call fills caches (templates, URL resolvers)
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run():
+    handler, factory = ClientHandler(enforce_csrf_checks=False), RequestFactory()
+
+    def get(url: str) -> None:
+        response = handler(factory.get(url).environ)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        response.close()
+
+    for factor in SCALES:
+        start = time.perf_counter()
+        _build(factor)
+        yield Figure(f"building the data ({factor}x)", time.perf_counter() - start, "s")
+        for label, url, floor in _pages():
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                get(url)
+            count = len(queries)
+            page = _median(lambda u=url: get(u))
+            bare = _median(floor)
+            last = factor == 100 and connection.vendor == "postgresql"
+            yield Figure(
+                f"{label} ({factor}x): page/floor",
+                page / bare,
+                "times",
+                RATIO if last else None,
+                f"{url}; page {page * 1000:,.1f} ms, floor {bare * 1000:,.2f} ms, "
+                f"{count} quer{'y' if count == 1 else 'ies'}"
+                + (f", target under {QUERIES}" if last and count >= QUERIES else ""),
+            )
