@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 PORT ?= 8000
 
-.PHONY: install run serve test system-packages lint format bench migrations clean backup restore
+.PHONY: install messages run serve test system-packages lint format bench migrations clean backup restore
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,dev]"
 	touch $(STAMP)
 
-## install: create .venv and install the pinned dependencies (only when pyproject.toml changed)
-install: $(STAMP)
+## install: create .venv, install the pinned dependencies (only when pyproject.toml changed) and
+## compile the message catalogues
+install: $(STAMP) messages
+
+## messages: compile the catalogues of locale/ (.po, kept in git) into the .mo files Django reads
+## (git-ignored); needs GNU gettext's msgfmt (Debian: gettext)
+messages: | $(PY)
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore .venv --ignore '*/site-packages/*' -v 0
 
 # The development settings of this checkout, read by wgec/settings.py when present (git-ignored;
 # the environment wins over it). Without it DEBUG is off and SECRET_KEY is required.
@@ -43,7 +49,7 @@ system-packages:
 	.ci/system-packages
 
 ## test: lint, the rooms' import contracts, then the whole suite (SQLite, or the database of DATABASE_URL)
-test: install system-packages
+test: system-packages install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from wgec.languages import language_menu
 from wgec.roles import Role, role_of
 
 # The pages of each section of the site, for its navigation.
@@ -20,7 +21,7 @@ SECTION_VIEWS = {
 
 
 def site(request: HttpRequest) -> dict:
-    """What every page shows: the group's name and the visitor's role."""
+    """What every page shows: the group's name, the visitor's role and the language menu."""
     role = role_of(request.user)
     return {
         "group_name": settings.WGEC_GROUP_NAME,
@@ -28,4 +29,5 @@ def site(request: HttpRequest) -> dict:
         "user_role": role,
         "Role": Role,
         "section_views": SECTION_VIEWS,
+        "language_menu": language_menu(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)),
     }

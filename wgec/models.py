@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -522,3 +523,32 @@ class BackgroundImport(models.Model):
     @property
     def working(self) -> bool:
         return self.state in (self.State.READING, self.State.APPLYING)
+
+
+class Profile(models.Model):
+    """What a signed-in person chose for themselves: the language of the site, applied at each
+    login wherever they sign in (a visitor's choice lives in a cookie only)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the site's pages and e-mails; empty: the browser's."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="profile_language_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
