@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
 from reports.wording import REPORT_EMAIL_TEMPLATES, Wording
+from wgec.languages import english
 
 BODY_TEMPLATES = ["reports/report_body.txt", "reports/report_body.html"]
 CONFIRM_TEMPLATES = [
@@ -195,6 +196,7 @@ class Composed:
         return content_fingerprint(self.content)
 
 
+@english
 def report_compose(
     *,
     deliverable: Deliverable,
@@ -220,7 +222,7 @@ def report_compose(
         content["documents"] = [
             {
                 "format": value,
-                "label": label,
+                "label": str(label),
                 "path": reverse("reports:document", args=[deliverable.slug, value]),
             }
             for value, label in DocumentFormat.choices
@@ -295,6 +297,7 @@ class ListMessage(EmailMultiAlternatives):
         return super().message(policy=policy.clone(max_line_length=998))
 
 
+@english
 def report_message(
     report: Report, recipient: Recipient, wording: Wording | None = None
 ) -> EmailMultiAlternatives:
@@ -343,6 +346,7 @@ def confirmation_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
 
 
+@english
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     wording = Wording.load(CONFIRM_TEMPLATES)
     context = {

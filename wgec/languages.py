@@ -7,6 +7,9 @@ signed-in person's profile wins over both: their login copies it into the sessio
 the cookie too, without a query of its own.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.utils import translation
 
@@ -68,3 +71,24 @@ def set_language_cookie(response, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+# Data files and documents (the map workbook, the issue list and open data downloads, the
+# compilations, update reports and the final document) are written in English whatever the
+# visitor's language: their headers and values are an interface that imports and other programs
+# read.
+def english[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """Runs the function with English active (a fresh override per call: calls nest)."""
+
+    @wraps(function)
+    def in_english(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("en"):
+            return function(*args, **kwargs)
+
+    return in_english
+
+
+def labels(choices) -> dict:
+    """The labels of a choices class by value, as text in the active language (joined, written
+    to files and stored as they are, unlike lazy labels)."""
+    return {value: str(label) for value, label in choices.choices}

@@ -56,11 +56,11 @@ class ParticipantQuerySet(models.QuerySet):
 
 
 class ParticipantRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    SECRETARIAT = "secretariat", "Secretariat"
-    CHAIR = "chair", "Chair"
-    COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    CHAIR = "chair", _("Chair")
+    COORDINATOR = "coordinator", _("Coordinator")
 
 
 class Participant(models.Model):
@@ -254,11 +254,11 @@ class Attendance(models.Model):
 
 
 class MeetingDocumentKind(models.TextChoices):
-    CHAIRS_SUMMARY = "chairs_summary", "Chair's summary"
-    AGENDA = "agenda", "Agenda"
-    REPORT = "report", "Report"
-    TRANSCRIPT = "transcript", "Transcript"
-    OTHER = "other", "Other document"
+    CHAIRS_SUMMARY = "chairs_summary", _("Chair's summary")
+    AGENDA = "agenda", _("Agenda")
+    REPORT = "report", _("Report")
+    TRANSCRIPT = "transcript", _("Transcript")
+    OTHER = "other", _("Other document")
 
 
 class MeetingDocument(models.Model):
@@ -292,9 +292,9 @@ class MeetingDocument(models.Model):
 
 
 class JoinRequestState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class JoinRequestQuerySet(models.QuerySet):
@@ -371,15 +371,15 @@ class JoinRequest(models.Model):
 
 
 class ContributionKind(models.TextChoices):
-    RECOMMENDATIONS = "recommendations", "Draft recommendations"
-    FRAMEWORK = "framework", "Proposed framework for the outcome document"
-    MAP_COMMENTS = "map_comments", "Comments on the map"
-    OTHER = "other", "Other"
+    RECOMMENDATIONS = "recommendations", _("Draft recommendations")
+    FRAMEWORK = "framework", _("Proposed framework for the outcome document")
+    MAP_COMMENTS = "map_comments", _("Comments on the map")
+    OTHER = "other", _("Other")
 
 
 class ContributionState(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    PUBLISHED = "published", "Published"
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
 
 
 class ContributionQuerySet(models.QuerySet):

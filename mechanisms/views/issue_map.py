@@ -25,6 +25,7 @@ from mechanisms.models import (
 )
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.languages import english, labels
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -92,11 +93,12 @@ DOWNLOAD_COLUMNS = [
 
 
 @require_safe
+@english
 def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered list as CSV or XLSX: every matching issue, not only one page."""
     issues = _filtered(request).qs.with_text_summaries()
-    consensus = dict(Issue.Consensus.choices)
-    statuses = dict(Coverage.Status.choices)
+    consensus = labels(Issue.Consensus)
+    statuses = labels(Coverage.Status)
     base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism, gap_types_in_text, mapped_issues
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
+from wgec.languages import english
 
 CHUNK = 2000
 # Tables up to this size are assembled in memory, larger ones in a temporary file.
@@ -97,6 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@english
 def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("json", "csv"):
         raise Http404("No such table.")
