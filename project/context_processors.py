@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from wgec.languages import language_menu
 from wgec.roles import Role, role_of
@@ -19,12 +20,16 @@ SECTION_VIEWS = {
     "map": {"issues:list", "issues:detail", "issues:matrix", "issues:gaps"},
 }
 
+# The group's name in the official languages of the UN, for the catalogues; a deployment that
+# names another group shows that name as it is set.
+gettext_noop("Working Group on Enhanced Cooperation")
+
 
 def site(request: HttpRequest) -> dict:
     """What every page shows: the group's name, the visitor's role and the language menu."""
     role = role_of(request.user)
     return {
-        "group_name": settings.WGEC_GROUP_NAME,
+        "group_name": gettext(settings.WGEC_GROUP_NAME),
         "group_short_name": settings.WGEC_GROUP_SHORT_NAME,
         "user_role": role,
         "Role": Role,

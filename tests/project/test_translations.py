@@ -27,6 +27,9 @@ SAME_IN_EVERY_LANGUAGE = {"CSV", "XLSX", "DOCX", "PDF", "JSON", "EML", "wgec", "
 
 _TAG = re.compile(r"<[^<>]*>", re.S)
 _SHOWN_ATTRIBUTE = re.compile(r"""\b(?:title|alt|placeholder|aria-label)\s*=\s*"([^"]*)\"""")
+_PLAIN_ARGUMENT = re.compile(r"""\w=["']([^"']*)["']""")
+_QUOTED_RECORD = re.compile(r"<(\w+)\b[^<>]*\blang=\"en\"[^<>]*>.*?</\1>", re.S)
+_PLAIN_DEFAULT = re.compile(r"""\|default:["']([^"']*)["']""")
 _ENTITY = re.compile(r"&#?\w+;")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -36,10 +39,14 @@ def unmarked_words(source: str) -> list[str]:
     {% blocktranslate %}: text between tags, and the attributes a person reads (title, alt,
     placeholder, aria-label). Template tags and variables count as no text."""
     pieces: list[str] = []
+    found: list[str] = []
     depth = 0
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             name = token.contents.split()[0] if token.contents.split() else ""
+            if name == "include" and depth == 0:
+                # Words handed to an included template: with what=_("...") they are marked.
+                found += [value for value in _PLAIN_ARGUMENT.findall(token.contents)]
             if name in {"blocktranslate", "blocktrans", "comment"}:
                 depth += 1
             elif name in {"endblocktranslate", "endblocktrans", "endcomment"}:
@@ -47,10 +54,17 @@ def unmarked_words(source: str) -> list[str]:
             pieces.append("\x00")
         elif token.token_type == TokenType.TEXT and depth == 0:
             pieces.append(token.contents)
+        elif token.token_type == TokenType.VAR and depth == 0:
+            # A default shown in place of a value: {{ x|default:_("...") }} is marked.
+            found += _PLAIN_DEFAULT.findall(token.contents)
+            pieces.append("\x00")
         else:
             pieces.append("\x00")
-    text = "".join(pieces)
-    found = [value for value in _SHOWN_ATTRIBUTE.findall(text) if _has_words(value)]
+    # An element marked lang="en" quotes a record as it was issued (the terms of reference):
+    # shown in English in every language, never translated by the site.
+    text = _QUOTED_RECORD.sub("\x00", "".join(pieces))
+    found = [value for value in found if _has_words(value)]
+    found += [value for value in _SHOWN_ATTRIBUTE.findall(text) if _has_words(value)]
     between = _TAG.sub("\x00", text)
     found += [piece.strip() for piece in between.split("\x00") if _has_words(piece)]
     return found
@@ -86,6 +100,10 @@ def test_the_list_of_unmarked_templates_is_true():
 def test_the_checker_finds_unmarked_words_and_passes_marked_ones():
     assert unmarked_words('<p title="Open it">{% translate "Hello" %}</p>') == ["Open it"]
     assert unmarked_words("<td>{{ count }} issues</td>") == ["issues"]
+    assert unmarked_words('{% include "x.html" with what="Invented" %}') == ["Invented"]
+    assert unmarked_words('{% include "x.html" with what=_("Invented") %}') == []
+    assert unmarked_words('{{ x|default:"None yet" }}{{ y|default:_("None") }}') == ["None yet"]
+    assert unmarked_words('<ol lang="en"><li>As agreed</li></ol><p>Said</p>') == ["Said"]
     assert unmarked_words(
         "{% blocktranslate %}<b>{{ n }}</b> issues{% endblocktranslate %}<td>CSV</td>"
     ) == []
