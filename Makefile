@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 PORT ?= 8000
 
-.PHONY: install messages run serve test system-packages lint format bench migrations clean backup restore
+.PHONY: install messages catalogues run serve test system-packages lint format bench migrations clean backup restore
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml | $(PY)
 ## install: create .venv, install the pinned dependencies (only when pyproject.toml changed) and
 ## compile the message catalogues
 install: $(STAMP) messages
+
+## catalogues: gather the marked strings of the code and templates into locale/*.po (then translate
+## the new entries: tests/project/test_translations.py refuses an empty or fuzzy one)
+catalogues: | $(PY)
+	$(PY) manage.py makemessages -l ar -l es -l fr -l ru -l zh_Hans --no-location --no-wrap --no-obsolete \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*'
 
 ## messages: compile the catalogues of locale/ (.po, kept in git) into the .mo files Django reads
 ## (git-ignored); needs GNU gettext's msgfmt (Debian: gettext)
