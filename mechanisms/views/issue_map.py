@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from issues.models import Cluster, Issue
@@ -29,7 +30,7 @@ from wgec.languages import english, labels
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
-SUMMARY_LABELS = {**dict(STATUSES), NO_MECHANISM: "No mechanism"}
+SUMMARY_LABELS = {**dict(STATUSES), NO_MECHANISM: _("No mechanism")}
 
 
 def status_counts(coverage) -> list[tuple[str, str, int]]:
@@ -141,7 +142,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     ):
         key = NO_MECHANISM if row["best_status"] is None else STATUS_OF_RANK[row["best_status"]]
         counts[row["cluster_id"]][key] += row["n"]
-    columns = [*STATUSES, (NO_MECHANISM, "No mechanism")]
+    columns = [*STATUSES, (NO_MECHANISM, _("No mechanism"))]
     peak = max((n for counter in counts.values() for n in counter.values()), default=0)
     heat = [
         {
