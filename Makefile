@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 PORT ?= 8000
 
-.PHONY: install messages catalogues run serve test system-packages lint format bench migrations clean backup restore
+.PHONY: install messages catalogues run serve test system-packages lint format bench migrations clean backup restore screenshots
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -85,6 +85,19 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Name the backup file: make restore FILE=backups/wgec-....tar.gz" >&2; exit 2; }
 	$(PY) manage.py restore "$(FILE)"
+
+## screenshots: pictures of every page at 1280 and 390 px into screenshots/ (git-ignored), with an
+## index.html: the demo served from a throwaway SQLite database, or the running server at
+## SCREENSHOTS_URL (e.g. http://127.0.0.1:8000, its database that of DATABASE_URL);
+## ONLY=text keeps the pages whose path or name holds it
+screenshots: install .env
+	@if [ -n "$(SCREENSHOTS_URL)" ]; then \
+		$(PY) manage.py screenshots --url "$(SCREENSHOTS_URL)" --only "$(ONLY)"; \
+	else \
+		scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+		DATABASE_URL="sqlite:///$$scratch/demo.sqlite3" MEDIA_ROOT="$$scratch/media" \
+			$(PY) manage.py screenshots --demo --only "$(ONLY)"; \
+	fi
 
 migrations: install
 	$(PY) manage.py makemigrations

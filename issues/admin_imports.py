@@ -50,6 +50,7 @@ def _status(upload: ResponsesImport) -> dict:
         "working": upload.working,
         "done": upload.progress,
         "total": upload.progress_total,
+        "waiting_for_worker": upload.waiting_for_worker,
     }
 
 

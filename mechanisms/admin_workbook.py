@@ -133,5 +133,6 @@ def map_import_status_view(model_admin, request: HttpRequest, pk: int) -> JsonRe
             "working": upload.working,
             "done": upload.progress,
             "total": 0,
+            "waiting_for_worker": upload.waiting_for_worker,
         }
     )

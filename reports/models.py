@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from reports.wording import EDITABLE_TEMPLATES
 from wgec.models import Participant, choices_check
+from wgec.workers import waited_too_long
 
 
 class DeliverableQuerySet(models.QuerySet):
@@ -504,6 +505,11 @@ class DocumentExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deliverable} ({self.format})"
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Still pending, a few seconds after it was requested: no worker has taken it."""
+        return self.state == self.State.PENDING and waited_too_long(self.created_at)
 
     @property
     def filename(self) -> str:

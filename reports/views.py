@@ -28,6 +28,7 @@ from reports.update import changes_full, previous_report
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
+from wgec.workers import waiting_for_worker
 
 DASHBOARD_LIST_LIMIT = 50
 # Rows of each kind of change on one page of a report's changes (a first report at 100 times
@@ -93,6 +94,9 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
             counts = report.delivery_counts()
             context["counts"] = counts
             context["in_progress"] = bool(counts["pending"] or counts["sending"])
+            context["waiting_for_worker"] = context["in_progress"] and waiting_for_worker(
+                report.task_id
+            )
             context["problems"] = list(
                 report.deliveries.filter(
                     state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]
@@ -314,6 +318,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "exports_running": any(
             e.state in (DocumentExport.State.PENDING, DocumentExport.State.RUNNING) for e in exports
         ),
+        "exports_waiting": any(e.waiting_for_worker for e in exports),
         "export_form": ExportForm(),
     }
     return render(request, "reports/dashboard.html", context)

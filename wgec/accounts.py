@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wgec.models import Participant
 from wgec.roles import Role, role_of
@@ -56,14 +57,40 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{get_current_site(request).domain}:{account}:{self.get_client_ip(request)}"
 
 
+def _in_the_sites_words(form, labels: dict) -> None:
+    """allauth's fields labelled in the site's words, without placeholders that repeat them."""
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+
+
 # allauth's forms (settings.ACCOUNT_FORMS), refusing control characters like every other form.
 class CheckedLoginForm(CheckedTextMixin, LoginForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_the_sites_words(
+            self,
+            {"login": _("User name or e-mail address"), "remember": _("Keep me logged in")},
+        )
 
 
 class CheckedSignupForm(CheckedTextMixin, SignupForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_the_sites_words(
+            self,
+            {
+                "email": _("E-mail address"),
+                "username": _("User name"),
+                "password1": _("Password"),
+                "password2": _("The password again"),
+            },
+        )
 
 
 class CheckedResetPasswordForm(CheckedTextMixin, ResetPasswordForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_the_sites_words(self, {"email": _("E-mail address")})

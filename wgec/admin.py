@@ -19,10 +19,6 @@ from wgec.models import (
 )
 from wgec.services import contribution_publish, contribution_unpublish, join_request_accept
 
-admin.site.site_header = "wgec: secretariat"
-admin.site.site_title = "wgec secretariat"
-admin.site.index_title = "The correspondence exercise"
-
 
 @admin.register(StakeholderGroup)
 class StakeholderGroupAdmin(VersionedAdmin):

@@ -18,6 +18,7 @@ from wgec.documents.markdown import (
     RenderedMarkdownField,
 )
 from wgec.regions import RegionalGroup, countries_in, regional_group_of
+from wgec.workers import waiting_for_worker
 
 
 def choices_check(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
@@ -512,6 +513,8 @@ class BackgroundImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The task queued last (reading or applying): its page says when no worker has taken it.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         abstract = True
@@ -523,6 +526,16 @@ class BackgroundImport(models.Model):
     @property
     def working(self) -> bool:
         return self.state in (self.State.READING, self.State.APPLYING)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Working, but its task has waited past the grace without a worker taking it."""
+        return self.working and waiting_for_worker(self.task_id)
+
+    def task_enqueued(self, result) -> None:
+        """Remember the task just queued for this import (its ``TaskResult``)."""
+        self.task_id = str(result.id)
+        type(self).objects.filter(pk=self.pk).update(task_id=self.task_id)
 
 
 class Profile(models.Model):

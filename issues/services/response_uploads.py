@@ -35,7 +35,7 @@ def responses_upload(*, file: File, filename: str, date_order: str = "", user) -
     upload = ResponsesImport(filename=filename[:255], date_order=date_order, uploaded_by=user)
     upload.file.save(f"{uuid.uuid4().hex}{suffix}", file, save=False)
     upload.save()
-    responses_prepare_task.enqueue(import_id=upload.pk)
+    upload.task_enqueued(responses_prepare_task.enqueue(import_id=upload.pk))
     return upload
 
 
@@ -119,7 +119,7 @@ def responses_confirm(*, upload: ResponsesImport, digest: str, user) -> Response
     upload.state = ResponsesImport.State.APPLYING
     upload.applied_by = user
     upload.save(update_fields=["state", "applied_by"])
-    responses_apply_task.enqueue(import_id=upload.pk, digest=digest)
+    upload.task_enqueued(responses_apply_task.enqueue(import_id=upload.pk, digest=digest))
     return upload
 
 

@@ -195,7 +195,7 @@ def map_import_upload(*, files: list[tuple[str, bytes]], user) -> MapImport:
     upload = MapImport(filename=", ".join(name for name, _ in files)[:255], uploaded_by=user)
     upload.file.save(f"{uuid.uuid4().hex}.zip", ContentFile(_pack(files)), save=False)
     upload.save()
-    map_import_prepare_task.enqueue(import_id=upload.pk)
+    upload.task_enqueued(map_import_prepare_task.enqueue(import_id=upload.pk))
     return upload
 
 
@@ -221,7 +221,9 @@ def map_import_confirm(*, upload: MapImport, fingerprint: str, user) -> MapImpor
     upload.state = MapImport.State.APPLYING
     upload.applied_by = user
     upload.save(update_fields=["state", "applied_by"])
-    map_import_apply_task.enqueue(import_id=upload.pk, fingerprint=fingerprint)
+    upload.task_enqueued(
+        map_import_apply_task.enqueue(import_id=upload.pk, fingerprint=fingerprint)
+    )
     return upload
 
 

@@ -1,6 +1,8 @@
 // The progress of an import read or applied by a worker: polls the status address given by the
-// page's [data-import-status] element, moves its <progress> bar, and reloads the page when the
-// worker is done. No inline script: the page only links this file.
+// page's [data-import-status] element, moves its <progress> bar, says when no worker has taken
+// the task after a few seconds ([data-no-worker], decided by the server from the task's queue
+// time), and reloads the page when the worker is done. No inline script: the page only links
+// this file.
 (function () {
   "use strict";
   const box = document.querySelector("[data-import-status]");
@@ -10,10 +12,14 @@
   const bar = box.querySelector("progress");
   const count = box.querySelector("[data-import-count]");
   const state = box.querySelector("[data-import-state]");
+  const noWorker = box.querySelector("[data-no-worker]");
   const number = new Intl.NumberFormat();
 
   function show(status) {
     state.textContent = status.label;
+    if (noWorker) {
+      noWorker.hidden = !status.waiting_for_worker;
+    }
     if (status.total) {
       bar.max = status.total;
       bar.value = status.done;

@@ -12,7 +12,7 @@ def test_secretariat_logs_in_and_finds_a_participant_through_search(page, secret
     # The admin's login is the site's one (allauth), which throttles failed attempts.
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.click("text=Participants")
     page.fill("#searchbar", "liddicoat")
     page.press("#searchbar", "Enter")

@@ -18,7 +18,7 @@ def _log_in(page, login, password):
     page.goto("/accounts/login/")
     page.fill("#id_login", login)
     page.fill("#id_password", password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
@@ -38,8 +38,8 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     applicant.fill("#id_username", "amina")
     applicant.fill("#id_password1", NEW_PASSWORD)
     applicant.fill("#id_password2", NEW_PASSWORD)
-    applicant.get_by_role("button", name="Sign Up").click()
-    expect(applicant.locator("main")).to_contain_text("Verify Your Email Address")
+    applicant.get_by_role("button", name="Sign up").click()
+    expect(applicant.locator("main")).to_contain_text("Confirm your e-mail address")
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
     applicant.goto(link.replace("http://testserver", live_server.url))
     applicant.get_by_role("button", name="Confirm").click()
@@ -74,7 +74,7 @@ def test_sign_up_join_propose_and_see_the_change_on_the_issue_page(
     expect(coordinator.locator(".messages")).to_contain_text("accepted and applied")
 
     applicant.goto(f"/issues/{issue.pk}/")
-    expect(applicant.locator("#mechanisms + table")).to_contain_text("Partly addressing")
+    expect(applicant.locator("#mechanisms + .scroll table")).to_contain_text("Partly addressing")
     history = applicant.locator("table.history")
     expect(history).to_contain_text("A Coordinator")
     expect(history).to_contain_text("by Amina Diallo, accepted by A Coordinator")

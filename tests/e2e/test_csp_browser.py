@@ -27,7 +27,7 @@ def test_the_admin_and_the_site_run_under_the_policy_without_a_violation(page, s
     page.goto("/admin/")
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     for path in [
         "/admin/",
         f"/admin/wgec/participant/{participant.pk}/change/",

@@ -29,7 +29,7 @@ def test_the_import_page_shows_the_progress_then_the_preview_once_the_worker_is_
     page.goto("/admin/")
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.goto("/admin/issues/respondent/import/")
     page.set_input_files("#id_import_file", str(FILES / "responses_excel.xlsx"))
     page.click("input[type=submit]")

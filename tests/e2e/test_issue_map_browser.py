@@ -20,7 +20,7 @@ def test_visitor_without_javascript_filters_the_map_and_opens_an_issue(browser, 
     expect(page.locator("table.issues tbody tr")).to_have_count(1)
     page.click("text=Spam")
     expect(page.locator("h1")).to_have_text("Spam")
-    expect(page.locator("#mechanisms + table")).to_contain_text("Partly addressing")
+    expect(page.locator("#mechanisms + .scroll table")).to_contain_text("Partly addressing")
     page.goto("/issues/matrix/")
     page.click("table.heat a[aria-label^='1 issue in Security']")
     expect(page.locator("table.issues")).to_contain_text("Spam")
@@ -33,7 +33,7 @@ def test_secretariat_imports_an_edited_workbook_after_seeing_the_preview(page, s
     # The admin's login is the site's one (allauth), which throttles failed attempts.
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.click("text=Import a map workbook")
     page.set_input_files("input[type=file]", str(FILES / "map-libreoffice-edited.xlsx"))
     page.click("text=Preview the import")

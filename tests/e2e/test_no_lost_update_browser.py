@@ -14,7 +14,7 @@ def _signed_in(browser, live_server, username: str, password: str):
     page.goto("/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     return context, page
 
 

@@ -22,7 +22,7 @@ def test_secretariat_imports_responses_and_the_public_sees_them(
     # The admin's login is the site's one (allauth).
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.goto("/admin/issues/respondent/")
     page.click("a.import_link")
 

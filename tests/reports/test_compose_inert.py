@@ -51,9 +51,13 @@ def test_a_mechanism_named_as_markup_shows_as_text_on_the_chairs_compose_page(
 
     page = coordinator_client.get("/reports/update-1/compose/").content.decode()
 
-    # The one iframe is the page's own sandboxed preview of the HTML message.
-    assert _runnable(page) == ["<iframe>"]
-    assert '<iframe class="mail-preview" title="The HTML message" sandbox ' in page
+    # The one script is the page's own file that sizes the preview; the one iframe is the
+    # preview of the HTML message, sandboxed: nothing in it may run.
+    assert _runnable(page) == ["<script>", "<iframe>"]
+    assert re.search(r'<script src="/static/js/mail_preview[.\w]*\.js" defer></script>', page)
+    frame_tag = re.search(r"<iframe [^>]*>", page).group(0)
+    assert 'class="mail-preview" title="The HTML message" sandbox="allow-same-origin" ' in frame_tag
+    assert "allow-scripts" not in frame_tag
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the plain-text version, as text
     frames = _Frames()
     frames.feed(page)
