@@ -83,7 +83,9 @@ NOT_YET_MARKED = {
 SAME_IN_EVERY_LANGUAGE = {"CSV", "XLSX", "DOCX", "PDF", "JSON", "EML", "wgec", "WGEC"}
 
 _TAG = re.compile(r"<[^<>]*>", re.S)
-_SHOWN_ATTRIBUTE = re.compile(r"""\b(?:title|alt|placeholder|aria-label)\s*=\s*"([^"]*)\"""")
+_SHOWN_ATTRIBUTE = re.compile(
+    r"""\b(?:title|alt|placeholder|aria-label|data-label)\s*=\s*"([^"]*)\""""
+)
 _PLAIN_ARGUMENT = re.compile(r"""\w=["']([^"']*)["']""")
 _QUOTED_RECORD = re.compile(r"<(\w+)\b[^<>]*\blang=\"en\"[^<>]*>.*?</\1>", re.S)
 _PLAIN_DEFAULT = re.compile(r"""\|default:["']([^"']*)["']""")
@@ -94,7 +96,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 def unmarked_words(source: str) -> list[str]:
     """The pieces of text of a template that hold a word outside {% translate %} and
     {% blocktranslate %}: text between tags, and the attributes a person reads (title, alt,
-    placeholder, aria-label). Template tags and variables count as no text."""
+    placeholder, aria-label, and data-label, which a phone shows before a cell). Template tags
+    and variables count as no text."""
     pieces: list[str] = []
     found: list[str] = []
     depth = 0
