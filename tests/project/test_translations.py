@@ -73,9 +73,6 @@ NOT_YET_MARKED = {
     "wgec/join_request_detail.html": "joining and contributions",
     "wgec/join_request_form.html": "joining and contributions",
     "wgec/join_request_list.html": "joining and contributions",
-    "wgec/meeting_detail.html": "meetings",
-    "wgec/meeting_list.html": "meetings",
-    "wgec/meetingdocument_detail.html": "meetings",
     "wgec/participants_document.html": "a document or report body (item 6)",
 }
 
