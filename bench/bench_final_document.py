@@ -1,13 +1,16 @@
 """The final document in each format side by side (DOCX, PDF, XLSX, CSV), time and peak memory,
 at 1x and 10x the 2013 exercise (200 and 2,000 issues with 10 coverage rows each). BENCH_SCALE
-is the largest scale run: 1, 10 (the default) or 100 (20,000 issues: DOCX, XLSX and CSV only,
-the PDF's paths take many minutes there; their 10x figures say how they scale).
+is the largest scale run: 1, 10 (the default) or 100 (20,000 issues, 200,000 coverage rows: the
+chosen paths only, DOCX, PDF by Typst, XLSX and CSV; the other PDF paths take many minutes
+there and their 10x figures say how they scale). BENCH_PATHS, comma-separated, runs only those
+paths (docx, typst, weasyprint, libreoffice, xlsx, csv).
 
 Each export runs in a process of its own (forked, so it reads the same database), and its peak
 resident memory is what the kernel reports for that process (``ru_maxrss``): it counts what
-Pango and lxml hold, which tracemalloc would miss. The PDF is measured two ways: WeasyPrint on
-the whole document (the path in use), and LibreOffice converting the DOCX (the time includes
-writing the DOCX; soffice's peak is its own process's), stopped after LIBREOFFICE_LIMIT.
+Typst, Pango and lxml hold, which tracemalloc would miss. The PDF is measured three ways: Typst
+(the path in use), WeasyPrint on the whole document (the path before), and LibreOffice
+converting the DOCX (the time includes writing the DOCX; soffice's peak is its own process's),
+stopped after LIBREOFFICE_LIMIT.
 """
 
 import datetime
@@ -26,14 +29,20 @@ from django.db import connection
 
 from bench.bench_as_of import COVERAGE_PER_ISSUE, _build
 from bench.common import Figure
-from reports.formats import final_document_bytes
+from reports.final import document_issue, final_document_build
+from reports.formats import final_document_bytes, final_document_pdf_weasyprint
 from reports.models import Deliverable
 
-# BENCH_SCALE is the largest scale run: 1, 10 (by default) or 100.
+# BENCH_SCALE is the largest scale run: 1, 10 (by default) or 100; BENCH_SCALES, comma-separated,
+# runs those scales only (BENCH_SCALES=100: the 100x figures alone).
 SCALES = [
     (factor, issues)
     for factor, issues in ((1, 200), (10, 2_000), (100, 20_000))
-    if factor <= int(os.environ.get("BENCH_SCALE", 10))
+    if (
+        str(factor) in os.environ["BENCH_SCALES"].split(",")
+        if os.environ.get("BENCH_SCALES")
+        else factor <= int(os.environ.get("BENCH_SCALE", 10))
+    )
 ]
 # The issue's goal, at 100x: each format under 60 s and 1 GiB, the PDF within twice the DOCX.
 SECONDS = 60
@@ -41,7 +50,8 @@ MEBIBYTES = 1024
 
 
 def _in_child(work):
-    """Run ``work`` in a forked process: (seconds, peak resident MiB of that process, result)."""
+    """Run ``work`` in a forked process: (seconds, peak resident MiB of that process or of the
+    largest process it forked, CPU seconds of them all, result)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: measure, report through the pipe, leave without clean-up
@@ -49,8 +59,18 @@ def _in_child(work):
             start = time.perf_counter()
             result = work()
             seconds = time.perf_counter() - start
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            message = json.dumps(["ok", seconds, peak, result]).encode()
+            # The export's own process, or the largest of those it forked (Typst's parts).
+            peak = max(
+                resource.getrusage(who).ru_maxrss / 1024
+                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            )
+            cpu = sum(
+                usage.ru_utime + usage.ru_stime
+                for usage in map(
+                    resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                )
+            )
+            message = json.dumps(["ok", seconds, peak, result, cpu]).encode()
         except BaseException:  # noqa: BLE001 - the parent raises it
             message = json.dumps(["error", traceback.format_exc()]).encode()
         with os.fdopen(write, "wb") as pipe:
@@ -62,11 +82,31 @@ def _in_child(work):
     os.waitpid(pid, 0)
     if message[0] == "error":
         raise RuntimeError(f"the measured export failed:\n{message[1]}")
-    return message[1:]
+    seconds, peak, result, cpu = message[1:]
+    return seconds, peak, cpu, result
 
 
-def _export(final: Deliverable, format: str) -> int:
+def _export(final: Deliverable, path: str) -> int:
+    if path == "weasyprint":
+        doc = final_document_build(issue=document_issue(final))
+        return len(final_document_pdf_weasyprint(doc))
+    format = "pdf" if path == "typst" else path
     return len(final_document_bytes(deliverable=final, format=format))
+
+
+LABELS = {
+    "docx": "DOCX",
+    "typst": "PDF (Typst)",
+    "weasyprint": "PDF (WeasyPrint, whole document)",
+    "xlsx": "XLSX",
+    "csv": "CSV",
+}
+# The paths chosen, run at every scale; the others at 1x and 10x only.
+CHOSEN = ("docx", "typst", "xlsx", "csv")
+ALL = ("docx", "typst", "weasyprint", "xlsx", "csv", "libreoffice")
+SELECTED = [
+    path for path in os.environ.get("BENCH_PATHS", ",".join(ALL)).split(",") if path.strip()
+]
 
 
 # LibreOffice is stopped after this long, and the figure says it did not finish.
@@ -115,26 +155,26 @@ def run() -> Iterator[Figure]:
         scale = f"{factor}x: {issues:,} issues, {issues * COVERAGE_PER_ISSUE:,} coverage rows"
         target_s = SECONDS if factor == 100 else None
         target_m = MEBIBYTES if factor == 100 else None
-        # The PDF's paths are not run at 100x: WeasyPrint's whole document takes 20 minutes and
-        # about 20 GiB there (issue 13), LibreOffice's conversion as long (see the 10x ratios).
-        formats = ("docx", "xlsx", "csv") if factor == 100 else ("docx", "pdf", "xlsx", "csv")
-        for format in formats:
-            label = "PDF (WeasyPrint, whole document)" if format == "pdf" else format.upper()
-            seconds, peak, size = _in_child(lambda f=format: _export(final, f))
-            note = f"{scale}; {size / 2**20:,.1f} MiB"
-            if format == "pdf":
+        paths = [path for path in SELECTED if factor < 100 or path in CHOSEN]
+        for path in paths:
+            if path == "libreoffice":
+                continue
+            label = LABELS[path]
+            seconds, peak, cpu, size = _in_child(lambda p=path: _export(final, p))
+            note = f"{scale}; {size / 2**20:,.1f} MiB; {cpu:,.1f} s of CPU"
+            if path in ("typst", "weasyprint") and docx_seconds:
                 note += f"; {seconds / docx_seconds:,.1f} times the DOCX"
             yield Figure(f"{label} ({factor}x)", seconds, "s", target_s, note)
             yield Figure(f"{label}, peak memory ({factor}x)", peak, "MiB", target_m, scale)
-            if format == "docx":
+            if path == "docx":
                 docx_seconds = seconds
-        if factor == 100:
+        if "libreoffice" not in paths:
             continue
-        seconds, peak, (size, soffice_peak) = _in_child(lambda: _libreoffice(final))
+        seconds, peak, _, (size, soffice_peak) = _in_child(lambda: _libreoffice(final))
         done = (
             f"{size / 2**20:,.1f} MiB; {seconds / docx_seconds:,.1f} times the DOCX"
-            if size >= 0
-            else "stopped unfinished"
+            if size >= 0 and docx_seconds
+            else ("stopped unfinished" if size < 0 else f"{size / 2**20:,.1f} MiB")
         )
         yield Figure(
             f"PDF (LibreOffice converting the DOCX) ({factor}x)",

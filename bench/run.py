@@ -91,10 +91,22 @@ def _write(figures: list[tuple[str, Figure]]) -> None:
             title, _, body = chunk.partition("\n")
             sections[title.strip()] = body.strip()
     ran = {name for name, _ in figures}
+    # A run of some paths only (BENCH_PATHS) replaces the rows it measured and keeps the others.
+    measured = {(name, figure.measure) for name, figure in figures}
+    partial = bool(os.environ.get("BENCH_PATHS"))
+
+    def _kept(line: str) -> bool:
+        name, measure = (cell.strip() for cell in line.split("|")[1:3])
+        if name not in ran:
+            return True
+        return partial and not any(
+            measure == m or measure.startswith(f"{m} (") for n, m in measured if n == name
+        )
+
     kept = [
         line
         for line in sections.get(vendor, "").splitlines()
-        if line.startswith("| bench_") and line.split("|")[1].strip() not in ran
+        if line.startswith("| bench_") and _kept(line)
     ]
     table = sorted(
         [*kept, *(figure.row(name) for name, figure in figures)],

@@ -355,8 +355,16 @@ class IssueSourceAdmin(VersionedAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(VersionedAdmin):
-    list_display = ["__str__", "author", "issue", "created_at", "edited_at", "illustrative"]
-    list_filter = ["author__stakeholder_group", "illustrative"]
+    list_display = [
+        "__str__",
+        "author",
+        "issue",
+        "created_at",
+        "edited_at",
+        "by_email",
+        "illustrative",
+    ]
+    list_filter = ["author__stakeholder_group", "by_email", "illustrative"]
     list_select_related = ["author", "issue"]
     search_fields = ["text", "author__name", "issue__title"]
     autocomplete_fields = ["issue", "author"]

@@ -99,6 +99,8 @@ SECTIONS: tuple[Section, ...] = (
             "reports.DocumentExport",
             "reports.Subscriber",
             "reports.Delivery",
+            "inbound.ReportReply",
+            "inbound.InboundMessage",
         ),
     ),
     Section(

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("", include((mechanism_patterns, "mechanisms"))),
     path("", include("reports.urls")),
+    path("", include("inbound.urls")),
     # One login for everyone, with allauth's throttling of failed attempts; the admin itself
     # lets in only the secretariat (active staff).
     path("admin/login/", admin_login, name="admin-login"),

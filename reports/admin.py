@@ -82,8 +82,17 @@ class ReportAdmin(VersionedAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["email", "report", "to_chair", "state", "attempts", "sent_at", "last_error"]
-    list_filter = ["state", "to_chair", "report"]
+    list_display = [
+        "email",
+        "report",
+        "to_chair",
+        "state",
+        "attempts",
+        "sent_at",
+        "bounce_status",
+        "last_error",
+    ]
+    list_filter = ["state", "to_chair", "bounce_permanent", "report"]
     list_select_related = ["report__deliverable"]
     search_fields = ["email", "name"]
     actions = ["resend_deliberately"]
@@ -103,6 +112,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         "sent_at",
         "last_error",
         "message_id",
+        "bounced_at",
+        "bounce_permanent",
+        "bounce_status",
+        "bounce_diagnostic",
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -125,12 +138,27 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(VersionedAdmin):
-    list_display = ["email", "name", "state", "participant", "confirmed_at", "unsubscribed_at"]
+    list_display = [
+        "email",
+        "name",
+        "state",
+        "participant",
+        "confirmed_at",
+        "unsubscribed_at",
+        "suspended_at",
+    ]
     list_filter = ["state", ("participant", admin.EmptyFieldListFilter)]
     list_select_related = ["participant"]
     search_fields = ["email", "name"]
     autocomplete_fields = ["participant"]
-    readonly_fields = ["confirmation_sent_at", "confirmed_at", "unsubscribed_at", "created_at"]
+    readonly_fields = [
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "suspended_at",
+        "suspended_reason",
+        "created_at",
+    ]
     actions = ["unsubscribe"]
 
     @admin.action(description="Unsubscribe", permissions=["change"])

@@ -240,6 +240,17 @@ def _remaining_docx(writer: DocxWriter, doc: FinalDocument) -> None:
 
 
 def final_document_pdf(doc: FinalDocument) -> bytes:
+    """The document as PDF, typeset by Typst in parts (reports/typeset.py)."""
+    from reports.typeset import final_document_pdf as typeset_pdf  # it uses this module's texts
+
+    return typeset_pdf(doc)
+
+
+def final_document_pdf_weasyprint(doc: FinalDocument) -> bytes:
+    """The document as PDF by WeasyPrint, from the HTML template: the path used until Typst
+    replaced it, kept for the benchmark's comparison (bench/bench_final_document.py). At 10x the
+    2013 exercise it took 69 times the DOCX's time and 4 GiB: WeasyPrint keeps every page in
+    memory until the file is written."""
     # The map's table is laid out with fixed columns, fitted to a sample of its rows: WeasyPrint's
     # automatic layout would measure every cell of a table of one row per coverage row.
     rows = map_table_rows(doc)

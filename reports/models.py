@@ -304,6 +304,7 @@ class SubscriberState(models.TextChoices):
     PENDING = "pending", _("Awaiting confirmation")
     SUBSCRIBED = "subscribed", _("Subscribed")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    SUSPENDED = "suspended", _("Suspended (bounces)")
 
 
 def new_token() -> str:
@@ -333,6 +334,10 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.TextField(
+        blank=True, help_text="Why the address was taken off the list: the bounces it sent."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["token"])
@@ -404,7 +409,14 @@ class Delivery(models.Model):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    message_id = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    # The delivery status notification that came back for it, if any (RFC 3464).
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_permanent = models.BooleanField(
+        default=False, help_text="The bounce said the address will never take mail (5.x.x)."
+    )
+    bounce_status = models.CharField(max_length=20, blank=True, help_text="For example 5.1.1.")
+    bounce_diagnostic = models.TextField(blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

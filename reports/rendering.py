@@ -19,12 +19,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
 from reports.wording import REPORT_EMAIL_TEMPLATES, Wording
 from wgec.languages import english
+from wgec import mail_addresses
 
 BODY_TEMPLATES = ["reports/report_body.txt", "reports/report_body.html"]
 CONFIRM_TEMPLATES = [
@@ -259,6 +261,7 @@ class Recipient:
     name: str
     to_chair: bool
     token: str
+    delivery_id: int | None = None
 
 
 def report_message_context(report: Report, recipient: Recipient) -> dict:
@@ -311,12 +314,26 @@ def report_message(
     if recipient.token:
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # With a mailbox to read, a reply comes back to the recipient's own reply address (it
+    # becomes a reply to the report) and a bounce to the delivery's own envelope sender.
+    reply_to = mail_addresses.reply_address(
+        kind=mail_addresses.ReplyKind.REPORT,
+        object_id=report.pk,
+        email=recipient.email,
+        today=timezone.localdate(),
+    )
+    envelope = settings.DEFAULT_FROM_EMAIL
+    if recipient.delivery_id is not None and mail_addresses.enabled():
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
+        envelope = mail_addresses.bounce_address(delivery_id=recipient.delivery_id)
+    context["reply_by_email"] = bool(reply_to)
     message = ListMessage(
         subject=header_text(report.subject),
         body=wording.render("reports/email/report.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope,
         to=[formataddr((recipient.name, recipient.email))],
         headers=headers,
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(wording.render("reports/email/report.html", context), "text/html")
     return message
@@ -336,7 +353,9 @@ def header_text(text: str) -> str:
 
 
 def delivery_recipient(delivery: Delivery, token: str) -> Recipient:
-    return Recipient(delivery.email, header_text(delivery.name), delivery.to_chair, token)
+    return Recipient(
+        delivery.email, header_text(delivery.name), delivery.to_chair, token, delivery.pk
+    )
 
 
 # Subscription --------------------------------------------------------------------------------

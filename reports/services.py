@@ -575,7 +575,17 @@ def subscription_confirm(*, token: str) -> Subscriber:
         subscriber.state = Subscriber.State.SUBSCRIBED
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
-        subscriber.save(update_fields=["state", "confirmed_at", "unsubscribed_at"])
+        subscriber.suspended_at = None
+        subscriber.suspended_reason = ""
+        subscriber.save(
+            update_fields=[
+                "state",
+                "confirmed_at",
+                "unsubscribed_at",
+                "suspended_at",
+                "suspended_reason",
+            ]
+        )
     return subscriber
 
 
@@ -587,6 +597,63 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
         subscriber.state = Subscriber.State.UNSUBSCRIBED
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["state", "unsubscribed_at"])
+    Delivery.objects.filter(
+        subscriber=subscriber, state=Delivery.State.PENDING, to_chair=False
+    ).delete()
+    return subscriber
+
+
+# Bounces -------------------------------------------------------------------------------------
+
+# Permanent bounces (of different reports) after which an address is taken off the list.
+SUSPEND_AFTER_PERMANENT_BOUNCES = 2
+
+
+@transaction.atomic
+def delivery_bounce_record(
+    *,
+    delivery: Delivery,
+    permanent: bool,
+    status: str,
+    diagnostic: str,
+    now: datetime.datetime | None = None,
+) -> Subscriber | None:
+    """Record a delivery status notification on its delivery. The address's second delivery
+    that bounced permanently suspends it from the list, the bounces given as the reason; the
+    suspended subscriber is returned (None when nothing was suspended)."""
+    now = now or timezone.now()
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    # A later permanent bounce is never overwritten by a temporary one for the same delivery.
+    if not (delivery.bounce_permanent and not permanent):
+        delivery.bounced_at = now
+        delivery.bounce_permanent = permanent
+        delivery.bounce_status = status[:20]
+        delivery.bounce_diagnostic = diagnostic[:2000]
+        delivery.save(
+            update_fields=["bounced_at", "bounce_permanent", "bounce_status", "bounce_diagnostic"]
+        )
+    if not permanent:
+        return None
+    subscriber = Subscriber.objects.select_for_update().filter(email=delivery.email).first()
+    if subscriber is None or subscriber.state != Subscriber.State.SUBSCRIBED:
+        return None
+    bounced = list(
+        Delivery.objects.filter(email=delivery.email, bounce_permanent=True)
+        .select_related("report__deliverable")
+        .order_by("bounced_at")
+    )
+    if len(bounced) < SUSPEND_AFTER_PERMANENT_BOUNCES:
+        return None
+    subscriber.state = Subscriber.State.SUSPENDED
+    subscriber.suspended_at = now
+    subscriber.suspended_reason = "\n".join(
+        f"{row.report} ({row.bounced_at:%Y-%m-%d}): {row.bounce_status} "
+        f"{row.bounce_diagnostic[:300]}".strip()
+        for row in bounced
+    )
+    subscriber._history_user = None
+    subscriber.save(update_fields=["state", "suspended_at", "suspended_reason"])
+    # Reports still queued for the address are not sent (the Chair's always are).
     Delivery.objects.filter(
         subscriber=subscriber, state=Delivery.State.PENDING, to_chair=False
     ).delete()

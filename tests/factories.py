@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from consensus.models import ConsensusItem, Decision, Option, OptionSupport, Proposal
+from inbound.models import InboundMessage, ReportReply
 from issues.models import Answer, Cluster, Comment, Issue, IssueSource, Question, Respondent, Theme
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import (
@@ -356,3 +357,27 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory, number=3)
     state = Contribution.State.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class InboundMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InboundMessage
+
+    mailbox = "wgec@127.0.0.1:10143/INBOX"
+    uidvalidity = 1
+    uid = factory.Sequence(lambda n: n + 1)
+    sender = "stranger@elsewhere.example"
+    subject = "A question"
+    size = 1200
+    outcome = InboundMessage.Outcome.REFUSED
+    reason = "its address is not known to this site"
+
+
+class ReportReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportReply
+
+    report = factory.SubFactory(ReportFactory)
+    author = factory.SubFactory(ParticipantFactory, correspondence_group=True)
+    subject = "Re: Update report"
+    text = "The regional forums should be listed too."

@@ -12,7 +12,7 @@ from tests import factories
 from tests.forms import admin_change_data
 from wgec.models import Participant, TermsOfReference
 
-APPS = {"wgec", "issues", "mechanisms", "consensus", "reports"}
+APPS = {"wgec", "issues", "mechanisms", "consensus", "reports", "inbound"}
 
 FACTORIES = {
     "wgec.stakeholdergroup": factories.StakeholderGroupFactory,
@@ -54,6 +54,8 @@ FACTORIES = {
         title="Terms of reference of the correspondence group",
         agreed_on=datetime.date(2013, 11, 8),
     ),
+    "inbound.inboundmessage": factories.InboundMessageFactory,
+    "inbound.reportreply": factories.ReportReplyFactory,
     "reports.symbolpattern": lambda: SymbolPattern.objects.create(
         pattern="E/CN.16/{year}/CRP.{number}"
     ),
@@ -67,6 +69,8 @@ READ_ONLY = {
     "reports.report",
     "reports.delivery",
     "reports.documentexport",
+    "inbound.inboundmessage",
+    "inbound.reportreply",
     # One row only: once it exists, it is changed, never added again.
     "reports.symbolpattern",
 }

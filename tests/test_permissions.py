@@ -215,6 +215,11 @@ ACCESS: dict[str, Access] = {
         EVERYONE, EVERYONE, lambda w: {"token": confirmation_token(w.subscriber)}
     ),
     "reports:unsubscribe": Access(EVERYONE, EVERYONE, lambda w: {"token": w.subscriber.token}),
+    # The list's archive (issue 16): open to everyone; replies and comments only to those who
+    # read comments (tests/inbound/test_archive.py).
+    "inbound:index": Access(EVERYONE),
+    "inbound:report": Access(EVERYONE, kwargs=lambda w: {"slug": w.sent.slug}),
+    "inbound:issue": Access(EVERYONE, kwargs=_issue),
 }
 
 

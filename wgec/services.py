@@ -1,6 +1,7 @@
 """Writes about the working group itself: the secretariat's permissions and accounts, requests
 to join the correspondence group, and contributions."""
 
+import zipfile
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -29,6 +30,7 @@ SECRETARIAT_APPS = [
     "mechanisms",
     "consensus",
     "reports",
+    "inbound",
     "auth",
     "account",
     "django_tasks_database",
@@ -236,6 +238,34 @@ def contribution_document_check(upload) -> str:
         return f"“{name}” does not look like a {suffix[1:].upper()} file."
     if suffix == ".txt" and b"\x00" in head:
         return f"“{name}” is not a text file."
+    if suffix in _ZIPPED:
+        return _zip_problem(upload, name, suffix)
+    return ""
+
+
+# Office documents are ZIP archives: one that unpacks to far more than it weighs (a ZIP bomb)
+# or cannot be read is refused before anyone opens it. Only the archive's directory is read.
+_ZIPPED = {".docx", ".xlsx", ".odt"}
+_ZIP_MAX_MEMBERS = 10_000
+
+
+def _zip_problem(upload, name: str, suffix: str) -> str:
+    what = suffix[1:].upper()
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return f"“{name}” is not a readable {what} file (the archive is damaged)."
+    finally:
+        upload.seek(0)
+    if len(members) > _ZIP_MAX_MEMBERS:
+        return f"“{name}” holds {len(members):,} files; a {what} document has far fewer."
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > settings.IMPORT_MAX_UNPACKED_MB * 2**20:
+        return (
+            f"“{name}” unpacks to {unpacked / 2**20:,.0f} MB; at most "
+            f"{settings.IMPORT_MAX_UNPACKED_MB} MB may be unpacked."
+        )
     return ""
 
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mechanisms",
     "consensus",
     "reports",
+    "inbound",
     "project",
 ]
 
@@ -260,6 +261,63 @@ REPORTS_RETRY_DELAYS = [60, 300, 1800]
 REPORTS_CLAIM_BATCH = 20
 REPORTS_LEASE_SECONDS = 60
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+# Mail coming in (inbound/): the one mailbox wgec reads over IMAP, either as one URL
+# (imaps://USER:PASSWORD@HOST:993/INBOX; imap:// is plain text, for a server on loopback) or as
+# separate variables. INBOUND_ADDRESS is that mailbox's address: replies, contributions and
+# bounces reach it plus-addressed (wgec+TAG@example.org); empty, nothing invites a reply.
+def _imap_config() -> dict:
+    from urllib.parse import unquote
+
+    url = env_str("INBOUND_IMAP_URL")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"imap", "imaps"} or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"INBOUND_IMAP_URL must be imaps://USER:PASSWORD@HOST[:PORT][/FOLDER], not {url!r}."
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("INBOUND_IMAP_URL's port is not a number.") from None
+        tls = parts.scheme == "imaps"
+        return {
+            "host": parts.hostname,
+            "port": port or (993 if tls else 143),
+            "user": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "tls": tls,
+            "folder": unquote(parts.path.lstrip("/")) or "INBOX",
+        }
+    tls = env_bool("INBOUND_IMAP_TLS", True)
+    return {
+        "host": env_str("INBOUND_IMAP_HOST"),
+        "port": env_int("INBOUND_IMAP_PORT", 993 if tls else 143),
+        "user": env_str("INBOUND_IMAP_USER"),
+        "password": os.environ.get("INBOUND_IMAP_PASSWORD", ""),
+        "tls": tls,
+        "folder": env_str("INBOUND_IMAP_FOLDER", "INBOX"),
+    }
+
+
+INBOUND_IMAP = _imap_config()
+INBOUND_ADDRESS = env_str("INBOUND_ADDRESS").lower()
+if INBOUND_ADDRESS and (INBOUND_ADDRESS.count("@") != 1 or "+" in INBOUND_ADDRESS):
+    raise ImproperlyConfigured(
+        f"INBOUND_ADDRESS must be one plain address (no +tag), not {INBOUND_ADDRESS!r}."
+    )
+# Handled messages are flagged; with a folder named here they are also moved into it.
+INBOUND_DONE_FOLDER = env_str("INBOUND_DONE_FOLDER")
+INBOUND_POLL_SECONDS = env_int("INBOUND_POLL_SECONDS", 60)
+# A message larger than this is refused unread; one with more recipients is refused.
+INBOUND_MAX_MB = env_int("INBOUND_MAX_MB", 25)
+INBOUND_MAX_RECIPIENTS = env_int("INBOUND_MAX_RECIPIENTS", 100)
+# How long the reply address of a message stays good, in days.
+INBOUND_REPLY_DAYS = env_int("INBOUND_REPLY_DAYS", 180)
+# A subject starting with this tag (any case) makes a message a contribution, like a message
+# to the +contribute address.
+INBOUND_CONTRIBUTION_TAG = env_str("INBOUND_CONTRIBUTION_TAG", "[contribution]")
 
 TASKS = {
     "default": {

@@ -14,9 +14,11 @@ from consensus.models import Proposal
 from issues.models import OPEN_ISSUE_STATES, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_set, gap_set, mechanism_create
+from wgec import mail_addresses
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
 from wgec.languages import labels
+from wgec.mail_addresses import ReplyKind
 from wgec.models import Participant
 from wgec.versions import ReadVersion, version_check
 
@@ -273,6 +275,9 @@ def _tell_proposer(proposal: Proposal) -> None:
             "proposal": proposal,
             "proposer": proposer,
             "reviewer": author_name(proposal.reviewer),
+            "reply_by_email": mail_addresses.enabled() and proposal.issue_id is not None,
         },
         to=[address],
+        # A reply to the outcome is a comment on the issue concerned (when there is one).
+        reply_about=(ReplyKind.PROPOSAL, proposal.pk),
     )

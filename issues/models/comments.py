@@ -31,6 +31,9 @@ class Comment(models.Model):
     text_html = RenderedMarkdownField(source="text")
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    by_email = models.BooleanField(
+        "by e-mail", default=False, help_text="Sent as a reply by e-mail, not typed on the site."
+    )
     illustrative = models.BooleanField(
         default=False, help_text="Demonstration data: the comment is invented."
     )

@@ -16,11 +16,22 @@ def _check_author(comment: Comment, participant: Participant | None) -> None:
 
 @transaction.atomic
 def comment_post(
-    *, issue: Issue, author: Participant, text: str, illustrative: bool = False
+    *,
+    issue: Issue,
+    author: Participant,
+    text: str,
+    illustrative: bool = False,
+    by_email: bool = False,
 ) -> Comment:
     if issue.state == Issue.State.MERGED:
         raise ValidationError(f"“{issue}” was merged; comment on “{issue.merged_into}”.")
-    comment = Comment(issue=issue, author=author, text=text.strip(), illustrative=illustrative)
+    comment = Comment(
+        issue=issue,
+        author=author,
+        text=text.strip(),
+        illustrative=illustrative,
+        by_email=by_email,
+    )
     comment.full_clean()
     comment._history_user = author.user
     comment.save()

@@ -21,7 +21,7 @@ def _sign_in(page):
     page.goto("/admin/")
     page.fill("#id_login", "secretariat")
     page.fill("#id_password", "s3cretariat-pass")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_the_coverage_inline_fits_1280_px_with_its_delete_column(page, secretariat_user):

@@ -287,3 +287,59 @@ def test_the_initial_output_is_a_draft_saying_what_remains(small_map):
     assert "Mechanisms whose status is not yet known: 1. 3.2 Encryption: IETF" in pdf
     # The final document is no draft.
     assert "4. What remains before the final document" not in _texts(_docx(_issued()))
+
+
+HOSTILE = '#panic("x") ]*[ _a_ $b$ <c> @d \\e /* f */ `g` ~ = h #{1/0}'
+
+
+def test_the_pdf_sets_user_text_as_it_was_typed_never_as_typesetting_markup(small_map):
+    """Typst reads the document's text as data: a title, an issue or a piece of evidence that
+    looks like Typst markup (or code that would stop the typesetting) appears letter for
+    letter."""
+    issue = Issue.objects.get(title="Cybercrime")
+    issue.title = f"Cyber {HOSTILE}"
+    issue.description = "]*[ #pagebreak() done"
+    issue.save()
+    text = " ".join(
+        pdf_pages(final_document_pdf(final_document_build(issue=_issued(title=HOSTILE))))
+    )
+    assert text.count(HOSTILE) >= 4  # the title; the issue's heading, contents line and map row
+    assert "]*[ #pagebreak() done" in text
+
+
+def test_a_pdf_typeset_in_many_parts_numbers_its_pages_and_paragraphs_on(
+    referred_and_decided, monkeypatch
+):
+    """The PDF is typeset in parts (a few thousand rows each at full size): parts of an issue or
+    two and of two map rows here, so that every part boundary is crossed."""
+    from reports import typeset
+
+    monkeypatch.setattr(typeset, "BODY_PART_WEIGHT", 5)
+    monkeypatch.setattr(typeset, "MAP_PART_ROWS", 2)
+    content = final_document_pdf(final_document_build(issue=_issued()))
+    pages = pdf_pages(content)
+    sizes = pdf_page_sizes(content)
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"{SYMBOL} Page {number}" in page, number
+    # The numbered paragraphs number on through the parts, as in the DOCX.
+    text = " ".join(pages)
+    body = text[text.rindex("1. Introduction") : text.rindex("Annex I. Items")]
+    pattern = r"(\d+)\.\s(No gap has|No mechanism addressing|Unsolicited|Crime online)"
+    found = [(int(number), words) for number, words in re.findall(pattern, body)]
+    in_docx = [
+        (int(t.split(".\t")[0]), t.split(".\t")[1][: len(words)])
+        for t in _texts(_docx(_issued()))
+        for words in ["No gap has", "No mechanism addressing", "Unsolicited", "Crime online"]
+        if re.match(rf"\d+\.\t{words}", t)
+    ]
+    assert len(found) >= 6 and found == in_docx
+    contents = pages[0]
+    for heading in ["2.1 Net neutrality", "3.2 Encryption", "3.4 Taxation", "Annex II."]:
+        number = int(re.search(rf"{re.escape(heading)}[^0-9]*?\.+ ?(\d+)", contents).group(1))
+        assert heading in pages[number - 1], heading
+    # The map's rows over several landscape pages, its header row at the top of each.
+    landscape = [n for n, (width, height) in enumerate(sizes) if width > height]
+    assert len(landscape) >= 2
+    for n in landscape:
+        assert "Section Issue Mechanism Status Gap types" in pages[n], n
+    assert sizes[-1][0] < sizes[-1][1]

@@ -10,20 +10,21 @@ document's length, however long it is.
 import copy
 import datetime
 import io
+import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from docx import Document as new_docx
 from docx.document import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, Twips
-from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from wgec.documents.direction import text_direction
 
@@ -180,7 +181,8 @@ def _running_header(document: Document, text: str) -> None:
 
 
 class DocxWriter:
-    """Writes a python-docx document in time linear in its length.
+    """Writes a python-docx document in time linear in its length and memory that does not
+    grow with it.
 
     python-docx inserts every new block before the section properties at the end of the body,
     which it finds by scanning the body (and looks the page width up for every table): a
@@ -188,6 +190,12 @@ class DocxWriter:
     properties out, appends each block at the end, and puts them back in ``close``. Runs are
     built directly, because python-docx sets run text a character at a time, and styles are
     set by their ID, because python-docx looks the default style up on every assignment.
+
+    The body is streamed: python-docx makes the skeleton (styles, settings, headers, the
+    section's properties), and the blocks written, once a few hundred are waiting, go as XML
+    into the package's word/document.xml (compressed as they come) and leave the tree. Only the
+    block last returned can still be changed by the caller (a paragraph's indent, say); the
+    writer never goes back to an earlier one.
     """
 
     def __init__(self, document: Document) -> None:
@@ -203,6 +211,51 @@ class DocxWriter:
         self.style_ids: dict[str, str] = {}
         self.number = 0
         self.sections = 1
+        # The blocks not yet streamed wait in a body element of their own, outside the
+        # document: streamed, they are dropped with it at once (taking each out of the
+        # document's tree would cost lxml a walk over its elements).
+        self._blocks = OxmlElement("w:body")
+        for block in list(self.body):
+            self._blocks.append(block)
+        self._waiting = len(self._blocks)
+        self._output = io.BytesIO()
+        self._package = zipfile.ZipFile(self._output, "w", zipfile.ZIP_DEFLATED)
+        self._head, self._tail, self._types = self._skeleton()
+        self._package.writestr(_CONTENT_TYPES, self._types)
+        self._stream = self._package.open(_DOCUMENT_XML, "w", force_zip64=True)
+        self._stream.write(self._head)
+
+    def _skeleton(self) -> tuple[bytes, bytes, bytes]:
+        """The document part's XML around its body's blocks, and the package's content types
+        (written first, where programs that sniff a file's type look for them)."""
+        document = etree.tostring(
+            self.document.element, encoding="UTF-8", xml_declaration=True, standalone=True
+        )
+        head, _, tail = document.partition(b"<w:body/>")
+        return head + b"<w:body>", b"</w:body>" + tail, self._parts()[_CONTENT_TYPES]
+
+    def _parts(self) -> dict[str, bytes]:
+        """The package's parts as python-docx writes them (its document part's body empty)."""
+        saved = io.BytesIO()
+        self.document.save(saved)
+        with zipfile.ZipFile(saved) as package:
+            return {name: package.read(name) for name in package.namelist()}
+
+    def _append(self, element) -> None:
+        # The blocks before this one are done (a caller changes only the block last returned).
+        if self._waiting >= _STREAM_EVERY:
+            self._flush()
+        self._blocks.append(element)
+        self._waiting += 1
+
+    def _flush(self) -> None:
+        """Stream the waiting blocks into the document part."""
+        if self._waiting:
+            xml = etree.tostring(self._blocks, encoding="UTF-8", xml_declaration=False)
+            # Their XML without the tags of the body element that held them.
+            self._stream.write(xml[xml.index(b">") + 1 : -len(b"</w:body>")])
+        self._blocks = OxmlElement("w:body")
+        self._waiting = 0
 
     def _style_id(self, name: str) -> str:
         if name not in self.style_ids:
@@ -222,7 +275,7 @@ class DocxWriter:
         """A paragraph; ``rtl``: set right to left (Arabic, Hebrew ...), in a font with the
         script; ``indent``: a hanging indent of that many twips."""
         element = OxmlElement("w:p")
-        self.body.append(element)
+        self._append(element)
         # The properties built in their schema order (style, indentation, direction), appended:
         # python-docx's get_or_add searches the element's children for where each one goes.
         if style or rtl or indent:
@@ -283,32 +336,37 @@ class DocxWriter:
         rows: Iterable[Sequence[object]],
         *,
         widths_cm: Sequence[float] | None = None,
-    ) -> Table:
+    ) -> None:
         """A table whose header row repeats on every page and whose rows never split across
-        pages; without ``widths_cm`` its columns are fitted to their content."""
-        rows = [["" if value is None else str(value) for value in row] for row in rows]
+        pages; without ``widths_cm`` its columns are fitted to their content (its first rows).
+
+        The table's XML is written as text straight into the document part, a few thousand
+        rows at a time: python-docx would build and look up every cell's elements one by one,
+        and lxml would hold them all (the map's annex has a row per coverage row)."""
+        rows = iter(rows)
+        first = [_cells(row) for row in itertools.islice(rows, _FITTED_ROWS)]
         widths = (
             [Cm(width) for width in widths_cm]
             if widths_cm
-            else fitted_widths(headers, rows, int(self.width))
+            else fitted_widths(headers, first, int(self.width))
         )
-        # The table's XML written as one string and parsed once: python-docx would build and
-        # look up every cell's elements one by one (the map annex has a row per coverage row).
         # Columns beyond the widths given keep an equal share of the line, as python-docx sets.
         share = Emu(int(self.width) // len(headers)).twips
         twips = [Emu(width).twips for width in widths[: len(headers)]]
         twips += [share] * (len(headers) - len(twips))
         cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>' for width in twips]
+        self._flush()
         parts = [
-            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            "<w:tbl><w:tblPr>"
             f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
-            'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
-            "</w:tblPr><w:tblGrid>",
+            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" '
+            'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+            'w:val="04A0"/></w:tblPr><w:tblGrid>',
             *(f'<w:gridCol w:w="{width}"/>' for width in twips),
             "</w:tblGrid>",
         ]
-        for index, row in enumerate([list(headers), *rows]):
+        all_rows = itertools.chain([list(headers)], first, map(_cells, rows))
+        for index, row in enumerate(all_rows):
             if len(row) != len(headers):
                 raise ValueError(
                     f"Row {index} of the table has {len(row)} cells; its header has "
@@ -327,12 +385,11 @@ class DocxWriter:
                     else "<w:p/></w:tc>"
                 )
             parts.append("</w:tr>")
+            if len(parts) >= _TABLE_PARTS:
+                self._stream.write("".join(parts).encode())
+                parts.clear()
         parts.append("</w:tbl>")
-        element = parse_xml("".join(parts))
-        self.body.append(element)
-        table = Table(element, self.document._body)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        return table
+        self._stream.write("".join(parts).encode())
 
     def page_break(self) -> None:
         self.paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -364,13 +421,34 @@ class DocxWriter:
         self.sections += 1
 
     def close(self) -> bytes:
+        """The document's bytes: the last blocks and the section's properties streamed, the
+        document part closed, python-docx's other parts added to the package."""
         if self.section is not None:
             if self.sections > 1:
                 _inherit_headers(self.section)
-            self.body.append(self.section)
+            self._append(self.section)
             self.section = None
-        return docx_bytes(self.document)
+        self._flush()
+        self._stream.write(self._tail)
+        self._stream.close()
+        parts = self._parts()
+        if parts[_CONTENT_TYPES] != self._types:
+            raise RuntimeError("A part was added to the document after its writer began.")
+        for name, content in parts.items():
+            if name not in (_CONTENT_TYPES, _DOCUMENT_XML):
+                self._package.writestr(name, content)
+        self._package.close()
+        return self._output.getvalue()
 
+
+# A table's columns are fitted to this many of its first rows; its XML is written this many
+# pieces at a time.
+_FITTED_ROWS = 200
+_TABLE_PARTS = 20_000
+# The body's blocks go into the document part this many at a time.
+_STREAM_EVERY = 500
+_CONTENT_TYPES = "[Content_Types].xml"
+_DOCUMENT_XML = "word/document.xml"
 
 # What a character and a cell's margins take, in EMU, at the body's 11 points (bold headers
 # are a little wider): enough to say how wide a column must be, not to lay it out.
@@ -408,6 +486,10 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     spare = total - sum(least)
     extra = [want - low for want, low in zip(wanted, least, strict=True)]
     return [int(low + spare * more / sum(extra)) for low, more in zip(least, extra, strict=True)]
+
+
+def _cells(row: Sequence[object]) -> list[str]:
+    return ["" if value is None else str(value) for value in row]
 
 
 def _append_run(

@@ -1,0 +1,242 @@
+"""The final document's PDF, typeset by Typst (templates/reports/document/final_document.typ).
+
+The document is typeset in parts, each a Typst compilation of its own, and their pages joined
+(``wgec.documents.typeset``): the title page with the contents; the body, a few thousand table
+rows at a time (a part after the first goes on where the last stopped, on a new page); the map's
+annex, landscape, a few thousand rows at a time; the list of participants. A part holds at most a
+few hundred pages, so memory does not grow with the map. Each part numbers its pages on from the
+last; the title page is typeset last, when the page of every section the contents list is known
+(first with the widest page numbers, so that it takes the same pages).
+
+Paragraph numbers are counted here, on through the parts, as the DOCX counts them.
+"""
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+from django.conf import settings
+from docx.shared import Cm
+
+from reports.final import MAP_TABLE_HEADING, REMAINING_HEADING, FinalDocument
+from reports.formats import (
+    CONTENTS_ISSUE_LIMIT,
+    MAP_TABLE_COLUMNS,
+    NO_GAP,
+    NO_MECHANISM,
+    _notes,
+    map_table_rows,
+    remaining_lists,
+)
+from wgec.documents.docx import fitted_widths
+from wgec.documents.typeset import joined_pdf, typeset
+from wgec.participants import participant_line
+
+TEMPLATE = "reports/document/final_document.typ"
+# A body part: about this many table rows and paragraphs (some 150 pages); a map part: this
+# many rows (some 150 landscape pages). Typst takes about a megabyte a page while it typesets.
+BODY_PART_WEIGHT = 3_000
+MAP_PART_ROWS = 5_000
+# A table of at most this many rows and characters is kept on one page (its header row then
+# never needs repeating); a longer one is a table whose header repeats on every page.
+KEEP_ROWS = 20
+KEEP_CHARACTERS = 2_500
+# The lines of a portrait and a landscape page (the template's margins), in EMU.
+PORTRAIT_LINE = int(Cm(21.0 - 2 * 2.5))
+LANDSCAPE_LINE = int(Cm(29.7 - 2 * 2.2))
+COVERAGE_COLUMNS = ["Mechanism", "Status", "Evidence"]
+OPTION_COLUMNS = ["Option", "Text", "Support by stakeholder group"]
+
+
+def _shares(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], line: int = PORTRAIT_LINE
+) -> list[float]:
+    """A table's columns as shares of the line (EMU), fitted to what they hold as in the
+    DOCX."""
+    return [round(width / line, 4) for width in fitted_widths(headers, rows, line)]
+
+
+def _keep(rows: Sequence[Sequence[str]]) -> bool:
+    return len(rows) <= KEEP_ROWS and sum(len(cell) for row in rows for cell in row) <= (
+        KEEP_CHARACTERS
+    )
+
+
+class _Counter:
+    """The numbered paragraphs' numbers, on through the document."""
+
+    def __init__(self) -> None:
+        self.numbers = itertools.count(1)
+
+    def __call__(self, text: str) -> list:
+        return [next(self.numbers), text]
+
+
+def _issue(issue, anchor: bool, number: _Counter) -> dict:
+    coverage = [[c.mechanism, c.status_label, c.evidence] for c in issue.coverage]
+    return {
+        "heading": issue.heading,
+        "anchor": f"s-{issue.number}" if anchor else None,
+        "description": number(issue.description) if issue.description else None,
+        "consensus": number(issue.consensus_note) if issue.consensus_note else None,
+        "coverage": coverage,
+        "widths": _shares(COVERAGE_COLUMNS, coverage) if coverage else [],
+        "keep": _keep(coverage),
+        "no_mechanism": None if coverage else number(NO_MECHANISM),
+        "gaps": [
+            [next(number.numbers), gap.type_label, gap.description, gap.recommendation]
+            for gap in issue.gaps
+        ],
+        "no_gap": None if issue.gaps else number(NO_GAP),
+    }
+
+
+def _body_parts(doc: FinalDocument, number: _Counter) -> Iterator[dict]:
+    """The body's parts: the introduction and the clusters' sections, BODY_PART_WEIGHT at a
+    time, then what remains (a draft's) and annex I."""
+    anchors = doc.issue_count <= CONTENTS_ISSUE_LIMIT
+    part: dict = {"introduction": [number(text) for text in doc.introduction], "clusters": []}
+    weight = 0
+    for cluster in doc.clusters:
+        entry = {
+            "heading": cluster.heading,
+            "anchor": f"c-{cluster.number}",
+            "description": number(cluster.description) if cluster.description else None,
+            "issues": [],
+        }
+        part["clusters"].append(entry)
+        for issue in cluster.issues:
+            if weight >= BODY_PART_WEIGHT:
+                yield part
+                # The cluster goes on in the next part, without its heading again.
+                entry = {"heading": None, "anchor": None, "description": None, "issues": []}
+                part, weight = {"clusters": [entry]}, 0
+            entry["issues"].append(_issue(issue, anchors, number))
+            weight += 4 + len(issue.coverage) + len(issue.gaps)
+    if doc.remaining is not None:
+        part["remaining"] = {
+            "heading": f"{doc.remaining_number}. {REMAINING_HEADING}",
+            "lists": [
+                [next(number.numbers), f"{heading}: {len(items) or 'none'}.", items]
+                for heading, items in remaining_lists(doc)
+            ],
+        }
+    items = []
+    for index, item in enumerate(doc.referred, start=1):
+        options = [[option.label, option.text, option.support_text] for option in item.options]
+        items.append(
+            {
+                "heading": f"{index}. {item.subject}",
+                "section": item.section,
+                "illustrative": item.illustrative,
+                "summary": item.summary,
+                "referral": item.referral,
+                "options": options,
+                "widths": _shares(OPTION_COLUMNS, options) if options else [],
+                "keep": _keep(options),
+                "decision": item.decision,
+            }
+        )
+    part["annex_referred"] = {
+        "heading": f"Annex I. {doc.annex_referred_heading}",
+        "intro": doc.annex_referred_intro,
+        "items": items,
+    }
+    yield part
+
+
+def _map_parts(doc: FinalDocument) -> Iterator[dict]:
+    """Annex II, MAP_PART_ROWS rows at a time; its columns fitted to its first rows."""
+    rows = map_table_rows(doc)
+    first = list(itertools.islice(rows, MAP_PART_ROWS))
+    widths = _shares(MAP_TABLE_COLUMNS, first[:200], LANDSCAPE_LINE)
+    heading = f"Annex II. {MAP_TABLE_HEADING}"
+    chunk = first
+    while chunk or heading:
+        yield {
+            "map": {
+                "heading": heading,
+                "columns": MAP_TABLE_COLUMNS,
+                "widths": widths,
+                "rows": chunk,
+            }
+        }
+        heading = None
+        chunk = list(itertools.islice(rows, MAP_PART_ROWS))
+
+
+def _participants_part(doc: FinalDocument) -> dict:
+    return {
+        "annex_participants": {
+            "heading": f"Annex III. {doc.annex_participants_heading}",
+            "meeting": (
+                f"As listed for the {doc.participants_meeting.lower()}."
+                if doc.participants_meeting
+                else ""
+            ),
+            "sections": [
+                {
+                    "heading": section.heading,
+                    "groups": [
+                        {
+                            "heading": group.heading or "",
+                            "people": [
+                                participant_line(person, heading=group.heading)
+                                for person in group.participants
+                            ],
+                        }
+                        for group in section.groups
+                    ],
+                }
+                for section in doc.participants
+            ],
+        }
+    }
+
+
+def _front(doc: FinalDocument, pages: dict[str, int] | None) -> dict:
+    """The title block and the contents, with each entry's page (the widest number there can
+    be while the pages are not known)."""
+    contents = doc.contents(issues=doc.issue_count <= CONTENTS_ISSUE_LIMIT)
+    return {
+        "front": {
+            "symbol": doc.symbol,
+            "distribution": True,
+            "date": f"{doc.date:%-d %B %Y}" if doc.date else "",
+            "masthead": list(doc.masthead),
+            "without_formal_editing": doc.without_formal_editing,
+            "subtitle": doc.subtitle,
+            "notes": _notes(doc),
+            "contents": [
+                [level, text, pages.get(anchor, "") if pages is not None else 99_999]
+                for level, text, anchor in contents
+            ],
+        }
+    }
+
+
+def final_document_pdf(doc: FinalDocument) -> bytes:
+    """The document as PDF: its parts typeset one after another, their pages joined."""
+    common = {
+        "title": doc.title,
+        "group_name": settings.WGEC_GROUP_NAME,
+        "running_header": doc.running_header,
+    }
+
+    def part(data: dict, first_page: int):
+        return typeset(TEMPLATE, {**common, **data, "first_page": first_page}, marks="contents")
+
+    front = part(_front(doc, None), 1)
+    number = _Counter()
+    pdfs: list[bytes] = []
+    pages: dict[str, int] = {}
+    next_page = front.pages + 1
+    parts = itertools.chain(_body_parts(doc, number), _map_parts(doc), [_participants_part(doc)])
+    for data in parts:
+        typeset_part = part(data, next_page)
+        pdfs.append(typeset_part.pdf)
+        pages.update((mark["anchor"], mark["page"]) for mark in typeset_part.marks)
+        next_page += typeset_part.pages
+    final_front = part(_front(doc, pages), 1)
+    if final_front.pages != front.pages:  # never with the widest numbers first; said if it were
+        raise RuntimeError("The contents took more pages once their page numbers were known.")
+    return joined_pdf([final_front.pdf, *pdfs], title=doc.title, author=settings.WGEC_GROUP_NAME)
