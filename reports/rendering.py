@@ -25,8 +25,8 @@ from django.utils.safestring import mark_safe
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
 from reports.wording import REPORT_EMAIL_TEMPLATES, Wording
-from wgec.languages import english
 from wgec import mail_addresses
+from wgec.languages import english
 
 BODY_TEMPLATES = ["reports/report_body.txt", "reports/report_body.html"]
 CONFIRM_TEMPLATES = [
