@@ -22,6 +22,10 @@ CATALOGUE_LANGUAGES = ["ar", "es", "fr", "ru", "zh_Hans"]
 # e-mails and documents in the reader's language). The list only shrinks: a
 # template marked since is refused here (see test_the_list_of_unmarked_templates_is_true).
 NOT_YET_MARKED = {
+    "inbound/_issue_archive.html": "the mailing list's archive (work by e-mail)",
+    "inbound/archive_index.html": "the mailing list's archive (work by e-mail)",
+    "inbound/archive_issue.html": "the mailing list's archive (work by e-mail)",
+    "inbound/archive_report.html": "the mailing list's archive (work by e-mail)",
     "_no_worker.html": "the notice that no task worker runs (admin, pages being prepared)",
     "admin/wgec/_breadcrumbs_model.html": "the secretariat's admin pages",
     "admin/issues/issue/agreement.html": "the secretariat's admin pages",
