@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 PORT ?= 8000
 
-.PHONY: install run serve test system-packages lint format bench migrations clean backup restore screenshots
+.PHONY: install messages catalogues run serve test system-packages lint format bench migrations clean backup restore screenshots
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("wgec needs Python 3.13 (see .python-version), not " + sys.version.split()[0]) if sys.version_info[:2] != (3, 13) else None'
@@ -17,8 +17,20 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,dev]"
 	touch $(STAMP)
 
-## install: create .venv and install the pinned dependencies (only when pyproject.toml changed)
-install: $(STAMP)
+## install: create .venv, install the pinned dependencies (only when pyproject.toml changed) and
+## compile the message catalogues
+install: $(STAMP) messages
+
+## catalogues: gather the marked strings of the code and templates into locale/*.po (then translate
+## the new entries: tests/project/test_translations.py refuses an empty or fuzzy one)
+catalogues: .env
+	$(PY) manage.py makemessages -l ar -l es -l fr -l ru -l zh_Hans --no-location --no-wrap --no-obsolete \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*'
+
+## messages: compile the catalogues of locale/ (.po, kept in git) into the .mo files Django reads
+## (git-ignored), as compilemessages does; needs GNU gettext's msgfmt (Debian: gettext)
+messages:
+	@for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 # The development settings of this checkout, read by wgec/settings.py when present (git-ignored;
 # the environment wins over it). Without it DEBUG is off and SECRET_KEY is required.
@@ -43,7 +55,7 @@ system-packages:
 	.ci/system-packages
 
 ## test: lint, the rooms' import contracts, then the whole suite (SQLite, or the database of DATABASE_URL)
-test: install system-packages
+test: system-packages install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models import Cluster, Issue
@@ -20,13 +21,14 @@ from wgec.documents.markdown import (
     MarkdownLengthValidator,
     RenderedMarkdownField,
 )
+from wgec.languages import labels
 from wgec.models import Meeting, Participant, StakeholderGroup, choices_check
 
 
 class ConsensusItemState(models.TextChoices):
-    OPEN = "open", "Without consensus"
-    REFERRED = "referred", "Referred to the working group"
-    DECIDED = "decided", "Decided"
+    OPEN = "open", _("Without consensus")
+    REFERRED = "referred", _("Referred to the working group")
+    DECIDED = "decided", _("Decided")
 
 
 class ConsensusItemQuerySet(models.QuerySet):
@@ -267,17 +269,17 @@ class Decision(models.Model):
 
 
 class ProposalKind(models.TextChoices):
-    ISSUE = "issue", "New issue"
-    MECHANISM = "mechanism", "Mechanism for an issue"
-    COVERAGE = "coverage", "Change of a coverage status"
-    GAP = "gap", "Gap"
+    ISSUE = "issue", _("New issue")
+    MECHANISM = "mechanism", _("Mechanism for an issue")
+    COVERAGE = "coverage", _("Change of a coverage status")
+    GAP = "gap", _("Gap")
 
 
 class ProposalState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -408,16 +410,16 @@ class Proposal(models.Model):
 
     @property
     def status_label(self) -> str:
-        return dict(Coverage.Status.choices).get(self.status, self.status)
+        return labels(Coverage.Status).get(self.status, self.status)
 
     @property
     def baseline_status_label(self) -> str:
         status = self.baseline.get("status", "")
-        return dict(Coverage.Status.choices).get(status, status)
+        return labels(Coverage.Status).get(status, status)
 
     @property
     def gap_type_label(self) -> str:
-        return dict(Gap.Type.choices).get(self.gap_type, self.gap_type)
+        return labels(Gap.Type).get(self.gap_type, self.gap_type)
 
     @property
     def summary(self) -> str:
@@ -425,7 +427,7 @@ class Proposal(models.Model):
         "Proposal of a new issue: “…”"."""
         if self.kind == ProposalKind.ISSUE:
             return f"Proposal of a new issue: “{self.title}”"
-        status = dict(Coverage.Status.choices).get(self.status, self.status).lower()
+        status = labels(Coverage.Status).get(self.status, self.status).lower()
         if self.kind == ProposalKind.MECHANISM:
             if self.mechanism_id:
                 return (
@@ -437,5 +439,5 @@ class Proposal(models.Model):
         if self.kind == ProposalKind.COVERAGE:
             mechanism = self.coverage.mechanism.short_name if self.coverage_id else "a mechanism"
             return f"Proposal of a new status of {mechanism} on “{self.issue}”: {status}"
-        gap = dict(Gap.Type.choices).get(self.gap_type, self.gap_type).lower()
+        gap = labels(Gap.Type).get(self.gap_type, self.gap_type).lower()
         return f"Proposal of a {gap} in “{self.issue}”"

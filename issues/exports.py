@@ -28,6 +28,7 @@ from wgec.documents.docx import DocxWriter, docx_document
 from wgec.documents.http import download
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import xlsx_bytes
+from wgec.languages import english
 from wgec.models import StakeholderGroup
 
 FORMATS = ("docx", "pdf", "xlsx")
@@ -53,6 +54,7 @@ def _answers(kind: str, params: QueryDict) -> QuerySet[Answer]:
     return Answer.objects.filter(respondent__in=respondents.values("pk"))
 
 
+@english
 def compilation_bytes(*, kind: str, fmt: str, query: str) -> bytes:
     """The compilation by question or by respondent, for the filters of ``query``."""
     params = QueryDict(query)
@@ -179,7 +181,7 @@ def _who(respondent: Respondent) -> str:
 
 def _region(respondent: Respondent) -> str:
     region = respondent.regional_group
-    return region.label if region else ""
+    return str(region.label) if region else ""
 
 
 def _questions() -> list[Question]:

@@ -5,6 +5,7 @@ issues' own filters, which the issue map's filter extends (``mechanisms/filters.
 import django_filters
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from issues.models import Answer, Cluster, Issue, IssueSource, Respondent
@@ -13,10 +14,10 @@ from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, countries_in
 
 SORTS = {
-    "title": ("title", "Title (A to Z)"),
-    "-title": ("-title", "Title (Z to A)"),
-    "cluster": ("cluster__position", "Cluster"),
-    "-updated": ("-updated_at", "Recently changed first"),
+    "title": ("title", _("Title (A to Z)")),
+    "-title": ("-title", _("Title (Z to A)")),
+    "cluster": ("cluster__position", _("Cluster")),
+    "-updated": ("-updated_at", _("Recently changed first")),
 }
 
 
@@ -51,24 +52,27 @@ class IssueFilter(LenientFilterSet):
 
     SORTS = SORTS
 
-    q = django_filters.CharFilter(label="Search", method="filter_search")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.all(), to_field_name="slug", empty_label="All clusters"
+        label=_("Cluster"),
+        queryset=Cluster.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All clusters"),
     )
     consensus = django_filters.ChoiceFilter(
-        choices=Issue.Consensus.choices, empty_label="Any consensus state"
+        label=_("Consensus"), choices=Issue.Consensus.choices, empty_label=_("Any consensus state")
     )
     group = django_filters.ModelChoiceFilter(
-        label="Raised by",
+        label=_("Raised by"),
         queryset=StakeholderGroup.objects.all(),
         to_field_name="slug",
-        empty_label="Any stakeholder group",
+        empty_label=_("Any stakeholder group"),
         method="filter_group",
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=[(key, label) for key, (_, label) in SORTS.items()],
-        empty_label="Cluster, then title",
+        empty_label=_("Cluster, then title"),
         method="filter_sort",
     )
 
@@ -138,18 +142,18 @@ class RespondentFilter(LenientFilterSet):
 
     path = ""  # how the filtered model reaches the respondent
 
-    q = django_filters.CharFilter(method="search", label="Name or organisation")
+    q = django_filters.CharFilter(method="search", label=_("Name or organisation"))
     stakeholder_group = django_filters.ModelChoiceFilter(
-        queryset=StakeholderGroup.objects.all(), empty_label="All stakeholder groups"
+        queryset=StakeholderGroup.objects.all(), empty_label=_("All stakeholder groups")
     )
     region = django_filters.ChoiceFilter(
         choices=RegionalGroup.choices,
         method="in_region",
-        label="UN regional group",
-        empty_label="All regional groups",
+        label=_("UN regional group"),
+        empty_label=_("All regional groups"),
     )
     country = django_filters.ChoiceFilter(
-        choices=_countries_of_consenting_respondents, empty_label="All countries"
+        choices=_countries_of_consenting_respondents, empty_label=_("All countries")
     )
 
     class Meta(LenientFilterSet.Meta):
@@ -174,12 +178,12 @@ class AnswerFilter(RespondentFilter):
     stakeholder_group = django_filters.ModelChoiceFilter(
         field_name="respondent__stakeholder_group",
         queryset=StakeholderGroup.objects.all(),
-        empty_label="All stakeholder groups",
+        empty_label=_("All stakeholder groups"),
     )
     country = django_filters.ChoiceFilter(
         field_name="respondent__country",
         choices=_countries_of_consenting_respondents,
-        empty_label="All countries",
+        empty_label=_("All countries"),
     )
 
     class Meta(LenientFilterSet.Meta):

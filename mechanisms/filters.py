@@ -4,6 +4,7 @@ matrix and the gaps page."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from issues.filters import IssueFilter
 from mechanisms.models import STATUS_RANK, Coverage, Gap, Mechanism
@@ -13,16 +14,16 @@ from wgec.text_checks import parse_id
 NO_MECHANISM = "none"
 SUMMARY_CHOICES = [
     *Coverage.Status.choices,
-    (NO_MECHANISM, "No mechanism"),
+    (NO_MECHANISM, _("No mechanism")),
 ]
 
 SORTS = {
-    "title": ("title", "Title (A to Z)"),
-    "-title": ("-title", "Title (Z to A)"),
-    "cluster": ("cluster__position", "Cluster"),
-    "-mechanisms": ("-mechanism_count", "Most mechanisms first"),
-    "mechanisms": ("mechanism_count", "Fewest mechanisms first"),
-    "-updated": ("-updated_at", "Recently changed first"),
+    "title": ("title", _("Title (A to Z)")),
+    "-title": ("-title", _("Title (Z to A)")),
+    "cluster": ("cluster__position", _("Cluster")),
+    "-mechanisms": ("-mechanism_count", _("Most mechanisms first")),
+    "mechanisms": ("mechanism_count", _("Fewest mechanisms first")),
+    "-updated": ("-updated_at", _("Recently changed first")),
 }
 
 
@@ -45,36 +46,36 @@ class IssueMapFilter(IssueFilter):
     # A text box, not a list: there may be thousands of mechanisms. An ID (as the matrix and the
     # mechanism pages link) picks one mechanism; words match names and acronyms.
     mechanism = django_filters.CharFilter(
-        label="Mechanism (name, acronym or ID)", method="filter_mechanism"
+        label=_("Mechanism (name, acronym or ID)"), method="filter_mechanism"
     )
     status = django_filters.ChoiceFilter(
-        label="A mechanism whose status is",
+        label=_("A mechanism whose status is"),
         choices=Coverage.Status.choices,
-        empty_label="Any status",
+        empty_label=_("Any status"),
         method="filter_status",
     )
     summary = django_filters.ChoiceFilter(
-        label="Best status",
+        label=_("Best status"),
         choices=SUMMARY_CHOICES,
-        empty_label="Any",
+        empty_label=_("Any"),
         method="filter_summary",
     )
     gap = django_filters.ChoiceFilter(
-        label="Gap type", choices=Gap.Type.choices, empty_label="Any gap", method="filter_gap"
+        label=_("Gap type"), choices=Gap.Type.choices, empty_label=_("Any gap"), method="filter_gap"
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=[(key, label) for key, (_, label) in SORTS.items()],
-        empty_label="Cluster, then title",
+        empty_label=_("Cluster, then title"),
         method="filter_sort",
     )
 
     # Signed-in people only (the field is removed for anonymous visitors): the issues accepted
     # by the coordinators that await the working group's agreement instead of the map.
     stage = django_filters.ChoiceFilter(
-        label="Stage",
-        choices=[(STAGE_PROPOSED, "Proposed, awaiting the working group’s agreement")],
-        empty_label="On the map",
+        label=_("Stage"),
+        choices=[(STAGE_PROPOSED, _("Proposed, awaiting the working group’s agreement"))],
+        empty_label=_("On the map"),
         method="filter_stage",
     )
 
@@ -153,8 +154,8 @@ class IssueMapFilter(IssueFilter):
 
 
 class MechanismFilter(LenientFilterSet):
-    q = django_filters.CharFilter(label="Name or acronym", method="filter_name")
-    kind = django_filters.ChoiceFilter(choices=Mechanism.Kind.choices, empty_label="Any kind")
+    q = django_filters.CharFilter(label=_("Name or acronym"), method="filter_name")
+    kind = django_filters.ChoiceFilter(choices=Mechanism.Kind.choices, empty_label=_("Any kind"))
 
     class Meta(LenientFilterSet.Meta):
         model = Mechanism

@@ -42,7 +42,7 @@ def _coverage_summary(rows: list[Coverage]) -> str:
 
 
 def _gaps_summary(rows: list[Gap]) -> str:
-    return ", ".join(gap.get_type_display() for gap in rows) or "—"
+    return ", ".join(str(gap.get_type_display()) for gap in rows) or "—"
 
 
 def register() -> None:

@@ -5,6 +5,7 @@ issues as the map shows them (``mapped_issues``); and the map workbooks uploaded
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue, IssueQuerySet
@@ -12,12 +13,12 @@ from wgec.models import BackgroundImport, choices_check
 
 
 class MechanismKind(models.TextChoices):
-    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
-    TREATY = "treaty", "Treaty or convention"
-    MULTISTAKEHOLDER = "multistakeholder", "Multistakeholder forum"
-    STANDARDS = "standards", "Technical standards body"
-    REGIONAL = "regional", "Regional body"
-    OTHER = "other", "Other"
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+    TREATY = "treaty", _("Treaty or convention")
+    MULTISTAKEHOLDER = "multistakeholder", _("Multistakeholder forum")
+    STANDARDS = "standards", _("Technical standards body")
+    REGIONAL = "regional", _("Regional body")
+    OTHER = "other", _("Other")
 
 
 class MechanismQuerySet(models.QuerySet):
@@ -71,10 +72,10 @@ class Mechanism(models.Model):
 
 
 class CoverageStatus(models.TextChoices):
-    ADDRESSING = "addressing", "Addressing"
-    PARTLY = "partly", "Partly addressing"
-    NOT_ADDRESSING = "not_addressing", "Not addressing"
-    UNKNOWN = "unknown", "Unknown"
+    ADDRESSING = "addressing", _("Addressing")
+    PARTLY = "partly", _("Partly addressing")
+    NOT_ADDRESSING = "not_addressing", _("Not addressing")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 # From the best to the weakest. An issue's status summary is the best status of its mechanisms;
@@ -124,12 +125,12 @@ class Coverage(models.Model):
 
 
 class GapType(models.TextChoices):
-    POLICY = "policy", "Policy gap"
-    KNOWLEDGE = "knowledge", "Knowledge gap"
-    IMPLEMENTATION = "implementation", "Implementation gap"
-    AWARENESS = "awareness", "Awareness gap"
-    CAPACITY = "capacity", "Capacity gap"
-    RESEARCH = "research", "Research gap"
+    POLICY = "policy", _("Policy gap")
+    KNOWLEDGE = "knowledge", _("Knowledge gap")
+    IMPLEMENTATION = "implementation", _("Implementation gap")
+    AWARENESS = "awareness", _("Awareness gap")
+    CAPACITY = "capacity", _("Capacity gap")
+    RESEARCH = "research", _("Research gap")
 
 
 class Gap(models.Model):
@@ -281,13 +282,13 @@ class MapImport(BackgroundImport):
     """
 
     class State(models.TextChoices):
-        READING = "reading", "Reading the file"
-        READY = "ready", "Ready to apply"
-        INVALID = "invalid", "Has errors"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired (not confirmed within a day)"
+        READING = "reading", _("Reading the file")
+        READY = "ready", _("Ready to apply")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired (not confirmed within a day)")
 
     file = models.FileField(
         upload_to="imports/map/",

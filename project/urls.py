@@ -8,6 +8,7 @@ from issues.urls import issue_patterns
 from mechanisms.urls import issue_map_patterns, mechanism_patterns
 from project import errors, views
 from wgec.urls import group_patterns, meeting_patterns
+from wgec.views.languages import language_set
 from wgec.views.membership import admin_login
 
 handler500 = "project.errors.server_error"
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Answered by project.errors.HealthCheckMiddleware; named here so that it can be linked.
     path("healthz", errors.healthz, name="healthz"),
+    # The language menu (each page's footer); the same path and name as Django's own.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("meetings/", include((meeting_patterns, "meetings"))),
     path(
         "",

@@ -24,6 +24,8 @@ from reports.models import Deliverable, Report
 from reports.wording import Wording
 from wgec.countries import un_name
 from wgec.documents.history import end_of_day, rows_as_of
+from wgec.languages import english
+from wgec.languages import labels as choice_labels
 from wgec.models import Meeting
 from wgec.participants import (
     ParticipantSection,
@@ -314,6 +316,7 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
 
 
+@english
 def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
     """Everything the document says, read from the map as it stood at the issue's moment."""
     moment = issue.moment
@@ -453,7 +456,7 @@ def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
         pk: ClusterEntry(_letter(index), name, description)
         for index, (pk, _, name, description) in enumerate(rows)
     }
-    consensus = dict(Issue.Consensus.choices)
+    consensus = choice_labels(Issue.Consensus)
     on_map = rows_as_of(Issue, moment).filter(state=Issue.State.ON_MAP)
     issues: dict[int, IssueEntry] = {}
     ordered = sorted(
@@ -467,7 +470,7 @@ def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
         issues[pk] = entry
         clusters[cluster_id].issues.append(entry)
     names = mechanism_names(moment)
-    statuses = dict(Coverage.Status.choices)
+    statuses = choice_labels(Coverage.Status)
     coverage = rows_as_of(Coverage, moment).values_list(
         "issue_id", "mechanism_id", "status", "evidence"
     )
@@ -479,7 +482,7 @@ def _clusters(moment: datetime.datetime | None) -> list[ClusterEntry]:
             )
     for entry in issues.values():
         entry.coverage.sort(key=lambda item: (_STATUS_ORDER[item.status], item.mechanism))
-    types = dict(Gap.Type.choices)
+    types = choice_labels(Gap.Type)
     order = {value: index for index, value in enumerate(Gap.Type.values)}
     gaps = sorted(
         rows_as_of(Gap, moment)
@@ -509,7 +512,7 @@ def other_issues(moment: datetime.datetime | None) -> list[OtherIssue]:
     """The issues not on the map as of ``moment`` (proposed, merged, withdrawn), by state then
     title, each with its cluster's name and, for a merged one, the title it was merged into."""
     clusters = {pk: row[1] for pk, row in _small_table(Cluster, moment, "position", "name").items()}
-    states = dict(Issue.State.choices)
+    states = choice_labels(Issue.State)
     order = {value: index for index, value in enumerate(Issue.State.values)}
     rows = list(
         rows_as_of(Issue, moment)
@@ -602,7 +605,7 @@ def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntr
         by_option[option_id].setdefault(person.stakeholder_group.name, []).append(
             supporter_name(person)
         )
-    states = dict(ConsensusItem.State.choices)
+    states = choice_labels(ConsensusItem.State)
     entries = []
     for pk, issue_id, coverage_id, summary, state, referred_on, illustrative in items:
         if issue_id:

@@ -30,6 +30,7 @@ from reports.models import Deliverable, DocumentFormat
 from wgec.documents.docx import DocxWriter, docx_document, fitted_widths
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.languages import english
 from wgec.participants import participants_docx
 
 ILLUSTRATIVE_NOTE = (
@@ -56,6 +57,7 @@ def format_of(filename: str) -> str:
     return suffix
 
 
+@english
 def final_document_bytes(
     *,
     deliverable: Deliverable,

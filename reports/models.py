@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.wording import EDITABLE_TEMPLATES
@@ -39,15 +40,15 @@ class DeliverableQuerySet(models.QuerySet):
 
 
 class DeliverableKind(models.TextChoices):
-    UPDATE_REPORT = "update_report", "Update report"
-    INITIAL_OUTPUT = "initial_output", "Initial output"
-    FINAL_DOCUMENT = "final_document", "Final document"
+    UPDATE_REPORT = "update_report", _("Update report")
+    INITIAL_OUTPUT = "initial_output", _("Initial output")
+    FINAL_DOCUMENT = "final_document", _("Final document")
 
 
 class DeliverableState(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming"
-    DRAFT = "draft", "Draft"
-    SENT = "sent", "Sent"
+    UPCOMING = "upcoming", _("Upcoming")
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
 
 
 class Deliverable(models.Model):
@@ -309,10 +310,10 @@ class SubscriberQuerySet(models.QuerySet):
 
 
 class SubscriberState(models.TextChoices):
-    PENDING = "pending", "Awaiting confirmation"
-    SUBSCRIBED = "subscribed", "Subscribed"
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-    SUSPENDED = "suspended", "Suspended (bounces)"
+    PENDING = "pending", _("Awaiting confirmation")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    SUSPENDED = "suspended", _("Suspended (bounces)")
 
 
 def new_token() -> str:
@@ -376,11 +377,11 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    ATTENTION = "attention", "Needs attention"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    ATTENTION = "attention", _("Needs attention")
 
 
 class Delivery(models.Model):
@@ -468,17 +469,17 @@ class EditableTemplate(models.Model):
 
 
 class DocumentFormat(models.TextChoices):
-    DOCX = "docx", "Word document (DOCX)"
-    PDF = "pdf", "PDF"
-    XLSX = "xlsx", "Spreadsheet (XLSX)"
-    CSV = "csv", "Comma-separated values (CSV)"
+    DOCX = "docx", _("Word document (DOCX)")
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("Spreadsheet (XLSX)")
+    CSV = "csv", _("Comma-separated values (CSV)")
 
 
 class DocumentExportState(models.TextChoices):
-    PENDING = "pending", "Waiting for a worker"
-    RUNNING = "running", "Being prepared"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Waiting for a worker")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class DocumentExportQuerySet(models.QuerySet):

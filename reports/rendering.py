@@ -30,6 +30,7 @@ from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscr
 from reports.update import content_fingerprint, update_report_compose
 from reports.wording import REPORT_EMAIL_TEMPLATES, Wording
 from wgec import mail_addresses
+from wgec.languages import english
 
 BODY_TEMPLATES = ["reports/report_body.txt", "reports/report_body.html"]
 CONFIRM_TEMPLATES = [
@@ -201,6 +202,7 @@ class Composed:
         return content_fingerprint(self.content)
 
 
+@english
 def report_compose(
     *,
     deliverable: Deliverable,
@@ -226,7 +228,7 @@ def report_compose(
         content["documents"] = [
             {
                 "format": value,
-                "label": label,
+                "label": str(label),
                 "path": reverse("reports:document", args=[deliverable.slug, value]),
             }
             for value, label in DocumentFormat.choices
@@ -571,6 +573,7 @@ def _list_headers(recipient: Recipient) -> dict[str, str]:
     return headers
 
 
+@english
 def report_message(
     report: Report, recipient: Recipient, wording: Wording | None = None
 ) -> EmailMultiAlternatives:
@@ -629,6 +632,7 @@ def confirmation_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
 
 
+@english
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     wording = Wording.load(CONFIRM_TEMPLATES)
     context = {

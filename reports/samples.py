@@ -21,10 +21,11 @@ _TOTALS = {
     "issues_without_mechanism": 3,
     "mechanisms": 56,
     "coverage_by_status": [
-        {"status": value, "label": label, "count": 1} for value, label in Coverage.Status.choices
+        {"status": value, "label": str(label), "count": 1}
+        for value, label in Coverage.Status.choices
     ],
     "gaps_by_type": [
-        {"type": value, "label": label, "count": 1} for value, label in Gap.Type.choices
+        {"type": value, "label": str(label), "count": 1} for value, label in Gap.Type.choices
     ],
     "without_consensus": 1,
     "referred": 2,
@@ -41,7 +42,12 @@ def _progress_row(cluster: str, issues: int, *counts: int) -> dict:
         "cluster": cluster,
         "issues": issues,
         "measures": [
-            {"key": key, "label": label, "count": count, "percent": round(100 * count / issues)}
+            {
+                "key": key,
+                "label": str(label),
+                "count": count,
+                "percent": round(100 * count / issues),
+            }
             for (key, label, _), count in zip(PROGRESS_MEASURES, counts, strict=True)
         ],
     }
@@ -49,7 +55,7 @@ def _progress_row(cluster: str, issues: int, *counts: int) -> dict:
 
 _PROGRESS = {
     "measures": [
-        {"key": key, "label": label, "meaning": meaning}
+        {"key": key, "label": str(label), "meaning": meaning}
         for key, label, meaning in PROGRESS_MEASURES
     ],
     "clusters": [_progress_row("Security", 8, 6, 5, 3, 2)],

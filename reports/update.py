@@ -33,6 +33,7 @@ from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable, Report
 from wgec.documents.history import rows_as_of
+from wgec.languages import english
 from wgec.models import Meeting, Participant
 
 CHANGE_LIST_LIMIT = 100
@@ -61,6 +62,7 @@ def previous_report(deliverable: Deliverable) -> Report | None:
     return reports.order_by("-composed_at").first()
 
 
+@english
 def update_report_compose(
     *,
     deliverable: Deliverable,
@@ -81,7 +83,7 @@ def update_report_compose(
         "title": deliverable.title,
         "slug": deliverable.slug,
         "kind": deliverable.kind,
-        "kind_label": deliverable.get_kind_display(),
+        "kind_label": str(deliverable.get_kind_display()),
         "due_date": deliverable.due_date.isoformat(),
         "issued_on": issued_on.isoformat(),
         "composed_at": (moment or now).isoformat(),
@@ -178,11 +180,11 @@ def _totals(moment: datetime.datetime | None) -> tuple[dict, dict]:
         "issues_without_mechanism": len(on_map) - len(covered),
         "mechanisms": rows_as_of(Mechanism, moment).count(),
         "coverage_by_status": [
-            {"status": value, "label": label, "count": statuses.get(value, 0)}
+            {"status": value, "label": str(label), "count": statuses.get(value, 0)}
             for value, label in Coverage.Status.choices
         ],
         "gaps_by_type": [
-            {"type": value, "label": label, "count": gaps.get(value, 0)}
+            {"type": value, "label": str(label), "count": gaps.get(value, 0)}
             for value, label in Gap.Type.choices
         ],
         "without_consensus": items.get(ConsensusItem.State.OPEN, 0),
@@ -231,7 +233,7 @@ def _progress(
             "measures": [
                 {
                     "key": key,
-                    "label": label,
+                    "label": str(label),
                     "count": counts[key],
                     "percent": round(100 * counts[key] / len(ids)) if ids else 0,
                 }
@@ -241,7 +243,7 @@ def _progress(
 
     return {
         "measures": [
-            {"key": key, "label": label, "meaning": meaning}
+            {"key": key, "label": str(label), "meaning": meaning}
             for key, label, meaning in PROGRESS_MEASURES
         ],
         "clusters": [row(name, members.get(pk, [])) for pk, _, name in clusters],
@@ -397,7 +399,7 @@ def _changes_by_cluster(*, order: list[str], counted: dict[str, list[dict]]) -> 
 
 
 def _status_label(value: str | None) -> str:
-    return Coverage.Status(value).label if value else ""
+    return str(Coverage.Status(value).label) if value else ""
 
 
 def _coverage_changes(
@@ -450,7 +452,7 @@ def _gap_changes(since, moment, titles: dict, cluster_of: Callable) -> tuple[lis
                     "issue_id": issue_id,
                     "issue": titles.get(issue_id, ""),
                     "cluster": cluster_of(issue_id),
-                    "type": Gap.Type(gap_type).label,
+                    "type": str(Gap.Type(gap_type).label),
                     "change": "added" if old is None else "changed",
                     "description": description,
                     "recommendation": recommendation,
@@ -464,7 +466,7 @@ def _gap_changes(since, moment, titles: dict, cluster_of: Callable) -> tuple[lis
                 "issue_id": issue_id,
                 "issue": titles.get(issue_id, ""),
                 "cluster": cluster_of(issue_id),
-                "type": Gap.Type(gap_type).label,
+                "type": str(Gap.Type(gap_type).label),
             }
             for pk, (issue_id, gap_type, _, _) in before.items()
             if pk not in after
@@ -592,7 +594,7 @@ def _open_items(moment: datetime.datetime | None) -> dict:
         .order_by("item_id", "label")
         .values_list("item_id", "label", "text")
     ):
-        options[item_id].append({"label": label, "text": text})
+        options[item_id].append({"label": str(label), "text": text})
     items = []
     for pk, issue_id, coverage_id, summary, _state, referred_on in shown:
         if not issue_id:
@@ -637,13 +639,13 @@ def _pending_proposals(moment: datetime.datetime | None) -> dict:
     return {
         "count": sum(by_kind.values()),
         "by_kind": [
-            {"kind": value, "label": label, "count": by_kind[value]}
+            {"kind": value, "label": str(label), "count": by_kind[value]}
             for value, label in Proposal.Kind.choices
             if by_kind.get(value)
         ],
         "items": [
             {
-                "kind": Proposal.Kind(kind).label,
+                "kind": str(Proposal.Kind(kind).label),
                 "subject": title if kind == Proposal.Kind.ISSUE else titles.get(issue_id, ""),
                 "proposed_on": timezone.localdate(created_at).isoformat(),
             }

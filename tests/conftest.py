@@ -6,6 +6,10 @@ Each persona is a logged-in client for one role of DESIGN.md: ``secretariat_clie
 """
 
 import datetime
+import os
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -14,6 +18,21 @@ from django.utils import timezone
 from tests.factories import ParticipantFactory, UserFactory
 from wgec.models import Participant
 from wgec.services import secretariat_user_create
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_catalogues():
+    """The message catalogues compiled as `make messages` compiles them, when a .po is newer
+    than its .mo (a checkout tested without make): the pages in other languages need them."""
+    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        # Written beside and renamed: parallel test workers never read half a file.
+        handle, partial = tempfile.mkstemp(dir=po.parent, suffix=".mo-partial")
+        os.close(handle)
+        subprocess.run(["msgfmt", "--check-format", "-o", partial, str(po)], check=True)  # noqa: S603, S607
+        os.replace(partial, mo)
 
 
 @pytest.fixture(autouse=True)

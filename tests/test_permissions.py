@@ -116,6 +116,8 @@ ACCESS: dict[str, Access] = {
     "home": Access(EVERYONE),
     # The load balancers' health check (issue 11).
     "healthz": Access(EVERYONE),
+    # The language menu: a form anyone posts (a signed-in person's choice is kept too).
+    "set_language": Access(NOBODY, EVERYONE),
     "issues:list": Access(EVERYONE),
     "issues:proposed": Access(from_(OBSERVER)),
     "issues:list-csv": Access(EVERYONE),

@@ -8,8 +8,12 @@ class WgecConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
 
-        from wgec.services import secretariat_group_sync_after_migrate
+        from wgec.services import (
+            profile_language_restore_on_login,
+            secretariat_group_sync_after_migrate,
+        )
         from wgec.text_checks import CheckedModelForm
 
         # Every admin page's form, unless an admin names its own (which then builds on
@@ -21,4 +25,8 @@ class WgecConfig(AppConfig):
         # installed after this one are created by their own signal, later in the same migrate.
         post_migrate.connect(
             secretariat_group_sync_after_migrate, dispatch_uid="wgec.secretariat_group_sync"
+        )
+        # A person's language, kept in their profile, applies from their login on.
+        user_logged_in.connect(
+            profile_language_restore_on_login, dispatch_uid="wgec.profile_language_restore"
         )

@@ -5,6 +5,7 @@ notice naming the filter, never a 500 and never an empty list that looks like an
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from wgec.text_checks import CheckedTextMixin
 
@@ -51,8 +52,6 @@ class LenientFilterSet(django_filters.FilterSet):
         refused = self.refused
         if not refused:
             return ""
-        return (
-            "Some filters could not be read, so the whole list is shown, unfiltered ("
-            + "; ".join(refused)
-            + ")."
-        )
+        return gettext(
+            "Some filters could not be read, so the whole list is shown, unfiltered (%(refused)s)."
+        ) % {"refused": "; ".join(refused)}

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -56,11 +57,11 @@ class ParticipantQuerySet(models.QuerySet):
 
 
 class ParticipantRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    SECRETARIAT = "secretariat", "Secretariat"
-    CHAIR = "chair", "Chair"
-    COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    CHAIR = "chair", _("Chair")
+    COORDINATOR = "coordinator", _("Coordinator")
 
 
 class Participant(models.Model):
@@ -254,11 +255,11 @@ class Attendance(models.Model):
 
 
 class MeetingDocumentKind(models.TextChoices):
-    CHAIRS_SUMMARY = "chairs_summary", "Chair's summary"
-    AGENDA = "agenda", "Agenda"
-    REPORT = "report", "Report"
-    TRANSCRIPT = "transcript", "Transcript"
-    OTHER = "other", "Other document"
+    CHAIRS_SUMMARY = "chairs_summary", _("Chair's summary")
+    AGENDA = "agenda", _("Agenda")
+    REPORT = "report", _("Report")
+    TRANSCRIPT = "transcript", _("Transcript")
+    OTHER = "other", _("Other document")
 
 
 class MeetingDocument(models.Model):
@@ -292,9 +293,9 @@ class MeetingDocument(models.Model):
 
 
 class JoinRequestState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class JoinRequestQuerySet(models.QuerySet):
@@ -371,15 +372,15 @@ class JoinRequest(models.Model):
 
 
 class ContributionKind(models.TextChoices):
-    RECOMMENDATIONS = "recommendations", "Draft recommendations"
-    FRAMEWORK = "framework", "Proposed framework for the outcome document"
-    MAP_COMMENTS = "map_comments", "Comments on the map"
-    OTHER = "other", "Other"
+    RECOMMENDATIONS = "recommendations", _("Draft recommendations")
+    FRAMEWORK = "framework", _("Proposed framework for the outcome document")
+    MAP_COMMENTS = "map_comments", _("Comments on the map")
+    OTHER = "other", _("Other")
 
 
 class ContributionState(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    PUBLISHED = "published", "Published"
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
 
 
 class ContributionQuerySet(models.QuerySet):
@@ -535,3 +536,32 @@ class BackgroundImport(models.Model):
         """Remember the task just queued for this import (its ``TaskResult``)."""
         self.task_id = str(result.id)
         type(self).objects.filter(pk=self.pk).update(task_id=self.task_id)
+
+
+class Profile(models.Model):
+    """What a signed-in person chose for themselves: the language of the site, applied at each
+    login wherever they sign in (a visitor's choice lives in a cookie only)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the site's pages and e-mails; empty: the browser's."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="profile_language_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

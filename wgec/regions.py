@@ -6,14 +6,15 @@ part in the Western European and others Group for electoral purposes, is counted
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionalGroup(models.TextChoices):
-    AFRICAN = "african", "African States"
-    ASIA_PACIFIC = "asia-pacific", "Asia-Pacific States"
-    EASTERN_EUROPEAN = "eastern-european", "Eastern European States"
-    GRULAC = "grulac", "Latin American and Caribbean States"
-    WEOG = "weog", "Western European and other States"
+    AFRICAN = "african", _("African States")
+    ASIA_PACIFIC = "asia-pacific", _("Asia-Pacific States")
+    EASTERN_EUROPEAN = "eastern-european", _("Eastern European States")
+    GRULAC = "grulac", _("Latin American and Caribbean States")
+    WEOG = "weog", _("Western European and other States")
 
 
 _MEMBERS: dict[RegionalGroup, str] = {

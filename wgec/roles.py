@@ -20,17 +20,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from wgec.models import Participant
 
 
 class Role(models.IntegerChoices):
-    ANONYMOUS = 0, "Anonymous"
-    OBSERVER = 10, "Observer"
-    MEMBER = 20, "Correspondence-group member"
-    COORDINATOR = 30, "Coordinator"
-    CHAIR = 40, "Chair"
-    SECRETARIAT = 50, "Secretariat"
+    ANONYMOUS = 0, _("Anonymous")
+    OBSERVER = 10, _("Observer")
+    MEMBER = 20, _("Correspondence-group member")
+    COORDINATOR = 30, _("Coordinator")
+    CHAIR = 40, _("Chair")
+    SECRETARIAT = 50, _("Secretariat")
 
 
 _CACHE_ATTR = "_wgec_role"

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
-from wgec.models import Contribution, ContributionDocument, JoinRequest, Participant
+from wgec.languages import SESSION_KEY as LANGUAGE_SESSION_KEY
+from wgec.languages import is_language
+from wgec.models import Contribution, ContributionDocument, JoinRequest, Participant, Profile
 from wgec.roles import Role, role_of
 
 SECRETARIAT_GROUP = "Secretariat"
@@ -343,3 +345,29 @@ def contribution_unpublish(*, contributions, user=None) -> int:
     return _contribution_state_move(
         contributions, source="published", target="submitted", user=user
     )
+
+
+def profile_language_set(*, user, language: str) -> None:
+    """Keeps the language a signed-in person chose (empty: the browser's) in their profile."""
+    if language and not is_language(language):
+        raise ValidationError({"language": f"Unknown language: {language!r}."})
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def profile_language_restore(*, request, user) -> None:
+    """At login: the language kept in the person's profile applies to their session; a person
+    who has none yet keeps the one they chose before logging in (the language cookie)."""
+    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    if not language:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not is_language(chosen):
+            return
+        profile_language_set(user=user, language=chosen)
+        language = chosen
+    request.session[LANGUAGE_SESSION_KEY] = language
+
+
+def profile_language_restore_on_login(sender, request, user, **kwargs) -> None:
+    """Receiver of ``user_logged_in`` (connected in ``WgecConfig.ready``)."""
+    if request is not None:
+        profile_language_restore(request=request, user=user)

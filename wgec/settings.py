@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,9 +116,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the page: the visitor's cookie (set by the language menu), else the
+    # browser's Accept-Language, else English. URLs carry no language, so that the links of
+    # e-mails and documents stay valid in every language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's language, chosen once and kept in their profile, wins over the
+    # browser's (applied from the session their login started).
+    "wgec.languages.ProfileLanguageMiddleware",
     # A path with NUL or another control character is answered 400 before any view reads it;
     # an admin page's record ID its model cannot hold is a 404.
     "project.errors.PathCheckMiddleware",
@@ -140,6 +148,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -175,7 +184,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The six official languages of the United Nations, English the source of the catalogues in
+# locale/ (compiled by `make messages`, which `make install` and `make test` run).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as the UN writes them (British usage); the other languages keep Django's formats.
+FORMAT_MODULE_PATH = ["wgec.formats"]
+LANGUAGE_COOKIE_NAME = "wgec_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True

@@ -17,6 +17,7 @@ from mechanisms.services import coverage_set, gap_set, mechanism_create
 from wgec import mail_addresses
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
+from wgec.languages import labels
 from wgec.mail_addresses import ReplyKind
 from wgec.models import Participant
 from wgec.versions import ReadVersion, version_check
@@ -119,7 +120,7 @@ def _check_not_stale(proposal: Proposal) -> None:
         if not now.get("exists"):
             problems.append("the coverage it changes was removed since")
         else:
-            statuses = dict(Coverage.Status.choices)
+            statuses = labels(Coverage.Status)
             before = statuses.get(proposal.baseline.get("status"), "")
             problems.append(
                 f"the coverage changed since it was made (status then: {before}; now: "

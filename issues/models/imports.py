@@ -2,6 +2,7 @@
 background tasks (``issues.services.response_uploads``)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wgec.models import BackgroundImport
 
@@ -15,18 +16,18 @@ class ResponsesImport(BackgroundImport):
     record of who imported what stays."""
 
     class State(models.TextChoices):
-        READING = "reading", "Reading the file"
-        READY = "ready", "Ready to import"
-        INVALID = "invalid", "Has errors"
-        APPLYING = "applying", "Importing"
-        APPLIED = "applied", "Imported"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired (not confirmed within a day)"
+        READING = "reading", _("Reading the file")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired (not confirmed within a day)")
 
     class DateOrder(models.TextChoices):
-        DECIDE = "", "As the dates decide (refused if they read both ways)"
-        DAY_FIRST = "dmy", "Day first (17/09/2013)"
-        MONTH_FIRST = "mdy", "Month first (9/17/2013, Google Forms in the United States)"
+        DECIDE = "", _("As the dates decide (refused if they read both ways)")
+        DAY_FIRST = "dmy", _("Day first (17/09/2013)")
+        MONTH_FIRST = "mdy", _("Month first (9/17/2013, Google Forms in the United States)")
 
     file = models.FileField(upload_to="imports/responses/", blank=True)
     date_order = models.CharField(max_length=3, choices=DateOrder, blank=True, default="")

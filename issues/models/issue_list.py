@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models.questionnaire import Answer, Respondent
@@ -76,17 +77,17 @@ class IssueQuerySet(models.QuerySet):
 
 
 class IssueState(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ON_MAP = "on_map", "On the map"
-    MERGED = "merged", "Merged"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PROPOSED = "proposed", _("Proposed")
+    ON_MAP = "on_map", _("On the map")
+    MERGED = "merged", _("Merged")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class IssueConsensus(models.TextChoices):
-    AGREED = "agreed", "Agreed"
-    NO_CONSENSUS = "no_consensus", "No consensus"
-    REFERRED = "referred", "Referred to the working group"
-    DECIDED = "decided", "Decided by the working group"
+    AGREED = "agreed", _("Agreed")
+    NO_CONSENSUS = "no_consensus", _("No consensus")
+    REFERRED = "referred", _("Referred to the working group")
+    DECIDED = "decided", _("Decided by the working group")
 
 
 # Issues the group still works on: on the map, or proposed and awaiting the working group's

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from issues import exports
@@ -186,13 +187,13 @@ def _development_bars(counts: dict[str, list[int]]) -> list[Bar]:
             rows[key][0] += total
             rows[key][1] += cited
     labels = [
-        (DEVELOPING, "Developing countries", False),
-        ("ldc", "of which least developed countries", True),
-        ("lldc", "of which landlocked developing countries", True),
-        ("sids", "of which small island developing States", True),
-        (DEVELOPED, "Developed countries", False),
-        (UNCLASSIFIED, "Not classified by the United Nations", False),
-        ("not-stated", "Country not stated", False),
+        (DEVELOPING, _("Developing countries"), False),
+        ("ldc", _("of which least developed countries"), True),
+        ("lldc", _("of which landlocked developing countries"), True),
+        ("sids", _("of which small island developing States"), True),
+        (DEVELOPED, _("Developed countries"), False),
+        (UNCLASSIFIED, _("Not classified by the United Nations"), False),
+        ("not-stated", _("Country not stated"), False),
     ]
     return [
         Bar(label, rows[key][0], rows[key][1], key, sub)
@@ -248,7 +249,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         code = row["country"] or ""
         counts[code] = [row["total"], row["cited"]]
         country_bars.append(
-            Bar(un_name(code) if code else "Not stated", row["total"], row["cited"], code)
+            Bar(un_name(code) if code else _("Not stated"), row["total"], row["cited"], code)
         )
         region = regional_group_of(code)
         key = region.value if region else ""
@@ -259,11 +260,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         for group in RegionalGroup
     ]
     if region_totals[""]:
-        regions.append(Bar("No regional group or not stated", region_totals[""], region_cited[""]))
+        regions.append(
+            Bar(_("No regional group or not stated"), region_totals[""], region_cited[""])
+        )
     development = _development_bars(counts)
     if intergovernmental is not None and intergovernmental.total:
         apart = Bar(
-            "Intergovernmental organisations (counted apart)",
+            _("Intergovernmental organisations (counted apart)"),
             intergovernmental.total,
             intergovernmental.cited,
             INTERGOVERNMENTAL,
@@ -280,15 +283,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
     context = {
         "totals": totals,
         "charts": [
-            ("groups", "Respondents by stakeholder group", "Stakeholder group", groups),
+            ("groups", _("Respondents by stakeholder group"), _("Stakeholder group"), groups),
             (
                 "development",
-                "Respondents by development status (United Nations M49)",
-                "Development status",
+                _("Respondents by development status (United Nations M49)"),
+                _("Development status"),
                 development,
             ),
-            ("regions", "Respondents by UN regional group", "UN regional group", regions),
-            ("countries", "Respondents by country", "Country", country_bars),
+            ("regions", _("Respondents by UN regional group"), _("UN regional group"), regions),
+            ("countries", _("Respondents by country"), _("Country"), country_bars),
         ],
         "developing": stated.get(DEVELOPING, 0),
         "classified": classified,

@@ -7,6 +7,7 @@ from mechanisms.map_workbook.columns import COVERAGE, STATUS_VALUES
 from mechanisms.map_workbook.reading import MapImportPlan, RowChange, norm, read_choice, read_id
 from mechanisms.models import Coverage, Mechanism
 from wgec.documents.spreadsheets import Sheet
+from wgec.languages import labels
 
 
 class CoverageSheet:
@@ -22,7 +23,7 @@ class CoverageSheet:
         issue_ids = set(Issue.objects.values_list("pk", flat=True))
         mechanism_ids = set(Mechanism.objects.values_list("pk", flat=True))
         held = coverage_held()
-        statuses = dict(Coverage.Status.choices)
+        statuses = labels(Coverage.Status)
         seen: dict[tuple[int, int], int] = {}
         for row in sheet.rows:
             errors_before = len(self.errors)

@@ -23,6 +23,7 @@ from mechanisms.map_workbook.staleness import about_sheet
 from mechanisms.models import Coverage, Gap, Mechanism
 from wgec.documents.history import rows_as_of
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.languages import english, labels
 
 
 def _by_type(gaps: list[tuple[str, str, str]], index: int) -> str:
@@ -40,8 +41,8 @@ def issue_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
     ):
         gaps[issue_id].append((gap_type, description, recommendation))
     clusters = dict(rows_as_of(Cluster, moment).values_list("id", "name"))
-    states = dict(Issue.State.choices)
-    consensus = dict(Issue.Consensus.choices)
+    states = labels(Issue.State)
+    consensus = labels(Issue.Consensus)
     issues = (
         rows_as_of(Issue, moment)
         .order_by("id")
@@ -68,7 +69,7 @@ def issue_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
 
 
 def mechanism_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
-    kinds = dict(Mechanism.Kind.choices)
+    kinds = labels(Mechanism.Kind)
     for pk, name, acronym, kind, website in (
         rows_as_of(Mechanism, moment)
         .order_by("id")
@@ -79,7 +80,7 @@ def mechanism_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any
 
 
 def coverage_rows(moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
-    statuses = dict(Coverage.Status.choices)
+    statuses = labels(Coverage.Status)
     for issue_id, mechanism_id, status, evidence in (
         rows_as_of(Coverage, moment)
         .order_by("issue_id", "mechanism_id")
@@ -101,6 +102,7 @@ def map_sheets(
     ]
 
 
+@english
 def map_xlsx() -> bytes:
     """The map workbook as it stands, stamped with the moment of the export (the About sheet),
     so that importing it refuses rows changed in the map since."""
@@ -108,6 +110,7 @@ def map_xlsx() -> bytes:
     return xlsx_bytes([*map_sheets(), stamp], hidden=[stamp[0]])
 
 
+@english
 def map_export_files(path: Path) -> list[Path]:
     """Write the map to ``path``: one XLSX workbook, or one CSV file per table beside it.
 

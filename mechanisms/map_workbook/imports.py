@@ -44,6 +44,7 @@ from mechanisms.map_workbook.reading import MapImportPlan, identify_tables
 from mechanisms.map_workbook.staleness import check_edited_since, exported_at
 from mechanisms.models import Coverage, Gap, MapImport, Mechanism
 from wgec.documents.spreadsheets import Progress, Sheet, SpreadsheetError, read_workbook
+from wgec.languages import english
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ BATCH = 1000
 ANALYZE_AFTER = 5000  # changes
 
 
+@english
 def map_import_plan(
     files: Iterable[tuple[str, bytes]], progress: Progress | None = None
 ) -> MapImportPlan:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from issues.models import Cluster, Issue
@@ -26,11 +27,12 @@ from mechanisms.models import (
 )
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
+from wgec.languages import english, labels
 from wgec.links import link_maker
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
-SUMMARY_LABELS = {**dict(STATUSES), NO_MECHANISM: "No mechanism"}
+SUMMARY_LABELS = {**dict(STATUSES), NO_MECHANISM: _("No mechanism")}
 
 
 def status_counts(coverage) -> list[tuple[str, str, int]]:
@@ -103,11 +105,12 @@ DOWNLOAD_COLUMNS = [
 
 
 @require_safe
+@english
 def issue_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered list as CSV or XLSX: every matching issue, not only one page."""
     issues = _filtered(request).qs.with_text_summaries()
-    consensus = dict(Issue.Consensus.choices)
-    statuses = dict(Coverage.Status.choices)
+    consensus = labels(Issue.Consensus)
+    statuses = labels(Coverage.Status)
     base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():
@@ -150,7 +153,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     ):
         key = NO_MECHANISM if row["best_status"] is None else STATUS_OF_RANK[row["best_status"]]
         counts[row["cluster_id"]][key] += row["n"]
-    columns = [*STATUSES, (NO_MECHANISM, "No mechanism")]
+    columns = [*STATUSES, (NO_MECHANISM, _("No mechanism"))]
     peak = max((n for counter in counts.values() for n in counter.values()), default=0)
     heat = [
         {

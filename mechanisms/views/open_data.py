@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism, gap_types_of_text, mapped_issues
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
+from wgec.languages import english
 from wgec.links import link_maker
 
 CHUNK = 2000
@@ -105,6 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@english
 def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("json", "csv"):
         raise Http404("No such table.")

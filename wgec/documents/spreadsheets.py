@@ -26,6 +26,7 @@ from unittest import mock
 
 from dateutil import parser as date_parser
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -724,6 +725,9 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _xlsx_cell(worksheet, value: Any) -> WriteOnlyCell:
+    if isinstance(value, Promise):
+        # A translatable label (a choice's), in the language active while writing.
+        value = str(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):

@@ -1,0 +1,3 @@
+"""English as the United Nations writes it: British usage, day before month (30 November 2013)."""
+
+from django.conf.locale.en_GB.formats import *  # noqa: F403
