@@ -32,3 +32,6 @@ class ReportReplyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a member's words as they came: shown, or deleted, never edited

@@ -132,6 +132,8 @@ def _samples() -> dict[str, Callable[[], dict | None]]:
         "mechanisms:detail": lambda: _first(Mechanism.objects, "pk"),
         "reports:detail": lambda: _first(sent, "slug"),
         "reports:changes": lambda: _first(sent, "slug"),
+        "inbound:report": lambda: _first(sent, "slug"),
+        "inbound:issue": issue,
         "reports:compose": lambda: _first(unsent, "slug") or _first(Deliverable.objects, "slug"),
     }
 
@@ -292,7 +294,7 @@ def take(
                     page.goto(LOGIN)
                     page.fill("#id_login", role)
                     page.fill("#id_password", logins[role])
-                    page.locator("main form button[type=submit], form [type=submit]").last.click()
+                    page.locator("main form [type=submit]").first.click()
                     page.wait_for_load_state()
                     if LOGIN in page.url:
                         raise RuntimeError(f"Could not log in as {role}.")

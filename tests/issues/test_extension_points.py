@@ -34,6 +34,7 @@ def test_each_room_registers_its_sections_of_the_issue_page_in_order():
         "participation",  # consensus
         "proposals",  # consensus
         "comments",  # issues
+        "archive",  # inbound
         "sources",  # issues
         "history",  # issues
     ]

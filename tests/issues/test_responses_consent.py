@@ -106,6 +106,8 @@ def _fill() -> dict[str, dict[str, list]]:
             name: {"slug": deliverables}
             for name in ("reports:detail", "reports:compose", "reports:resume", "reports:changes")
         },
+        "inbound:report": {"slug": deliverables},
+        "inbound:issue": {"pk": list(Issue.objects.values_list("pk", flat=True)) + [999999]},
         "reports:document": {"slug": deliverables, "format": ["docx", "pdf", "xlsx", "csv"]},
         "reports:export-download": {"pk": [999999]},
         "reports:subscribe-confirm": {"token": ["not-a-token"]},

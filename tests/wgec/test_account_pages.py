@@ -22,7 +22,7 @@ SIGNED_IN_PAGES = [("account_logout", {}), ("account_change_password", {}), ("ac
 
 def _assert_in_the_sites_layout_and_words(page: str) -> None:
     assert '<header class="site-header">' in page
-    assert '<main id="main" class="wrap">' in page
+    assert '<main id="main" class="wrap" tabindex="-1">' in page
     for words in LIBRARY_WORDS:
         assert words not in page
 
