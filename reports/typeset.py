@@ -4,9 +4,13 @@ The document is typeset in parts, each a Typst compilation of its own, and their
 (``wgec.documents.typeset``): the title page with the contents; the body, a few thousand table
 rows at a time (a part after the first goes on where the last stopped, on a new page); the map's
 annex, landscape, a few thousand rows at a time; the list of participants. A part holds at most a
-few hundred pages, so memory does not grow with the map. Each part numbers its pages on from the
-last; the title page is typeset last, when the page of every section the contents list is known
-(first with the widest page numbers, so that it takes the same pages).
+few hundred pages, so memory does not grow with the map. The parts are typeset at once
+(settings.WGEC_TYPESET_WORKERS, one a core), so none knows the page it starts on: a part leaves
+the running header's place empty and reports its headings' pages within it. Once every part's
+pages are counted, the title page is typeset again with the contents' page numbers (first with
+the widest numbers, so that it takes the same pages), and the running headers (symbol and page
+number, on every page after the first) are typeset as pages of a header alone, of the same sizes,
+and drawn under the joined pages.
 
 Paragraph numbers are counted here, on through the parts, as the DOCX counts them.
 """

@@ -182,14 +182,13 @@ def joined_pdf(
         for part in parts:
             sources.append(pikepdf.Pdf.open(io.BytesIO(part)))
             joined.pages.extend(sources[-1].pages)
-        number = 1
-        for stamp in stamps:
-            sources.append(pikepdf.Pdf.open(io.BytesIO(stamp)))
-            for stamp_page in sources[-1].pages:
-                _underlay(joined, joined.pages[number], stamp_page)
-                number += 1
-        if stamps and number != len(joined.pages):
-            raise RuntimeError(f"{number - 1} pages stamped, not {len(joined.pages) - 1}.")
+        stamp_pdfs = [pikepdf.Pdf.open(io.BytesIO(stamp)) for stamp in stamps]
+        sources += stamp_pdfs
+        stamp_pages = [page for stamp in stamp_pdfs for page in stamp.pages]
+        if stamps and len(stamp_pages) != len(joined.pages) - 1:
+            raise RuntimeError(f"{len(stamp_pages)} pages stamped, not {len(joined.pages) - 1}.")
+        for page, stamp_page in zip(joined.pages[1:], stamp_pages, strict=True):
+            _underlay(joined, page, stamp_page)
         joined.docinfo["/Title"] = title
         joined.docinfo["/Author"] = author
         buffer = io.BytesIO()
