@@ -162,13 +162,6 @@ def typeset_all(
             os.close(read)
 
 
-def typeset(template: str, data: dict, *, marks: str = "") -> TypesetPart:
-    """Typeset ``template`` (a path under templates/) with ``data`` (JSON-serialisable) as PDF,
-    in a process of its own; with ``marks``, the values of the template's ``metadata``
-    labelled ``<marks>`` (where its headings fell, say)."""
-    return next(typeset_all(template, [data], marks=marks, workers=1))
-
-
 def joined_pdf(
     parts: list[bytes], *, stamps: Sequence[bytes] = (), title: str = "", author: str = ""
 ) -> bytes:
