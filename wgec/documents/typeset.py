@@ -14,6 +14,7 @@ joined.
 """
 
 import atexit
+import gc
 import glob
 import io
 import json
@@ -132,6 +133,10 @@ def typeset_all(
     running: dict[int, tuple[int, int, list[bytes]]] = {}  # pipe: (index, pid, what it said)
     done: dict[int, TypesetPart] = {}
     following = 0
+    # The objects there are now are left out of garbage collection while processes forked from
+    # this one typeset (Python's advice for forking): a collection would write to every one of
+    # them, and the kernel would copy each page written for the forked processes' sake.
+    gc.freeze()
     try:
         while True:
             while len(running) < workers:
@@ -160,6 +165,7 @@ def typeset_all(
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(read)
+        gc.unfreeze()
 
 
 def joined_pdf(
