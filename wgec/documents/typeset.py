@@ -173,28 +173,42 @@ def joined_pdf(
 ) -> bytes:
     """The pages of ``parts`` (PDFs) one after another, as one PDF; the pages of ``stamps``
     (PDFs), one after another, drawn under the joined pages from the second on (the running
-    header and page number, say, once every page's number is known)."""
+    header and page number, say, once every page's number is known).
+
+    qpdf's own page selection joins the parts, from files: adding them page by page to a PDF
+    in memory takes longer with each page already there (7 s for 13,000 pages, against 1 s)."""
     import pikepdf
 
-    sources = []  # open until the joined file is written: its pages are copied from them
-    with pikepdf.Pdf.new() as joined:
-        for part in parts:
-            sources.append(pikepdf.Pdf.open(io.BytesIO(part)))
-            joined.pages.extend(sources[-1].pages)
-        stamp_pdfs = [pikepdf.Pdf.open(io.BytesIO(stamp)) for stamp in stamps]
-        sources += stamp_pdfs
-        stamp_pages = [page for stamp in stamp_pdfs for page in stamp.pages]
-        if stamps and len(stamp_pages) != len(joined.pages) - 1:
-            raise RuntimeError(f"{len(stamp_pages)} pages stamped, not {len(joined.pages) - 1}.")
-        for page, stamp_page in zip(joined.pages[1:], stamp_pages, strict=True):
-            _underlay(joined, page, stamp_page)
-        joined.docinfo["/Title"] = title
-        joined.docinfo["/Author"] = author
-        buffer = io.BytesIO()
-        joined.save(buffer, compress_streams=True)
-    for source in sources:
-        source.close()
+    with tempfile.TemporaryDirectory(prefix="wgec-pdf-") as folder:
+        files = []
+        for index, part in enumerate(parts):
+            files.append(os.path.join(folder, f"{index}.pdf"))
+            Path(files[-1]).write_bytes(part)
+        target = os.path.join(folder, "joined.pdf")
+        pikepdf.Job(["qpdf", "--empty", "--pages", *files, "--", target]).run()
+        sources = [pikepdf.Pdf.open(io.BytesIO(stamp)) for stamp in stamps]
+        try:
+            with pikepdf.Pdf.open(target) as joined:
+                if stamps:
+                    _stamp(joined, [page for source in sources for page in source.pages])
+                joined.docinfo["/Title"] = title
+                joined.docinfo["/Author"] = author
+                buffer = io.BytesIO()
+                joined.save(buffer, compress_streams=True)
+        finally:
+            for source in sources:
+                source.close()
     return buffer.getvalue()
+
+
+def _stamp(joined, stamp_pages: list) -> None:
+    """Draw ``stamp_pages`` (pages of other PDFs), one after another, under the pages of
+    ``joined`` from the second on."""
+    pages = list(joined.pages)
+    if len(stamp_pages) != len(pages) - 1:
+        raise RuntimeError(f"{len(stamp_pages)} pages stamped, not {len(pages) - 1}.")
+    for page, stamp_page in zip(pages[1:], stamp_pages, strict=True):
+        _underlay(joined, page, stamp_page)
 
 
 def _underlay(pdf, page, stamp):
