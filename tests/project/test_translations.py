@@ -22,10 +22,6 @@ CATALOGUE_LANGUAGES = ["ar", "es", "fr", "ru", "zh_Hans"]
 # e-mails and documents in the reader's language). The list only shrinks: a
 # template marked since is refused here (see test_the_list_of_unmarked_templates_is_true).
 NOT_YET_MARKED = {
-    "inbound/_issue_archive.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_index.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_issue.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_report.html": "the mailing list's archive (work by e-mail)",
     "_no_worker.html": "the notice that no task worker runs (admin, pages being prepared)",
     "admin/wgec/_breadcrumbs_model.html": "the secretariat's admin pages",
     "admin/issues/issue/agreement.html": "the secretariat's admin pages",
@@ -37,20 +33,7 @@ NOT_YET_MARKED = {
     "admin/mechanisms/issue/map_import.html": "the secretariat's admin pages",
     "admin/mechanisms/issue/map_import_preview.html": "the secretariat's admin pages",
     "admin/wgec/_import_progress.html": "the secretariat's admin pages",
-    "consensus/_proposal_change.html": "the correspondence group's work",
-    "consensus/_proposal_review.html": "the correspondence group's work",
-    "consensus/_proposal_table.html": "the correspondence group's work",
-    "consensus/item_decision_form.html": "the correspondence group's work",
-    "consensus/item_detail.html": "the correspondence group's work",
-    "consensus/item_form.html": "the correspondence group's work",
-    "consensus/option_form.html": "the correspondence group's work",
-    "consensus/proposal_detail.html": "the correspondence group's work",
-    "consensus/proposal_form.html": "the correspondence group's work",
-    "consensus/proposal_list.html": "the correspondence group's work",
-    "consensus/proposal_queue.html": "the correspondence group's work",
     "documents/base_document.html": "a document or report body (item 6)",
-    "issues/comment_confirm_delete.html": "writing comments",
-    "issues/comment_form.html": "writing comments",
     "issues/compilation_by_question_document.html": "a document or report body (item 6)",
     "issues/compilation_by_respondent_document.html": "a document or report body (item 6)",
     "mechanisms/open_data.html": "the open data page",
@@ -70,11 +53,6 @@ NOT_YET_MARKED = {
     "reports/subscriber_unsubscribed.html": "the mailing list's pages",
     "wgec/_participants.html": "a document or report body (item 6)",
     "wgec/chairs_summary_document.html": "a document or report body (item 6)",
-    "wgec/contribution_detail.html": "joining and contributions",
-    "wgec/contribution_form.html": "joining and contributions",
-    "wgec/join_request_detail.html": "joining and contributions",
-    "wgec/join_request_form.html": "joining and contributions",
-    "wgec/join_request_list.html": "joining and contributions",
     "wgec/participants_document.html": "a document or report body (item 6)",
 }
 
@@ -253,3 +231,15 @@ def test_a_language_chosen_before_logging_in_is_kept_in_the_profile(client):
 def test_data_downloads_stay_in_english_for_a_french_visitor(client):
     response = client.get(reverse("issues:list-csv"), headers={"accept-language": "fr"})
     assert response.content.decode("utf-8-sig").splitlines()[0].startswith("Issue ID")
+
+
+@pytest.mark.django_db
+def test_the_correspondence_groups_pages_speak_french(member_client, client):
+    french = {"accept-language": "fr"}
+    proposals = member_client.get(reverse("issues:proposal-list"), headers=french)
+    assert "<h1>Vos propositions</h1>" in proposals.content.decode()
+    joining = member_client.get(reverse("wgec:join"), headers=french).content.decode()
+    assert "Vous êtes déjà membre du groupe de correspondance." in joining
+    archive = client.get(reverse("inbound:index"), headers=french).content.decode()
+    assert "<h1>Les archives de la liste</h1>" in archive
+    assert ">Connectez-vous</a> pour lire les réponses et les observations." in archive
