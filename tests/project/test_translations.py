@@ -243,3 +243,20 @@ def test_the_correspondence_groups_pages_speak_french(member_client, client):
     archive = client.get(reverse("inbound:index"), headers=french).content.decode()
     assert "<h1>Les archives de la liste</h1>" in archive
     assert ">Connectez-vous</a> pour lire les réponses et les observations." in archive
+
+
+@pytest.mark.django_db
+def test_the_proposal_form_and_its_message_speak_french(member_client):
+    french = {"accept-language": "fr"}
+    page = member_client.get(reverse("issues:proposal-create-issue"), headers=french)
+    text = page.content.decode()
+    assert "Groupe thématique (si vous pouvez en suggérer un)" in text
+    assert ">Titre" in text
+    assert "la syntaxe Markdown (*mise en relief*, listes, liens) est reconnue." in text
+    response = member_client.post(
+        reverse("issues:proposal-create-issue"),
+        {"title": "Une question inventée", "justification": "Texte illustratif."},
+        headers=french,
+        follow=True,
+    )
+    assert "a été transmise aux coordonnateurs" in response.content.decode()
