@@ -260,3 +260,14 @@ def test_the_proposal_form_and_its_message_speak_french(member_client):
         follow=True,
     )
     assert "a été transmise aux coordonnateurs" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_joining_form_speaks_french(client):
+    user = UserFactory(username="ines", email="ines@example.org")
+    email_verified_ensure(user)
+    client.force_login(user)
+    page = client.get(reverse("wgec:join"), headers={"accept-language": "fr"}).content.decode()
+    assert "Votre nom" in page
+    assert "Note à l’intention des coordonnateurs" in page
+    assert "Groupe de parties prenantes" in page
