@@ -1,16 +1,20 @@
 """The interface in the six official languages: every template's words marked for translation,
 every catalogue complete, and the language chosen by the browser, the menu or the profile."""
 
+import datetime
 import re
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
+from django.utils import translation
 
-from tests.factories import PASSWORD, UserFactory
+from consensus.services.items import item_refer
+from tests.factories import PASSWORD, ConsensusItemFactory, UserFactory
 from wgec.models import Profile
 from wgec.services import email_verified_ensure
 
@@ -271,3 +275,14 @@ def test_the_joining_form_speaks_french(client):
     assert "Votre nom" in page
     assert "Note à l’intention des coordonnateurs" in page
     assert "Groupe de parties prenantes" in page
+
+
+@pytest.mark.django_db
+def test_a_services_refusal_is_given_in_the_active_language():
+    item = ConsensusItemFactory()
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        item_refer(item=item, referred_on=datetime.date(2013, 11, 4))
+    assert refused.value.messages == [
+        "Rédigez au moins deux options rendant compte de l’éventail des opinions avant de "
+        "renvoyer le point."
+    ]
