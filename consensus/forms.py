@@ -3,6 +3,10 @@ items without consensus with their options, referral and decision."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consensus.models import ConsensusItem, Decision, Option, Proposal
 from issues.models import Issue
@@ -23,7 +27,11 @@ class ProposalForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
         model = Proposal
         fields = ["justification"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"justification": "Why the change is needed. " + MARKDOWN_HELP}
+        help_texts = {
+            "justification": format_lazy(
+                "{} {}", gettext_lazy("Why the change is needed."), MARKDOWN_HELP
+            )
+        }
 
     def __init__(self, *args, issue: Issue | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +49,7 @@ class NewIssueProposalForm(ProposalForm):
     class Meta(ProposalForm.Meta):
         fields = ["title", "description", "cluster", "justification"]
         widgets = {**ProposalForm.Meta.widgets, "description": forms.Textarea(attrs={"rows": 4})}
-        labels = {"cluster": "Cluster (if you can suggest one)"}
+        labels = {"cluster": gettext_lazy("Cluster (if you can suggest one)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +60,11 @@ class NewIssueProposalForm(ProposalForm):
         existing = Issue.objects.filter(title__iexact=title).first()
         if existing is not None:
             raise forms.ValidationError(
-                f"An issue titled “{existing.title}” exists already (#{existing.pk}); comment "
-                "on it or propose a change to it instead."
+                _(
+                    "An issue titled “%(title)s” exists already (#%(number)s); comment on it or "
+                    "propose a change to it instead."
+                )
+                % {"title": existing.title, "number": existing.pk}
             )
         return title
 
@@ -69,9 +80,11 @@ class MechanismProposalForm(ProposalForm):
         "status",
         "evidence",
     ]
-    status = forms.ChoiceField(choices=Coverage.Status.choices, label="How it addresses the issue")
+    status = forms.ChoiceField(
+        choices=Coverage.Status.choices, label=gettext_lazy("How it addresses the issue")
+    )
     mechanism_kind = forms.ChoiceField(
-        choices=[("", "—"), *Mechanism.Kind.choices], required=False, label="Kind"
+        choices=[("", "—"), *Mechanism.Kind.choices], required=False, label=gettext_lazy("Kind")
     )
 
     class Meta(ProposalForm.Meta):
@@ -85,12 +98,16 @@ class MechanismProposalForm(ProposalForm):
             "evidence",
             "justification",
         ]
-        labels = {"mechanism": "An existing mechanism"}
+        labels = {"mechanism": gettext_lazy("An existing mechanism")}
         widgets = {**ProposalForm.Meta.widgets, "evidence": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             **ProposalForm.Meta.help_texts,
-            "mechanism_name": "Or a mechanism not yet listed: its name, acronym, kind and website.",
-            "evidence": "The instrument, resolution, programme or forum that shows it.",
+            "mechanism_name": gettext_lazy(
+                "Or a mechanism not yet listed: its name, acronym, kind and website."
+            ),
+            "evidence": gettext_lazy(
+                "The instrument, resolution, programme or forum that shows it."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -105,13 +122,15 @@ class MechanismProposalForm(ProposalForm):
         mechanism, name = data.get("mechanism"), (data.get("mechanism_name") or "").strip()
         if bool(mechanism) == bool(name):
             raise forms.ValidationError(
-                "Choose an existing mechanism or give the name of a new one (not both)."
+                _("Choose an existing mechanism or give the name of a new one (not both).")
             )
         if name:
             existing = Mechanism.objects.filter(name__iexact=name).first()
             if existing is not None:
                 self.add_error(
-                    "mechanism_name", f"“{existing}” is listed already: choose it above."
+                    "mechanism_name",
+                    _("“%(mechanism)s” is listed already: choose it above.")
+                    % {"mechanism": existing},
                 )
         else:
             for field in ["mechanism_acronym", "mechanism_kind", "mechanism_website"]:
@@ -122,15 +141,19 @@ class MechanismProposalForm(ProposalForm):
 class CoverageProposalForm(ProposalForm):
     kind = Proposal.Kind.COVERAGE
     kind_fields = ["coverage", "status", "evidence"]
-    status = forms.ChoiceField(choices=Coverage.Status.choices, label="Proposed status")
+    status = forms.ChoiceField(
+        choices=Coverage.Status.choices, label=gettext_lazy("Proposed status")
+    )
 
     class Meta(ProposalForm.Meta):
         fields = ["coverage", "status", "evidence", "justification"]
-        labels = {"coverage": "Mechanism", "evidence": "Evidence"}
+        labels = {"coverage": gettext_lazy("Mechanism"), "evidence": gettext_lazy("Evidence")}
         widgets = {**ProposalForm.Meta.widgets, "evidence": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             **ProposalForm.Meta.help_texts,
-            "evidence": "New evidence, if any (left empty, the recorded evidence stays).",
+            "evidence": gettext_lazy(
+                "New evidence, if any (left empty, the recorded evidence stays)."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -139,7 +162,8 @@ class CoverageProposalForm(ProposalForm):
         field.queryset = Coverage.objects.filter(issue=self.issue).select_related("mechanism")
         field.required = True
         field.label_from_instance = lambda row: (
-            f"{row.mechanism.short_name} (now: {row.get_status_display().lower()})"
+            _("%(mechanism)s (now: %(status)s)")
+            % {"mechanism": row.mechanism.short_name, "status": row.get_status_display().lower()}
         )
 
     def clean(self):
@@ -151,9 +175,14 @@ class CoverageProposalForm(ProposalForm):
             and not (data.get("evidence") or "").strip()
         ):
             raise forms.ValidationError(
-                f"{coverage.mechanism.short_name} is already recorded as "
-                f"“{coverage.get_status_display().lower()}”: propose another status or new "
-                "evidence."
+                _(
+                    "%(mechanism)s is already recorded as “%(status)s”: propose another status "
+                    "or new evidence."
+                )
+                % {
+                    "mechanism": coverage.mechanism.short_name,
+                    "status": coverage.get_status_display().lower(),
+                }
             )
         return data
 
@@ -161,11 +190,11 @@ class CoverageProposalForm(ProposalForm):
 class GapProposalForm(ProposalForm):
     kind = Proposal.Kind.GAP
     kind_fields = ["gap_type", "gap_description", "gap_recommendation"]
-    gap_type = forms.ChoiceField(choices=Gap.Type.choices, label="Type of gap")
+    gap_type = forms.ChoiceField(choices=Gap.Type.choices, label=gettext_lazy("Type of gap"))
 
     class Meta(ProposalForm.Meta):
         fields = ["gap_type", "gap_description", "gap_recommendation", "justification"]
-        labels = {"gap_description": "The gap"}
+        labels = {"gap_description": gettext_lazy("The gap")}
         widgets = {
             **ProposalForm.Meta.widgets,
             "gap_description": forms.Textarea(attrs={"rows": 3}),
@@ -187,14 +216,16 @@ PROPOSAL_FORMS: dict[str, type[ProposalForm]] = {
 
 class DeclineForm(CheckedTextMixin, forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Sent to the proposer by e-mail."
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Sent to the proposer by e-mail."),
     )
 
 
 class ItemForm(CheckedTextMixin, forms.ModelForm):
     """Mark an issue, or one of its coverage statuses, as without consensus."""
 
-    subject = forms.ChoiceField(label="What the group cannot agree on")
+    subject = forms.ChoiceField(label=gettext_lazy("What the group cannot agree on"))
 
     class Meta:
         model = ConsensusItem
@@ -210,14 +241,21 @@ class ItemForm(CheckedTextMixin, forms.ModelForm):
         )
         choices = []
         if not ConsensusItem.objects.filter(issue=issue).exists():
-            choices.append(("issue", "The issue itself"))
+            choices.append(("issue", _("The issue itself")))
         self.coverage = {
             str(row.pk): row
             for row in Coverage.objects.filter(issue=issue).select_related("mechanism")
             if row.pk not in taken
         }
         choices += [
-            (pk, f"The status of {row.mechanism.short_name} ({row.get_status_display().lower()})")
+            (
+                pk,
+                _("The status of %(mechanism)s (%(status)s)")
+                % {
+                    "mechanism": row.mechanism.short_name,
+                    "status": row.get_status_display().lower(),
+                },
+            )
             for pk, row in self.coverage.items()
         ]
         self.fields["subject"].choices = choices
@@ -236,8 +274,12 @@ class OptionForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
         fields = ["label", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
-            "label": "A, B, C … (left empty: the next free letter).",
-            "text": "The option as the working group would read it. " + MARKDOWN_HELP,
+            "label": gettext_lazy("A, B, C … (left empty: the next free letter)."),
+            "text": format_lazy(
+                "{} {}",
+                gettext_lazy("The option as the working group would read it."),
+                MARKDOWN_HELP,
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -251,7 +293,7 @@ class OptionForm(CheckedTextMixin, VersionReadMixin, forms.ModelForm):
 
 class ReferForm(CheckedTextMixin, forms.Form):
     referred_on = forms.DateField(
-        label="Referred on", widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Referred on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -263,34 +305,46 @@ class DecisionForm(CheckedTextMixin, VersionReadMixin, forms.Form):
     option = forms.ModelChoiceField(
         queryset=Option.objects.none(),
         required=False,
-        empty_label="(none: new text below)",
-        label="The option chosen",
+        empty_label=gettext_lazy("(none: new text below)"),
+        label=gettext_lazy("The option chosen"),
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        label="New text adopted by the working group",
+        label=gettext_lazy("New text adopted by the working group"),
     )
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.order_by("number"))
-    decided_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.order_by("number"), label=gettext_lazy("Meeting")
+    )
+    decided_on = forms.DateField(
+        label=gettext_lazy("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, item: ConsensusItem, **kwargs):
         # The decision recorded already, if any: recording again replaces it.
         kwargs.update(record_model=Decision, record=Decision.objects.filter(item=item).first())
         super().__init__(*args, **kwargs)
         self.fields["option"].queryset = item.options.all()
-        self.fields["option"].label_from_instance = lambda option: f"Option {option.label}"
+        self.fields["option"].label_from_instance = lambda option: (
+            _("Option %(label)s") % {"label": option.label}
+        )
 
     def clean(self):
         data = super().clean()
         if not data.get("option") and not (data.get("text") or "").strip():
-            raise forms.ValidationError("Choose one of the options or give the new text adopted.")
+            raise forms.ValidationError(
+                _("Choose one of the options or give the new text adopted.")
+            )
         decided_on = data.get("decided_on")
         meeting = data.get("meeting")
         if decided_on and meeting and not (meeting.start_date <= decided_on <= meeting.end_date):
             self.add_error(
                 "decided_on",
-                f"{meeting.title} met from {meeting.start_date:%d %B} to "
-                f"{meeting.end_date:%d %B %Y}: give a date within it.",
+                _("%(meeting)s met from %(start)s to %(end)s: give a date within it.")
+                % {
+                    "meeting": meeting.title,
+                    "start": date_format(meeting.start_date, "j F"),
+                    "end": date_format(meeting.end_date, "j F Y"),
+                },
             )
         return data

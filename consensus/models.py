@@ -74,7 +74,8 @@ class ConsensusItem(models.Model):
         null=True,
         blank=True,
         related_name="consensus_items",
-        help_text="The issue in dispute (leave empty when a coverage status is in dispute).",
+        verbose_name=_("issue"),
+        help_text=_("The issue in dispute (leave empty when a coverage status is in dispute)."),
     )
     coverage = models.ForeignKey(
         Coverage,
@@ -82,15 +83,19 @@ class ConsensusItem(models.Model):
         null=True,
         blank=True,
         related_name="consensus_items",
-        help_text="The coverage status in dispute (leave empty when the issue is).",
+        verbose_name=_("coverage status"),
+        help_text=_("The coverage status in dispute (leave empty when the issue is)."),
     )
-    summary = models.TextField(help_text="What the correspondence group could not agree on.")
-    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
-    referred_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("What the correspondence group could not agree on.")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.OPEN)
+    referred_on = models.DateField(_("referred on"), null=True, blank=True)
     illustrative = models.BooleanField(
         default=False,
-        help_text="Demonstration data: the item, its options and the support for them are "
-        "invented.",
+        help_text=_(
+            "Demonstration data: the item, its options and the support for them are invented."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -102,8 +107,8 @@ class ConsensusItem(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "item without consensus"
-        verbose_name_plural = "items without consensus"
+        verbose_name = _("item without consensus")
+        verbose_name_plural = _("items without consensus")
         constraints = [
             choices_check("state", ConsensusItemState, "consensus_item_state_valid"),
             models.CheckConstraint(
@@ -163,9 +168,10 @@ class Option(models.Model):
     """One of the options that represent the range of opinions on an item."""
 
     item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="options")
-    label = models.CharField(max_length=10, help_text="A, B, C ...")
+    label = models.CharField(_("label"), max_length=10, help_text=_("A, B, C ..."))
     text = models.TextField(
-        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="An option's text")]
+        _("text"),
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="An option's text")],
     )
     text_html = RenderedMarkdownField(source="text")
 
@@ -204,8 +210,8 @@ class OptionSupport(models.Model):
 
     class Meta:
         ordering = ["option", "participant__name"]
-        verbose_name = "support for an option"
-        verbose_name_plural = "support for options"
+        verbose_name = _("support for an option")
+        verbose_name_plural = _("support for options")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "participant"], name="option_support_once_per_item"
@@ -230,13 +236,16 @@ class Decision(models.Model):
         null=True,
         blank=True,
         related_name="decisions",
-        help_text="The option chosen, or empty when the group adopted new text.",
+        verbose_name=_("option"),
+        help_text=_("The option chosen, or empty when the group adopted new text."),
     )
-    text = models.TextField(blank=True, help_text="New text adopted by the group.")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
-    decided_on = models.DateField()
+    text = models.TextField(_("text"), blank=True, help_text=_("New text adopted by the group."))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
+    )
+    decided_on = models.DateField(_("decided on"))
     illustrative = models.BooleanField(
-        default=False, help_text="Demonstration data: the decision is invented."
+        default=False, help_text=_("Demonstration data: the decision is invented.")
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -317,13 +326,19 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals",
-        help_text="The issue concerned; for a new issue, the issue created on acceptance.",
+        verbose_name=_("issue"),
+        help_text=_("The issue concerned; for a new issue, the issue created on acceptance."),
     )
     # A new issue.
-    title = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
     cluster = models.ForeignKey(
-        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Cluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cluster"),
     )
     # A mechanism for an issue: an existing one, or a new one.
     mechanism = models.ForeignKey(
@@ -332,11 +347,12 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals",
+        verbose_name=_("mechanism"),
     )
-    mechanism_name = models.CharField("name of the new mechanism", max_length=300, blank=True)
-    mechanism_acronym = models.CharField("acronym", max_length=50, blank=True)
-    mechanism_kind = models.CharField("kind", max_length=20, blank=True)
-    mechanism_website = models.URLField("website", blank=True)
+    mechanism_name = models.CharField(_("name of the new mechanism"), max_length=300, blank=True)
+    mechanism_acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    mechanism_kind = models.CharField(_("kind"), max_length=20, blank=True)
+    mechanism_website = models.URLField(_("website"), blank=True)
     # A coverage status (for a mechanism proposed for an issue, or a change of status).
     coverage = models.ForeignKey(
         Coverage,
@@ -344,13 +360,14 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals",
+        verbose_name=_("coverage status"),
     )
-    status = models.CharField(max_length=20, blank=True)
-    evidence = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
     # A gap.
-    gap_type = models.CharField(max_length=20, blank=True)
-    gap_description = models.TextField(blank=True)
-    gap_recommendation = models.TextField("recommendation needed", blank=True)
+    gap_type = models.CharField(_("type of gap"), max_length=20, blank=True)
+    gap_description = models.TextField(_("the gap"), blank=True)
+    gap_recommendation = models.TextField(_("recommendation needed"), blank=True)
 
     baseline = models.JSONField(
         default=dict,
@@ -359,7 +376,8 @@ class Proposal(models.Model):
         "proposal).",
     )
     justification = models.TextField(
-        help_text="Plain text with Markdown.",
+        _("justification"),
+        help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A justification")],
     )
     justification_html = RenderedMarkdownField(source="justification")
@@ -369,9 +387,11 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why the proposal was declined.")
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the proposal was declined.")
+    )
     illustrative = models.BooleanField(
-        default=False, help_text="Demonstration data: the proposal is invented."
+        default=False, help_text=_("Demonstration data: the proposal is invented.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

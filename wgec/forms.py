@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from wgec.documents.markdown import MARKDOWN_HELP
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
@@ -11,14 +13,15 @@ class JoinRequestForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = JoinRequest
         fields = ["name", "organisation", "stakeholder_group", "country", "note"]
-        labels = {"name": "Your name", "note": "Note to the coordinators"}
+        labels = {"name": _("Your name"), "note": _("Note to the coordinators")}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class DeclineForm(CheckedTextMixin, forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Sent to the person by e-mail.",
+        help_text=_("Sent to the person by e-mail."),
     )
 
 
@@ -43,9 +46,10 @@ class MultipleFileField(forms.FileField):
 class ContributionForm(CheckedTextMixin, forms.ModelForm):
     documents = MultipleFileField(
         required=False,
-        help_text=(
-            f"PDF, DOCX, DOC, ODT, TXT or XLSX, up to {settings.CONTRIBUTION_DOCUMENT_MAX_MB} MB "
-            "each (optional)."
+        label=_("Documents"),
+        help_text=format_lazy(
+            _("PDF, DOCX, DOC, ODT, TXT or XLSX, up to {size} MB each (optional)."),
+            size=settings.CONTRIBUTION_DOCUMENT_MAX_MB,
         ),
     )
 
@@ -58,12 +62,12 @@ class ContributionForm(CheckedTextMixin, forms.ModelForm):
     def __init__(self, *args, choose_author: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.order_by("number")
-        self.fields["meeting"].empty_label = "(not yet scheduled)"
+        self.fields["meeting"].empty_label = _("(not yet scheduled)")
         if choose_author:
             self.fields["author"].queryset = Participant.objects.select_related(
                 "stakeholder_group"
             ).order_by("name")
-            self.fields["author"].help_text = "Whose contribution this is."
+            self.fields["author"].help_text = _("Whose contribution this is.")
         else:
             del self.fields["author"]
 

@@ -320,29 +320,32 @@ class JoinRequest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
     )
-    name = models.CharField(max_length=200)
-    organisation = models.CharField(max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=300)
     stakeholder_group = models.ForeignKey(
-        StakeholderGroup, on_delete=models.PROTECT, related_name="join_requests"
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+        verbose_name=_("stakeholder group"),
     )
-    country = CountryField()
+    country = CountryField(_("country"))
     note = models.TextField(
-        blank=True, help_text="Anything the coordinators should know (optional)."
+        _("note"), blank=True, help_text=_("Anything the coordinators should know (optional).")
     )
-    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why the request was declined.")
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why the request was declined."))
     participant = models.ForeignKey(
         Participant,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="join_requests",
-        help_text="The participant created or linked when the request was accepted.",
+        help_text=_("The participant created or linked when the request was accepted."),
     )
 
     history = HistoricalRecords()
@@ -350,8 +353,8 @@ class JoinRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "request to join"
-        verbose_name_plural = "requests to join"
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
         constraints = [
             choices_check("state", JoinRequestState, "join_request_state_valid"),
             models.UniqueConstraint(
@@ -416,11 +419,17 @@ class Contribution(models.Model):
     Kind = ContributionKind
     State = ContributionState
 
-    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contributions")
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=Kind)
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     text = models.TextField(
-        help_text="Plain text with Markdown.",
+        _("text"),
+        help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A contribution's text")],
     )
     text_html = RenderedMarkdownField(source="text")
@@ -430,7 +439,8 @@ class Contribution(models.Model):
         null=True,
         blank=True,
         related_name="contributions",
-        help_text="The meeting where it will be discussed.",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting where it will be discussed."),
     )
     state = models.CharField(max_length=20, choices=State, default=State.SUBMITTED)
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -439,7 +449,7 @@ class Contribution(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     illustrative = models.BooleanField(
-        default=False, help_text="Demonstration data: the text is invented."
+        default=False, help_text=_("Demonstration data: the text is invented.")
     )
 
     history = HistoricalRecords(excluded_fields=["text_html"])

@@ -7,6 +7,7 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from consensus.models import ConsensusItem, Decision, Option, OptionSupport
 from issues.models import OPEN_ISSUE_STATES, Issue
@@ -40,8 +41,10 @@ def _by(instance, user) -> None:
 def _check_not_decided(item: ConsensusItem) -> None:
     if item.state == ConsensusItem.State.DECIDED:
         raise ValidationError(
-            "The working group has decided this item: its options and the support for them are "
-            "frozen."
+            _(
+                "The working group has decided this item: its options and the support for them "
+                "are frozen."
+            )
         )
 
 
@@ -56,15 +59,18 @@ def item_create(
 ) -> ConsensusItem:
     """Mark an issue, or one coverage status, as without consensus; the issue follows."""
     if (issue is None) == (coverage is None):
-        raise ValidationError("Mark either the issue or one of its coverage statuses.")
+        raise ValidationError(_("Mark either the issue or one of its coverage statuses."))
     subject = issue or coverage.issue
     if subject.state not in OPEN_ISSUE_STATES:
-        raise ValidationError(f"“{subject}” is {subject.get_state_display().lower()}.")
+        raise ValidationError(
+            _("“%(subject)s” is %(state)s.")
+            % {"subject": subject, "state": subject.get_state_display().lower()}
+        )
     taken = ConsensusItem.objects.filter(issue=issue) if issue else None
     if coverage is not None:
         taken = ConsensusItem.objects.filter(coverage=coverage)
     if taken.exists():
-        raise ValidationError("That is already marked as without consensus.")
+        raise ValidationError(_("That is already marked as without consensus."))
     item = ConsensusItem(
         issue=issue, coverage=coverage, summary=summary.strip(), illustrative=illustrative
     )
@@ -115,7 +121,7 @@ def option_save(
     if option is None:
         option = Option(item=item, label=(label or option_next_label(item)).strip())
     elif option.item_id != item.pk:
-        raise ValidationError("That option belongs to another item.")
+        raise ValidationError(_("That option belongs to another item."))
     elif label:
         option.label = label.strip()
     option.text = text.strip()
@@ -134,7 +140,7 @@ def option_support_state(
     item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
     _check_not_decided(item)
     if option is not None and option.item_id != item.pk:
-        raise ValidationError("Choose one of this item's options.")
+        raise ValidationError(_("Choose one of this item's options."))
     support = OptionSupport.objects.filter(item=item, participant=participant).first()
     if option is None:
         if support is not None:
@@ -151,7 +157,7 @@ def option_support_state(
         with transaction.atomic():
             support.save()
     except IntegrityError:  # the same member stating twice at once: the first one stands
-        raise ValidationError("Your support was just recorded; reload the page.") from None
+        raise ValidationError(_("Your support was just recorded; reload the page.")) from None
     return support
 
 
@@ -160,11 +166,15 @@ def item_refer(*, item: ConsensusItem, referred_on: datetime.date, user=None) ->
     """Refer an item, with its options, to the working group (terms of reference 6)."""
     item = ConsensusItem.objects.select_for_update().get(pk=item.pk)
     if item.state != ConsensusItem.State.OPEN:
-        raise ValidationError(f"The item is {item.get_state_display().lower()} already.")
+        raise ValidationError(
+            _("The item is %(state)s already.") % {"state": item.get_state_display().lower()}
+        )
     if item.options.count() < 2:
         raise ValidationError(
-            "Draft at least two options that represent the range of opinions before referring "
-            "the item."
+            _(
+                "Draft at least two options that represent the range of opinions before "
+                "referring the item."
+            )
         )
     item.state = ConsensusItem.State.REFERRED
     item.referred_on = referred_on

@@ -9,6 +9,7 @@ changed since it was made is refused with an explanation, and nothing is written
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consensus.models import Proposal
 from issues.models import OPEN_ISSUE_STATES, Issue
@@ -55,7 +56,8 @@ def baseline_of(proposal: Proposal) -> dict:
 def _check_issue_open(issue: Issue) -> None:
     if issue.state not in OPEN_ISSUE_STATES:
         raise ValidationError(
-            f"“{issue}” is {issue.get_state_display().lower()}; proposals on it are closed."
+            _("“%(issue)s” is %(state)s; proposals on it are closed.")
+            % {"issue": issue, "state": issue.get_state_display().lower()}
         )
 
 
@@ -81,8 +83,8 @@ def proposal_update(*, proposal: Proposal, user, read: ReadVersion | None = None
     version_check(current, read)
     if current.state != Proposal.State.PENDING:
         raise ValidationError(
-            f"Proposal #{proposal.pk} is {current.get_state_display().lower()}; it can no longer "
-            "be edited."
+            _("Proposal #%(number)s is %(state)s; it can no longer be edited.")
+            % {"number": proposal.pk, "state": current.get_state_display().lower()}
         )
     proposal.baseline = baseline_of(proposal)
     proposal.edited_at = timezone.now()
@@ -97,7 +99,8 @@ def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != Proposal.State.PENDING:
         raise ValidationError(
-            f"Proposal #{proposal.pk} is {proposal.get_state_display().lower()} already."
+            _("Proposal #%(number)s is %(state)s already.")
+            % {"number": proposal.pk, "state": proposal.get_state_display().lower()}
         )
     proposal.state = Proposal.State.WITHDRAWN
     proposal._history_user = user
@@ -178,7 +181,8 @@ def proposal_accept(*, proposal: Proposal, user) -> Proposal:
     )
     if proposal.state != Proposal.State.PENDING:
         raise ValidationError(
-            f"Proposal #{proposal.pk} is {proposal.get_state_display().lower()} already."
+            _("Proposal #%(number)s is %(state)s already.")
+            % {"number": proposal.pk, "state": proposal.get_state_display().lower()}
         )
     _check_not_stale(proposal)
     reason = _reason(proposal, user)
@@ -246,7 +250,7 @@ def proposal_decline(*, proposal: Proposal, user, reason: str) -> Proposal:
     """Decline a pending proposal with a reason; the proposer is told by e-mail."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for declining the proposal."})
+        raise ValidationError({"reason": _("Give the reason for declining the proposal.")})
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("proposer__user")
@@ -254,7 +258,8 @@ def proposal_decline(*, proposal: Proposal, user, reason: str) -> Proposal:
     )
     if proposal.state != Proposal.State.PENDING:
         raise ValidationError(
-            f"Proposal #{proposal.pk} is {proposal.get_state_display().lower()} already."
+            _("Proposal #%(number)s is %(state)s already.")
+            % {"number": proposal.pk, "state": proposal.get_state_display().lower()}
         )
     proposal.state = Proposal.State.DECLINED
     proposal.reason = reason

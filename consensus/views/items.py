@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consensus.forms import DecisionForm, ItemForm, ItemSummaryForm, OptionForm, ReferForm
@@ -89,7 +90,7 @@ def item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "Marked as without consensus; now draft the options.")
+            messages.success(request, _("Marked as without consensus; now draft the options."))
             return redirect("issues:item-detail", pk=item.pk)
     return render(request, "consensus/item_form.html", {"form": form, "issue": issue, "item": None})
 
@@ -112,7 +113,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "The item was updated.")
+            messages.success(request, _("The item was updated."))
             return redirect("issues:item-detail", pk=item.pk)
     return render(
         request,
@@ -138,7 +139,7 @@ def _option_page(request, item, option=None) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "The option was saved.")
+            messages.success(request, _("The option was saved."))
             return redirect("issues:item-detail", pk=item.pk)
     return render(
         request, "consensus/option_form.html", {"form": form, "item": item, "option": option}
@@ -171,7 +172,8 @@ def item_support(request: HttpRequest, pk: int) -> HttpResponse:
         option = item.options.filter(pk=option_id).first() if option_id else None
         if option is None:
             messages.error(
-                request, "Choose one of this item's options: the option chosen is not one of them."
+                request,
+                _("Choose one of this item's options: the option chosen is not one of them."),
             )
             return redirect("issues:item-detail", pk=item.pk)
     try:
@@ -181,9 +183,9 @@ def item_support(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Your support for option {option.label} is recorded."
+            _("Your support for option %(label)s is recorded.") % {"label": option.label}
             if option
-            else "Your support was withdrawn.",
+            else _("Your support was withdrawn."),
         )
     return redirect("issues:item-detail", pk=item.pk)
 
@@ -194,14 +196,14 @@ def item_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ConsensusItem, pk=pk)
     form = ReferForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the date of the referral.")
+        messages.error(request, _("Give the date of the referral."))
         return redirect("issues:item-detail", pk=item.pk)
     try:
         item_refer(item=item, referred_on=form.cleaned_data["referred_on"], user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The item was referred to the working group.")
+        messages.success(request, _("The item was referred to the working group."))
     return redirect("issues:item-detail", pk=item.pk)
 
 
@@ -220,7 +222,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         }
     form = DecisionForm(request.POST or None, item=item, initial=initial)
     if item.state == ConsensusItem.State.OPEN:
-        messages.error(request, "Only an item referred to the working group can be decided.")
+        messages.error(request, _("Only an item referred to the working group can be decided."))
         return redirect("issues:item-detail", pk=item.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,6 +241,6 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "The working group's decision was recorded.")
+            messages.success(request, _("The working group's decision was recorded."))
             return redirect("issues:item-detail", pk=item.pk)
     return render(request, "consensus/item_decision_form.html", {"form": form, "item": item})

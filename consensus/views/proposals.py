@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consensus.forms import PROPOSAL_FORMS, DeclineForm
@@ -107,8 +108,11 @@ def proposal_create(request: HttpRequest, pk: int | None = None, kind: str = "is
             else:
                 messages.success(
                     request,
-                    f"Your proposal #{proposal.pk} was sent to the coordinators; you will be told "
-                    "by e-mail what they decide.",
+                    _(
+                        "Your proposal #%(number)s was sent to the coordinators; you will be told "
+                        "by e-mail what they decide."
+                    )
+                    % {"number": proposal.pk},
                 )
                 return redirect(proposal)
     else:
@@ -122,7 +126,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _own_proposal(request, pk)
     if proposal.state != Proposal.State.PENDING:
         messages.error(
-            request, f"This proposal is {proposal.get_state_display().lower()}: it stays as it is."
+            request,
+            _("This proposal is %(state)s: it stays as it is.")
+            % {"state": proposal.get_state_display().lower()},
         )
         return redirect(proposal)
     form_class = PROPOSAL_FORMS[proposal.kind]
@@ -137,7 +143,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "Your proposal was updated.")
+            messages.success(request, _("Your proposal was updated."))
             return redirect(proposal)
     return _proposal_form_page(request, form, issue=proposal.issue, editing=proposal)
 
@@ -151,7 +157,9 @@ def proposal_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Proposal #{proposal.pk} was withdrawn.")
+        messages.success(
+            request, _("Proposal #%(number)s was withdrawn.") % {"number": proposal.pk}
+        )
     return redirect(proposal)
 
 
@@ -165,7 +173,9 @@ def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(proposal)
     messages.success(
-        request, f"Proposal #{proposal.pk} was accepted and applied; the proposer was told."
+        request,
+        _("Proposal #%(number)s was accepted and applied; the proposer was told.")
+        % {"number": proposal.pk},
     )
     return redirect("issues:proposal-queue")
 
@@ -184,15 +194,21 @@ def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"Proposal #{proposal.pk} was declined; the proposer was told."
+                request,
+                _("Proposal #%(number)s was declined; the proposer was told.")
+                % {"number": proposal.pk},
             )
             return redirect("issues:proposal-queue")
     else:
         # A reason that is missing, or one holding a control character (the form says which).
-        problems = [str(error) for error in form.errors.get("reason", [])]
-        messages.error(
-            request,
-            "Give the reason for declining the proposal"
-            + (f": {' '.join(problems)}" if "required" not in " ".join(problems) else "."),
-        )
+        errors = form.errors.as_data().get("reason", [])
+        problems = " ".join(message for error in errors for message in error.messages)
+        if any(error.code == "required" for error in errors):
+            messages.error(request, _("Give the reason for declining the proposal."))
+        else:
+            messages.error(
+                request,
+                _("Give the reason for declining the proposal: %(problems)s")
+                % {"problems": problems},
+            )
     return redirect(proposal)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models.issue_list import Issue
@@ -25,17 +26,20 @@ class Comment(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
     text = models.TextField(
-        help_text="Plain text with Markdown.",
+        _("text"),
+        help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A comment")],
     )
     text_html = RenderedMarkdownField(source="text")
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     by_email = models.BooleanField(
-        "by e-mail", default=False, help_text="Sent as a reply by e-mail, not typed on the site."
+        _("by e-mail"),
+        default=False,
+        help_text=_("Sent as a reply by e-mail, not typed on the site."),
     )
     illustrative = models.BooleanField(
-        default=False, help_text="Demonstration data: the comment is invented."
+        default=False, help_text=_("Demonstration data: the comment is invented.")
     )
 
     history = HistoricalRecords(excluded_fields=["text_html"])

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from issues.forms import CommentForm
@@ -33,7 +34,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Your comment was posted.")
+            messages.success(request, _("Your comment was posted."))
             return redirect(comment)
     # Keep what was typed: show it again with the problem.
     return render(
@@ -57,7 +58,7 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion as error:
             form.version_refused(error)
         else:
-            messages.success(request, "Your comment was updated.")
+            messages.success(request, _("Your comment was updated."))
             return redirect(comment)
     return render(
         request,
@@ -72,6 +73,6 @@ def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     if request.method == "POST":
         comment_delete(comment=comment, author=comment.author)
-        messages.success(request, "Your comment was deleted.")
+        messages.success(request, _("Your comment was deleted."))
         return redirect(comment.issue)
     return render(request, "issues/comment_confirm_delete.html", {"comment": comment})

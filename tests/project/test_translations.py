@@ -1,16 +1,20 @@
 """The interface in the six official languages: every template's words marked for translation,
 every catalogue complete, and the language chosen by the browser, the menu or the profile."""
 
+import datetime
 import re
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
+from django.utils import translation
 
-from tests.factories import PASSWORD, UserFactory
+from consensus.services.items import item_refer
+from tests.factories import PASSWORD, ConsensusItemFactory, UserFactory
 from wgec.models import Profile
 from wgec.services import email_verified_ensure
 
@@ -22,10 +26,6 @@ CATALOGUE_LANGUAGES = ["ar", "es", "fr", "ru", "zh_Hans"]
 # e-mails and documents in the reader's language). The list only shrinks: a
 # template marked since is refused here (see test_the_list_of_unmarked_templates_is_true).
 NOT_YET_MARKED = {
-    "inbound/_issue_archive.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_index.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_issue.html": "the mailing list's archive (work by e-mail)",
-    "inbound/archive_report.html": "the mailing list's archive (work by e-mail)",
     "_no_worker.html": "the notice that no task worker runs (admin, pages being prepared)",
     "admin/wgec/_breadcrumbs_model.html": "the secretariat's admin pages",
     "admin/issues/issue/agreement.html": "the secretariat's admin pages",
@@ -37,20 +37,7 @@ NOT_YET_MARKED = {
     "admin/mechanisms/issue/map_import.html": "the secretariat's admin pages",
     "admin/mechanisms/issue/map_import_preview.html": "the secretariat's admin pages",
     "admin/wgec/_import_progress.html": "the secretariat's admin pages",
-    "consensus/_proposal_change.html": "the correspondence group's work",
-    "consensus/_proposal_review.html": "the correspondence group's work",
-    "consensus/_proposal_table.html": "the correspondence group's work",
-    "consensus/item_decision_form.html": "the correspondence group's work",
-    "consensus/item_detail.html": "the correspondence group's work",
-    "consensus/item_form.html": "the correspondence group's work",
-    "consensus/option_form.html": "the correspondence group's work",
-    "consensus/proposal_detail.html": "the correspondence group's work",
-    "consensus/proposal_form.html": "the correspondence group's work",
-    "consensus/proposal_list.html": "the correspondence group's work",
-    "consensus/proposal_queue.html": "the correspondence group's work",
     "documents/base_document.html": "a document or report body (item 6)",
-    "issues/comment_confirm_delete.html": "writing comments",
-    "issues/comment_form.html": "writing comments",
     "issues/compilation_by_question_document.html": "a document or report body (item 6)",
     "issues/compilation_by_respondent_document.html": "a document or report body (item 6)",
     "mechanisms/open_data.html": "the open data page",
@@ -70,11 +57,6 @@ NOT_YET_MARKED = {
     "reports/subscriber_unsubscribed.html": "the mailing list's pages",
     "wgec/_participants.html": "a document or report body (item 6)",
     "wgec/chairs_summary_document.html": "a document or report body (item 6)",
-    "wgec/contribution_detail.html": "joining and contributions",
-    "wgec/contribution_form.html": "joining and contributions",
-    "wgec/join_request_detail.html": "joining and contributions",
-    "wgec/join_request_form.html": "joining and contributions",
-    "wgec/join_request_list.html": "joining and contributions",
     "wgec/participants_document.html": "a document or report body (item 6)",
 }
 
@@ -253,3 +235,54 @@ def test_a_language_chosen_before_logging_in_is_kept_in_the_profile(client):
 def test_data_downloads_stay_in_english_for_a_french_visitor(client):
     response = client.get(reverse("issues:list-csv"), headers={"accept-language": "fr"})
     assert response.content.decode("utf-8-sig").splitlines()[0].startswith("Issue ID")
+
+
+@pytest.mark.django_db
+def test_the_correspondence_groups_pages_speak_french(member_client, client):
+    french = {"accept-language": "fr"}
+    proposals = member_client.get(reverse("issues:proposal-list"), headers=french)
+    assert "<h1>Vos propositions</h1>" in proposals.content.decode()
+    joining = member_client.get(reverse("wgec:join"), headers=french).content.decode()
+    assert "Vous êtes déjà membre du groupe de correspondance." in joining
+    archive = client.get(reverse("inbound:index"), headers=french).content.decode()
+    assert "<h1>Les archives de la liste</h1>" in archive
+    assert ">Connectez-vous</a> pour lire les réponses et les observations." in archive
+
+
+@pytest.mark.django_db
+def test_the_proposal_form_and_its_message_speak_french(member_client):
+    french = {"accept-language": "fr"}
+    page = member_client.get(reverse("issues:proposal-create-issue"), headers=french)
+    text = page.content.decode()
+    assert "Groupe thématique (si vous pouvez en suggérer un)" in text
+    assert ">Titre" in text
+    assert "la syntaxe Markdown (*mise en relief*, listes, liens) est reconnue." in text
+    response = member_client.post(
+        reverse("issues:proposal-create-issue"),
+        {"title": "Une question inventée", "justification": "Texte illustratif."},
+        headers=french,
+        follow=True,
+    )
+    assert "a été transmise aux coordonnateurs" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_joining_form_speaks_french(client):
+    user = UserFactory(username="ines", email="ines@example.org")
+    email_verified_ensure(user)
+    client.force_login(user)
+    page = client.get(reverse("wgec:join"), headers={"accept-language": "fr"}).content.decode()
+    assert "Votre nom" in page
+    assert "Note à l’intention des coordonnateurs" in page
+    assert "Groupe de parties prenantes" in page
+
+
+@pytest.mark.django_db
+def test_a_services_refusal_is_given_in_the_active_language():
+    item = ConsensusItemFactory()
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        item_refer(item=item, referred_on=datetime.date(2013, 11, 4))
+    assert refused.value.messages == [
+        "Rédigez au moins deux options rendant compte de l’éventail des opinions avant de "
+        "renvoyer le point."
+    ]

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
@@ -38,7 +39,7 @@ MARKDOWN_MAX_CHARS = 20_000
 MARKDOWN_MAX_NESTING = 20
 
 # The help text of every field whose text is shown as Markdown.
-MARKDOWN_HELP = "Plain text; Markdown (*emphasis*, lists, links) is understood."
+MARKDOWN_HELP = gettext_lazy("Plain text; Markdown (*emphasis*, lists, links) is understood.")
 
 _parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MARKDOWN_MAX_NESTING}).enable(
     "table"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from wgec.forms import ContributionForm
@@ -78,8 +79,10 @@ def contribution_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Your contribution was submitted; the secretariat will publish it on the "
-                    "contributions page.",
+                    _(
+                        "Your contribution was submitted; the secretariat will publish it on the "
+                        "contributions page."
+                    ),
                 )
                 return redirect(contribution)
     else:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from wgec.forms import DeclineForm, JoinRequestForm
@@ -35,8 +36,10 @@ def join(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Thank you: your request was sent to the coordinators. You will hear from "
-                    "them by e-mail.",
+                    _(
+                        "Thank you: your request was sent to the coordinators. You will hear "
+                        "from them by e-mail."
+                    ),
                 )
                 return redirect("wgec:account")
     else:
@@ -73,7 +76,9 @@ def join_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "accept":
                 join_request_accept(join_request=join_request, user=request.user)
-                messages.success(request, f"{join_request.name} is now a member.")
+                messages.success(
+                    request, _("%(name)s is now a member.") % {"name": join_request.name}
+                )
                 return redirect("wgec:join-requests")
             if action == "decline":
                 decline_form = DeclineForm(request.POST)
@@ -83,10 +88,13 @@ def join_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         user=request.user,
                         reason=decline_form.cleaned_data["reason"],
                     )
-                    messages.success(request, f"The request of {join_request.name} was declined.")
+                    messages.success(
+                        request,
+                        _("The request of %(name)s was declined.") % {"name": join_request.name},
+                    )
                     return redirect("wgec:join-requests")
             else:
-                messages.error(request, "Choose to accept or to decline the request.")
+                messages.error(request, _("Choose to accept or to decline the request."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     email = join_request.user.email
