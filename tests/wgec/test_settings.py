@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def _settings(
     env: dict[str, str], *, dotenv: str | None = None, show: str = ""
 ) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CACHE_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "CACHE_URL", "DATABASE_POOL"}
+    }
     code = "import django; from django.conf import settings; django.setup(); " + (
         f"print({show})"
         if show
@@ -163,3 +167,18 @@ def test_the_page_cache_time_must_be_a_number():
     )
     assert result.returncode != 0
     assert "PAGE_CACHE_SECONDS must be a whole number" in result.stderr
+
+
+def test_the_connection_pool_is_psycopgs_on_postgresql_only():
+    postgres = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://wgec@db.internal:5432/wgec"}
+    show = "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['OPTIONS']"
+    result = _settings({**postgres, "DATABASE_POOL": "true", "DATABASE_POOL_MAX": "20"}, show=show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 {'pool': {'min_size': 2, 'max_size': 20, 'timeout': 10}}"
+    result = _settings({**postgres, "DATABASE_POOL": "false"}, show=show)
+    assert result.returncode == 0, result.stderr
+    assert "pool" not in result.stdout
+    sqlite = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "sqlite:///wgec.sqlite3"}
+    result = _settings({**sqlite, "DATABASE_POOL": "true"}, show=show)
+    assert result.returncode != 0
+    assert "DATABASE_POOL needs a PostgreSQL DATABASE_URL" in result.stderr
