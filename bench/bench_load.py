@@ -43,8 +43,14 @@ WORKERS = 2
 TIMEOUT = 30.0
 # Issue 17's target for the load test: no errors, p95 under 500 ms.
 P95_TARGET_MS = 500
-# What a visitor of the map asks for, and how often (weights).
-KINDS = {"list": 2, "cluster list": 2, "issue page": 4, "matrix": 1, "cluster grid": 1}
+# What a visitor of the map asks for, and how often (weights). BENCH_LOAD_MIX=cached asks only
+# for the pages the page cache keeps, to show its effect apart from the others.
+MIXES = {
+    "map": {"list": 2, "cluster list": 2, "issue page": 4, "matrix": 1, "cluster grid": 1},
+    "cached": {"matrix": 1, "cluster grid": 2, "gaps": 1, "open data": 1},
+}
+MIX = os.environ.get("BENCH_LOAD_MIX", "map")
+KINDS = MIXES[MIX]
 
 
 def _free_port() -> int:
@@ -179,6 +185,8 @@ def _paths() -> dict[str, list[str]]:
         "issue page": [f"/issues/{pk}/" for pk in rng.sample(on_map, min(500, len(on_map)))],
         "matrix": ["/issues/matrix/"],
         "cluster grid": [f"/issues/matrix/?cluster={slug}" for slug in clusters],
+        "gaps": ["/issues/gaps/"],
+        "open data": ["/data/mechanisms.json", "/data/issues.csv"],
     }
 
 
@@ -219,6 +227,8 @@ def run():
         finally:
             _stop(server)
         label = "no page cache" if cache == "none" else f"page cache in {cache}"
+        if MIX != "map":
+            label += f", {MIX} pages only"
         where = f"{SCALE}x, {CLIENTS} clients, {SECONDS:g} s, {WORKERS} gunicorn workers, {label}"
         total = sum(len(r["times"]) + r["errors"] for r in results.values())
         yield Figure(

@@ -188,6 +188,12 @@ if env_bool("DATABASE_POOL", False):
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
 
+# Behind PgBouncer in transaction pooling mode a server-side cursor (what ``.iterator()`` uses)
+# may lose its connection between two fetches: DATABASE_DISABLE_SERVER_SIDE_CURSORS turns them off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

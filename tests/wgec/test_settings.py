@@ -182,3 +182,11 @@ def test_the_connection_pool_is_psycopgs_on_postgresql_only():
     result = _settings({**sqlite, "DATABASE_POOL": "true"}, show=show)
     assert result.returncode != 0
     assert "DATABASE_POOL needs a PostgreSQL DATABASE_URL" in result.stderr
+
+
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
+    show = "settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    env = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://wgec@db.internal:5432/wgec"}
+    assert _settings(env, show=show).stdout.strip() == "False"
+    on = _settings({**env, "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true"}, show=show)
+    assert on.stdout.strip() == "True", on.stderr
