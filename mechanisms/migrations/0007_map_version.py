@@ -26,7 +26,9 @@ def drop_triggers(apps, schema_editor) -> None:
                 for event in ("insert", "update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS mechanisms_map_changed_{table}_{event}")
         if connection.vendor == "postgresql":
+            cursor.execute("DROP TABLE IF EXISTS mechanisms_mapchange")
             cursor.execute("DROP FUNCTION IF EXISTS mechanisms_map_changed()")
+            cursor.execute("DROP FUNCTION IF EXISTS mechanisms_map_version_bump()")
 
 
 class Migration(migrations.Migration):

@@ -121,3 +121,18 @@ def test_no_caching_when_switched_off(settings, mapped):
     for _ in range(2):
         page_part_cached(request, "part", lambda: builds.append(1))
     assert len(builds) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_version_changes_when_the_writing_transaction_commits():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite changes the version at each write; its writers take turns")
+    issue = IssueFactory(title="Spam")
+    before = map_version()
+    with transaction.atomic():
+        Issue.objects.filter(pk=issue.pk).update(title="Spam and phishing")
+        Coverage.objects.filter(issue=issue).delete()
+        assert map_version() == before  # noted, not yet set: set once, at the commit
+    assert map_version() not in {before, None}
