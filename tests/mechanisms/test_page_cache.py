@@ -38,7 +38,10 @@ def test_a_changed_coverage_row_shows_on_the_cached_matrix_at_once(
     assert "CoE: Addressing" in client.get(url).content.decode()
     # The second request is served from the cache: the map's version and the cache's row.
     with django_assert_max_num_queries(2):
-        assert "CoE: Addressing" in client.get(url).content.decode()
+        cached = client.get(url).content.decode()
+    # The content comes back from the cache as markup, not escaped as text.
+    assert "CoE: Addressing" in cached and '<table class="heat">' in cached
+    assert "&lt;table" not in cached
     # A bulk update: no save(), no signal, no history; the database changes the version.
     Coverage.objects.filter(pk=mapped["coverage"].pk).update(status="not_addressing")
     text = client.get(url).content.decode()
