@@ -4,15 +4,19 @@ The document is typeset in parts, each a Typst compilation of its own, and their
 (``wgec.documents.typeset``): the title page with the contents; the body, a few thousand table
 rows at a time (a part after the first goes on where the last stopped, on a new page); the map's
 annex, landscape, a few thousand rows at a time; the list of participants. A part holds at most a
-few hundred pages, so memory does not grow with the map. Each part numbers its pages on from the
-last; the title page is typeset last, when the page of every section the contents list is known
-(first with the widest page numbers, so that it takes the same pages).
+few hundred pages, so memory does not grow with the map. The parts are typeset at once
+(settings.WGEC_TYPESET_WORKERS, one a core), so none knows the page it starts on: a part leaves
+the running header's place empty and reports its headings' pages within it. Once every part's
+pages are counted, the title page is typeset again with the contents' page numbers (first with
+the widest numbers, so that it takes the same pages), and the running headers (symbol and page
+number, on every page after the first) are typeset as pages of a header alone, of the same sizes,
+and drawn under the joined pages.
 
 Paragraph numbers are counted here, on through the parts, as the DOCX counts them.
 """
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
 from docx.shared import Cm
@@ -28,7 +32,7 @@ from reports.formats import (
     remaining_lists,
 )
 from wgec.documents.docx import fitted_widths
-from wgec.documents.typeset import joined_pdf, typeset
+from wgec.documents.typeset import joined_pdf, typeset_all
 from wgec.participants import participant_line
 
 TEMPLATE = "reports/document/final_document.typ"
@@ -36,6 +40,8 @@ TEMPLATE = "reports/document/final_document.typ"
 # many rows (some 150 landscape pages). Typst takes about a megabyte a page while it typesets.
 BODY_PART_WEIGHT = 3_000
 MAP_PART_ROWS = 5_000
+# The running headers are typeset this many pages at a time (a page of a header alone is small).
+STAMP_PAGES = 2_000
 # A table of at most this many rows and characters is kept on one page (its header row then
 # never needs repeating); a longer one is a table whose header repeats on every page.
 KEEP_ROWS = 20
@@ -214,29 +220,64 @@ def _front(doc: FinalDocument, pages: dict[str, int] | None) -> dict:
     }
 
 
+def _runs(kinds: Iterable[str]) -> list[list]:
+    """Consecutive pages of one kind, as [kind, how many]."""
+    return [[kind, len(list(same))] for kind, same in itertools.groupby(kinds)]
+
+
 def final_document_pdf(doc: FinalDocument) -> bytes:
-    """The document as PDF: its parts typeset one after another, their pages joined."""
+    """The document as PDF: its parts typeset at once (settings.WGEC_TYPESET_WORKERS at a time),
+    without their running headers; then the title page with the contents' page numbers, and
+    the running headers of every page after the first, numbered from the pages each part took;
+    the headers drawn under the joined pages."""
     common = {
         "title": doc.title,
         "group_name": settings.WGEC_GROUP_NAME,
         "running_header": doc.running_header,
     }
-
-    def part(data: dict, first_page: int):
-        return typeset(TEMPLATE, {**common, **data, "first_page": first_page}, marks="contents")
-
-    front = part(_front(doc, None), 1)
     number = _Counter()
-    pdfs: list[bytes] = []
+    datas = itertools.chain(
+        [_front(doc, None)],
+        _body_parts(doc, number),
+        _map_parts(doc),
+        [_participants_part(doc)],
+    )
+    map_columns: dict = {}
+
+    def with_common(data: dict) -> dict:
+        if "map" in data and not map_columns:
+            map_columns.update(columns=data["map"]["columns"], widths=data["map"]["widths"])
+        return {**common, **data}
+
+    front, *parts = typeset_all(TEMPLATE, map(with_common, datas), marks="contents")
     pages: dict[str, int] = {}
-    next_page = front.pages + 1
-    parts = itertools.chain(_body_parts(doc, number), _map_parts(doc), [_participants_part(doc)])
-    for data in parts:
-        typeset_part = part(data, next_page)
-        pdfs.append(typeset_part.pdf)
-        pages.update((mark["anchor"], mark["page"]) for mark in typeset_part.marks)
-        next_page += typeset_part.pages
-    final_front = part(_front(doc, pages), 1)
+    landscape: list[bool] = list(front.landscape)
+    for part in parts:
+        pages.update((mark["anchor"], mark["page"] + len(landscape)) for mark in part.marks)
+        landscape += part.landscape
+    map_first = pages.get("annex-2")
+    kinds = [
+        "portrait" if not wide else ("map-first" if page == map_first else "map")
+        for page, wide in enumerate(landscape, start=1)
+    ]
+    stamps = [
+        {
+            "stamp": {
+                "first": first,
+                "runs": _runs(kinds[first - 1 : first - 1 + STAMP_PAGES]),
+                "map": map_columns,
+            }
+        }
+        for first in range(2, len(kinds) + 1, STAMP_PAGES)
+    ]
+    final_front, *stamped = typeset_all(
+        TEMPLATE, map(with_common, [_front(doc, pages), *stamps]), marks="contents"
+    )
     if final_front.pages != front.pages:  # never with the widest numbers first; said if it were
         raise RuntimeError("The contents took more pages once their page numbers were known.")
-    return joined_pdf([final_front.pdf, *pdfs], title=doc.title, author=settings.WGEC_GROUP_NAME)
+    return joined_pdf(
+        [final_front.pdf, *(part.pdf for part in parts)],
+        stamps=[stamp.pdf for stamp in stamped],
+        title=doc.title,
+        author=settings.WGEC_GROUP_NAME,
+    )

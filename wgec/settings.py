@@ -452,9 +452,15 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
 # The name of the group whose work the site serves, shown in the header and documents.
 WGEC_GROUP_NAME = "Working Group on Enhanced Cooperation"
 WGEC_GROUP_SHORT_NAME = "WGEC"
+
+# How many parts of a long PDF (the final document) Typst typesets at once, each in a process of
+# its own: one a core, at most two (a part holds up to about 300 MiB while it is typeset, so two
+# keep the whole export under 1 GiB).
+WGEC_TYPESET_WORKERS = max(1, min(env_int("WGEC_TYPESET_WORKERS", os.cpu_count() or 1), 2))

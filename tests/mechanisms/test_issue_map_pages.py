@@ -84,7 +84,7 @@ def test_list_rows_link_each_issue_and_mechanism_with_its_status_and_gaps(client
     )
     assert "1 addressing</span>, <span" in row and "1 partly addressing</span>" in row
     row = text.split(f'<a href="/issues/{small_map["spam"].pk}/">Spam</a>')[1].split("</tr>")[0]
-    assert "<td>Capacity</td>" in row
+    assert '<td data-label="Gaps">Capacity</td>' in row
     row = text.split(">Labour law</a>")[1].split("</tr>")[0]
     assert '<span class="status status-none">No mechanism</span>' in row
 

@@ -1,6 +1,8 @@
 """`make screenshots` pictures every page: each named URL pattern is pictured or left out with a
 reason, the admin's lists all, and the pictures come at both widths."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
@@ -79,14 +81,18 @@ def test_pages_are_pictured_at_both_widths_by_who_may_see_them(live_server, tmp_
         screenshots.Shot("dashboard", reverse("reports:dashboard")),  # coordinators only
         screenshots.Shot("admin", reverse("admin:index"), "admin", fixed_role=True),
     ]
-    taken = screenshots.take(
-        base_url=live_server.url,
-        shots=shots,
-        logins={"admin": "adm1n-pass"},
-        out=tmp_path,
-        chromium=CHROMIUM,
-        say=lambda line: None,
-    )
+    # In a thread of its own: the browser tests' session keeps Playwright's loop running in
+    # this one, and `make screenshots` starts its own Playwright.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        taken = pool.submit(
+            screenshots.take,
+            base_url=live_server.url,
+            shots=shots,
+            logins={"admin": "adm1n-pass"},
+            out=tmp_path,
+            chromium=CHROMIUM,
+            say=lambda line: None,
+        ).result()
     assert [(shot.name, role) for shot, role, _ in taken] == [
         ("home", None),
         ("dashboard", "admin"),  # the first role allowed: the secretariat, the only login here
