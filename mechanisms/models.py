@@ -301,3 +301,19 @@ class MapImport(BackgroundImport):
 
     class Meta(BackgroundImport.Meta):
         verbose_name = "map import"
+
+
+class MapVersion(models.Model):
+    """One row whose token the database changes with every write to the map's tables (issues,
+    clusters, mechanisms, coverage, gaps: ``mechanisms/triggers.py``), in the writing
+    transaction itself, so that the token a reader sees always goes with the rows it sees. The
+    cached pages of the map (``mechanisms/page_cache.py``) are keyed by it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "map version"
+
+    def __str__(self) -> str:
+        return self.token

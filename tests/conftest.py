@@ -63,6 +63,25 @@ def _media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _map_version_at_each_write(request):
+    """On PostgreSQL the map's version changes when a writing transaction commits
+    (mechanisms/triggers.py). A test's transaction is rolled back, never committed: inside it,
+    the version changes at each write instead, as it does on SQLite."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional or (marker is None and "db" not in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS mechanisms_map_version_bump IMMEDIATE")
+
+
 @pytest.fixture
 def today(monkeypatch) -> datetime.date:
     """The day the test started, held for the whole test: the app's ``timezone.localdate()``

@@ -175,6 +175,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# PostgreSQL through psycopg's connection pool (DATABASE_POOL): each process keeps between
+# DATABASE_POOL_MIN and DATABASE_POOL_MAX connections open and lends them to requests, instead of
+# one connection per thread kept for DATABASE_CONN_MAX_AGE seconds (which the pool replaces).
+if env_bool("DATABASE_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
+
+# Behind PgBouncer in transaction pooling mode a server-side cursor (what ``.iterator()`` uses)
+# may lose its connection between two fetches: DATABASE_DISABLE_SERVER_SIDE_CURSORS turns them off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -328,7 +347,7 @@ TASKS = {
 
 # Accounts (django-allauth): sign-up with a confirmed e-mail address, login by e-mail or user
 # name, password reset. Failed logins are throttled by allauth's rate limits, which count in the
-# cache below: the database, so that every app server sees the same counts.
+# cache below (the database or Redis), so that every app server sees the same counts.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -358,12 +377,32 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "subscribe": "30/h/
 # throttles then count the visitor's address, not the last proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "wgec_cache",
-    }
-}
+
+
+def _cache_config(url: str) -> dict:
+    """CACHE_URL: empty or ``db`` for the database's cache table (``manage.py
+    createcachetable``), or ``redis://HOST:PORT/DB`` (``rediss://`` over TLS) for Redis, which
+    every app server must share."""
+    if url in {"", "db"}:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wgec_cache"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be empty, db, or redis://HOST:PORT/DB, not {url!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - checked for its error
+    except ValueError:
+        raise ImproperlyConfigured("CACHE_URL's port is not a number.") from None
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+CACHES = {"default": _cache_config(env_str("CACHE_URL"))}
+# The map's pages read far more than they change (the matrix, the gaps, the open data files) are
+# cached for anonymous visitors until the map changes (mechanisms/page_cache.py), at most this
+# many seconds (0: not cached); open data files larger than OPEN_DATA_CACHE_MAX_MB are not.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+OPEN_DATA_CACHE_MAX_MB = env_int("OPEN_DATA_CACHE_MAX_MB", 8)
 
 COUNTRIES_FIRST = []
 

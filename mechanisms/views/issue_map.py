@@ -8,6 +8,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from mechanisms.models import (
     mapped_issues,
     mechanisms_in_text,
 )
+from mechanisms.page_cache import page_part_cached
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
@@ -140,7 +142,21 @@ def _list_url(**params) -> str:
 
 @require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
-    """Clusters by status summary as a heat map; issues by mechanisms for one cluster."""
+    """Clusters by status summary as a heat map; issues by mechanisms for one cluster. Its
+    content is cached for anonymous visitors until the map changes."""
+    cluster, page = request.GET.get("cluster") or "", request.GET.get("page") or ""
+    content = page_part_cached(
+        request,
+        "matrix",
+        lambda: render_to_string(
+            "mechanisms/_issue_matrix_content.html", _matrix_context(request), request=request
+        ),
+        vary=(cluster[:100], page[:20]),
+    )
+    return render(request, "mechanisms/issue_matrix.html", {"content": content})
+
+
+def _matrix_context(request: HttpRequest) -> dict:
     clusters = list(Cluster.objects.all())
     counts: dict[int, Counter] = defaultdict(Counter)
     for row in (
@@ -182,19 +198,15 @@ def matrix(request: HttpRequest) -> HttpResponse:
     ]
     chosen = next((c for c in clusters if c.slug == request.GET.get("cluster")), None)
     grid = _grid(request, chosen) if chosen else None
-    return render(
-        request,
-        "mechanisms/issue_matrix.html",
-        {
-            "heat": heat,
-            "columns": columns,
-            "totals": totals,
-            "total": sum(row["total"] for row in heat),
-            "chosen": chosen,
-            "grid": grid,
-            "clusters": clusters,
-        },
-    )
+    return {
+        "heat": heat,
+        "columns": columns,
+        "totals": totals,
+        "total": sum(row["total"] for row in heat),
+        "chosen": chosen,
+        "grid": grid,
+        "clusters": clusters,
+    }
 
 
 def _level(count: int, peak: int) -> int:
@@ -256,7 +268,19 @@ GAP_SAMPLE = 25
 
 @require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
-    """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type."""
+    """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type. Its
+    content is cached for anonymous visitors until the map changes."""
+    content = page_part_cached(
+        request,
+        "gaps",
+        lambda: render_to_string(
+            "mechanisms/_issue_gaps_content.html", _gaps_context(), request=request
+        ),
+    )
+    return render(request, "mechanisms/issue_gaps.html", {"content": content})
+
+
+def _gaps_context() -> dict:
     on_map = mapped_issues().on_map().with_best_status().select_related("cluster")
     none = on_map.filter(best_status__isnull=True).order_by("cluster__position", "title")
     not_addressed = on_map.filter(best_status=STATUS_RANK[Coverage.Status.NOT_ADDRESSING]).order_by(
@@ -297,20 +321,16 @@ def gaps(request: HttpRequest) -> HttpResponse:
     ]
     none_page = list(none[:GAP_SAMPLE])
     not_addressed_page = list(not_addressed[:GAP_SAMPLE])
-    return render(
-        request,
-        "mechanisms/issue_gaps.html",
-        {
-            "none": none_page,
-            "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),
-            "none_url": _list_url(summary=NO_MECHANISM),
-            "not_addressed": not_addressed_page,
-            "not_addressed_count": not_addressed.count()
-            if len(not_addressed_page) == GAP_SAMPLE
-            else len(not_addressed_page),
-            "not_addressed_url": _list_url(summary=Coverage.Status.NOT_ADDRESSING),
-            "by_type": by_type,
-            "sample_size": GAP_SAMPLE,
-            "mechanism_count": Mechanism.objects.count(),
-        },
-    )
+    return {
+        "none": none_page,
+        "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),
+        "none_url": _list_url(summary=NO_MECHANISM),
+        "not_addressed": not_addressed_page,
+        "not_addressed_count": not_addressed.count()
+        if len(not_addressed_page) == GAP_SAMPLE
+        else len(not_addressed_page),
+        "not_addressed_url": _list_url(summary=Coverage.Status.NOT_ADDRESSING),
+        "by_type": by_type,
+        "sample_size": GAP_SAMPLE,
+        "mechanism_count": Mechanism.objects.count(),
+    }

@@ -7,11 +7,13 @@ before anything is sent, so that a failure midway is answered 503 and a table is
 truncated under a 200.
 """
 
+import io
 import json
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism, gap_types_of_text, mapped_issues
+from mechanisms.page_cache import page_part_cached
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
 from wgec.languages import english
 from wgec.links import link_maker
@@ -111,13 +114,24 @@ def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("json", "csv"):
         raise Http404("No such table.")
     base = request.build_absolute_uri("/").rstrip("/")
-    try:
+
+    def build():
         columns, rows = TABLES[table](base)
         if fmt == "csv":
             chunks = csv_chunks(columns, ([_csv(value) for value in row] for row in rows))
         else:
             chunks = (piece.encode("utf-8") for piece in _json(table, columns, rows))
-        spool = _spooled(chunks)
+        return _spooled(chunks)
+
+    def small(built) -> bool:
+        return isinstance(built, bytes)
+
+    try:
+        # Kept in the cache (the same for every visitor) when it fits; a larger table is
+        # written again for each request, from the spooled file.
+        built = page_part_cached(
+            request, f"data-{table}.{fmt}", build, vary=(base,), everyone=True, keep=small
+        )
     except Exception:
         logger.exception("The open data table %s.%s could not be read.", table, fmt)
         return HttpResponse(
@@ -128,7 +142,7 @@ def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             headers={"Retry-After": "60", "Cache-Control": "no-store"},
         )
     response = FileResponse(
-        spool,
+        io.BytesIO(built) if isinstance(built, bytes) else built,
         content_type=CSV_CONTENT_TYPE if fmt == "csv" else "application/json",
         as_attachment=False,
         filename=f"wgec-{table}.{fmt}",
@@ -139,11 +153,16 @@ def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 def _spooled(chunks: Iterable[bytes]):
-    """The whole of `chunks` in a file positioned at its start."""
+    """The whole of `chunks`: as bytes up to ``OPEN_DATA_CACHE_MAX_MB`` (what the page cache
+    keeps), else in a file positioned at its start."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - served
     try:
         for chunk in chunks:
             spool.write(chunk)
+        if spool.tell() <= settings.OPEN_DATA_CACHE_MAX_MB * 1024 * 1024:
+            spool.seek(0)
+            with spool:
+                return spool.read()
         spool.seek(0)
     except BaseException:
         spool.close()

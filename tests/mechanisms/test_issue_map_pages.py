@@ -263,14 +263,18 @@ def test_map_pages_keep_their_query_count_as_the_map_grows(
     pages = [*PAGES, ("issues:detail", [issue.pk], {})]
     if mechanism:
         pages.append(("mechanisms:detail", [mechanism.pk], {"page": "2"}))
+    # The cached pages, built here (the cache is empty), add the map's version and the cache's
+    # read and write: six queries with the database cache (its savepoint, a count for culling),
+    # one with Redis; served from the cache they take two (tests/mechanisms/test_page_cache.py).
+    cache_miss = 6
     budgets = {
         "issues:list": 8,
         "issues:list-csv": 4,
         "issues:list-xlsx": 4,
-        "issues:matrix": 6,
-        "issues:gaps": 8,
+        "issues:matrix": 6 + cache_miss,
+        "issues:gaps": 8 + cache_miss,
         "mechanisms:list": 6,
-        "issues:data-table": 3,
+        "issues:data-table": 3 + cache_miss,
         "issues:detail": 15,
         "mechanisms:detail": 6,
     }

@@ -12,15 +12,24 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _settings(env: dict[str, str], *, dotenv: str | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    code = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.DATABASES['default']['ENGINE'], "
-        "settings.MAILERS['default']['BACKEND'], 'SECRET_KEY=' + settings.SECRET_KEY)"
+def _settings(
+    env: dict[str, str], *, dotenv: str | None = None, show: str = ""
+) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "CACHE_URL", "DATABASE_POOL"}
+    }
+    code = "import django; from django.conf import settings; django.setup(); " + (
+        f"print({show})"
+        if show
+        else "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.DATABASES['default']"
+        "['ENGINE'], settings.MAILERS['default']['BACKEND'], 'SECRET_KEY=' + settings.SECRET_KEY)"
     )
     with tempfile.TemporaryDirectory() as checkout:
         package = Path(checkout) / "checkout_settings"
@@ -120,3 +129,64 @@ def test_the_development_dotenv_file_is_kept_out_of_version_control():
         check=False,
     )
     assert ignored.returncode == 0
+
+
+CACHE = "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']"
+
+
+def test_the_cache_is_the_database_unless_a_redis_url_is_given():
+    production = {"SECRET_KEY": "x" * 50}
+    result = _settings(production, show=CACHE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.db.DatabaseCache", "wgec_cache"]
+    result = _settings({**production, "CACHE_URL": "redis://127.0.0.1:6379/2"}, show=CACHE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("memcached://127.0.0.1:11211", "CACHE_URL must be empty, db, or redis://"),
+        ("redis://", "CACHE_URL must be empty, db, or redis://"),
+        ("redis://127.0.0.1:six/0", "CACHE_URL's port is not a number"),
+    ],
+)
+def test_a_cache_url_it_cannot_use_stops_the_start(url, message):
+    result = _settings({"SECRET_KEY": "x" * 50, "CACHE_URL": url}, show=CACHE)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_page_cache_time_must_be_a_number():
+    result = _settings(
+        {"SECRET_KEY": "x" * 50, "PAGE_CACHE_SECONDS": "a day"}, show="settings.PAGE_CACHE_SECONDS"
+    )
+    assert result.returncode != 0
+    assert "PAGE_CACHE_SECONDS must be a whole number" in result.stderr
+
+
+def test_the_connection_pool_is_psycopgs_on_postgresql_only():
+    postgres = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://wgec@db.internal:5432/wgec"}
+    show = "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['OPTIONS']"
+    result = _settings({**postgres, "DATABASE_POOL": "true", "DATABASE_POOL_MAX": "20"}, show=show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 {'pool': {'min_size': 2, 'max_size': 20, 'timeout': 10}}"
+    result = _settings({**postgres, "DATABASE_POOL": "false"}, show=show)
+    assert result.returncode == 0, result.stderr
+    assert "pool" not in result.stdout
+    sqlite = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "sqlite:///wgec.sqlite3"}
+    result = _settings({**sqlite, "DATABASE_POOL": "true"}, show=show)
+    assert result.returncode != 0
+    assert "DATABASE_POOL needs a PostgreSQL DATABASE_URL" in result.stderr
+
+
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
+    show = "settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    env = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://wgec@db.internal:5432/wgec"}
+    assert _settings(env, show=show).stdout.strip() == "False"
+    on = _settings({**env, "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true"}, show=show)
+    assert on.stdout.strip() == "True", on.stderr

@@ -1,0 +1,141 @@
+"""The map's cached pages (the matrix, the gaps, open data): served from the cache to anonymous
+visitors, and never stale: any write to the map's tables, whatever path it takes, shows at once."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+
+from issues.models import Issue
+from mechanisms.models import Coverage, Gap
+from mechanisms.page_cache import map_version, page_part_cached
+from tests.factories import (
+    ClusterFactory,
+    CoverageFactory,
+    GapFactory,
+    IssueFactory,
+    MechanismFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mapped():
+    security = ClusterFactory(slug="security", name="Security", position=1)
+    coe = MechanismFactory(name="Council of Europe", acronym="CoE")
+    cybercrime = IssueFactory(title="Cybercrime", cluster=security)
+    coverage = CoverageFactory(issue=cybercrime, mechanism=coe, status="addressing")
+    return {"issue": cybercrime, "coverage": coverage, "cluster": security}
+
+
+def test_a_changed_coverage_row_shows_on_the_cached_matrix_at_once(
+    client, mapped, django_assert_max_num_queries
+):
+    url = reverse("issues:matrix") + "?cluster=security"
+    assert "CoE: Addressing" in client.get(url).content.decode()
+    # The second request is served from the cache: the map's version and the cache's row.
+    with django_assert_max_num_queries(2):
+        cached = client.get(url).content.decode()
+    # The content comes back from the cache as markup, not escaped as text.
+    assert "CoE: Addressing" in cached and '<table class="heat">' in cached
+    assert "&lt;table" not in cached
+    # A bulk update: no save(), no signal, no history; the database changes the version.
+    Coverage.objects.filter(pk=mapped["coverage"].pk).update(status="not_addressing")
+    text = client.get(url).content.decode()
+    assert "CoE: Not addressing" in text and "CoE: Addressing" not in text
+
+
+def test_a_deleted_coverage_row_and_a_new_gap_show_on_the_cached_gaps_page_at_once(client, mapped):
+    url = reverse("issues:gaps")
+    assert "Cybercrime" not in client.get(url).content.decode()
+    Coverage.objects.filter(pk=mapped["coverage"].pk).delete()
+    assert "Cybercrime" in client.get(url).content.decode()
+    Gap.objects.bulk_create([Gap(issue=mapped["issue"], type="capacity", description="None.")])
+    text = client.get(url).content.decode()
+    assert text.count("Cybercrime") >= 2  # without a mechanism, and under the capacity gaps
+
+
+def test_a_renamed_issue_shows_in_the_cached_open_data_at_once(client, mapped):
+    url = reverse("issues:data-table", args=["coverage", "csv"])
+    first = b"".join(client.get(url).streaming_content).decode()
+    assert "addressing" in first
+    Coverage.objects.filter(pk=mapped["coverage"].pk).update(status="partly")
+    again = b"".join(client.get(url).streaming_content).decode()
+    assert ",partly," in again and ",addressing," not in again
+    Issue.objects.filter(pk=mapped["issue"].pk).update(title="Cybercrime and evidence")
+    issues = b"".join(
+        client.get(reverse("issues:data-table", args=["issues", "json"])).streaming_content
+    )
+    assert "Cybercrime and evidence" in issues.decode()
+
+
+def test_every_write_to_a_map_table_changes_the_version_and_other_writes_do_not(mapped):
+    seen = {map_version()}
+    for write in (
+        lambda: Issue.objects.filter(pk=mapped["issue"].pk).update(title="Renamed"),
+        lambda: GapFactory(issue=mapped["issue"]),
+        lambda: MechanismFactory(),
+        lambda: ClusterFactory(slug="legal"),
+        lambda: Coverage.objects.all().delete(),
+    ):
+        write()
+        assert map_version() not in seen
+        seen.add(map_version())
+    version = map_version()
+    UserFactory()
+    assert map_version() == version
+
+
+def test_signed_in_visitors_get_a_fresh_build_and_anonymous_ones_the_cached_one(mapped):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return f"build {len(builds)}"
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert page_part_cached(request, "part", build) == "build 1"
+    assert page_part_cached(request, "part", build) == "build 1"
+    assert page_part_cached(request, "part", build, vary=("other",)) == "build 2"
+    request.user = UserFactory()
+    assert page_part_cached(request, "part", build) == "build 3"
+    assert page_part_cached(request, "part", build, everyone=True) == "build 1"
+
+
+def test_a_failing_cache_costs_a_build_never_the_page(client, mapped, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache server is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get(reverse("issues:matrix") + "?cluster=security")
+    assert response.status_code == 200 and "CoE: Addressing" in response.content.decode()
+
+
+def test_no_caching_when_switched_off(settings, mapped):
+    settings.PAGE_CACHE_SECONDS = 0
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    builds = []
+    for _ in range(2):
+        page_part_cached(request, "part", lambda: builds.append(1))
+    assert len(builds) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_version_changes_when_the_writing_transaction_commits():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite changes the version at each write; its writers take turns")
+    issue = IssueFactory(title="Spam")
+    before = map_version()
+    with transaction.atomic():
+        Issue.objects.filter(pk=issue.pk).update(title="Spam and phishing")
+        Coverage.objects.filter(issue=issue).delete()
+        assert map_version() == before  # noted, not yet set: set once, at the commit
+    assert map_version() not in {before, None}
