@@ -38,7 +38,12 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     """A member's own proposals and what became of them."""
     participant = participant_of(request.user)
     proposals = Proposal.objects.by(participant).with_people()
-    return render(request, "consensus/proposal_list.html", {"proposals": proposals})
+    return render(
+        request,
+        "consensus/proposal_list.html",
+        # The secretariat's staff accounts speak as no participant: no link they would be refused.
+        {"proposals": proposals, "can_propose": participant is not None},
+    )
 
 
 @role_required(Role.COORDINATOR)

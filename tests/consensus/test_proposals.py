@@ -231,3 +231,18 @@ def test_queue_and_list_query_counts_are_flat(
         assert coordinator_client.get(reverse("issues:proposal-queue")).status_code == 200
     with django_assert_max_num_queries(8):
         assert member_client.get(reverse("issues:proposal-list")).status_code == 200
+
+
+def test_the_secretariats_pages_offer_no_proposal_link_it_would_be_refused(secretariat_client):
+    create = reverse("issues:proposal-create-issue")
+    assert secretariat_client.get(create).status_code == 403
+    for name in ("issues:proposal-list", "wgec:account"):
+        page = secretariat_client.get(reverse(name)).content.decode()
+        assert f'href="{create}"' not in page, name
+        assert "the secretariat edits the map in the" in page, name
+
+
+def test_a_members_pages_offer_to_propose_a_new_issue(member_client):
+    create = reverse("issues:proposal-create-issue")
+    for name in ("issues:proposal-list", "wgec:account"):
+        assert f'href="{create}"' in member_client.get(reverse(name)).content.decode(), name
