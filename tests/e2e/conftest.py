@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from project.screenshots import CHROMIUM_ARGS  # the same browser flags as `make screenshots`
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures in
@@ -21,14 +23,7 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()
