@@ -587,6 +587,8 @@ def report_message(
         kind=mail_addresses.ReplyKind.REPORT,
         object_id=report.pk,
         email=recipient.email,
+        # The day the message is written, from which the reply address's validity
+        # (INBOUND_REPLY_DAYS) counts: a moment of sending, not the exercise's date.
         today=timezone.localdate(),
     )
     envelope = settings.DEFAULT_FROM_EMAIL
