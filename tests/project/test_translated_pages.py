@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
@@ -125,3 +127,16 @@ def test_a_date_of_issue_after_today_is_refused_in_the_active_language(today):
             now=datetime.datetime.now(datetime.UTC),
         )
     assert str(refused.value).startswith("La date de publication, 5 janvier 2099, est postérieure")
+
+
+@pytest.mark.django_db
+def test_commands_speak_english_unless_a_language_is_active(tmp_path):
+    missing = str(tmp_path / "map.xlsx")
+    with pytest.raises(CommandError, match=r"map\.xlsx: no such file\.$"):
+        call_command("import_map", missing)
+    with translation.override("fr"), pytest.raises(CommandError) as refused:
+        call_command("import_map", missing)
+    assert str(refused.value) == f"{missing} : fichier introuvable."
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
+        call_command("import_map", missing)
+    assert str(refused.value).endswith("：文件不存在。")
