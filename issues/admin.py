@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from django_countries.filters import CountryFilter
 
 from issues import admin_curation, admin_imports
@@ -173,7 +174,7 @@ class RespondentAdmin(VersionedAdmin):
         return self._download(Respondent.objects.all())
 
     @admin.action(
-        description="Download the selected respondents in the import format (XLSX)",
+        description=gettext_lazy("Download the selected respondents in the import format (XLSX)"),
         permissions=["view"],
     )
     def download_import_format(self, request, queryset):
@@ -184,10 +185,16 @@ class RespondentAdmin(VersionedAdmin):
             **(extra_context or {}),
             "can_import": self.has_import_permission(request),
             "publications": [
-                ("By question (DOCX)", reverse("issues:question-export", args=["docx"])),
-                ("By question (XLSX)", reverse("issues:question-export", args=["xlsx"])),
-                ("By respondent (DOCX)", reverse("issues:respondent-export", args=["docx"])),
-                ("By respondent (XLSX)", reverse("issues:respondent-export", args=["xlsx"])),
+                (gettext("By question (DOCX)"), reverse("issues:question-export", args=["docx"])),
+                (gettext("By question (XLSX)"), reverse("issues:question-export", args=["xlsx"])),
+                (
+                    gettext("By respondent (DOCX)"),
+                    reverse("issues:respondent-export", args=["docx"]),
+                ),
+                (
+                    gettext("By respondent (XLSX)"),
+                    reverse("issues:respondent-export", args=["xlsx"]),
+                ),
             ],
         }
         return super().changelist_view(request, extra_context)
@@ -292,16 +299,18 @@ class IssueAdmin(VersionedAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    @admin.action(description="Merge the selected issues…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Merge the selected issues…"), permissions=["change"])
     def merge_issues(self, request, queryset):
         return admin_curation.merge_action(self, request, queryset)
 
-    @admin.action(description="Undo the merge of the selected issues", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Undo the merge of the selected issues"), permissions=["change"]
+    )
     def undo_merge(self, request, queryset):
         admin_curation.undo_merge_action(self, request, queryset)
 
     @admin.action(
-        description="Record the working group's agreement to put them on the map…",
+        description=gettext_lazy("Record the working group's agreement to put them on the map…"),
         permissions=["change"],
     )
     def record_agreement(self, request, queryset):
@@ -325,7 +334,7 @@ class IssueMergeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Undo the selected merges", permissions=["view"])
+    @admin.action(description=gettext_lazy("Undo the selected merges"), permissions=["view"])
     def undo(self, request, queryset):
         if not request.user.has_perm("issues.change_issue"):
             raise PermissionDenied

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from issues.issue_parts import issue_parts
 from issues.models import Issue, IssueMerge
@@ -41,7 +42,9 @@ def merge_action(model_admin, request: HttpRequest, queryset: QuerySet) -> HttpR
     """Choose the survivor among the selected issues, see what will move, then merge."""
     issues = list(queryset.select_related("cluster", "merged_into").order_by("title"))
     if len(issues) < 2:
-        model_admin.message_user(request, "Select at least two issues to merge.", messages.WARNING)
+        model_admin.message_user(
+            request, gettext("Select at least two issues to merge."), messages.WARNING
+        )
         return None
     survivor_id = request.POST.get("survivor")
     survivor = next((issue for issue in issues if str(issue.pk) == survivor_id), None)
@@ -60,8 +63,14 @@ def merge_action(model_admin, request: HttpRequest, queryset: QuerySet) -> HttpR
             else:
                 model_admin.message_user(
                     request,
-                    f"Merged {len(records)} issue{'s' if len(records) > 1 else ''} into "
-                    f"“{survivor}”. Their pages now lead to it; “Undo the merge” reverses it.",
+                    ngettext(
+                        "Merged %(count)s issue into “%(survivor)s”. Its page now leads to "
+                        "it; “Undo the merge” reverses it.",
+                        "Merged %(count)s issues into “%(survivor)s”. Their pages now lead to "
+                        "it; “Undo the merge” reverses it.",
+                        len(records),
+                    )
+                    % {"count": len(records), "survivor": survivor},
                     messages.SUCCESS,
                 )
                 return None
@@ -71,7 +80,7 @@ def merge_action(model_admin, request: HttpRequest, queryset: QuerySet) -> HttpR
         admin_page_context(
             model_admin,
             request,
-            title="Merge issues",
+            title=gettext("Merge issues"),
             issues=issues,
             survivor=survivor,
             plans=plans,
@@ -86,7 +95,9 @@ def undo_merge_action(model_admin, request: HttpRequest, queryset: QuerySet) -> 
     found = {merge.merged_id for merge in merges}
     for issue in queryset.exclude(pk__in=found):
         model_admin.message_user(
-            request, f"“{issue}” is not merged: nothing to undo.", messages.WARNING
+            request,
+            gettext("“%(issue)s” is not merged: nothing to undo.") % {"issue": issue},
+            messages.WARNING,
         )
     undo_merges(model_admin, request, merges)
 
@@ -99,9 +110,13 @@ def undo_merges(model_admin, request: HttpRequest, merges) -> None:
         except ValidationError as problem:
             model_admin.message_user(request, " ".join(problem.messages), messages.ERROR)
             continue
-        text = f"Undone: {label}."
         if notes:
-            text += " " + "; ".join(notes) + "."
+            text = gettext("Undone: %(merge)s. %(notes)s.") % {
+                "merge": label,
+                "notes": "; ".join(notes),
+            }
+        else:
+            text = gettext("Undone: %(merge)s.") % {"merge": label}
         model_admin.message_user(request, text, messages.SUCCESS)
 
 
@@ -110,7 +125,7 @@ def undo_merges(model_admin, request: HttpRequest, merges) -> None:
 
 class AgreementForm(CheckedTextMixin, forms.Form):
     agreed_on = forms.DateField(
-        label="Date of the working group's agreement",
+        label=gettext_lazy("Date of the working group's agreement"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -136,7 +151,12 @@ def agreement_action(model_admin, request: HttpRequest, queryset: QuerySet) -> H
         if done:
             model_admin.message_user(
                 request,
-                f"{done} issue{'s are' if done > 1 else ' is'} now on the map.",
+                ngettext(
+                    "%(count)s issue is now on the map.",
+                    "%(count)s issues are now on the map.",
+                    done,
+                )
+                % {"count": done},
                 messages.SUCCESS,
             )
         return None
@@ -146,7 +166,7 @@ def agreement_action(model_admin, request: HttpRequest, queryset: QuerySet) -> H
         admin_page_context(
             model_admin,
             request,
-            title="Record the working group's agreement",
+            title=gettext("Record the working group's agreement"),
             issues=issues,
             form=form,
         ),
@@ -158,8 +178,10 @@ def issue_form_state_check(instance: Issue, state: str) -> None:
     was = instance.state if instance.pk else None
     if state == Issue.State.MERGED and was != Issue.State.MERGED:
         raise ValidationError(
-            "Merge issues with the action “Merge the selected issues”: it also moves sources, "
-            "coverage and gaps."
+            gettext(
+                "Merge issues with the action “Merge the selected issues”: it also moves "
+                "sources, coverage and gaps."
+            )
         )
     if was == Issue.State.MERGED and state != Issue.State.MERGED:
-        raise ValidationError("Use the action “Undo the merge of the selected issues”.")
+        raise ValidationError(gettext("Use the action “Undo the merge of the selected issues”."))

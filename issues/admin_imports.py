@@ -11,35 +11,35 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from issues.admin_curation import admin_page_context
 from issues.models import ResponsesImport
 from issues.services.response_uploads import responses_confirm, responses_upload
+from wgec.imports import import_progress_text, import_size_refusal
 
 
 class ResponsesUploadForm(forms.Form):
     import_file = forms.FileField(
-        label="Responses file",
-        help_text="CSV or XLSX, one row per respondent.",
+        label=gettext_lazy("Responses file"),
+        help_text=gettext_lazy("CSV or XLSX, one row per respondent."),
         allow_empty_file=True,  # the worker says what is wrong with it, as with any file
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     date_order = forms.ChoiceField(
-        label="Date order",
+        label=gettext_lazy("Date order"),
         choices=ResponsesImport.DateOrder.choices,
         required=False,
-        help_text="Needed only when no date in the file decides (every day and month are 12 or "
-        "less): then say whether 9/2/2013 is 9 February or 2 September.",
+        help_text=gettext_lazy(
+            "Needed only when no date in the file decides (every day and month are 12 or less): "
+            "then say whether 9/2/2013 is 9 February or 2 September."
+        ),
     )
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_MB
-        if upload.size > limit * 2**20:
-            raise ValidationError(
-                f"{upload.name} is {upload.size / 2**20:,.1f} MB; at most {limit} MB may be "
-                "imported (IMPORT_MAX_MB)."
-            )
+        if upload.size > settings.IMPORT_MAX_MB * 2**20:
+            raise ValidationError(import_size_refusal(upload.name, upload.size))
         return upload
 
 
@@ -50,6 +50,7 @@ def _status(upload: ResponsesImport) -> dict:
         "working": upload.working,
         "done": upload.progress,
         "total": upload.progress_total,
+        "progress_text": import_progress_text(upload.progress, upload.progress_total),
         "waiting_for_worker": upload.waiting_for_worker,
     }
 
@@ -76,7 +77,7 @@ def responses_import_view(model_admin, request: HttpRequest) -> HttpResponse:
         admin_page_context(
             model_admin,
             request,
-            title="Import responses",
+            title=gettext("Import responses"),
             form=form,
             recent=ResponsesImport.objects.select_related("uploaded_by", "applied_by")[:10],
         ),
@@ -106,10 +107,11 @@ def responses_import_preview_view(model_admin, request: HttpRequest, pk: int) ->
         admin_page_context(
             model_admin,
             request,
-            title=f"Import of {upload.filename}",
+            title=gettext("Import of %(file)s") % {"file": upload.filename},
             upload=upload,
             preview=preview,
             status_url=reverse("admin:issues_respondent_import_status", args=[upload.pk]),
+            progress_text=import_progress_text(upload.progress, upload.progress_total),
             hidden_rows=max(0, preview.get("row_total", 0) - len(preview.get("rows", []))),
             hidden_errors=max(0, preview.get("error_total", 0) - len(preview.get("errors", []))),
         ),

@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from issues.admin_curation import admin_page_context
 from mechanisms.map_workbook.export import map_xlsx
 from mechanisms.map_workbook.imports import map_import_confirm, map_import_upload
 from mechanisms.models import MapImport
 from wgec.documents.http import download
+from wgec.imports import import_progress_text, import_size_refusal
 from wgec.text_checks import CheckedTextMixin
 
 
@@ -41,9 +43,11 @@ class MultipleFileField(forms.FileField):
 
 class MapUploadForm(CheckedTextMixin, forms.Form):
     files = MultipleFileField(
-        label="Map workbook",
-        help_text="The .xlsx workbook (sheets Issues, Mechanisms, Coverage), or its .csv "
-        "tables (select several files at once).",
+        label=gettext_lazy("Map workbook"),
+        help_text=gettext_lazy(
+            "The .xlsx workbook (sheets Issues, Mechanisms, Coverage), or its .csv tables "
+            "(select several files at once)."
+        ),
         widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv"}),
         allow_empty_file=True,  # the worker says what is wrong with it, as with any file
     )
@@ -51,16 +55,14 @@ class MapUploadForm(CheckedTextMixin, forms.Form):
     def clean_files(self):
         uploads = [upload for upload in self.cleaned_data["files"] if upload]
         if not uploads:
-            raise ValidationError("Choose a file.")
-        limit = settings.IMPORT_MAX_MB
+            raise ValidationError(gettext("Choose a file."))
         for upload in uploads:
-            if upload.size > limit * 2**20:
-                raise ValidationError(
-                    f"{upload.name} is {upload.size / 2**20:,.1f} MB; at most {limit} MB may be "
-                    "imported (IMPORT_MAX_MB)."
-                )
+            if upload.size > settings.IMPORT_MAX_MB * 2**20:
+                raise ValidationError(import_size_refusal(upload.name, upload.size))
             if not upload.name.lower().endswith((".xlsx", ".csv")):
-                raise ValidationError(f"{upload.name}: choose .xlsx or .csv files.")
+                raise ValidationError(
+                    gettext("%(file)s: choose .xlsx or .csv files.") % {"file": upload.name}
+                )
         return uploads
 
 
@@ -81,7 +83,7 @@ def map_import_view(model_admin, request: HttpRequest) -> HttpResponse:
         admin_page_context(
             model_admin,
             request,
-            title="Import a map workbook",
+            title=gettext("Import a map workbook"),
             form=form,
             recent=MapImport.objects.select_related("uploaded_by", "applied_by").defer("content")[
                 :10
@@ -112,10 +114,11 @@ def map_import_preview_view(model_admin, request: HttpRequest, pk: int) -> HttpR
         admin_page_context(
             model_admin,
             request,
-            title=f"Import of {upload.filename}",
+            title=gettext("Import of %(file)s") % {"file": upload.filename},
             upload=upload,
             preview=preview,
             status_url=reverse("admin:issues_issue_map_import_status", args=[upload.pk]),
+            progress_text=import_progress_text(upload.progress, 0),
             hidden_changes=max(0, preview.get("change_total", 0) - len(preview.get("changes", []))),
         ),
     )
@@ -133,6 +136,7 @@ def map_import_status_view(model_admin, request: HttpRequest, pk: int) -> JsonRe
             "working": upload.working,
             "done": upload.progress,
             "total": 0,
+            "progress_text": import_progress_text(upload.progress, 0),
             "waiting_for_worker": upload.waiting_for_worker,
         }
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Deliverable, DocumentFormat, Report
 from wgec.text_checks import CheckedTextMixin
@@ -10,20 +11,25 @@ class ReportForm(CheckedTextMixin, VersionReadMixin, forms.Form):
     before the first save)."""
 
     issued_on = forms.DateField(
-        label="Date of issue",
+        label=_("Date of issue"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date the report (and its documents) bears: they show the map as it stood "
-        "at the end of that day. Today unless you choose an earlier day.",
+        help_text=_(
+            "The date the report (and its documents) bears: they show the map as it stood at the "
+            "end of that day. Today unless you choose an earlier day."
+        ),
     )
     introduction = forms.CharField(
+        label=_("Introduction"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="The coordinators' words to the Chair, in plain text, shown before the "
-        "figures; a blank line starts a new paragraph. The message greets each reader itself "
-        "(“Dear Chair,”) and closes with the coordinators' names: a greeting opening the "
-        "introduction is left out.",
+        help_text=_(
+            "The coordinators' words to the Chair, in plain text, shown before the figures; a "
+            "blank line starts a new paragraph. The message greets each reader itself (“Dear "
+            "Chair,”) and closes with the coordinators' names: a greeting opening the "
+            "introduction is left out."
+        ),
     )
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -32,8 +38,8 @@ class ReportForm(CheckedTextMixin, VersionReadMixin, forms.Form):
 
 
 class SubscribeForm(CheckedTextMixin, forms.Form):
-    email = forms.EmailField(label="E-mail address", max_length=254)
-    name = forms.CharField(label="Name (optional)", max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
     # Left empty by people; filled by form-filling robots, whose requests are then ignored.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={
         "tabindex": "-1", "autocomplete": "off"}))  # fmt: skip
@@ -44,6 +50,6 @@ class ExportForm(CheckedTextMixin, forms.Form):
         queryset=Deliverable.objects.exclude(kind=Deliverable.Kind.UPDATE_REPORT),
         to_field_name="slug",
         empty_label=None,
-        label="Document",
+        label=_("Document"),
     )
-    format = forms.ChoiceField(choices=DocumentFormat.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=DocumentFormat.choices)

@@ -18,6 +18,8 @@ from django.core import signing
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django_tasks_db.utils import is_locked_database_exception
 from simple_history.utils import bulk_create_with_history
 
@@ -64,13 +66,24 @@ def issue_date_check(
     today = timezone.localdate(now)
     if issued_on > today:
         raise IssueDateError(
-            f"The date of issue, {issued_on:%-d %B %Y}, is after today ({today:%-d %B %Y})."
+            gettext("The date of issue, %(day)s, is after today (%(today)s).")
+            % {
+                "day": date_format(issued_on, "DATE_FORMAT"),
+                "today": date_format(today, "DATE_FORMAT"),
+            }
         )
     previous = previous_report(deliverable)
     if previous is not None and previous.issued_on and issued_on < previous.issued_on:
         raise IssueDateError(
-            f"The date of issue, {issued_on:%-d %B %Y}, is before that of the previous report, "
-            f"“{previous.deliverable}” ({previous.issued_on:%-d %B %Y})."
+            gettext(
+                "The date of issue, %(day)s, is before that of the previous report, "
+                "“%(previous)s” (%(previous_day)s)."
+            )
+            % {
+                "day": date_format(issued_on, "DATE_FORMAT"),
+                "previous": previous.deliverable,
+                "previous_day": date_format(previous.issued_on, "DATE_FORMAT"),
+            }
         )
 
 
@@ -128,7 +141,10 @@ def report_draft_save(
     ``read``."""
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
-        raise ReportError(f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}.")
+        raise ReportError(
+            gettext("“%(deliverable)s” was sent on %(day)s.")
+            % {"deliverable": deliverable, "day": date_format(deliverable.sent_on, "DATE_FORMAT")}
+        )
     version_check(Report.objects.filter(deliverable=deliverable).first(), read)
     report, _ = Report.objects.get_or_create(deliverable=deliverable)
     report.introduction = introduction.strip()
@@ -166,7 +182,10 @@ def report_send(
     issued_on = issued_on or timezone.localdate(now)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.state == Deliverable.State.SENT:
-        raise ReportError(f"“{deliverable}” was already sent on {deliverable.sent_on:%-d %B %Y}.")
+        raise ReportError(
+            gettext("“%(deliverable)s” was already sent on %(day)s.")
+            % {"deliverable": deliverable, "day": date_format(deliverable.sent_on, "DATE_FORMAT")}
+        )
     version_check(Report.objects.filter(deliverable=deliverable).first(), read)
     issue_date_check(deliverable=deliverable, issued_on=issued_on, now=now)
     moment = issue_moment(issued_on=issued_on, now=now)
@@ -182,7 +201,9 @@ def report_send(
     )
     if fingerprint is not None and fingerprint != composed.fingerprint:
         raise StalePreview(
-            "The map changed since your preview. Read the new preview below, then send again."
+            gettext(
+                "The map changed since your preview. Read the new preview below, then send again."
+            )
         )
     report, _ = Report.objects.get_or_create(deliverable=deliverable)
     since = composed.content["since"]
@@ -507,7 +528,7 @@ def deliveries_resend(*, deliveries, user=None) -> int:
 def report_resume(*, report: Report) -> None:
     """Queue the sending task again (after a worker stopped, or to hurry retries)."""
     if not report.is_sent:
-        raise ReportError("The report has not been sent.")
+        raise ReportError(gettext("The report has not been sent."))
     Delivery.objects.filter(report=report, state=Delivery.State.PENDING).update(
         available_at=timezone.now()
     )
@@ -571,13 +592,13 @@ def subscriber_for_confirmation(*, token: str) -> Subscriber:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE.total_seconds())
     except signing.SignatureExpired:
         raise SubscriptionError(
-            "This confirmation link has expired. Subscribe again to receive a new one."
+            gettext("This confirmation link has expired. Subscribe again to receive a new one.")
         ) from None
     except signing.BadSignature:
-        raise SubscriptionError("This confirmation link is not valid.") from None
+        raise SubscriptionError(gettext("This confirmation link is not valid.")) from None
     subscriber = Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
     if subscriber is None:
-        raise SubscriptionError("This confirmation link is not valid.")
+        raise SubscriptionError(gettext("This confirmation link is not valid."))
     return subscriber
 
 
@@ -681,7 +702,7 @@ def delivery_bounce_record(
 def document_export_request(*, deliverable: Deliverable, format: str, user=None) -> DocumentExport:
     """Prepare the document in the background; the export shows its progress."""
     if format not in DocumentFormat.values:
-        raise ReportError(f"Unknown format “{format}”.")
+        raise ReportError(gettext("Unknown format “%(format)s”.") % {"format": format})
     export = DocumentExport.objects.create(
         deliverable=deliverable,
         format=format,

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -155,7 +156,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
     """Preview the report as it will be mailed, write its introduction, save it or send it."""
     deliverable = _deliverable(slug)
     if deliverable.state == Deliverable.State.SENT:
-        messages.info(request, "This report was sent; its content is frozen.")
+        messages.info(request, gettext("This report was sent; its content is frozen."))
         return redirect("reports:detail", slug=slug)
     draft = _report_of(deliverable)
     if request.method == "POST":
@@ -176,7 +177,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                         user=request.user,
                         read=form.read_version,
                     )
-                    messages.success(request, "The draft is saved.")
+                    messages.success(request, gettext("The draft is saved."))
                     return redirect("reports:compose", slug=slug)
                 if action == "send":
                     services.report_send(
@@ -188,9 +189,12 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
                         read=form.read_version,
                     )
                     messages.success(
-                        request, "The report is sent: it is frozen and published here. "
-                        "Messages are going out in the background.",
-                    )  # fmt: skip
+                        request,
+                        gettext(
+                            "The report is sent: it is frozen and published here. Messages "
+                            "are going out in the background."
+                        ),
+                    )
                     return redirect("reports:detail", slug=slug)
             except StaleVersion as error:
                 form.version_refused(error)
@@ -260,7 +264,7 @@ def report_resume(request: HttpRequest, slug: str) -> HttpResponse:
     if report is None or not report.is_sent:
         raise Http404("This report has not been sent.")
     services.report_resume(report=report)
-    messages.success(request, "Sending resumes in the background.")
+    messages.success(request, gettext("Sending resumes in the background."))
     return redirect("reports:detail", slug=slug)
 
 
@@ -330,7 +334,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export_request(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a document and a format.")
+        messages.error(request, gettext("Choose a document and a format."))
         return redirect("reports:dashboard")
     export = services.document_export_request(
         deliverable=form.cleaned_data["deliverable"],
@@ -338,7 +342,9 @@ def export_request(request: HttpRequest) -> HttpResponse:
         user=request.user,
     )
     messages.success(
-        request, f"{export.get_format_display()} of “{export.deliverable}” is being prepared."
+        request,
+        gettext("%(format)s of “%(document)s” is being prepared.")
+        % {"format": export.get_format_display(), "document": export.deliverable},
     )
     return redirect(reverse("reports:dashboard") + "#exports")
 
@@ -366,8 +372,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if not ratelimit.consume(request, action="subscribe"):
             form.add_error(
                 None,
-                "Too many subscriptions were asked for from your network in the last hour. "
-                "Please try again later.",
+                gettext(
+                    "Too many subscriptions were asked for from your network in the last hour. "
+                    "Please try again later."
+                ),
             )
             return render(request, "reports/subscriber_form.html", {"form": form}, status=429)
         if not form.cleaned_data["website"]:
@@ -401,7 +409,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "reports/subscriber_error.html",
-            {"error": "This unsubscribe link is not valid. It may have been mistyped."},
+            {"error": gettext("This unsubscribe link is not valid. It may have been mistyped.")},
             status=404,
         )
     if request.method == "POST":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import ParticipantFactory, UserFactory
 from wgec.models import Participant
@@ -49,6 +49,15 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    # A request activates its visitor's language in the thread and leaves it there: each test
+    # starts and ends with none active, as a command's process does (English, LANGUAGE_CODE).
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

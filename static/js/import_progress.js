@@ -13,20 +13,19 @@
   const count = box.querySelector("[data-import-count]");
   const state = box.querySelector("[data-import-state]");
   const noWorker = box.querySelector("[data-no-worker]");
-  const number = new Intl.NumberFormat();
 
   function show(status) {
     state.textContent = status.label;
     if (noWorker) {
       noWorker.hidden = !status.waiting_for_worker;
     }
+    // The words come from the server, in the page's language.
+    count.textContent = status.progress_text;
     if (status.total) {
       bar.max = status.total;
       bar.value = status.done;
-      count.textContent = number.format(status.done) + " of " + number.format(status.total) + " rows";
     } else if (status.done) {
       bar.removeAttribute("value");
-      count.textContent = number.format(status.done) + " rows read";
     }
   }
 

@@ -240,6 +240,7 @@ def test_upload_is_stored_and_read_by_a_worker_whose_progress_the_page_follows(
         "working": True,
         "done": 0,
         "total": 0,
+        "progress_text": "",  # no row read yet
         "waiting_for_worker": False,  # not yet: a worker has a few seconds to take it
     }
     # What the worker (manage.py db_worker) runs, with the arguments the task was queued with.

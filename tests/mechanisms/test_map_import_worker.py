@@ -54,6 +54,7 @@ def test_upload_is_kept_in_media_storage_and_its_page_follows_the_worker(
         "working": False,
         "done": 0,
         "total": 0,
+        "progress_text": "",
         "waiting_for_worker": False,
     }
     assert (

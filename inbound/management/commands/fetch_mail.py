@@ -6,6 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django.utils.translation import gettext as _
 
 from inbound.fetching import MailboxError, fetch_mail
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool, limit: int | None, **options) -> None:
         if limit is not None and limit < 1:
-            raise CommandError("--limit must be 1 or more.")
+            raise CommandError(_("--limit must be 1 or more."))
         if once:
             self._read(limit, fatal=True)
             return
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         if not configured:
             # Beside `make run` without a mailbox: say so once and stay, so that the other
             # processes of the Procfile are not stopped with this one.
-            self.stdout.write("No mailbox is configured (INBOUND_IMAP_URL): not reading mail.")
+            self.stdout.write(_("No mailbox is configured (INBOUND_IMAP_URL): not reading mail."))
         while not stopping:
             if configured:
                 self._read(limit, fatal=False)
@@ -55,8 +56,9 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
             return
         except OSError as error:  # the server went away mid-way: try again at the next poll
+            message = _("The mailbox could not be read: %(error)s") % {"error": error}
             if fatal:
-                raise CommandError(f"The mailbox could not be read: {error}") from None
-            self.stderr.write(f"The mailbox could not be read: {error}")
+                raise CommandError(message) from None
+            self.stderr.write(message)
             return
         self.stdout.write(str(result))

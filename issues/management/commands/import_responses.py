@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from issues.services.response_uploads import responses_upload
 from issues.services.responses import responses_import_file
@@ -41,22 +43,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, date_order: str | None, **options):
         if options["in_background"] and dry_run:
-            raise CommandError("--dry-run and --in-background do not go together.")
+            raise CommandError(_("--dry-run and --in-background do not go together."))
         try:
             check_size(file.stat().st_size, file.name)
             data = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"{file}: {error.strerror or error}.") from None
+            raise CommandError(
+                _("%(file)s: %(error)s.") % {"file": file, "error": error.strerror or error}
+            ) from None
         except SpreadsheetError as error:
-            raise CommandError(f"{error} Nothing was imported.") from None
+            raise CommandError(_("%(error)s Nothing was imported.") % {"error": error}) from None
         if options["in_background"]:
             upload = responses_upload(
                 file=ContentFile(data), filename=file.name, date_order=date_order or "", user=None
             )
             address = reverse("admin:issues_respondent_import_preview", args=[upload.pk])
             self.stdout.write(
-                f"Stored as import {upload.pk} for a worker to read; see its preview and confirm "
-                f"it at {settings.SITE_URL}{address}"
+                _(
+                    "Stored as import %(id)s for a worker to read; see its preview and confirm it "
+                    "at %(address)s"
+                )
+                % {"id": upload.pk, "address": f"{settings.SITE_URL}{address}"}
             )
             return
         plan = responses_import_file(
@@ -65,16 +72,34 @@ class Command(BaseCommand):
         if plan.errors:
             lines = [str(error) for error in plan.errors]
             raise CommandError(
-                f"{file.name}: {len(lines)} error{'s' if len(lines) > 1 else ''}; nothing was "
-                "imported.\n" + "\n".join(lines)
+                ngettext(
+                    "%(file)s: %(count)s error; nothing was imported.",
+                    "%(file)s: %(count)s errors; nothing was imported.",
+                    len(lines),
+                )
+                % {"file": file.name, "count": len(lines)}
+                + "\n"
+                + "\n".join(lines)
             )
         for row in plan.rows:
             if row.action != "unchanged" and options["verbosity"] >= 2:
-                self.stdout.write(f"Row {row.number}: {row.action} {row.label}: {row.summary()}")
+                self.stdout.write(
+                    _("Row %(row)s: %(action)s %(label)s: %(summary)s")
+                    % {
+                        "row": row.number,
+                        "action": row.action,
+                        "label": row.label,
+                        "summary": row.summary(),
+                    }
+                )
         for row, change in plan.removals():
             self.stdout.write(
-                f"Row {row.number}: the answer of {row.label} to {change.code} is removed "
-                "(empty cell)."
+                _("Row %(row)s: the answer of %(label)s to %(code)s is removed (empty cell).")
+                % {"row": row.number, "label": row.label, "code": change.code}
             )
-        prefix = "Dry run, nothing written: would be " if dry_run else ""
-        self.stdout.write(f"{prefix}{plan.summary()}")
+        if dry_run:
+            self.stdout.write(
+                _("Dry run, nothing written: would be %(summary)s") % {"summary": plan.summary()}
+            )
+        else:
+            self.stdout.write(plan.summary())

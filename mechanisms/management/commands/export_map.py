@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from mechanisms.map_workbook.export import map_export_files
 
@@ -17,10 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, output: str, **options) -> None:
         path = Path(output)
         if not path.parent.is_dir():
-            raise CommandError(f"{path.parent} is not a folder.")
+            raise CommandError(_("%(folder)s is not a folder.") % {"folder": path.parent})
         try:
             written = map_export_files(path)
         except ValueError as error:
             raise CommandError(str(error)) from error
         for file in written:
-            self.stdout.write(f"wrote {file}")
+            self.stdout.write(_("wrote %(file)s") % {"file": file})

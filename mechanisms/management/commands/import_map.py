@@ -3,6 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mechanisms.map_workbook.imports import map_import_apply, map_import_plan, map_import_upload
 from wgec.documents.spreadsheets import SpreadsheetError, check_size
@@ -30,20 +32,25 @@ class Command(BaseCommand):
         for name in files:
             path = Path(name)
             if not path.is_file():
-                raise CommandError(f"{name}: no such file.")
+                raise CommandError(_("%(file)s: no such file.") % {"file": name})
             try:
                 check_size(path.stat().st_size, path.name)
             except SpreadsheetError as error:
-                raise CommandError(f"{error} Nothing was imported.") from None
+                raise CommandError(
+                    _("%(error)s Nothing was imported.") % {"error": error}
+                ) from None
             contents.append((path.name, path.read_bytes()))
         if options["in_background"]:
             if dry_run:
-                raise CommandError("--dry-run and --in-background do not go together.")
+                raise CommandError(_("--dry-run and --in-background do not go together."))
             upload = map_import_upload(files=contents, user=None)
             address = reverse("admin:issues_issue_map_import_preview", args=[upload.pk])
             self.stdout.write(
-                f"Stored as import {upload.pk} for a worker to read; see its preview and confirm "
-                f"it at {settings.SITE_URL}{address}"
+                _(
+                    "Stored as import %(id)s for a worker to read; see its preview and confirm it "
+                    "at %(address)s"
+                )
+                % {"id": upload.pk, "address": f"{settings.SITE_URL}{address}"}
             )
             return
         plan = map_import_plan(contents)
@@ -51,24 +58,28 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(plan.errors)} error{'s' if len(plan.errors) != 1 else ''}; nothing was "
-                "imported."
+                ngettext(
+                    "%(count)s error; nothing was imported.",
+                    "%(count)s errors; nothing was imported.",
+                    len(plan.errors),
+                )
+                % {"count": len(plan.errors)}
             )
         for change in plan.changes:
             self._show(change)
         for line in plan.summary_lines():
             self.stdout.write(line)
         if dry_run:
-            self.stdout.write("Dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))
             return
         if not plan.changed:
-            self.stdout.write("Nothing to change.")
+            self.stdout.write(_("Nothing to change."))
             return
         map_import_apply(plan, reason=f"map import from {', '.join(plan.sources)}")
-        self.stdout.write(self.style.SUCCESS("Imported."))
+        self.stdout.write(self.style.SUCCESS(_("Imported.")))
 
     def _show(self, change) -> None:
-        where = f"row {change.row}" if change.row else "not in the file"
+        where = _("row %(row)s") % {"row": change.row} if change.row else _("not in the file")
         self.stdout.write(f"{change.sheet}, {where}: {change.subject} {change.action}")
         for column, old, new in change.changes:
             self.stdout.write(f"    {column}: {old!r} -> {new!r}")

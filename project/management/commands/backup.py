@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from project.backup import BackupError, backup_write
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         try:
             path = backup_write(path=output)
         except BackupError as error:
-            raise CommandError(f"No backup written: {error}") from None
-        self.stdout.write(f"Backup written ({path.stat().st_size:,} bytes):")
+            raise CommandError(_("No backup written: %(error)s") % {"error": error}) from None
+        self.stdout.write(
+            _("Backup written (%(size)s bytes):") % {"size": f"{path.stat().st_size:,}"}
+        )
         self.stdout.write(str(path.resolve()))

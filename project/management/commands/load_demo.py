@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from project.demo import DemoDataError, demo_load
 
@@ -13,14 +14,17 @@ class Command(BaseCommand):
         try:
             result = demo_load()
         except DemoDataError as error:
-            raise CommandError(f"Demo data not loaded: {error}") from error
+            raise CommandError(_("Demo data not loaded: %(error)s") % {"error": error}) from error
         if result.already_present:
             self.stdout.write(
-                "The database already holds the exercise: nothing changed. (To start again from "
-                "the demo data, use an empty database: delete db.sqlite3 and run make run.)"
+                _(
+                    "The database already holds the exercise: nothing changed. (To start again "
+                    "from the demo data, use an empty database: delete db.sqlite3 and run make "
+                    "run.)"
+                )
             )
             return
-        self.stdout.write("Created:")
+        self.stdout.write(_("Created:"))
         for line in result.lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from project.retention import imports_purge, imports_purge_task
 
@@ -22,11 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args, in_background: bool, **options) -> None:
         if in_background:
             result = imports_purge_task.enqueue()
-            self.stdout.write(f"Queued for a worker (task {result.id}).")
+            self.stdout.write(_("Queued for a worker (task %(task)s).") % {"task": result.id})
             return
         counts = imports_purge()
+        files = ngettext("%(count)s stored file", "%(count)s stored files", counts["files"])
+        previews = ngettext("%(count)s preview", "%(count)s previews", counts["previews"])
         self.stdout.write(
-            f"Deleted {counts['files']} stored file{'s' if counts['files'] != 1 else ''} and "
-            f"{counts['previews']} preview{'s' if counts['previews'] != 1 else ''} of imports "
-            f"older than {settings.IMPORT_KEEP_HOURS} hours."
+            _("Deleted %(files)s and %(previews)s of imports older than %(hours)s hours.")
+            % {
+                "files": files % {"count": counts["files"]},
+                "previews": previews % {"count": counts["previews"]},
+                "hours": settings.IMPORT_KEEP_HOURS,
+            }
         )

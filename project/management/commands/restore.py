@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from project.backup import BackupError, backup_restore
 
@@ -19,14 +20,23 @@ class Command(BaseCommand):
         try:
             result = backup_restore(path=file)
         except BackupError as error:
-            raise CommandError(f"Nothing restored: {error}") from None
+            raise CommandError(_("Nothing restored: %(error)s") % {"error": error}) from None
         self.stdout.write(
-            f"Restored the {result.vendor} database taken at {result.taken_at} and "
-            f"{result.media_files} media file(s) from {file}."
+            _(
+                "Restored the %(vendor)s database taken at %(taken_at)s and %(count)s media "
+                "file(s) from %(file)s."
+            )
+            % {
+                "vendor": result.vendor,
+                "taken_at": result.taken_at,
+                "count": result.media_files,
+                "file": file,
+            }
         )
         if result.previous_media:
             self.stdout.write(
-                f"The media folder that was in place is kept as {result.previous_media}."
+                _("The media folder that was in place is kept as %(folder)s.")
+                % {"folder": result.previous_media}
             )
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Migrated to this release.")
+        self.stdout.write(_("Migrated to this release."))

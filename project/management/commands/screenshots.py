@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.testcases import LiveServerThread
+from django.utils.translation import gettext
 
 from project import screenshots
 from project.local_logins import local_logins_ensure
@@ -55,15 +56,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str, demo: bool, out: str, only: str, chromium: str, **options):
         if bool(url) == demo:
-            raise CommandError("Give either --demo or --url (or SCREENSHOTS_URL), not both.")
+            raise CommandError(
+                gettext("Give either --demo or --url (or SCREENSHOTS_URL), not both.")
+            )
         if url and not settings.DEBUG:
             # The local logins it signs in with are created in the database when missing.
             raise CommandError(
-                "--url signs in with the local logins of a development checkout: run it with "
-                "DEBUG on (make screenshots reads .env), against a development server."
+                gettext(
+                    "--url signs in with the local logins of a development checkout: run it "
+                    "with DEBUG on (make screenshots reads .env), against a development server."
+                )
             )
         if not os.path.exists(chromium):
-            raise CommandError(f"Chromium is missing at {chromium}: apt-get install chromium.")
+            raise CommandError(
+                gettext("Chromium is missing at %(path)s: apt-get install chromium.")
+                % {"path": chromium}
+            )
         with tempfile.TemporaryDirectory(prefix="wgec-screenshots-") as scratch:
             if demo:
                 self._demo_database()
@@ -77,7 +85,7 @@ class Command(BaseCommand):
                 shot for shot in screenshots.every_shot() if only in shot.path or only in shot.name
             ]
             if not shots:
-                raise CommandError(f"No page matches “{only}”.")
+                raise CommandError(gettext("No page matches “%(only)s”.") % {"only": only})
             folder = Path(out)
             if folder.exists():
                 for old in [*folder.glob("*.png"), *folder.glob("index.html")]:
@@ -91,7 +99,9 @@ class Command(BaseCommand):
                 server.start()
                 server.is_ready.wait()
                 if server.error:
-                    raise CommandError(f"The server did not start: {server.error}")
+                    raise CommandError(
+                        gettext("The server did not start: %(error)s") % {"error": server.error}
+                    )
                 url = f"http://localhost:{server.port}"
             try:
                 taken = screenshots.take(
@@ -108,22 +118,35 @@ class Command(BaseCommand):
         pictures = sum(len(files) for _, _, files in taken)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{pictures} pictures of {len(taken)} pages in {folder}; "
-                f"look through {folder / 'index.html'}"
+                gettext(
+                    "%(pictures)s pictures of %(pages)s pages in %(folder)s; look through %(index)s"
+                )
+                % {
+                    "pictures": pictures,
+                    "pages": len(taken),
+                    "folder": folder,
+                    "index": folder / "index.html",
+                }
             )
         )
 
     def _demo_database(self) -> None:
         if connection.vendor != "sqlite":
             raise CommandError(
-                "--demo needs a new, empty SQLite database (make screenshots makes one); the "
-                f"database of DATABASE_URL is {connection.vendor}."
+                gettext(
+                    "--demo needs a new, empty SQLite database (make screenshots makes one); the "
+                    "database of DATABASE_URL is %(vendor)s."
+                )
+                % {"vendor": connection.vendor}
             )
         if connection.introspection.table_names():
             raise CommandError(
-                f"--demo needs a new, empty SQLite database; {connection.settings_dict['NAME']} "
-                "already has tables. Use --url to picture a running server instead."
+                gettext(
+                    "--demo needs a new, empty SQLite database; %(name)s already has tables. Use "
+                    "--url to picture a running server instead."
+                )
+                % {"name": connection.settings_dict["NAME"]}
             )
-        self.stdout.write("Loading the demo into a new database (a few minutes) ...")
+        self.stdout.write(gettext("Loading the demo into a new database (a few minutes) ..."))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo", stdout=io.StringIO())

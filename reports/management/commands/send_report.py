@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from reports import services
 from reports.models import Deliverable, Delivery, Report, Subscriber
@@ -45,7 +47,10 @@ class Command(BaseCommand):
         if deliverable is None:
             slugs = ", ".join(Deliverable.objects.values_list("slug", flat=True)) or "none"
             shown = slug if slug.isprintable() else repr(slug)
-            raise CommandError(f"No deliverable “{shown[:100]}”. The deliverables are: {slugs}.")
+            raise CommandError(
+                _("No deliverable “%(slug)s”. The deliverables are: %(slugs)s.")
+                % {"slug": shown[:100], "slugs": slugs}
+            )
         report = Report.objects.filter(deliverable=deliverable).first()
         if dry_run or options.get("eml"):
             self._show_message(deliverable, eml=options.get("eml"), print_text=dry_run)
@@ -63,20 +68,29 @@ class Command(BaseCommand):
                 )
             except services.ReportError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write(f"Sent “{deliverable}”: frozen and published; delivering…")
+            self.stdout.write(
+                _("Sent “%(deliverable)s”: frozen and published; delivering…")
+                % {"deliverable": deliverable}
+            )
         else:
             services.report_resume(report=report)
             self.stdout.write(
-                f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}; resuming…"
+                _("“%(deliverable)s” was sent on %(day)s; resuming…")
+                % {
+                    "deliverable": deliverable,
+                    "day": date_format(deliverable.sent_on, "DATE_FORMAT"),
+                }
             )
         counts = self._wait(report, wait_for_worker)
         self.stdout.write(
-            f"Sent {counts['sent']}, failed {counts['failed']}, "
-            f"need attention {counts['attention']}, pending {counts['pending']} "
-            f"(of {counts['total']} addresses)."
+            _(
+                "Sent %(sent)s, failed %(failed)s, need attention %(attention)s, pending "
+                "%(pending)s (of %(total)s addresses)."
+            )
+            % counts
         )
         if counts["failed"] or counts["attention"]:
-            self.stdout.write("See the report page for the failures.")
+            self.stdout.write(_("See the report page for the failures."))
 
     def _dry_run(self, deliverable: Deliverable, report: Report | None) -> None:
         with transaction.atomic():
@@ -94,20 +108,33 @@ class Command(BaseCommand):
                         "email", flat=True
                     )
                 } - set(Subscriber.objects.values_list("email", flat=True))
-                self.stdout.write(f"Would send “{composed.subject}”")
+                self.stdout.write(_("Would send “%(subject)s”") % {"subject": composed.subject})
                 for chair in chairs:
-                    self.stdout.write(f"  to the Chair: {chair.display_name} <{chair.email}>")
+                    self.stdout.write(
+                        "  "
+                        + _("to the Chair: %(name)s <%(email)s>")
+                        % {"name": chair.display_name, "email": chair.email}
+                    )
                 others = (listed | unlisted) - {chair.email.lower() for chair in chairs}
-                self.stdout.write(f"  to {len(others)} address(es) of the mailing list")
+                self.stdout.write(
+                    "  "
+                    + _("to %(count)s address(es) of the mailing list") % {"count": len(others)}
+                )
             else:
                 counts = report.delivery_counts()
                 self.stdout.write(
-                    f"“{deliverable}” was sent on {deliverable.sent_on:%-d %B %Y}: "
-                    f"{counts['pending']} pending would be sent; {counts['sent']} sent, "
-                    f"{counts['failed']} failed, {counts['attention']} need attention."
+                    _(
+                        "“%(deliverable)s” was sent on %(day)s: %(pending)s pending would be "
+                        "sent; %(sent)s sent, %(failed)s failed, %(attention)s need attention."
+                    )
+                    % {
+                        **counts,
+                        "deliverable": deliverable,
+                        "day": date_format(deliverable.sent_on, "DATE_FORMAT"),
+                    }
                 )
             transaction.set_rollback(True)
-        self.stdout.write("Dry run: nothing written, nothing sent.")
+        self.stdout.write(_("Dry run: nothing written, nothing sent."))
 
     def _show_message(self, deliverable: Deliverable, *, eml: str | None, print_text: bool) -> None:
         """Print the text of the Chair's message and its number of recipients, and/or write
@@ -116,17 +143,28 @@ class Command(BaseCommand):
         if eml:
             path = Path(eml)
             if path.suffix.lower() != ".eml":
-                raise CommandError(f"--eml: {eml} should end in .eml (a message file).")
+                raise CommandError(
+                    _("--eml: %(file)s should end in .eml (a message file).") % {"file": eml}
+                )
             try:
                 path.write_bytes(preview.as_bytes())
             except OSError as error:
-                raise CommandError(f"--eml: cannot write {eml}: {error.strerror}.") from None
-            self.stdout.write(f"Wrote the Chair's message to {path} ({path.stat().st_size} bytes).")
+                raise CommandError(
+                    _("--eml: cannot write %(file)s: %(error)s.")
+                    % {"file": eml, "error": error.strerror}
+                ) from None
+            self.stdout.write(
+                _("Wrote the Chair's message to %(file)s (%(size)s bytes).")
+                % {"file": path, "size": path.stat().st_size}
+            )
         if not print_text:
             return
         message = preview.message
-        state = "as sent" if preview.sent else "as it would be sent now"
-        self.stdout.write(f"The message to the Chair, {state}:")
+        if preview.sent:
+            self.stdout.write(_("The message to the Chair, as sent:"))
+        else:
+            self.stdout.write(_("The message to the Chair, as it would be sent now:"))
+        # The message's own header names, as a mail client shows them.
         self.stdout.write(f"From: {message.from_email}")
         self.stdout.write(f"To: {', '.join(message.to)}")
         self.stdout.write(f"Subject: {message.subject}")
@@ -134,12 +172,16 @@ class Command(BaseCommand):
         self.stdout.write(message.body)
         self.stdout.write("")
         if not preview.chair_known:
-            self.stdout.write("No participant is the Chair with an e-mail address.")
-        recipients = "was sent to" if preview.sent else "would go to"
-        self.stdout.write(
-            f"Recipients: the message {recipients} {preview.recipients} address(es), "
-            "each its own copy."
-        )
+            self.stdout.write(_("No participant is the Chair with an e-mail address."))
+        if preview.sent:
+            recipients = _(
+                "Recipients: the message was sent to %(count)s address(es), each its own copy."
+            )
+        else:
+            recipients = _(
+                "Recipients: the message would go to %(count)s address(es), each its own copy."
+            )
+        self.stdout.write(recipients % {"count": preview.recipients})
 
     def _wait(self, report: Report, wait_for_worker: float) -> dict:
         """Until nothing is pending or being sent, printing progress; runs the sending here when
@@ -179,9 +221,12 @@ class Command(BaseCommand):
 
     def _progress(self, counts: dict) -> None:
         self.stdout.write(
-            f"  sent {counts['sent']} of {counts['total']}, "
-            f"pending {counts['pending'] + counts['sending']}, failed {counts['failed']}, "
-            f"need attention {counts['attention']}"
+            "  "
+            + _(
+                "sent %(sent)s of %(total)s, pending %(pending)s, failed %(failed)s, need "
+                "attention %(attention)s"
+            )
+            % {**counts, "pending": counts["pending"] + counts["sending"]}
         )
 
     def _run_here(self, task_id: str, worker: str) -> bool:
@@ -215,14 +260,25 @@ class Command(BaseCommand):
             if stopped_on
             else None
         )
-        raise CommandError(
-            f"Sending stopped: {reason or 'the retries are not due yet'}. "
-            f"Sent {counts['sent']}, failed {counts['failed']}, "
-            f"need attention {counts['attention']}; {counts['pending']} of {counts['total']} "
-            f"addresses are left pending for the task worker"
-            + (f", next try at {when:%Y-%m-%d %H:%M:%S %Z}" if when else "")
-            + f" (or run “send_report {report.deliverable.slug}” again)."
-        )
+        values = {
+            **counts,
+            "reason": reason or _("the retries are not due yet"),
+            "slug": report.deliverable.slug,
+            "when": f"{when:%Y-%m-%d %H:%M:%S %Z}" if when else "",
+        }
+        if when:
+            message = _(
+                "Sending stopped: %(reason)s. Sent %(sent)s, failed %(failed)s, need attention "
+                "%(attention)s; %(pending)s of %(total)s addresses are left pending for the task "
+                "worker, next try at %(when)s (or run “send_report %(slug)s” again)."
+            )
+        else:
+            message = _(
+                "Sending stopped: %(reason)s. Sent %(sent)s, failed %(failed)s, need attention "
+                "%(attention)s; %(pending)s of %(total)s addresses are left pending for the task "
+                "worker (or run “send_report %(slug)s” again)."
+            )
+        raise CommandError(message % values)
 
 
 def _done(counts: dict) -> tuple[int, int, int]:
