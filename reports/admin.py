@@ -142,12 +142,13 @@ class SubscriberAdmin(VersionedAdmin):
         "email",
         "name",
         "state",
+        "language",
         "participant",
         "confirmed_at",
         "unsubscribed_at",
         "suspended_at",
     ]
-    list_filter = ["state", ("participant", admin.EmptyFieldListFilter)]
+    list_filter = ["state", "language", ("participant", admin.EmptyFieldListFilter)]
     list_select_related = ["participant"]
     search_fields = ["email", "name"]
     autocomplete_fields = ["participant"]
@@ -221,11 +222,13 @@ class EditableTemplateAdmin(VersionedAdmin):
 
 @admin.register(DocumentExport)
 class DocumentExportAdmin(admin.ModelAdmin):
-    list_display = ["deliverable", "format", "frozen", "state", "created_at", "requested_by"]
-    list_filter = ["format", "state", "frozen"]
+    list_display = [
+        "deliverable", "format", "language", "frozen", "state", "created_at", "requested_by",
+    ]  # fmt: skip
+    list_filter = ["format", "language", "state", "frozen"]
     list_select_related = ["deliverable", "requested_by"]
     readonly_fields = [
-        "deliverable", "format", "frozen", "state", "file", "error", "requested_by", "created_at",
+        "deliverable", "format", "language", "frozen", "state", "file", "error", "requested_by", "created_at",
         "finished_at",
     ]  # fmt: skip
 

@@ -1,4 +1,7 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Deliverable, DocumentFormat, Report
 from wgec.text_checks import CheckedTextMixin
@@ -47,3 +50,17 @@ class ExportForm(CheckedTextMixin, forms.Form):
         label="Document",
     )
     format = forms.ChoiceField(choices=DocumentFormat.choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        help_text=_("The language of the document's headings, annexes and dates."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, as the language menu names them.
+        self.fields["language"].choices = [
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ]

@@ -678,13 +678,19 @@ def delivery_bounce_record(
 # Documents -----------------------------------------------------------------------------------
 
 
-def document_export_request(*, deliverable: Deliverable, format: str, user=None) -> DocumentExport:
-    """Prepare the document in the background; the export shows its progress."""
+def document_export_request(
+    *, deliverable: Deliverable, format: str, user=None, language: str = "en"
+) -> DocumentExport:
+    """Prepare the document in the background, its fixed wording in ``language``; the export
+    shows its progress."""
     if format not in DocumentFormat.values:
         raise ReportError(f"Unknown format “{format}”.")
+    if language not in dict(settings.LANGUAGES):
+        raise ReportError(f"Unknown language “{language}”.")
     export = DocumentExport.objects.create(
         deliverable=deliverable,
         format=format,
+        language=language,
         requested_by=user if user is not None and user.is_authenticated else None,
     )
 
@@ -710,7 +716,9 @@ def document_export_build(*, export_id: int) -> DocumentExport | None:
         return None
     export = DocumentExport.objects.select_related("deliverable").get(pk=export_id)
     try:
-        content = final_document_bytes(deliverable=export.deliverable, format=export.format)
+        content = final_document_bytes(
+            deliverable=export.deliverable, format=export.format, language=export.language
+        )
     except Exception as error:
         export.state = DocumentExport.State.FAILED
         export.error = f"{type(error).__name__}: {error}"

@@ -335,6 +335,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     export = services.document_export_request(
         deliverable=form.cleaned_data["deliverable"],
         format=form.cleaned_data["format"],
+        language=form.cleaned_data["language"],
         user=request.user,
     )
     messages.success(
