@@ -228,8 +228,8 @@ class DocumentExportAdmin(admin.ModelAdmin):
     list_filter = ["format", "language", "state", "frozen"]
     list_select_related = ["deliverable", "requested_by"]
     readonly_fields = [
-        "deliverable", "format", "language", "frozen", "state", "file", "error", "requested_by", "created_at",
-        "finished_at",
+        "deliverable", "format", "language", "frozen", "state", "file", "error", "requested_by",
+        "created_at", "finished_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
