@@ -413,6 +413,16 @@ class Delivery(models.Model):
         Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
     to_chair = models.BooleanField("to the Chair", default=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "The language the message is written in: the one the person chose in their profile, "
+            "else the one they subscribed in."
+        ),
+    )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     available_at = models.DateTimeField(

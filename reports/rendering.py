@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone
@@ -233,18 +233,42 @@ def report_compose(
             }
             for value, label in DocumentFormat.choices
         ]
+    subject, body_text, body_html = _report_texts(content)
+    return Composed(content=content, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def _report_texts(content: dict) -> tuple[str, str, str]:
+    """The report's subject and body as text and HTML, in the active language, from its
+    composed content (the coordinators' introduction and the map's text as written)."""
     wording = Wording.load([*BODY_TEMPLATES, "reports/email/report_subject.txt"])
     context = body_context(content)
-    return Composed(
-        content=content,
-        subject=wording.line("reports/email/report_subject.txt", context),
-        body_text=wording.render("reports/report_body.txt", context).strip(),
-        body_html=nh3.clean(
+    return (
+        wording.line("reports/email/report_subject.txt", context),
+        wording.render("reports/report_body.txt", context).strip(),
+        nh3.clean(
             wording.render("reports/report_body.html", context),
             attributes=_BODY_ATTRIBUTES,
             filter_style_properties=_BODY_STYLES,
         ),
     )
+
+
+@dataclass
+class ReportTexts:
+    """A sent report's subject and bodies in one language: English as frozen when it was sent,
+    another language rendered from its frozen content."""
+
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def report_texts(report: Report, language: str = "en") -> ReportTexts:
+    """The report in ``language``: as frozen in English, else rendered from its content."""
+    if language == "en" or not report.content:
+        return ReportTexts(report.subject, report.body_text, report.body_html)
+    with translation.override(language):
+        return ReportTexts(*_report_texts(report.content))
 
 
 # Messages ------------------------------------------------------------------------------------
@@ -266,15 +290,22 @@ class Recipient:
     to_chair: bool
     token: str
     delivery_id: int | None = None
+    language: str = "en"  # of the message: the recipient's
 
 
-def report_message_context(report: Report, recipient: Recipient) -> dict:
+def report_message_context(
+    report: Report, recipient: Recipient, texts: ReportTexts | None = None
+) -> dict:
+    """The context of a report's message (``texts``: the report in the recipient's language,
+    rendered once for all of them)."""
+    texts = texts or report_texts(report, recipient.language)
     return {
         **site_context(),
-        "subject": report.subject,
+        "group_name": translation.gettext(settings.WGEC_GROUP_NAME),
+        "subject": texts.subject,
         "report": report.content,
-        "body_text": report.body_text,
-        "body_html": mark_safe(report.body_html),  # noqa: S308 - sanitised with nh3 when frozen
+        "body_text": texts.body_text,
+        "body_html": mark_safe(texts.body_html),  # noqa: S308 - sanitised with nh3
         "report_url": absolute(reverse("reports:detail", args=[report.deliverable.slug])),
         "recipient_name": recipient.name,
         "recipient_email": recipient.email,
@@ -492,23 +523,35 @@ class ReportMessages:
     def __init__(self, report: Report, wording: Wording | None = None) -> None:
         self.report = report
         self.wording = wording or report_wording(report)
-        self._kinds: dict[tuple[bool, bool, bool], tuple | None] = {}
+        self._kinds: dict[tuple[str, bool, bool, bool], tuple | None] = {}
+        self._texts: dict[str, ReportTexts] = {}
+
+    def texts(self, language: str) -> ReportTexts:
+        """The report in ``language``, rendered once for the run."""
+        if language not in self._texts:
+            self._texts[language] = report_texts(self.report, language)
+        return self._texts[language]
 
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        with translation.override(recipient.language):
+            return self._message(recipient)
+
+    def _message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        texts = self.texts(recipient.language)
         if mail_addresses.enabled():
             # Each message carries its recipient's own reply address and envelope sender:
             # rendered the usual way.
-            return report_message(self.report, recipient, self.wording)
-        kind = (recipient.to_chair, bool(recipient.name), bool(recipient.token))
+            return report_message(self.report, recipient, self.wording, texts)
+        kind = (recipient.language, recipient.to_chair, bool(recipient.name), bool(recipient.token))
         if kind not in self._kinds:
             self._kinds[kind] = self._prepare(recipient)
         prepared = self._kinds[kind]
         if prepared is None:
-            return report_message(self.report, recipient, self.wording)
+            return report_message(self.report, recipient, self.wording, texts)
         return self._build(prepared, recipient)
 
     def _bodies(self, recipient: Recipient) -> tuple[str, str]:
-        context = report_message_context(self.report, recipient)
+        context = report_message_context(self.report, recipient, self.texts(recipient.language))
         return (
             self.wording.render("reports/email/report.txt", context),
             self.wording.render("reports/email/report.html", context),
@@ -521,8 +564,10 @@ class ReportMessages:
                 values[_NAME] if recipient.name else "",
                 recipient.to_chair,
                 values[_TOKEN] if recipient.token else "",
+                language=recipient.language,
             )
 
+        texts = self.texts(recipient.language)
         same = {key: key for key in _OTHER}
         text, html = self._bodies(stand_in(same))
         other_text, other_html = self._bodies(stand_in(_OTHER))
@@ -534,9 +579,9 @@ class ReportMessages:
             html,
             _EncodedBody.of(text, placeholders),
             _EncodedBody.of(html, placeholders),
-            _Skeleton(subject=header_text(self.report.subject), token=bool(recipient.token)),
+            _Skeleton(subject=header_text(texts.subject), token=bool(recipient.token)),
         )
-        usual = report_message(self.report, recipient, self.wording)
+        usual = report_message(self.report, recipient, self.wording, texts)
         built = self._build(prepared, recipient)
         if (built.body, built.alternatives) != (usual.body, usual.alternatives):
             return None
@@ -548,7 +593,7 @@ class ReportMessages:
         escaped = {key: str(conditional_escape(value)) for key, value in values.items()}
         headers = _list_headers(recipient)
         message = _PreparedMessage(
-            subject=header_text(self.report.subject),
+            subject=header_text(self.texts(recipient.language).subject),
             body=_substituted(text, values),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[formataddr((recipient.name, recipient.email))],
@@ -573,13 +618,23 @@ def _list_headers(recipient: Recipient) -> dict[str, str]:
     return headers
 
 
-@english
 def report_message(
-    report: Report, recipient: Recipient, wording: Wording | None = None
+    report: Report,
+    recipient: Recipient,
+    wording: Wording | None = None,
+    texts: ReportTexts | None = None,
 ) -> EmailMultiAlternatives:
-    """One message: the report to one person, addressed to them alone."""
+    """One message: the report to one person, addressed to them alone, in their language."""
+    with translation.override(recipient.language):
+        return _report_message(report, recipient, wording, texts)
+
+
+def _report_message(
+    report: Report, recipient: Recipient, wording: Wording | None, texts: ReportTexts | None
+) -> EmailMultiAlternatives:
     wording = wording or report_wording(report)
-    context = report_message_context(report, recipient)
+    texts = texts or report_texts(report, recipient.language)
+    context = report_message_context(report, recipient, texts)
     headers = _list_headers(recipient)
     # With a mailbox to read, a reply comes back to the recipient's own reply address (it
     # becomes a reply to the report) and a bounce to the delivery's own envelope sender.
@@ -597,7 +652,7 @@ def report_message(
         envelope = mail_addresses.bounce_address(delivery_id=recipient.delivery_id)
     context["reply_by_email"] = bool(reply_to)
     message = ListMessage(
-        subject=header_text(report.subject),
+        subject=header_text(texts.subject),
         body=wording.render("reports/email/report.txt", context),
         from_email=envelope,
         to=[formataddr((recipient.name, recipient.email))],
@@ -623,7 +678,12 @@ def header_text(text: str) -> str:
 
 def delivery_recipient(delivery: Delivery, token: str) -> Recipient:
     return Recipient(
-        delivery.email, header_text(delivery.name), delivery.to_chair, token, delivery.pk
+        delivery.email,
+        header_text(delivery.name),
+        delivery.to_chair,
+        token,
+        delivery.pk,
+        language=delivery.language,
     )
 
 
@@ -634,11 +694,18 @@ def confirmation_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
 
 
-@english
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The message asking an address to confirm its subscription, in the language of the page
+    it subscribed from."""
+    with translation.override(subscriber.language or "en"):
+        return _confirmation_message(subscriber)
+
+
+def _confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     wording = Wording.load(CONFIRM_TEMPLATES)
     context = {
         **site_context(),
+        "group_name": translation.gettext(settings.WGEC_GROUP_NAME),
         "email": subscriber.email,
         "name": subscriber.name,
         "confirm_url": absolute(

@@ -26,6 +26,7 @@ from reports.models import (
 )
 from reports.rendering import Recipient, dated_rows, report_message
 from reports.update import changes_full, previous_report
+from wgec.languages import is_language
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
@@ -360,6 +361,12 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 # The mailing list ----------------------------------------------------------------------------
 
 
+def _page_language(request: HttpRequest) -> str:
+    """The language of the page the visitor reads (the menu's, the browser's, their profile's)."""
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    return language if is_language(language) else "en"
+
+
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -373,7 +380,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             return render(request, "reports/subscriber_form.html", {"form": form}, status=429)
         if not form.cleaned_data["website"]:
             services.subscription_request(
-                email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                language=_page_language(request),
             )
         # The same answer whatever the address's state: the form reveals nobody's.
         return render(
