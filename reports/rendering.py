@@ -22,9 +22,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone
+from django.utils.translation import gettext, ngettext
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
@@ -75,25 +77,34 @@ def dated_rows(rows: list[dict], *keys: str) -> list[dict]:
     ]
 
 
-_CLUSTER_CHANGE_WORDS = [
-    ("issues_added", "issue added", "issues added"),
-    ("issues_merged", "wording merged", "wordings merged"),
-    ("issues_withdrawn", "issue withdrawn", "issues withdrawn"),
-    ("coverage", "coverage status", "coverage statuses"),
-    ("gaps", "gap", "gaps"),
-]
+def _cluster_change_words(key: str, count: int) -> str:
+    words = {
+        "issues_added": lambda: ngettext("%(count)s issue added", "%(count)s issues added", count),
+        "issues_merged": lambda: ngettext(
+            "%(count)s wording merged", "%(count)s wordings merged", count
+        ),
+        "issues_withdrawn": lambda: ngettext(
+            "%(count)s issue withdrawn", "%(count)s issues withdrawn", count
+        ),
+        "coverage": lambda: ngettext(
+            "%(count)s coverage status", "%(count)s coverage statuses", count
+        ),
+        "gaps": lambda: ngettext("%(count)s gap", "%(count)s gaps", count),
+    }
+    return words[key]() % {"count": count}
+
+
+_CLUSTER_CHANGE_KEYS = ["issues_added", "issues_merged", "issues_withdrawn", "coverage", "gaps"]
 
 
 def _cluster_changes(rows: list[dict]) -> list[dict]:
-    """Each cluster's changes in words, kinds without a change left out ("3 issues added;
-    13 coverage statuses")."""
+    """Each cluster's changes in words, in the active language, kinds without a change left
+    out ("3 issues added; 13 coverage statuses")."""
     return [
         {
             **row,
             "parts": [
-                f"{row[key]} {one if row[key] == 1 else many}"
-                for key, one, many in _CLUSTER_CHANGE_WORDS
-                if row.get(key)
+                _cluster_change_words(key, row[key]) for key in _CLUSTER_CHANGE_KEYS if row.get(key)
             ],
         }
         for row in rows
@@ -101,19 +112,26 @@ def _cluster_changes(rows: list[dict]) -> list[dict]:
 
 
 def _date_range(start: datetime.date, end: datetime.date | None) -> str:
-    """ "7 January 2014", "24 to 28 February 2014", "30 January to 2 February 2014"."""
+    """ "7 January 2014", "24 to 28 February 2014" ... in the active language (its own form
+    of each day)."""
     if end is None or end == start:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} to {end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        return date_format(start, "DATE_FORMAT")
+    if translation.get_language() == "en":  # the UN's English shares the month and the year
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day} to {end.day} {end:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
+    }
 
 
 def _names(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    """ "A", "A and B", "A, B and C" (the active language's "and")."""
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def body_context(content: dict) -> dict:
