@@ -61,26 +61,25 @@ KEEP_CHARACTERS = 2_500
 # The lines of a portrait and a landscape page (the template's margins), in EMU.
 PORTRAIT_LINE = int(Cm(21.0 - 2 * 2.5))
 LANDSCAPE_LINE = int(Cm(29.7 - 2 * 2.2))
-# How Typst names each language (its text's language and region: hyphenation, quotes, the
-# direction, Chinese line breaking) and the fonts it reaches for first: the script's own.
+# How Typst names each language: its text's language and region (hyphenation, quotes, the
+# direction, Chinese line breaking). The template's fonts name a serif font of each script.
 TYPST_LANGUAGES = {
-    "ar": ("ar", None, ["Noto Naskh Arabic"]),
-    "zh-hans": ("zh", "cn", ["Noto Serif CJK SC"]),
-    "en": ("en", "gb", []),
-    "fr": ("fr", "fr", []),
-    "ru": ("ru", "ru", []),
-    "es": ("es", "es", []),
+    "ar": ("ar", None),
+    "zh-hans": ("zh", "cn"),
+    "en": ("en", "gb"),
+    "fr": ("fr", "fr"),
+    "ru": ("ru", "ru"),
+    "es": ("es", "es"),
 }
 
 
 def _language(doc: FinalDocument) -> dict:
     """The document's language for Typst, and its fixed words (data, never markup)."""
-    lang, region, fonts = TYPST_LANGUAGES.get(doc.language, TYPST_LANGUAGES["en"])
+    lang, region = TYPST_LANGUAGES.get(doc.language, TYPST_LANGUAGES["en"])
     return {
         "lang": lang,
         "region": region,
         "dir": "rtl" if translation.get_language_bidi() else "ltr",
-        "fonts": fonts,
         "words": {
             "distribution": _("Distr.: General"),
             "original": _("Original: English"),
@@ -88,7 +87,8 @@ def _language(doc: FinalDocument) -> dict:
                 "This document is being reproduced without formal editing."
             ),
             "contents": _("Contents"),
-            "page": _("Page"),
+            # "Page 2", "第2页": the number's place in the words.
+            "page": _("Page %(number)s").split("%(number)s", 1),
             "introduction": _("1. Introduction"),
             "status_heading": str(STATUS_HEADING),
             "gaps_heading": str(GAPS_HEADING),

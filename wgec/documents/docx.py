@@ -231,8 +231,12 @@ def _running_header(document: Document, text: str) -> None:
     for position in (Twips(4680), Twips(9360)):  # the Header style's stops, for Letter paper
         stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
     stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    _append_run(paragraph._p, f"{text}\t{_('Page')} ", bold=True)
+    # "Page 2", "第2页": the words around the number, in the document's language.
+    before, _number, after = _("Page %(number)s").partition("%(number)s")
+    _append_run(paragraph._p, f"{text}\t{before}", bold=True)
     _field(paragraph._p, "PAGE", "2")
+    if after:
+        _append_run(paragraph._p, after, bold=True)
 
 
 class DocxWriter:
