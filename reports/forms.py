@@ -54,6 +54,7 @@ class ExportForm(CheckedTextMixin, forms.Form):
         label=_("Language"),
         choices=settings.LANGUAGES,
         initial="en",
+        required=False,  # English when the form does not ask
         help_text=_("The language of the document's headings, annexes and dates."),
     )
 

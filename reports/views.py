@@ -336,7 +336,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     export = services.document_export_request(
         deliverable=form.cleaned_data["deliverable"],
         format=form.cleaned_data["format"],
-        language=form.cleaned_data["language"],
+        language=form.cleaned_data["language"] or "en",
         user=request.user,
     )
     messages.success(

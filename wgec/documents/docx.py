@@ -113,7 +113,7 @@ def docx_document(
                 group.add_run().add_break()
             group.add_run(xml_safe(line)).bold = index < 2
     else:
-        group.add_run(settings.WGEC_GROUP_NAME).italic = True
+        group.add_run(_(settings.WGEC_GROUP_NAME)).italic = True
     if without_formal_editing:
         document.add_paragraph(_("This document is being reproduced without formal editing."))
     heading = document.add_heading(xml_safe(title), level=0)
