@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import ParticipantFactory, UserFactory
 from wgec.models import Participant
@@ -61,6 +61,14 @@ def _tasks_run_at_once(settings):
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Uploads (imports, documents) are kept in media storage: not in the checkout's media/.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page served in another language leaves that language active on the thread (Django's
+    LocaleMiddleware activates it and never deactivates it): the next test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
