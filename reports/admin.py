@@ -86,6 +86,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "email",
         "report",
         "to_chair",
+        "language",
         "state",
         "attempts",
         "sent_at",
