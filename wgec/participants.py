@@ -184,7 +184,7 @@ def participant_line(person: Participant, *, heading: str = "") -> str:
     """A line of a list of participants: name, title, organisation, "(remote participant)"."""
     line = getattr(person, "listed_as", None) or _listed_as(person, heading)
     if getattr(person, "remote", False):
-        line += " (remote participant)"
+        line += " " + gettext("(remote participant)")
     return line
 
 
