@@ -12,7 +12,9 @@ tables or, for a past moment, on the change history.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -372,6 +374,19 @@ def counted(*, issue_count: int, cluster_count: int, referred_count: int) -> dic
 
 def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def in_document_language[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """A formatter of a ``FinalDocument`` (its first argument) run in the document's language,
+    whatever language is active where it is called."""
+
+    @wraps(function)
+    def in_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        document = args[0]
+        with translation.override(getattr(document, "language", "en")):
+            return function(*args, **kwargs)
+
+    return in_language
 
 
 def final_document_build(*, issue: DocumentIssue, language: str = "en") -> FinalDocument:

@@ -29,6 +29,7 @@ from reports.final import (
     document_issue,
     document_language,
     final_document_build,
+    in_document_language,
     other_issues,
 )
 from reports.models import Deliverable, DocumentFormat
@@ -170,6 +171,7 @@ def _contents(doc: FinalDocument) -> list[tuple[int, str, str]]:
     return doc.contents(issues=doc.issue_count <= CONTENTS_ISSUE_LIMIT)
 
 
+@in_document_language
 def final_document_docx(doc: FinalDocument) -> bytes:
     writer = DocxWriter(
         docx_document(
@@ -464,6 +466,7 @@ def _other_issue_rows(issue: DocumentIssue) -> Iterator[list[object]]:
         ]
 
 
+@in_document_language
 def final_document_xlsx(doc: FinalDocument, issue: DocumentIssue) -> bytes:
     """The document as a workbook, in its order: the issues on the map (with their sections),
     the coverage with the names beside the IDs, the mechanisms, the issues off the map

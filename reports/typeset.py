@@ -24,7 +24,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx.shared import Cm
 
-from reports.final import MAP_TABLE_HEADING, REMAINING_HEADING, FinalDocument, annex_heading
+from reports.final import (
+    MAP_TABLE_HEADING,
+    REMAINING_HEADING,
+    FinalDocument,
+    annex_heading,
+    in_document_language,
+)
 from reports.formats import (
     CONTENTS_ISSUE_LIMIT,
     GAPS_HEADING,
@@ -272,6 +278,7 @@ def _runs(kinds: Iterable[str]) -> list[list]:
     return [[kind, len(list(same))] for kind, same in itertools.groupby(kinds)]
 
 
+@in_document_language
 def final_document_pdf(doc: FinalDocument) -> bytes:
     """The document as PDF: its parts typeset at once (settings.WGEC_TYPESET_WORKERS at a time),
     without their running headers; then the title page with the contents' page numbers, and
