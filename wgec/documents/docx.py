@@ -12,6 +12,7 @@ import datetime
 import io
 import itertools
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
@@ -536,9 +537,11 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     least, wanted = [], []
     for column, header in enumerate(headers):
         texts = [row[column] for row in sample if column < len(row)]
-        lengths = sorted(len(text) for text in texts) or [0]
+        lengths = sorted(_display_width(text) for text in texts) or [0]
         typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-        words = [len(word) for text in [*texts, header] for word in text.split()]
+        words = [
+            _display_width(unit) for text in [*texts, header] for unit in _UNBROKEN.findall(text)
+        ]
         least.append(max(words or [1]) * _CHARACTER + _CELL_MARGINS)
         wanted.append(max(least[-1], min(typical, 80) * _CHARACTER + _CELL_MARGINS))
     if sum(least) >= total:
@@ -548,6 +551,17 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     spare = total - sum(least)
     extra = [want - low for want, low in zip(wanted, least, strict=True)]
     return [int(low + spare * more / sum(extra)) for low, more in zip(least, extra, strict=True)]
+
+
+# What a line never breaks inside: a word, or a single Chinese or Japanese character (those
+# lines break between any two).
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_UNBROKEN = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+")
+
+
+def _display_width(text: str) -> int:
+    """How many characters' widths a text takes: a Chinese character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cells(row: Sequence[object]) -> list[str]:
