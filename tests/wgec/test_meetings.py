@@ -154,3 +154,4 @@ def test_the_participants_list_is_written_in_the_visitors_language():
     )
     pdf = pdf_text(client.get(reverse("meetings:participants-pdf", args=[2])).content)
     assert "Liste des participants" in pdf and "(participation à distance)" in pdf
+    assert "Groupe de travail sur le renforcement de la coopération" in pdf
