@@ -282,7 +282,9 @@ class ReportTexts:
 
 
 def report_texts(report: Report, language: str = "en") -> ReportTexts:
-    """The report in ``language``: as frozen in English, else rendered from its content."""
+    """The report in ``language``: as frozen in English, else rendered from its frozen content
+    with the body's wording in force (the secretariat's, else the shipped templates, whose words
+    the catalogues translate)."""
     if language == "en" or not report.content:
         return ReportTexts(report.subject, report.body_text, report.body_html)
     with translation.override(language):
