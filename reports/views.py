@@ -24,7 +24,7 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from reports.rendering import Recipient, dated_rows, report_message
+from reports.rendering import Recipient, dated_rows, report_message, report_texts
 from reports.update import changes_full, previous_report
 from wgec.languages import is_language
 from wgec.models import Participant
@@ -90,6 +90,12 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "documents": [],
     }
     if report and report.is_sent:
+        # The report's words in the reader's language (its archive, and the coordinators' text,
+        # as sent).
+        language = _page_language(request)
+        context["body_html"] = (
+            report.body_html if language == "en" else report_texts(report, language).body_html
+        )
         if deliverable.has_documents:
             context["documents"] = list(deliverable.exports.filter(frozen=True).order_by("format"))
         if coordinator:

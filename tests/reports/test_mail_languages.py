@@ -153,3 +153,16 @@ def test_the_secretariat_sees_and_changes_a_subscribers_language(admin_client):
     subscriber = Subscriber.objects.create(email="ana@example.org", state="subscribed")
     page = admin_client.get(f"/admin/reports/subscriber/{subscriber.pk}/change/").content.decode()
     assert 'name="language"' in page
+
+
+def test_the_report_page_shows_the_report_in_the_readers_language(
+    smtp_server, django_assert_max_num_queries
+):
+    _send()
+    # The English page's queries, and two more: the frozen content and the wording in force.
+    with django_assert_max_num_queries(12):
+        french = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/reports/update-1/").content.decode()
+    assert "<h2>Progrès accomplis au regard du mandat</h2>" in french
+    assert "The group met twice." in french
+    english = Client().get("/reports/update-1/").content.decode()
+    assert "<h2>Progress against the terms of reference</h2>" in english
