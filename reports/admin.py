@@ -86,6 +86,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "email",
         "report",
         "to_chair",
+        "language",
         "state",
         "attempts",
         "sent_at",
@@ -142,12 +143,13 @@ class SubscriberAdmin(VersionedAdmin):
         "email",
         "name",
         "state",
+        "language",
         "participant",
         "confirmed_at",
         "unsubscribed_at",
         "suspended_at",
     ]
-    list_filter = ["state", ("participant", admin.EmptyFieldListFilter)]
+    list_filter = ["state", "language", ("participant", admin.EmptyFieldListFilter)]
     list_select_related = ["participant"]
     search_fields = ["email", "name"]
     autocomplete_fields = ["participant"]
@@ -221,12 +223,14 @@ class EditableTemplateAdmin(VersionedAdmin):
 
 @admin.register(DocumentExport)
 class DocumentExportAdmin(admin.ModelAdmin):
-    list_display = ["deliverable", "format", "frozen", "state", "created_at", "requested_by"]
-    list_filter = ["format", "state", "frozen"]
+    list_display = [
+        "deliverable", "format", "language", "frozen", "state", "created_at", "requested_by",
+    ]  # fmt: skip
+    list_filter = ["format", "language", "state", "frozen"]
     list_select_related = ["deliverable", "requested_by"]
     readonly_fields = [
-        "deliverable", "format", "frozen", "state", "file", "error", "requested_by", "created_at",
-        "finished_at",
+        "deliverable", "format", "language", "frozen", "state", "file", "error", "requested_by",
+        "created_at", "finished_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:

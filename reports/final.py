@@ -12,10 +12,15 @@ tables or, for a past moment, on the change history.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from consensus.models import ConsensusItem, Decision, Option, OptionSupport
 from issues.models import Cluster, Issue
@@ -24,7 +29,6 @@ from reports.models import Deliverable, Report
 from reports.wording import Wording
 from wgec.countries import un_name
 from wgec.documents.history import end_of_day, rows_as_of
-from wgec.languages import english
 from wgec.languages import labels as choice_labels
 from wgec.models import Meeting
 from wgec.participants import (
@@ -46,6 +50,12 @@ DOCUMENT_TEMPLATES = [
 
 # The order a reader expects: who addresses the issue first.
 _STATUS_ORDER = {value: index for index, value in enumerate(Coverage.Status.values)}
+
+
+def day(date: datetime.date) -> str:
+    """A day as the active language writes it in full (30 November 2013, 30 novembre 2013,
+    2013年11月30日)."""
+    return date_format(date, "DATE_FORMAT")
 
 
 class DocumentDateError(ValueError):
@@ -92,7 +102,8 @@ def document_issue(
         return DocumentIssue(deliverable, today, None)
     if date > today:
         raise DocumentDateError(
-            f"{date:%-d %B %Y} is after today: a document shows the map as it stood on its date."
+            _("%(date)s is after today: a document shows the map as it stood on its date.")
+            % {"date": day(date)}
         )
     return DocumentIssue(deliverable, date, end_of_day(date))
 
@@ -140,14 +151,16 @@ class IssueEntry:
         the items annex I holds."""
         if self.annex_items:
             items = ", ".join(str(number) for number in self.annex_items)
-            plural = "s" if len(self.annex_items) > 1 else ""
-            return (
-                f"The correspondence group did not reach consensus on this issue: see annex I, "
-                f"item{plural} {items}."
-            )
+            return ngettext(
+                "The correspondence group did not reach consensus on this issue: see annex I, "
+                "item %(items)s.",
+                "The correspondence group did not reach consensus on this issue: see annex I, "
+                "items %(items)s.",
+                len(self.annex_items),
+            ) % {"items": items}
         if self.consensus == Issue.Consensus.AGREED:
             return ""
-        return (
+        return _(
             "The correspondence group has not reached consensus on this issue; it has not been "
             "referred to the working group."
         )
@@ -181,7 +194,7 @@ class OptionEntry:
     @property
     def support_text(self) -> str:
         if not self.support:
-            return "No support stated"
+            return _("No support stated")
         return "; ".join(
             f"{entry.group} ({len(entry.names)}): {', '.join(entry.names)}"
             for entry in self.support
@@ -204,8 +217,8 @@ class ReferredEntry:
     def referral(self) -> str:
         """When it was referred, labelled as such (its decision says when it was decided)."""
         if self.referred_on is None:
-            return "Referred to the working group."
-        return f"Referred to the working group on {self.referred_on:%-d %B %Y}."
+            return _("Referred to the working group.")
+        return _("Referred to the working group on %(date)s.") % {"date": day(self.referred_on)}
 
 
 @dataclass
@@ -241,6 +254,7 @@ class FinalDocument:
     masthead: list[str] = field(default_factory=list)
     without_formal_editing: bool = False
     remaining: Remaining | None = None  # the initial output: a draft saying what remains
+    language: str = "en"  # the language of its fixed wording (the map's text stays as written)
 
     @property
     def draft(self) -> bool:
@@ -255,21 +269,21 @@ class FinalDocument:
     def running_header(self) -> str:
         """What every page after the first carries beside its number."""
         head = self.symbol or self.title
-        return f"{head} (draft)" if self.draft else head
+        return _("%(document)s (draft)") % {"document": head} if self.draft else head
 
     def contents(self, *, issues: bool = True) -> list[tuple[int, str, str]]:
         """The table of contents: (level, heading, anchor) of the sections (with the issues'
         when ``issues``) and annexes."""
-        entries = [(1, "1. Introduction", "introduction")]
+        entries = [(1, _("1. Introduction"), "introduction")]
         for cluster in self.clusters:
             entries.append((1, cluster.heading, f"c-{cluster.number}"))
             if issues:
                 entries.extend((2, issue.heading, f"s-{issue.number}") for issue in cluster.issues)
         if self.draft:
             entries.append((1, f"{self.remaining_number}. {REMAINING_HEADING}", "remaining"))
-        entries.append((1, f"Annex I. {self.annex_referred_heading}", "annex-1"))
-        entries.append((1, f"Annex II. {MAP_TABLE_HEADING}", "annex-2"))
-        entries.append((1, f"Annex III. {self.annex_participants_heading}", "annex-3"))
+        entries.append((1, annex_heading(1, self.annex_referred_heading), "annex-1"))
+        entries.append((1, annex_heading(2, MAP_TABLE_HEADING), "annex-2"))
+        entries.append((1, annex_heading(3, self.annex_participants_heading), "annex-3"))
         return entries
 
     @property
@@ -280,21 +294,51 @@ class FinalDocument:
     def status_line(self) -> str:
         """Under the title: a draft, the document as issued, or one prepared."""
         draft = (
-            f"Draft of the final document: the map as it stood on {self.date:%-d %B %Y}, with "
-            f"what remains to be done (section {self.remaining_number})."
+            _(
+                "Draft of the final document: the map as it stood on %(date)s, with what remains "
+                "to be done (section %(section)s)."
+            )
+            % {"date": day(self.date), "section": self.remaining_number}
             if self.draft
             else ""
         )
         if self.issued:
             return draft
-        prepared = (
-            f"Prepared from the map as it stood on {self.date:%-d %B %Y}; not the issued document."
-        )
+        prepared = _("Prepared from the map as it stood on %(date)s; not the issued document.") % {
+            "date": day(self.date)
+        }
         return f"{draft} {prepared}" if draft else prepared
 
 
-REMAINING_HEADING = "What remains before the final document"
-MAP_TABLE_HEADING = "The map: issues, mechanisms, their status and the gaps"
+REMAINING_HEADING = gettext_lazy("What remains before the final document")
+MAP_TABLE_HEADING = gettext_lazy("The map: issues, mechanisms, their status and the gaps")
+
+
+def annex_heading(number: int, heading: str) -> str:
+    """ "Annex I. Items referred ...": the annex's number as the language writes it."""
+    label = {1: _("Annex I"), 2: _("Annex II"), 3: _("Annex III")}[number]
+    return _("%(annex)s. %(heading)s") % {"annex": label, "heading": heading}
+
+
+# The languages a document's fixed wording can be written in: the six official languages.
+DOCUMENT_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+class UnknownLanguage(ValueError):
+    """Not one of the six languages a document is written in (the message names them)."""
+
+
+def document_language(code: str | None) -> str:
+    """The language code a document is prepared in ("zh-Hans" and "zh_hans" read as "zh-hans");
+    English when none is given."""
+    if not code:
+        return "en"
+    found = code.strip().lower().replace("_", "-")
+    if found not in DOCUMENT_LANGUAGES:
+        raise UnknownLanguage(
+            f"Unknown language “{code}”: a document is written in {', '.join(DOCUMENT_LANGUAGES)}."
+        )
+    return found
 
 
 def document_deliverable(slug: str | None = None) -> Deliverable:
@@ -312,13 +356,49 @@ def document_deliverable(slug: str | None = None) -> Deliverable:
     return found
 
 
+def counted(*, issue_count: int, cluster_count: int, referred_count: int) -> dict:
+    """The document's counts for its wording, each also as words in the active language ("41
+    issues", "41 questions"): a sentence holding two counts cannot take both plurals itself."""
+    return {
+        "issue_count": issue_count,
+        "cluster_count": cluster_count,
+        "referred_count": referred_count,
+        "issues_counted": ngettext("%(count)s issue", "%(count)s issues", issue_count)
+        % {"count": issue_count},
+        "clusters_counted": ngettext("%(count)s cluster", "%(count)s clusters", cluster_count)
+        % {"count": cluster_count},
+        "referred_counted": ngettext("%(count)s item", "%(count)s items", referred_count)
+        % {"count": referred_count},
+    }
+
+
 def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
 
 
-@english
-def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
-    """Everything the document says, read from the map as it stood at the issue's moment."""
+def in_document_language[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """A formatter of a ``FinalDocument`` (its first argument) run in the document's language,
+    whatever language is active where it is called."""
+
+    @wraps(function)
+    def in_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        document = args[0]
+        with translation.override(getattr(document, "language", "en")):
+            return function(*args, **kwargs)
+
+    return in_language
+
+
+def final_document_build(*, issue: DocumentIssue, language: str = "en") -> FinalDocument:
+    """Everything the document says, read from the map as it stood at the issue's moment, its
+    fixed wording in ``language`` (the map's own text as it was written)."""
+    with translation.override(language):
+        document = _final_document_build(issue)
+    document.language = language
+    return document
+
+
+def _final_document_build(issue: DocumentIssue) -> FinalDocument:
     moment = issue.moment
     clusters = _clusters(moment)
     referred = referred_items(moment)
@@ -327,11 +407,14 @@ def final_document_build(*, issue: DocumentIssue) -> FinalDocument:
         "deliverable": issue.deliverable,
         "date": issue.date,
         "symbol": issue.symbol,
-        "group_name": settings.WGEC_GROUP_NAME,
+        # The group's name as the language names it (its settings hold the English name).
+        "group_name": _(settings.WGEC_GROUP_NAME),
         "group_short_name": settings.WGEC_GROUP_SHORT_NAME,
-        "issue_count": sum(len(cluster.issues) for cluster in clusters),
-        "cluster_count": len([cluster for cluster in clusters if cluster.issues]),
-        "referred_count": len(referred),
+        **counted(
+            issue_count=sum(len(cluster.issues) for cluster in clusters),
+            cluster_count=len([cluster for cluster in clusters if cluster.issues]),
+            referred_count=len(referred),
+        ),
     }
     clusters = [cluster for cluster in clusters if cluster.issues]
     _number(clusters, referred)
@@ -613,16 +696,25 @@ def referred_items(moment: datetime.datetime | None = None) -> list[ReferredEntr
         else:
             covered, mechanism_id = coverage.get(coverage_id, (None, None))
             mechanism = mechanisms.get(mechanism_id, ("", ""))[0]
-            subject = f"{titles.get(covered, '')} / status of {mechanism}"
+            subject = _("%(issue)s / status of %(mechanism)s") % {
+                "issue": titles.get(covered, ""),
+                "mechanism": mechanism,
+            }
         about = issue_id or coverage.get(coverage_id, (None, None))[0]
         decision = ""
         if state == ConsensusItem.State.DECIDED and pk in decisions:
             option_id, text, meeting_id, decided_on = decisions[pk]
-            parts = [f"Option {labels[option_id][0]}" if option_id in labels else "", text]
-            decision = (
-                f"Decided at the {meetings.get(meeting_id, 'meeting').lower()} on "
-                f"{decided_on:%-d %B %Y}: " + ". ".join(part for part in parts if part)
-            )
+            parts = [
+                _("Option %(label)s") % {"label": labels[option_id][0]}
+                if option_id in labels
+                else "",
+                text,
+            ]
+            decision = _("Decided at the %(meeting)s on %(date)s: %(decision)s") % {
+                "meeting": meetings.get(meeting_id, _("meeting")).lower(),
+                "date": day(decided_on),
+                "decision": ". ".join(part for part in parts if part),
+            }
         entries.append(
             ReferredEntry(
                 subject=subject,

@@ -14,6 +14,9 @@ import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx.shared import Cm
 
 from mechanisms.map_workbook.export import mechanism_rows
@@ -22,18 +25,20 @@ from reports.final import (
     REMAINING_HEADING,
     DocumentIssue,
     FinalDocument,
+    annex_heading,
     document_issue,
+    document_language,
     final_document_build,
+    in_document_language,
     other_issues,
 )
 from reports.models import Deliverable, DocumentFormat
 from wgec.documents.docx import DocxWriter, docx_document, fitted_widths
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
-from wgec.languages import english
 from wgec.participants import participants_docx
 
-ILLUSTRATIVE_NOTE = (
+ILLUSTRATIVE_NOTE = gettext_lazy(
     "Illustrative: demonstration data. The map, its statuses and gaps, the items referred and "
     "the support for their options, and the dates of this document are invented for the "
     "demonstration of the 2013-14 exercise; they are not the record of the working group."
@@ -57,33 +62,41 @@ def format_of(filename: str) -> str:
     return suffix
 
 
-@english
 def final_document_bytes(
     *,
     deliverable: Deliverable,
     format: str,
     date: datetime.date | None = None,
     issue: DocumentIssue | None = None,
+    language: str = "en",
 ) -> bytes:
     """The document of ``deliverable`` (initial output or final document) in ``format``: as it
-    was issued, or prepared as of ``date`` (see ``document_issue``)."""
+    was issued, or prepared as of ``date`` (see ``document_issue``); its fixed wording (headings,
+    annexes, table headers, the date of issue) in ``language``, one of the six official
+    languages (the map's own text as it was written). The CSV is a data file: English always.
+    The XLSX's sheets and title follow the language, its column headers stay English (programs
+    read them)."""
     if format not in FORMATS:
         raise UnknownFormat(f"Unknown format “{format}”.")
-    issue = issue or document_issue(deliverable, date=date)
-    doc = final_document_build(issue=issue)
-    if format == "docx":
-        return final_document_docx(doc)
-    if format == "pdf":
-        return final_document_pdf(doc)
-    if format == "xlsx":
-        return final_document_xlsx(doc, issue)
-    return final_document_csv(doc)
+    language = "en" if format == "csv" else document_language(language)
+    with translation.override(language):
+        issue = issue or document_issue(deliverable, date=date)
+        doc = final_document_build(issue=issue, language=language)
+        if format == "docx":
+            return final_document_docx(doc)
+        if format == "pdf":
+            return final_document_pdf(doc)
+        if format == "xlsx":
+            return final_document_xlsx(doc, issue)
+        return final_document_csv(doc)
 
 
 def _notes(doc: FinalDocument) -> list[str]:
     """What the title page says of the document: prepared, not issued; illustrative data."""
     return [
-        note for note in (doc.status_line, ILLUSTRATIVE_NOTE if doc.illustrative else "") if note
+        str(note)
+        for note in (doc.status_line, ILLUSTRATIVE_NOTE if doc.illustrative else "")
+        if note
     ]
 
 
@@ -93,9 +106,29 @@ def _notes(doc: FinalDocument) -> list[str]:
 # make the contents of a 20,000-issue map hundreds of pages long.
 CONTENTS_ISSUE_LIMIT = 500
 
-NO_GAP = "No gap has been identified."
-NO_MECHANISM = "No mechanism addressing the issue has been identified."
-MAP_TABLE_COLUMNS = ["Section", "Issue", "Mechanism", "Status", "Gap types"]
+NO_GAP = gettext_lazy("No gap has been identified.")
+NO_MECHANISM = gettext_lazy("No mechanism addressing the issue has been identified.")
+
+
+def map_table_columns() -> list[str]:
+    """The header of annex II's table, in the active language."""
+    return [_("Section"), _("Issue"), _("Mechanism"), _("Status"), _("Gap types")]
+
+
+def coverage_columns() -> list[str]:
+    """The header of an issue's table of mechanisms, in the active language."""
+    return [_("Mechanism"), _("Status"), _("Evidence")]
+
+
+def option_columns() -> list[str]:
+    """The header of a referred item's table of options, in the active language."""
+    return [_("Option"), _("Text"), _("Support by stakeholder group")]
+
+
+STATUS_HEADING = gettext_lazy("Status of governance mechanisms")
+GAPS_HEADING = gettext_lazy("Possible gaps")
+NO_REFERRAL = gettext_lazy("No item has been referred to the working group.")
+ILLUSTRATIVE_ITEM = gettext_lazy("Illustrative: invented for the demonstration.")
 # The line of a landscape A4 page in the PDF (templates/documents/base_document.html).
 LANDSCAPE_LINE = Cm(29.7 - 2 * 2.2)
 
@@ -105,20 +138,30 @@ def _gap_text(gap) -> str:
     if gap.description:
         text += f" {gap.description}"
     if gap.recommendation:
-        text += f" Recommendation needed: {gap.recommendation}"
+        text += " " + _("Recommendation needed: %(text)s") % {"text": gap.recommendation}
     return text
+
+
+def see_section(section: str) -> str:
+    return _("See section %(section)s.") % {"section": section}
+
+
+def listed_for(meeting: str) -> str:
+    """Under the list of participants: the meeting it is the list of."""
+    return _("As listed for the %(meeting)s.") % {"meeting": meeting.lower()}
 
 
 def map_table_rows(doc: FinalDocument) -> Iterator[list[str]]:
     """Annex II: the whole map as one table, a row per issue and mechanism addressing it (an
     issue without a mechanism has one row), with the issue's gap types."""
+    none = _("None identified")
     for cluster in doc.clusters:
         for issue in cluster.issues:
             for coverage in issue.coverage or [None]:
                 yield [
                     issue.number,
                     issue.title,
-                    coverage.mechanism if coverage else "None identified",
+                    coverage.mechanism if coverage else none,
                     coverage.status_label if coverage else "",
                     issue.gap_types,
                 ]
@@ -128,6 +171,7 @@ def _contents(doc: FinalDocument) -> list[tuple[int, str, str]]:
     return doc.contents(issues=doc.issue_count <= CONTENTS_ISSUE_LIMIT)
 
 
+@in_document_language
 def final_document_docx(doc: FinalDocument) -> bytes:
     writer = DocxWriter(
         docx_document(
@@ -145,7 +189,7 @@ def final_document_docx(doc: FinalDocument) -> bytes:
     )
     writer.contents([(level, text) for level, text, _ in _contents(doc)])
     writer.page_break()
-    writer.heading("1. Introduction", 1)
+    writer.heading(_("1. Introduction"), 1)
     for paragraph in doc.introduction:
         writer.numbered(paragraph)
 
@@ -159,53 +203,53 @@ def final_document_docx(doc: FinalDocument) -> bytes:
                 writer.numbered(issue.description)
             if issue.consensus_note:
                 writer.numbered(issue.consensus_note)
-            writer.heading("Status of governance mechanisms", 3)
+            writer.heading(str(STATUS_HEADING), 3)
             if issue.coverage:
                 writer.table(
-                    ["Mechanism", "Status", "Evidence"],
+                    coverage_columns(),
                     [[c.mechanism, c.status_label, c.evidence] for c in issue.coverage],
                 )
             else:
-                writer.numbered(NO_MECHANISM)
-            writer.heading("Possible gaps", 3)
+                writer.numbered(str(NO_MECHANISM))
+            writer.heading(str(GAPS_HEADING), 3)
             for gap in issue.gaps:
                 writer.numbered(_gap_text(gap))
             if not issue.gaps:
-                writer.numbered(NO_GAP)
+                writer.numbered(str(NO_GAP))
 
     if doc.remaining is not None:
         _remaining_docx(writer, doc)
 
     writer.page_break()
-    writer.heading(f"Annex I. {doc.annex_referred_heading}", 1)
+    writer.heading(annex_heading(1, doc.annex_referred_heading), 1)
     for paragraph in doc.annex_referred_intro:
         writer.paragraph(paragraph)
     if not doc.referred:
-        writer.paragraph("No item has been referred to the working group.")
+        writer.paragraph(str(NO_REFERRAL))
     for number, item in enumerate(doc.referred, start=1):
         writer.heading(f"{number}. {item.subject}", 2)
         if item.section:
-            writer.paragraph(f"See section {item.section}.", italic=True)
+            writer.paragraph(see_section(item.section), italic=True)
         if item.illustrative:
-            writer.paragraph("Illustrative: invented for the demonstration.", italic=True)
+            writer.paragraph(str(ILLUSTRATIVE_ITEM), italic=True)
         writer.paragraph(item.summary)
         writer.paragraph(item.referral, italic=True)
         if item.options:
             writer.table(
-                ["Option", "Text", "Support by stakeholder group"],
+                option_columns(),
                 [[option.label, option.text, option.support_text] for option in item.options],
             )
         if item.decision:
             writer.paragraph(item.decision)
 
     writer.landscape()
-    writer.heading(f"Annex II. {MAP_TABLE_HEADING}", 1)
-    writer.table(MAP_TABLE_COLUMNS, map_table_rows(doc))
+    writer.heading(annex_heading(2, MAP_TABLE_HEADING), 1)
+    writer.table(map_table_columns(), map_table_rows(doc))
     writer.portrait()
 
-    writer.heading(f"Annex III. {doc.annex_participants_heading}", 1)
+    writer.heading(annex_heading(3, doc.annex_participants_heading), 1)
     if doc.participants_meeting:
-        writer.paragraph(f"As listed for the {doc.participants_meeting.lower()}.", italic=True)
+        writer.paragraph(listed_for(doc.participants_meeting), italic=True)
     participants_docx(writer, doc.participants, level=2)
     return writer.close()
 
@@ -217,21 +261,26 @@ def remaining_lists(doc: FinalDocument) -> list[tuple[str, list[str]]]:
         return []
     return [
         (
-            "Issues not yet reviewed (neither a mechanism nor a gap recorded)",
+            _("Issues not yet reviewed (neither a mechanism nor a gap recorded)"),
             remaining.not_reviewed,
         ),
-        ("Mechanisms whose status is not yet known", remaining.without_status),
+        (_("Mechanisms whose status is not yet known"), remaining.without_status),
         (
-            "Items without consensus not yet referred to the working group",
+            _("Items without consensus not yet referred to the working group"),
             remaining.not_referred,
         ),
     ]
 
 
+def remaining_line(heading: str, items: list[str]) -> str:
+    """ "Issues not yet reviewed (...): 3." or "...: none." """
+    return _("%(what)s: %(count)s.") % {"what": heading, "count": len(items) or _("none")}
+
+
 def _remaining_docx(writer: DocxWriter, doc: FinalDocument) -> None:
     writer.heading(f"{doc.remaining_number}. {REMAINING_HEADING}", 1)
     for heading, items in remaining_lists(doc):
-        writer.numbered(f"{heading}: {len(items) or 'none'}.")
+        writer.numbered(remaining_line(heading, items))
         for item in items:
             writer.paragraph(item).paragraph_format.left_indent = Cm(1.5)
 
@@ -256,7 +305,8 @@ def final_document_pdf_weasyprint(doc: FinalDocument) -> bytes:
     rows = map_table_rows(doc)
     sample = list(itertools.islice(rows, 200))
     width = int(LANDSCAPE_LINE)
-    widths = fitted_widths(MAP_TABLE_COLUMNS, sample, width)
+    columns = map_table_columns()
+    widths = fitted_widths(columns, sample, width)
     return pdf_bytes(
         "reports/document/final_document.html",
         {
@@ -272,7 +322,7 @@ def final_document_pdf_weasyprint(doc: FinalDocument) -> bytes:
             "running_header": doc.running_header,
             "contents": _contents(doc),
             "map_heading": MAP_TABLE_HEADING,
-            "map_columns": MAP_TABLE_COLUMNS,
+            "map_columns": columns,
             "map_rows": itertools.chain(sample, rows),
             "map_widths": [f"{100 * column / width:.1f}%" for column in widths],
             "remaining_heading": REMAINING_HEADING,
@@ -285,11 +335,11 @@ def final_document_pdf_weasyprint(doc: FinalDocument) -> bytes:
 
 # XLSX and CSV --------------------------------------------------------------------------------
 
-REFERRED_SHEET = "Referred items"
+REFERRED_SHEET = gettext_lazy("Referred items")
 REFERRED_COLUMNS = ["Item", "Subject", "Summary", "State", "Option", "Option text", "Support"]
-PARTICIPANTS_SHEET = "Participants"
+PARTICIPANTS_SHEET = gettext_lazy("Participants")
 PARTICIPANT_COLUMNS = ["Section", "Group", "Name", "Title", "Organisation", "Remote participant"]
-ABOUT_SHEET = "About"
+ABOUT_SHEET = gettext_lazy("About")
 
 
 def _referred_rows(doc: FinalDocument) -> Iterator[list[object]]:
@@ -328,10 +378,10 @@ def _about_rows(doc: FinalDocument) -> Iterator[list[object]]:
     if doc.status_line:
         yield ["Note", doc.status_line]
     if doc.illustrative:
-        yield ["Illustrative", ILLUSTRATIVE_NOTE]
+        yield ["Illustrative", str(ILLUSTRATIVE_NOTE)]
 
 
-ISSUES_SHEET = "Issues"
+ISSUES_SHEET = gettext_lazy("Issues")
 ISSUES_COLUMNS = [
     "Section",
     "Issue ID",
@@ -344,7 +394,7 @@ ISSUES_COLUMNS = [
     "Gaps",
     "Recommendations",
 ]
-COVERAGE_SHEET = "Coverage"
+COVERAGE_SHEET = gettext_lazy("Coverage")
 COVERAGE_COLUMNS = [
     "Section",
     "Issue ID",
@@ -354,9 +404,9 @@ COVERAGE_COLUMNS = [
     "Status",
     "Evidence",
 ]
-MECHANISMS_SHEET = "Mechanisms"
+MECHANISMS_SHEET = gettext_lazy("Mechanisms")
 MECHANISMS_COLUMNS = ["Mechanism ID", "Name", "Acronym", "Kind", "Website"]
-OTHER_ISSUES_SHEET = "Issues off the map"
+OTHER_ISSUES_SHEET = gettext_lazy("Issues off the map")
 OTHER_ISSUES_COLUMNS = ["Issue ID", "Issue", "Cluster", "State", "Merged into ID", "Merged into"]
 
 
@@ -416,6 +466,7 @@ def _other_issue_rows(issue: DocumentIssue) -> Iterator[list[object]]:
         ]
 
 
+@in_document_language
 def final_document_xlsx(doc: FinalDocument, issue: DocumentIssue) -> bytes:
     """The document as a workbook, in its order: the issues on the map (with their sections),
     the coverage with the names beside the IDs, the mechanisms, the issues off the map
@@ -423,13 +474,13 @@ def final_document_xlsx(doc: FinalDocument, issue: DocumentIssue) -> bytes:
     is (title, symbol, date)."""
     return xlsx_bytes(
         [
-            (ISSUES_SHEET, ISSUES_COLUMNS, _issue_rows(doc)),
-            (COVERAGE_SHEET, COVERAGE_COLUMNS, _coverage_rows(doc)),
-            (MECHANISMS_SHEET, MECHANISMS_COLUMNS, _mechanism_rows(issue)),
-            (OTHER_ISSUES_SHEET, OTHER_ISSUES_COLUMNS, _other_issue_rows(issue)),
-            (REFERRED_SHEET, REFERRED_COLUMNS, _referred_rows(doc)),
-            (PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, _participant_rows(doc)),
-            (ABOUT_SHEET, ["About", ""], _about_rows(doc)),
+            (str(ISSUES_SHEET), ISSUES_COLUMNS, _issue_rows(doc)),
+            (str(COVERAGE_SHEET), COVERAGE_COLUMNS, _coverage_rows(doc)),
+            (str(MECHANISMS_SHEET), MECHANISMS_COLUMNS, _mechanism_rows(issue)),
+            (str(OTHER_ISSUES_SHEET), OTHER_ISSUES_COLUMNS, _other_issue_rows(issue)),
+            (str(REFERRED_SHEET), REFERRED_COLUMNS, _referred_rows(doc)),
+            (str(PARTICIPANTS_SHEET), PARTICIPANT_COLUMNS, _participant_rows(doc)),
+            (str(ABOUT_SHEET), ["About", ""], _about_rows(doc)),
         ],
         title=" ".join(part for part in (doc.symbol, doc.title) if part),
     )

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Deliverable, DocumentFormat, Report
@@ -53,3 +55,18 @@ class ExportForm(CheckedTextMixin, forms.Form):
         label=_("Document"),
     )
     format = forms.ChoiceField(label=_("Format"), choices=DocumentFormat.choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,  # English when the form does not ask
+        help_text=_("The language of the document's headings, annexes and dates."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, as the language menu names them.
+        self.fields["language"].choices = [
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ]

@@ -336,6 +336,16 @@ class Subscriber(models.Model):
         help_text="Set when the address is a participant's.",
     )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "The language of the mailing list's messages to this address: that of the page it "
+            "subscribed from."
+        ),
+    )
     token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False,
         help_text="Authenticates the personal unsubscribe link.",
@@ -403,6 +413,16 @@ class Delivery(models.Model):
         Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
     to_chair = models.BooleanField("to the Chair", default=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "The language the message is written in: the one the person chose in their profile, "
+            "else the one they subscribed in."
+        ),
+    )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     available_at = models.DateTimeField(
@@ -501,6 +521,13 @@ class DocumentExport(models.Model):
     frozen = models.BooleanField(
         default=False, help_text="Part of the sent deliverable, published with it."
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the document's fixed wording (headings, annexes, dates)."),
+    )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
@@ -534,4 +561,6 @@ class DocumentExport(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.deliverable.slug}.{self.format}"
+        if self.language == "en":
+            return f"{self.deliverable.slug}.{self.format}"
+        return f"{self.deliverable.slug}-{self.language}.{self.format}"

@@ -21,10 +21,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone
+from django.utils.translation import gettext, ngettext
 
 from reports.models import Deliverable, Delivery, DocumentFormat, Report, Subscriber
 from reports.update import content_fingerprint, update_report_compose
@@ -75,25 +77,34 @@ def dated_rows(rows: list[dict], *keys: str) -> list[dict]:
     ]
 
 
-_CLUSTER_CHANGE_WORDS = [
-    ("issues_added", "issue added", "issues added"),
-    ("issues_merged", "wording merged", "wordings merged"),
-    ("issues_withdrawn", "issue withdrawn", "issues withdrawn"),
-    ("coverage", "coverage status", "coverage statuses"),
-    ("gaps", "gap", "gaps"),
-]
+def _cluster_change_words(key: str, count: int) -> str:
+    words = {
+        "issues_added": lambda: ngettext("%(count)s issue added", "%(count)s issues added", count),
+        "issues_merged": lambda: ngettext(
+            "%(count)s wording merged", "%(count)s wordings merged", count
+        ),
+        "issues_withdrawn": lambda: ngettext(
+            "%(count)s issue withdrawn", "%(count)s issues withdrawn", count
+        ),
+        "coverage": lambda: ngettext(
+            "%(count)s coverage status", "%(count)s coverage statuses", count
+        ),
+        "gaps": lambda: ngettext("%(count)s gap", "%(count)s gaps", count),
+    }
+    return words[key]() % {"count": count}
+
+
+_CLUSTER_CHANGE_KEYS = ["issues_added", "issues_merged", "issues_withdrawn", "coverage", "gaps"]
 
 
 def _cluster_changes(rows: list[dict]) -> list[dict]:
-    """Each cluster's changes in words, kinds without a change left out ("3 issues added;
-    13 coverage statuses")."""
+    """Each cluster's changes in words, in the active language, kinds without a change left
+    out ("3 issues added; 13 coverage statuses")."""
     return [
         {
             **row,
             "parts": [
-                f"{row[key]} {one if row[key] == 1 else many}"
-                for key, one, many in _CLUSTER_CHANGE_WORDS
-                if row.get(key)
+                _cluster_change_words(key, row[key]) for key in _CLUSTER_CHANGE_KEYS if row.get(key)
             ],
         }
         for row in rows
@@ -101,19 +112,26 @@ def _cluster_changes(rows: list[dict]) -> list[dict]:
 
 
 def _date_range(start: datetime.date, end: datetime.date | None) -> str:
-    """ "7 January 2014", "24 to 28 February 2014", "30 January to 2 February 2014"."""
+    """ "7 January 2014", "24 to 28 February 2014" ... in the active language (its own form
+    of each day)."""
     if end is None or end == start:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} to {end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        return date_format(start, "DATE_FORMAT")
+    if translation.get_language() == "en":  # the UN's English shares the month and the year
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day} to {end.day} {end:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
+    }
 
 
 def _names(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    """ "A", "A and B", "A, B and C" (the active language's "and")."""
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def body_context(content: dict) -> dict:
@@ -233,18 +251,44 @@ def report_compose(
             }
             for value, label in DocumentFormat.choices
         ]
+    subject, body_text, body_html = _report_texts(content)
+    return Composed(content=content, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def _report_texts(content: dict) -> tuple[str, str, str]:
+    """The report's subject and body as text and HTML, in the active language, from its
+    composed content (the coordinators' introduction and the map's text as written)."""
     wording = Wording.load([*BODY_TEMPLATES, "reports/email/report_subject.txt"])
     context = body_context(content)
-    return Composed(
-        content=content,
-        subject=wording.line("reports/email/report_subject.txt", context),
-        body_text=wording.render("reports/report_body.txt", context).strip(),
-        body_html=nh3.clean(
+    return (
+        wording.line("reports/email/report_subject.txt", context),
+        wording.render("reports/report_body.txt", context).strip(),
+        nh3.clean(
             wording.render("reports/report_body.html", context),
             attributes=_BODY_ATTRIBUTES,
             filter_style_properties=_BODY_STYLES,
         ),
     )
+
+
+@dataclass
+class ReportTexts:
+    """A sent report's subject and bodies in one language: English as frozen when it was sent,
+    another language rendered from its frozen content."""
+
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def report_texts(report: Report, language: str = "en") -> ReportTexts:
+    """The report in ``language``: as frozen in English, else rendered from its frozen content
+    with the body's wording in force (the secretariat's, else the shipped templates, whose words
+    the catalogues translate)."""
+    if language == "en" or not report.content:
+        return ReportTexts(report.subject, report.body_text, report.body_html)
+    with translation.override(language):
+        return ReportTexts(*_report_texts(report.content))
 
 
 # Messages ------------------------------------------------------------------------------------
@@ -266,15 +310,22 @@ class Recipient:
     to_chair: bool
     token: str
     delivery_id: int | None = None
+    language: str = "en"  # of the message: the recipient's
 
 
-def report_message_context(report: Report, recipient: Recipient) -> dict:
+def report_message_context(
+    report: Report, recipient: Recipient, texts: ReportTexts | None = None
+) -> dict:
+    """The context of a report's message (``texts``: the report in the recipient's language,
+    rendered once for all of them)."""
+    texts = texts or report_texts(report, recipient.language)
     return {
         **site_context(),
-        "subject": report.subject,
+        "group_name": translation.gettext(settings.WGEC_GROUP_NAME),
+        "subject": texts.subject,
         "report": report.content,
-        "body_text": report.body_text,
-        "body_html": mark_safe(report.body_html),  # noqa: S308 - sanitised with nh3 when frozen
+        "body_text": texts.body_text,
+        "body_html": mark_safe(texts.body_html),  # noqa: S308 - sanitised with nh3
         "report_url": absolute(reverse("reports:detail", args=[report.deliverable.slug])),
         "recipient_name": recipient.name,
         "recipient_email": recipient.email,
@@ -492,23 +543,35 @@ class ReportMessages:
     def __init__(self, report: Report, wording: Wording | None = None) -> None:
         self.report = report
         self.wording = wording or report_wording(report)
-        self._kinds: dict[tuple[bool, bool, bool], tuple | None] = {}
+        self._kinds: dict[tuple[str, bool, bool, bool], tuple | None] = {}
+        self._texts: dict[str, ReportTexts] = {}
+
+    def texts(self, language: str) -> ReportTexts:
+        """The report in ``language``, rendered once for the run."""
+        if language not in self._texts:
+            self._texts[language] = report_texts(self.report, language)
+        return self._texts[language]
 
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        with translation.override(recipient.language):
+            return self._message(recipient)
+
+    def _message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        texts = self.texts(recipient.language)
         if mail_addresses.enabled():
             # Each message carries its recipient's own reply address and envelope sender:
             # rendered the usual way.
-            return report_message(self.report, recipient, self.wording)
-        kind = (recipient.to_chair, bool(recipient.name), bool(recipient.token))
+            return report_message(self.report, recipient, self.wording, texts)
+        kind = (recipient.language, recipient.to_chair, bool(recipient.name), bool(recipient.token))
         if kind not in self._kinds:
             self._kinds[kind] = self._prepare(recipient)
         prepared = self._kinds[kind]
         if prepared is None:
-            return report_message(self.report, recipient, self.wording)
+            return report_message(self.report, recipient, self.wording, texts)
         return self._build(prepared, recipient)
 
     def _bodies(self, recipient: Recipient) -> tuple[str, str]:
-        context = report_message_context(self.report, recipient)
+        context = report_message_context(self.report, recipient, self.texts(recipient.language))
         return (
             self.wording.render("reports/email/report.txt", context),
             self.wording.render("reports/email/report.html", context),
@@ -521,8 +584,10 @@ class ReportMessages:
                 values[_NAME] if recipient.name else "",
                 recipient.to_chair,
                 values[_TOKEN] if recipient.token else "",
+                language=recipient.language,
             )
 
+        texts = self.texts(recipient.language)
         same = {key: key for key in _OTHER}
         text, html = self._bodies(stand_in(same))
         other_text, other_html = self._bodies(stand_in(_OTHER))
@@ -534,9 +599,9 @@ class ReportMessages:
             html,
             _EncodedBody.of(text, placeholders),
             _EncodedBody.of(html, placeholders),
-            _Skeleton(subject=header_text(self.report.subject), token=bool(recipient.token)),
+            _Skeleton(subject=header_text(texts.subject), token=bool(recipient.token)),
         )
-        usual = report_message(self.report, recipient, self.wording)
+        usual = report_message(self.report, recipient, self.wording, texts)
         built = self._build(prepared, recipient)
         if (built.body, built.alternatives) != (usual.body, usual.alternatives):
             return None
@@ -548,7 +613,7 @@ class ReportMessages:
         escaped = {key: str(conditional_escape(value)) for key, value in values.items()}
         headers = _list_headers(recipient)
         message = _PreparedMessage(
-            subject=header_text(self.report.subject),
+            subject=header_text(self.texts(recipient.language).subject),
             body=_substituted(text, values),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[formataddr((recipient.name, recipient.email))],
@@ -573,13 +638,23 @@ def _list_headers(recipient: Recipient) -> dict[str, str]:
     return headers
 
 
-@english
 def report_message(
-    report: Report, recipient: Recipient, wording: Wording | None = None
+    report: Report,
+    recipient: Recipient,
+    wording: Wording | None = None,
+    texts: ReportTexts | None = None,
 ) -> EmailMultiAlternatives:
-    """One message: the report to one person, addressed to them alone."""
+    """One message: the report to one person, addressed to them alone, in their language."""
+    with translation.override(recipient.language):
+        return _report_message(report, recipient, wording, texts)
+
+
+def _report_message(
+    report: Report, recipient: Recipient, wording: Wording | None, texts: ReportTexts | None
+) -> EmailMultiAlternatives:
     wording = wording or report_wording(report)
-    context = report_message_context(report, recipient)
+    texts = texts or report_texts(report, recipient.language)
+    context = report_message_context(report, recipient, texts)
     headers = _list_headers(recipient)
     # With a mailbox to read, a reply comes back to the recipient's own reply address (it
     # becomes a reply to the report) and a bounce to the delivery's own envelope sender.
@@ -597,7 +672,7 @@ def report_message(
         envelope = mail_addresses.bounce_address(delivery_id=recipient.delivery_id)
     context["reply_by_email"] = bool(reply_to)
     message = ListMessage(
-        subject=header_text(report.subject),
+        subject=header_text(texts.subject),
         body=wording.render("reports/email/report.txt", context),
         from_email=envelope,
         to=[formataddr((recipient.name, recipient.email))],
@@ -623,7 +698,12 @@ def header_text(text: str) -> str:
 
 def delivery_recipient(delivery: Delivery, token: str) -> Recipient:
     return Recipient(
-        delivery.email, header_text(delivery.name), delivery.to_chair, token, delivery.pk
+        delivery.email,
+        header_text(delivery.name),
+        delivery.to_chair,
+        token,
+        delivery.pk,
+        language=delivery.language,
     )
 
 
@@ -634,11 +714,18 @@ def confirmation_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
 
 
-@english
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The message asking an address to confirm its subscription, in the language of the page
+    it subscribed from."""
+    with translation.override(subscriber.language or "en"):
+        return _confirmation_message(subscriber)
+
+
+def _confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     wording = Wording.load(CONFIRM_TEMPLATES)
     context = {
         **site_context(),
+        "group_name": translation.gettext(settings.WGEC_GROUP_NAME),
         "email": subscriber.email,
         "name": subscriber.name,
         "confirm_url": absolute(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from mechanisms.models import Coverage, Gap
+from reports.final import counted
 from reports.models import Deliverable
 from reports.rendering import body_context
 from reports.update import PROGRESS_MEASURES
@@ -187,9 +188,7 @@ def sample_context(name: str) -> dict:
             ),
             "date": datetime.date(2014, 2, 12),
             "symbol": "E/CN.16/2014/CRP.2",
-            "issue_count": 41,
-            "cluster_count": 7,
-            "referred_count": 2,
+            **counted(issue_count=41, cluster_count=7, referred_count=2),
         }
     report_url = f"{settings.SITE_URL}/reports/update-1/"
     body = {**body_context(SAMPLE_CONTENT), **site, "report_url": report_url}

@@ -254,24 +254,53 @@ def report_sending_enqueue(*, report: Report, run_after: datetime.datetime | Non
     return result
 
 
+def _chosen_languages() -> dict[str, str]:
+    """The language each participant who signed in chose in their profile, by their address
+    (lower case): it wins over the language they subscribed in."""
+    rows = (
+        Participant.objects.exclude(email="")
+        .exclude(user__profile__language="")
+        .filter(user__profile__isnull=False)
+        .values_list("email", "user__profile__language")
+    )
+    return {email.lower(): language for email, language in rows}
+
+
 def deliveries_create(*, report: Report) -> int:
-    """One pending delivery per address: the Chair (addressed as such), then the list."""
+    """One pending delivery per address: the Chair (addressed as such), then the list; each in
+    its reader's language (their profile's, else the one they subscribed in, else English)."""
     rows: dict[str, Delivery] = {}
-    tokens = dict(Subscriber.objects.values_list("email", "pk"))
+    subscribers = {
+        email: (pk, language)
+        for pk, email, language in Subscriber.objects.values_list("pk", "email", "language")
+    }
+    chosen = _chosen_languages()
     chairs = Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="")
     for chair in chairs.order_by("pk"):
         email = chair.email.lower()
+        pk, language = subscribers.get(email, (None, "en"))
         rows[email] = Delivery(
             report=report,
             email=email,
             name=chair.display_name,
-            subscriber_id=tokens.get(email),
+            subscriber_id=pk,
             to_chair=True,
+            language=chosen.get(email, language),
         )
-    subscribed = Subscriber.objects.subscribed().order_by("pk").values_list("pk", "email", "name")
-    for pk, email, name in subscribed.iterator(chunk_size=5000):
+    subscribed = (
+        Subscriber.objects.subscribed()
+        .order_by("pk")
+        .values_list("pk", "email", "name", "language")
+    )
+    for pk, email, name, language in subscribed.iterator(chunk_size=5000):
         if email not in rows:
-            rows[email] = Delivery(report=report, email=email, name=name, subscriber_id=pk)
+            rows[email] = Delivery(
+                report=report,
+                email=email,
+                name=name,
+                subscriber_id=pk,
+                language=chosen.get(email, language),
+            )
     created = Delivery.objects.bulk_create(rows.values(), batch_size=2000, ignore_conflicts=True)
     return len(created)
 
@@ -550,9 +579,10 @@ class SubscriptionRequest:
 
 @transaction.atomic
 def subscription_request(
-    *, email: str, name: str = "", now: datetime.datetime | None = None
+    *, email: str, name: str = "", language: str = "en", now: datetime.datetime | None = None
 ) -> SubscriptionRequest:
-    """Ask to join the list: a confirmation goes to the address, at most once an hour.
+    """Ask to join the list: a confirmation goes to the address, at most once an hour, in
+    ``language`` (that of the page the visitor asked from; the list's messages follow it).
 
     Nothing changes for an address already subscribed, and the caller tells the visitor the
     same thing in every case, so the form reveals nobody's subscription.
@@ -563,7 +593,9 @@ def subscription_request(
     if subscriber is None:
         try:
             with transaction.atomic():  # a savepoint: a lost race leaves this transaction usable
-                subscriber = Subscriber.objects.create(email=email, name=name.strip()[:200])
+                subscriber = Subscriber.objects.create(
+                    email=email, name=name.strip()[:200], language=language
+                )
         except IntegrityError:
             # The same address asked at the same moment from another request, which created
             # it: go on with that row (its lock waits for the other request to finish).
@@ -574,9 +606,10 @@ def subscription_request(
     if sent is not None and now - sent < CONFIRMATION_INTERVAL:
         return SubscriptionRequest(subscriber, False)
     subscriber.confirmation_sent_at = now
+    subscriber.language = language  # asked again: from the page they read now
     if name.strip() and not subscriber.name:
         subscriber.name = name.strip()[:200]
-    subscriber.save(update_fields=["confirmation_sent_at", "name"])
+    subscriber.save(update_fields=["confirmation_sent_at", "name", "language"])
 
     def enqueue() -> None:
         from reports.tasks import confirmation_send_task
@@ -699,13 +732,19 @@ def delivery_bounce_record(
 # Documents -----------------------------------------------------------------------------------
 
 
-def document_export_request(*, deliverable: Deliverable, format: str, user=None) -> DocumentExport:
-    """Prepare the document in the background; the export shows its progress."""
+def document_export_request(
+    *, deliverable: Deliverable, format: str, user=None, language: str = "en"
+) -> DocumentExport:
+    """Prepare the document in the background, its fixed wording in ``language``; the export
+    shows its progress."""
     if format not in DocumentFormat.values:
         raise ReportError(gettext("Unknown format “%(format)s”.") % {"format": format})
+    if language not in dict(settings.LANGUAGES):
+        raise ReportError(gettext("Unknown language “%(language)s”.") % {"language": language})
     export = DocumentExport.objects.create(
         deliverable=deliverable,
         format=format,
+        language=language,
         requested_by=user if user is not None and user.is_authenticated else None,
     )
 
@@ -731,7 +770,9 @@ def document_export_build(*, export_id: int) -> DocumentExport | None:
         return None
     export = DocumentExport.objects.select_related("deliverable").get(pk=export_id)
     try:
-        content = final_document_bytes(deliverable=export.deliverable, format=export.format)
+        content = final_document_bytes(
+            deliverable=export.deliverable, format=export.format, language=export.language
+        )
     except Exception as error:
         export.state = DocumentExport.State.FAILED
         export.error = f"{type(error).__name__}: {error}"

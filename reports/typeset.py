@@ -19,17 +19,35 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from docx.shared import Cm
 
-from reports.final import MAP_TABLE_HEADING, REMAINING_HEADING, FinalDocument
+from reports.final import (
+    MAP_TABLE_HEADING,
+    REMAINING_HEADING,
+    FinalDocument,
+    annex_heading,
+    in_document_language,
+)
 from reports.formats import (
     CONTENTS_ISSUE_LIMIT,
-    MAP_TABLE_COLUMNS,
+    GAPS_HEADING,
+    ILLUSTRATIVE_ITEM,
     NO_GAP,
     NO_MECHANISM,
+    NO_REFERRAL,
+    STATUS_HEADING,
     _notes,
+    coverage_columns,
+    listed_for,
+    map_table_columns,
     map_table_rows,
+    option_columns,
+    remaining_line,
     remaining_lists,
+    see_section,
 )
 from wgec.documents.docx import fitted_widths
 from wgec.documents.typeset import joined_pdf, typeset_all
@@ -49,8 +67,44 @@ KEEP_CHARACTERS = 2_500
 # The lines of a portrait and a landscape page (the template's margins), in EMU.
 PORTRAIT_LINE = int(Cm(21.0 - 2 * 2.5))
 LANDSCAPE_LINE = int(Cm(29.7 - 2 * 2.2))
-COVERAGE_COLUMNS = ["Mechanism", "Status", "Evidence"]
-OPTION_COLUMNS = ["Option", "Text", "Support by stakeholder group"]
+# How Typst names each language: its text's language and region (hyphenation, quotes, the
+# direction, Chinese line breaking). The template's fonts name a serif font of each script.
+TYPST_LANGUAGES = {
+    "ar": ("ar", None),
+    "zh-hans": ("zh", "cn"),
+    "en": ("en", "gb"),
+    "fr": ("fr", "fr"),
+    "ru": ("ru", "ru"),
+    "es": ("es", "es"),
+}
+
+
+def _language(doc: FinalDocument) -> dict:
+    """The document's language for Typst, and its fixed words (data, never markup)."""
+    lang, region = TYPST_LANGUAGES.get(doc.language, TYPST_LANGUAGES["en"])
+    return {
+        "lang": lang,
+        "region": region,
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "words": {
+            "distribution": _("Distr.: General"),
+            "original": _("Original: English"),
+            "without_formal_editing": _(
+                "This document is being reproduced without formal editing."
+            ),
+            "contents": _("Contents"),
+            # "Page 2", "第2页": the number's place in the words.
+            "page": _("Page %(number)s").split("%(number)s", 1),
+            "introduction": _("1. Introduction"),
+            "status_heading": str(STATUS_HEADING),
+            "gaps_heading": str(GAPS_HEADING),
+            "coverage_columns": coverage_columns(),
+            "option_columns": option_columns(),
+            "recommendation": _("Recommendation needed:"),
+            "no_referral": str(NO_REFERRAL),
+            "illustrative_item": str(ILLUSTRATIVE_ITEM),
+        },
+    }
 
 
 def _shares(
@@ -79,20 +133,21 @@ class _Counter:
 
 def _issue(issue, anchor: bool, number: _Counter) -> dict:
     coverage = [[c.mechanism, c.status_label, c.evidence] for c in issue.coverage]
+    columns = coverage_columns()
     return {
         "heading": issue.heading,
         "anchor": f"s-{issue.number}" if anchor else None,
         "description": number(issue.description) if issue.description else None,
         "consensus": number(issue.consensus_note) if issue.consensus_note else None,
         "coverage": coverage,
-        "widths": _shares(COVERAGE_COLUMNS, coverage) if coverage else [],
+        "widths": _shares(columns, coverage) if coverage else [],
         "keep": _keep(coverage),
-        "no_mechanism": None if coverage else number(NO_MECHANISM),
+        "no_mechanism": None if coverage else number(str(NO_MECHANISM)),
         "gaps": [
             [next(number.numbers), gap.type_label, gap.description, gap.recommendation]
             for gap in issue.gaps
         ],
-        "no_gap": None if issue.gaps else number(NO_GAP),
+        "no_gap": None if issue.gaps else number(str(NO_GAP)),
     }
 
 
@@ -122,28 +177,29 @@ def _body_parts(doc: FinalDocument, number: _Counter) -> Iterator[dict]:
         part["remaining"] = {
             "heading": f"{doc.remaining_number}. {REMAINING_HEADING}",
             "lists": [
-                [next(number.numbers), f"{heading}: {len(items) or 'none'}.", items]
+                [next(number.numbers), remaining_line(heading, items), items]
                 for heading, items in remaining_lists(doc)
             ],
         }
     items = []
+    columns = option_columns()
     for index, item in enumerate(doc.referred, start=1):
         options = [[option.label, option.text, option.support_text] for option in item.options]
         items.append(
             {
                 "heading": f"{index}. {item.subject}",
-                "section": item.section,
+                "section": see_section(item.section) if item.section else "",
                 "illustrative": item.illustrative,
                 "summary": item.summary,
                 "referral": item.referral,
                 "options": options,
-                "widths": _shares(OPTION_COLUMNS, options) if options else [],
+                "widths": _shares(columns, options) if options else [],
                 "keep": _keep(options),
                 "decision": item.decision,
             }
         )
     part["annex_referred"] = {
-        "heading": f"Annex I. {doc.annex_referred_heading}",
+        "heading": annex_heading(1, doc.annex_referred_heading),
         "intro": doc.annex_referred_intro,
         "items": items,
     }
@@ -154,14 +210,15 @@ def _map_parts(doc: FinalDocument) -> Iterator[dict]:
     """Annex II, MAP_PART_ROWS rows at a time; its columns fitted to its first rows."""
     rows = map_table_rows(doc)
     first = list(itertools.islice(rows, MAP_PART_ROWS))
-    widths = _shares(MAP_TABLE_COLUMNS, first[:200], LANDSCAPE_LINE)
-    heading = f"Annex II. {MAP_TABLE_HEADING}"
+    columns = map_table_columns()
+    widths = _shares(columns, first[:200], LANDSCAPE_LINE)
+    heading = annex_heading(2, MAP_TABLE_HEADING)
     chunk = first
     while chunk or heading:
         yield {
             "map": {
                 "heading": heading,
-                "columns": MAP_TABLE_COLUMNS,
+                "columns": columns,
                 "widths": widths,
                 "rows": chunk,
             }
@@ -173,12 +230,8 @@ def _map_parts(doc: FinalDocument) -> Iterator[dict]:
 def _participants_part(doc: FinalDocument) -> dict:
     return {
         "annex_participants": {
-            "heading": f"Annex III. {doc.annex_participants_heading}",
-            "meeting": (
-                f"As listed for the {doc.participants_meeting.lower()}."
-                if doc.participants_meeting
-                else ""
-            ),
+            "heading": annex_heading(3, doc.annex_participants_heading),
+            "meeting": listed_for(doc.participants_meeting) if doc.participants_meeting else "",
             "sections": [
                 {
                     "heading": section.heading,
@@ -207,7 +260,7 @@ def _front(doc: FinalDocument, pages: dict[str, int] | None) -> dict:
         "front": {
             "symbol": doc.symbol,
             "distribution": True,
-            "date": f"{doc.date:%-d %B %Y}" if doc.date else "",
+            "date": date_format(doc.date, "DATE_FORMAT") if doc.date else "",
             "masthead": list(doc.masthead),
             "without_formal_editing": doc.without_formal_editing,
             "subtitle": doc.subtitle,
@@ -225,6 +278,7 @@ def _runs(kinds: Iterable[str]) -> list[list]:
     return [[kind, len(list(same))] for kind, same in itertools.groupby(kinds)]
 
 
+@in_document_language
 def final_document_pdf(doc: FinalDocument) -> bytes:
     """The document as PDF: its parts typeset at once (settings.WGEC_TYPESET_WORKERS at a time),
     without their running headers; then the title page with the contents' page numbers, and
@@ -232,8 +286,9 @@ def final_document_pdf(doc: FinalDocument) -> bytes:
     the headers drawn under the joined pages."""
     common = {
         "title": doc.title,
-        "group_name": settings.WGEC_GROUP_NAME,
+        "group_name": _(settings.WGEC_GROUP_NAME),
         "running_header": doc.running_header,
+        **_language(doc),
     }
     number = _Counter()
     datas = itertools.chain(

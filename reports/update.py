@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from consensus.models import ConsensusItem, Decision, Option, Proposal
 from issues.models import Cluster, Issue
@@ -196,11 +197,16 @@ def _totals(moment: datetime.datetime | None) -> tuple[dict, dict]:
 
 # What the terms of reference ask of each issue (paragraph 3): that the group review it, identify
 # the mechanisms addressing it, record how well each does, and name its gaps.
+# Stored in English with the report; its messages translate them for each reader.
 PROGRESS_MEASURES = [
-    ("reviewed", "Reviewed", "a mechanism or a gap recorded"),
-    ("mechanism", "Mechanisms identified", "at least one mechanism recorded"),
-    ("status", "Status recorded", "every mechanism's status known"),
-    ("gaps", "Gaps named", "at least one gap named"),
+    ("reviewed", gettext_noop("Reviewed"), gettext_noop("a mechanism or a gap recorded")),
+    (
+        "mechanism",
+        gettext_noop("Mechanisms identified"),
+        gettext_noop("at least one mechanism recorded"),
+    ),
+    ("status", gettext_noop("Status recorded"), gettext_noop("every mechanism's status known")),
+    ("gaps", gettext_noop("Gaps named"), gettext_noop("at least one gap named")),
 ]
 
 

@@ -25,8 +25,9 @@ from reports.models import (
     Report,
     Subscriber,
 )
-from reports.rendering import Recipient, dated_rows, report_message
+from reports.rendering import Recipient, dated_rows, report_message, report_texts
 from reports.update import changes_full, previous_report
+from wgec.languages import is_language
 from wgec.models import Participant
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
@@ -90,6 +91,12 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "documents": [],
     }
     if report and report.is_sent:
+        # The report's words in the reader's language (its archive, and the coordinators' text,
+        # as sent).
+        language = _page_language(request)
+        context["body_html"] = (
+            report.body_html if language == "en" else report_texts(report, language).body_html
+        )
         if deliverable.has_documents:
             context["documents"] = list(deliverable.exports.filter(frozen=True).order_by("format"))
         if coordinator:
@@ -339,6 +346,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     export = services.document_export_request(
         deliverable=form.cleaned_data["deliverable"],
         format=form.cleaned_data["format"],
+        language=form.cleaned_data["language"] or "en",
         user=request.user,
     )
     messages.success(
@@ -365,6 +373,12 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 # The mailing list ----------------------------------------------------------------------------
 
 
+def _page_language(request: HttpRequest) -> str:
+    """The language of the page the visitor reads (the menu's, the browser's, their profile's)."""
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    return language if is_language(language) else "en"
+
+
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -380,7 +394,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             return render(request, "reports/subscriber_form.html", {"form": form}, status=429)
         if not form.cleaned_data["website"]:
             services.subscription_request(
-                email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                language=_page_language(request),
             )
         # The same answer whatever the address's state: the form reveals nobody's.
         return render(

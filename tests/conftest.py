@@ -73,6 +73,14 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page served in another language leaves that language active on the thread (Django's
+    LocaleMiddleware activates it and never deactivates it): the next test starts in English."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _map_version_at_each_write(request):
     """On PostgreSQL the map's version changes when a writing transaction commits
     (mechanisms/triggers.py). A test's transaction is rolled back, never committed: inside it,

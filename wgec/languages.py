@@ -88,6 +88,17 @@ def english[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     return in_english
 
 
+def user_language(user) -> str:
+    """The language a person chose in their profile, for what the site writes to them (an
+    e-mail); English when they chose none."""
+    from wgec.models import Profile
+
+    if user is None or not getattr(user, "pk", None):
+        return "en"
+    language = Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    return language if is_language(language) else "en"
+
+
 def labels(choices) -> dict:
     """The labels of a choices class by value, as text in the active language (joined, written
     to files and stored as they are, unlike lazy labels)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F
+from django.utils.translation import gettext, gettext_noop
 
 from wgec.countries import un_name
 from wgec.documents.docx import DocxWriter
@@ -39,12 +40,13 @@ class ParticipantSection:
         return sum(len(group.participants) for group in self.groups)
 
 
+# Named in the active language when a list is built (a document's language).
 SECTIONS = [
-    ("state-members", "States Members of the Working Group"),
-    ("stakeholder-members", "Other Stakeholders Members of the Working Group"),
-    ("state-observers", "Member States Observers"),
-    ("stakeholder-observers", "Other Stakeholders Observers"),
-    ("secretariat", "Secretariat"),
+    ("state-members", gettext_noop("States Members of the Working Group")),
+    ("stakeholder-members", gettext_noop("Other Stakeholders Members of the Working Group")),
+    ("state-observers", gettext_noop("Member States Observers")),
+    ("stakeholder-observers", gettext_noop("Other Stakeholders Observers")),
+    ("secretariat", gettext_noop("Secretariat")),
 ]
 
 
@@ -59,7 +61,9 @@ def _section_of(participant: Participant) -> str:
 
 def _group_heading(section: str, participant: Participant) -> str:
     if section in {"state-members", "state-observers"}:
-        return un_name(participant.country.code) if participant.country else "Country not recorded"
+        if participant.country:
+            return un_name(participant.country.code)
+        return gettext("Country not recorded")
     if section == "stakeholder-members":
         return (
             f"Representatives from the {participant.stakeholder_group.name[:1].lower()}"
@@ -80,7 +84,7 @@ def participants_by_section(
     """
     if participants is None:
         participants = Participant.objects.for_listing()
-    sections = {key: ParticipantSection(key, heading) for key, heading in SECTIONS}
+    sections = {key: ParticipantSection(key, gettext(heading)) for key, heading in SECTIONS}
     groups: dict[tuple[str, str], ParticipantGroup] = {}
     order: dict[tuple[str, str], tuple] = {}
     for participant in participants:
@@ -180,7 +184,7 @@ def participant_line(person: Participant, *, heading: str = "") -> str:
     """A line of a list of participants: name, title, organisation, "(remote participant)"."""
     line = getattr(person, "listed_as", None) or _listed_as(person, heading)
     if getattr(person, "remote", False):
-        line += " (remote participant)"
+        line += " " + gettext("(remote participant)")
     return line
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
 from wgec.languages import SESSION_KEY as LANGUAGE_SESSION_KEY
-from wgec.languages import is_language
+from wgec.languages import is_language, user_language
 from wgec.models import Contribution, ContributionDocument, JoinRequest, Participant, Profile
 from wgec.roles import Role, role_of
 
@@ -197,6 +197,7 @@ def _close(join_request, *, user, state):
         template="wgec/email/join_request_decided",
         context={"join_request": join_request, "reviewer": author_name(user)},
         to=[join_request.user.email],
+        language=user_language(join_request.user),
     )
     return join_request
 

@@ -9,6 +9,9 @@ Built from the meeting's records, which the secretariat keeps in the admin (``Su
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from docx.shared import Cm
 
 from wgec.documents.docx import DocxWriter, docx_document
@@ -41,9 +44,16 @@ class ChairsSummary:
 
 
 def _dates(meeting: Meeting) -> str:
+    """A meeting's days as the active language writes them ("6-8 November 2013" in the UN's
+    English)."""
     start, end = meeting.start_date, meeting.end_date
     if start == end:
-        return f"{start:%-d %B %Y}"
+        return date_format(start, "DATE_FORMAT")
+    if translation.get_language() != "en":
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(start, "DATE_FORMAT"),
+            "end": date_format(end, "DATE_FORMAT"),
+        }
     if (start.year, start.month) == (end.year, end.month):
         return f"{start:%-d}-{end:%-d %B %Y}"
     return f"{start:%-d %B} - {end:%-d %B %Y}"
@@ -66,7 +76,7 @@ def chairs_summary(
                 record.title,
                 [(item.label, item.text) for item in record.paragraphs.order_by("position", "pk")],
                 record.closing,
-                f"{record.agreed_on:%-d %B %Y}.",
+                f"{date_format(record.agreed_on, 'DATE_FORMAT')}.",
             )
             for record in TermsOfReference.objects.filter(meeting=meeting).prefetch_related(
                 "paragraphs"
@@ -75,8 +85,12 @@ def chairs_summary(
     )
     return ChairsSummary(
         meeting=meeting,
-        heading=f"{meeting.title} of the {settings.WGEC_GROUP_NAME} "
-        f"({settings.WGEC_GROUP_SHORT_NAME})",
+        heading=_("%(meeting)s of the %(group_name)s (%(group_short_name)s)")
+        % {
+            "meeting": meeting.title,
+            "group_name": _(settings.WGEC_GROUP_NAME),
+            "group_short_name": settings.WGEC_GROUP_SHORT_NAME,
+        },
         dates=_dates(meeting),
         venue=meeting.venue,
         paragraphs=paragraphs,
@@ -86,9 +100,10 @@ def chairs_summary(
 
 
 def chairs_summary_docx(summary: ChairsSummary) -> bytes:
+    """The summary as DOCX, its fixed words in the active language (the visitor's)."""
     writer = DocxWriter(
         docx_document(
-            title="Chairman's summary of the meeting",
+            title=_("Chairman's summary of the meeting"),
             subtitle=f"{summary.heading}. {summary.dates}. {summary.venue}.",
         )
     )
@@ -98,7 +113,7 @@ def chairs_summary_docx(summary: ChairsSummary) -> bytes:
             writer.paragraph(line).paragraph_format.left_indent = Cm(1.5)
     for number, terms in enumerate(summary.terms, start=1):
         writer.page_break()
-        writer.heading(f"Annex {number}", 1)
+        writer.heading(_("Annex %(number)s") % {"number": number}, 1)
         writer.heading(terms.title, 2)
         for label, text in terms.paragraphs:
             writer.paragraph(f"{label}\t{text}" if label else text)
@@ -106,12 +121,12 @@ def chairs_summary_docx(summary: ChairsSummary) -> bytes:
             writer.paragraph(terms.closing)
         writer.paragraph(terms.agreed_on)
     writer.page_break()
-    writer.heading(f"Annex {len(summary.terms) + 1}", 1)
-    writer.heading("List of participants", 2)
+    writer.heading(_("Annex %(number)s") % {"number": len(summary.terms) + 1}, 1)
+    writer.heading(_("List of participants"), 2)
     if summary.participants:
         participants_docx(writer, summary.participants, level=3)
     else:
-        writer.paragraph("No attendance is recorded for this meeting.", italic=True)
+        writer.paragraph(_("No attendance is recorded for this meeting."), italic=True)
     return writer.close()
 
 
@@ -120,7 +135,7 @@ def chairs_summary_pdf(summary: ChairsSummary) -> bytes:
         "wgec/chairs_summary_document.html",
         {
             "summary": summary,
-            "title": "Chairman's summary of the meeting",
+            "title": _("Chairman's summary of the meeting"),
             "subtitle": f"{summary.heading}. {summary.dates}. {summary.venue}.",
             "sections": summary.participants,
         },

@@ -18,7 +18,7 @@ from mechanisms.services import coverage_set, gap_set, mechanism_create
 from wgec import mail_addresses
 from wgec.documents.history import author_name
 from wgec.documents.mail import mail_send
-from wgec.languages import labels
+from wgec.languages import labels, user_language
 from wgec.mail_addresses import ReplyKind
 from wgec.models import Participant
 from wgec.versions import ReadVersion, version_check
@@ -285,4 +285,5 @@ def _tell_proposer(proposal: Proposal) -> None:
         to=[address],
         # A reply to the outcome is a comment on the issue concerned (when there is one).
         reply_about=(ReplyKind.PROPOSAL, proposal.pk),
+        language=user_language(proposer.user if proposer.user_id else None),
     )

@@ -17,6 +17,7 @@ from tests.factories import (
     ProposalFactory,
 )
 from tests.forms import form_data
+from wgec.models import Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +247,19 @@ def test_a_members_pages_offer_to_propose_a_new_issue(member_client):
     create = reverse("issues:proposal-create-issue")
     for name in ("issues:proposal-list", "wgec:account"):
         assert f'href="{create}"' in member_client.get(reverse(name)).content.decode(), name
+
+
+def test_the_outcome_is_written_in_the_proposers_language(
+    coordinator_client, member_user, django_capture_on_commit_callbacks
+):
+    Profile.objects.update_or_create(user=member_user, defaults={"language": "fr"})
+    proposal = ProposalFactory(proposer=member_user.participant)
+    url = reverse("issues:proposal-decline", args=[proposal.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url, {"reason": "The evidence does not concern this issue."})
+    message = mail.outbox[-1]
+    assert message.subject.startswith(f"Votre proposition nº {proposal.pk} : ")
+    assert message.body.startswith(f"Bonjour {member_user.participant.display_name},")
+    assert "Motif indiqué :" in message.body
+    assert "The evidence does not concern this issue." in message.body  # as written
+    assert '<html lang="fr" dir="ltr">' in message.alternatives[0][0]

@@ -337,4 +337,4 @@ def test_the_changes_page_goes_through_a_long_period_page_by_page(client, monkey
     assert "Issue number 18" not in last and "Covered" not in last
     assert "Issues added to the map (26)" in last
     # The one coverage status is on the first page; the third says where it is.
-    assert "Coverage statuses set or changed (1)</h2>\n<p>On page 1 to 2.</p>" in last
+    assert "Coverage statuses set or changed (1)</h2>\n<p>On pages 1 to 2.</p>" in last

@@ -195,7 +195,9 @@ def test_sending_freezes_the_deliverable_and_records_who_sent(smtp_server, chair
     deliverable.refresh_from_db()
     assert deliverable.state == Deliverable.State.SENT
     assert report.sent_by == user
-    assert report.email_templates["reports/email/report.txt"].startswith("{% if to_chair %}")
+    assert report.email_templates["reports/email/report.txt"].startswith(
+        "{% load i18n %}{% if to_chair %}"
+    )
 
 
 def test_an_unsubscribed_address_is_left_out(smtp_server, chair):

@@ -4,6 +4,7 @@ import io
 
 import docx
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from project.demo import demo_load
@@ -136,3 +137,21 @@ def test_meeting_pages_keep_their_query_count(client, size, django_assert_max_nu
         assert client.get(reverse("meetings:detail", args=[3])).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("meetings:participants-docx", args=[3])).status_code == 200
+
+
+def test_the_participants_list_is_written_in_the_visitors_language():
+    meeting = MeetingFactory(number=2, title="Second meeting")
+    brazil = ParticipantFactory(name="Benedicto Fonseca", honorific="Mr.", country="BR")
+    AttendanceFactory(meeting=meeting, participant=brazil, remote=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.get(reverse("meetings:participants-docx", args=[2]))
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert "Liste des participants" in paragraphs
+    assert "États membres du Groupe de travail" in paragraphs
+    assert any(p.endswith("(participation à distance)") for p in paragraphs)
+    assert any(
+        p.startswith("Second meeting, du 6 novembre 2013 au 8 novembre 2013") for p in paragraphs
+    )
+    pdf = pdf_text(client.get(reverse("meetings:participants-pdf", args=[2])).content)
+    assert "Liste des participants" in pdf and "(participation à distance)" in pdf
+    assert "Groupe de travail sur le renforcement de la coopération" in pdf

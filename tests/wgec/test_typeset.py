@@ -21,6 +21,11 @@ def _headers(first: int, runs: list) -> dict:
         "group_name": "Illustrative group",
         "running_header": "WGEC/CG/2014/2",
         "stamp": {"first": first, "runs": runs, "map": map_columns},
+        # The document's language and its fixed words, as reports/typeset.py passes them.
+        "lang": "en",
+        "region": "gb",
+        "dir": "ltr",
+        "words": {"page": ["Page ", ""]},
     }
 
 

@@ -12,11 +12,15 @@ import datetime
 import io
 import itertools
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
@@ -64,6 +68,8 @@ def docx_document(
     ``masthead``: the lines naming the body, the group, the meeting, its place and dates (by
     default the group's name alone);
     ``distribution``: "Distr.: General" and "Original: English" beside the date;
+    the fixed words and the date are in the active language, and an Arabic document runs right
+    to left throughout;
     ``without_formal_editing``: the secretariat's line saying so; ``running_header``: the text
     (the symbol, say) of the header every page after the first carries with its page number.
     With ``title_page`` the title stands alone on the first page; ``note`` (what the document
@@ -79,6 +85,7 @@ def docx_document(
     normal.font.size = Pt(11)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
     _plain_house_style(document)
+    _document_language(document, translation.get_language() or "en")
     document.core_properties.title = xml_safe(title)
     document.core_properties.author = settings.WGEC_GROUP_NAME
     if running_header:
@@ -90,11 +97,12 @@ def docx_document(
         header.add_run(xml_safe(symbol)).bold = True
     lines = []
     if distribution:
-        lines.append("Distr.: General")
+        lines.append(_("Distr.: General"))
     if date:
-        lines.append(f"{date:%-d %B %Y}")
+        lines.append(date_format(date, "DATE_FORMAT"))
     if distribution:
-        lines.append("Original: English")
+        # The map is written in English: other languages' documents are its versions.
+        lines.append(_("Original: English"))
     for index, line in enumerate(lines):
         if index or symbol:
             header.add_run().add_break()
@@ -106,9 +114,9 @@ def docx_document(
                 group.add_run().add_break()
             group.add_run(xml_safe(line)).bold = index < 2
     else:
-        group.add_run(settings.WGEC_GROUP_NAME).italic = True
+        group.add_run(_(settings.WGEC_GROUP_NAME)).italic = True
     if without_formal_editing:
-        document.add_paragraph("This document is being reproduced without formal editing.")
+        document.add_paragraph(_("This document is being reproduced without formal editing."))
     heading = document.add_heading(xml_safe(title), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if subtitle:
@@ -118,6 +126,54 @@ def docx_document(
     if title_page:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     return document
+
+
+# The language tags Word gives a document's text, by the site's language codes.
+_WORD_LANGUAGES = {
+    "ar": "ar-SA",
+    "zh-hans": "zh-CN",
+    "en": "en-GB",
+    "fr": "fr-FR",
+    "ru": "ru-RU",
+    "es": "es-ES",
+}
+
+
+def _document_language(document: Document, language: str) -> None:
+    """The document's language (spelling, hyphenation, the script's fonts), and for a language
+    written right to left every paragraph and table set right to left by default."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for element in run_defaults.findall(qn("w:lang")):
+        run_defaults.remove(element)
+    tag = _WORD_LANGUAGES.get(language, "en-GB")
+    run_defaults.append(
+        OxmlElement(
+            "w:lang",
+            {
+                qn("w:val"): tag,
+                qn("w:eastAsia"): "zh-CN" if language == "zh-hans" else "en-GB",
+                qn("w:bidi"): "ar-SA",
+            },
+        )
+    )
+    if not translation.get_language_info(language).get("bidi"):
+        return
+    paragraph_defaults = defaults.find(qn("w:pPrDefault"))
+    if paragraph_defaults is None:
+        paragraph_defaults = OxmlElement("w:pPrDefault")
+        defaults.append(paragraph_defaults)
+    properties = paragraph_defaults.find(qn("w:pPr"))
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        paragraph_defaults.append(properties)
+    properties.insert(0, OxmlElement("w:bidi"))
+    fonts = run_defaults.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        run_defaults.insert(0, fonts)
+    fonts.attrib.pop(qn("w:cstheme"), None)  # a theme's font would win over the one named
+    fonts.set(qn("w:cs"), COMPLEX_SCRIPT_FONT)
 
 
 def _plain_house_style(document: Document) -> None:
@@ -176,8 +232,12 @@ def _running_header(document: Document, text: str) -> None:
     for position in (Twips(4680), Twips(9360)):  # the Header style's stops, for Letter paper
         stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
     stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    _append_run(paragraph._p, f"{text}\tPage ", bold=True)
+    # "Page 2", "第2页": the words around the number, in the document's language.
+    before, _number, after = _("Page %(number)s").partition("%(number)s")
+    _append_run(paragraph._p, f"{text}\t{before}", bold=True)
     _field(paragraph._p, "PAGE", "2")
+    if after:
+        _append_run(paragraph._p, after, bold=True)
 
 
 class DocxWriter:
@@ -206,6 +266,8 @@ class DocxWriter:
         self.landscape_width = section.page_height - section.left_margin - section.right_margin
         self.width = self.portrait_width
         self.section = self.body.sectPr
+        # A table of a right-to-left document runs right to left (its first column on the right).
+        self._table_direction = "<w:bidiVisual/>" if translation.get_language_bidi() else ""
         if self.section is not None:
             self.body.remove(self.section)
         self.style_ids: dict[str, str] = {}
@@ -312,7 +374,7 @@ class DocxWriter:
     def contents(self, entries: Iterable[tuple[int, str]], *, levels: int = 2) -> None:
         """A table of contents: a TOC field Word fills in with page numbers (it asks to update
         the document's fields on opening), showing ``entries`` (level, heading) until then."""
-        self.paragraph("Contents", style="Heading 1")
+        self.paragraph(_("Contents"), style="Heading 1")
         paragraph = self.paragraph()
         _field(paragraph._p, f'TOC \\o "1-{levels}" \\h \\z \\u')
         # The field's result, which Word replaces, as paragraphs between begin and end.
@@ -358,7 +420,8 @@ class DocxWriter:
         self._flush()
         parts = [
             "<w:tbl><w:tblPr>"
-            f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
+            f'<w:tblStyle w:val="{self._style_id("Table Grid")}"/>{self._table_direction}'
+            '<w:tblW w:type="auto" w:w="0"/>'
             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" '
             'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
             'w:val="04A0"/></w:tblPr><w:tblGrid>',
@@ -474,9 +537,11 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     least, wanted = [], []
     for column, header in enumerate(headers):
         texts = [row[column] for row in sample if column < len(row)]
-        lengths = sorted(len(text) for text in texts) or [0]
+        lengths = sorted(_display_width(text) for text in texts) or [0]
         typical = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-        words = [len(word) for text in [*texts, header] for word in text.split()]
+        words = [
+            _display_width(unit) for text in [*texts, header] for unit in _UNBROKEN.findall(text)
+        ]
         least.append(max(words or [1]) * _CHARACTER + _CELL_MARGINS)
         wanted.append(max(least[-1], min(typical, 80) * _CHARACTER + _CELL_MARGINS))
     if sum(least) >= total:
@@ -486,6 +551,17 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     spare = total - sum(least)
     extra = [want - low for want, low in zip(wanted, least, strict=True)]
     return [int(low + spare * more / sum(extra)) for low, more in zip(least, extra, strict=True)]
+
+
+# What a line never breaks inside: a word, or a single Chinese or Japanese character (those
+# lines break between any two).
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_UNBROKEN = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+")
+
+
+def _display_width(text: str) -> int:
+    """How many characters' widths a text takes: a Chinese character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cells(row: Sequence[object]) -> list[str]:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wgec import mail_addresses
 
@@ -18,21 +18,28 @@ def mail_send(
     context: dict,
     to: list[str],
     reply_about: tuple[mail_addresses.ReplyKind, int] | None = None,
+    language: str = "en",
 ) -> None:
     """Send one message built from the templates named by ``template`` after commit.
 
     Nothing is sent when the transaction rolls back, so a failed change never tells anyone it
     happened. With ``reply_about`` (what an answer would be about), each recipient gets their own
-    message with their personal reply address, so that a reply by mail becomes a comment.
+    message with their personal reply address, so that a reply by mail becomes a comment. The
+    message is written in ``language`` (its recipient's, see ``wgec.languages.user_language``).
     """
     to = [address for address in to if address]
     if not to:
         return
-    context = {"site_url": settings.SITE_URL, "group_name": settings.WGEC_GROUP_NAME, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    # Plain text is not safe HTML: a plain str, so that a page showing it escapes it.
-    text = str.__str__(render_to_string(f"{template}.txt", context))
-    html = render_to_string(f"{template}.html", context)
+    with translation.override(language):
+        context = {
+            "site_url": settings.SITE_URL,
+            "group_name": translation.gettext(settings.WGEC_GROUP_NAME),
+            **context,
+        }
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        # Plain text is not safe HTML: a plain str, so that a page showing it escapes it.
+        text = str.__str__(render_to_string(f"{template}.txt", context))
+        html = render_to_string(f"{template}.html", context)
 
     def one(recipients: list[str], reply_to: str) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(

@@ -2,7 +2,10 @@
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wgec.documents.docx import DocxWriter, docx_document
@@ -61,9 +64,15 @@ def meeting_document_file(request: HttpRequest, number: int, pk: int) -> FileRes
 
 
 def _subtitle(meeting: Meeting) -> str:
+    """The meeting, its days and its place, in the active language (the visitor's)."""
     dates = f"{meeting.start_date:%-d} to {meeting.end_date:%-d %B %Y}"
     if meeting.start_date.month != meeting.end_date.month:
         dates = f"{meeting.start_date:%-d %B} to {meeting.end_date:%-d %B %Y}"
+    if translation.get_language() != "en":
+        dates = _("%(start)s to %(end)s") % {
+            "start": date_format(meeting.start_date, "DATE_FORMAT"),
+            "end": date_format(meeting.end_date, "DATE_FORMAT"),
+        }
     return f"{meeting.title}, {dates}, {meeting.venue}"
 
 
@@ -72,7 +81,7 @@ def meeting_participants_download(request: HttpRequest, number: int, fmt: str) -
     """The list of participants of a meeting as DOCX or PDF, as the secretariat issues it."""
     meeting = _meeting(number)
     sections = meeting_participants(meeting)
-    title = "List of participants"
+    title = _("List of participants")
     filename = f"{slugify(meeting.title)}-list-of-participants.{fmt}"
     if fmt == "docx":
         writer = DocxWriter(docx_document(title=title, subtitle=_subtitle(meeting)))

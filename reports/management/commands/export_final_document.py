@@ -5,7 +5,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.final import DocumentDateError, document_deliverable, document_issue
+from reports.final import (
+    DOCUMENT_LANGUAGES,
+    DocumentDateError,
+    UnknownLanguage,
+    document_deliverable,
+    document_issue,
+    document_language,
+)
 from reports.formats import UnknownFormat, final_document_bytes, format_of
 from reports.models import Deliverable, DocumentExport
 
@@ -23,7 +30,8 @@ class Command(BaseCommand):
         "document), .xlsx (the map workbook with the referred items and the participants) or "
         ".csv (one table of the map). A deliverable already issued is written exactly as issued "
         "(its date, its symbol, the map as it stood then); --date prepares it as of another "
-        "date."
+        "date. --language writes its fixed wording (headings, annexes, table headers, the date of "
+        "issue) in another of the six official languages."
     )
 
     def add_arguments(self, parser) -> None:
@@ -37,11 +45,26 @@ class Command(BaseCommand):
             help="prepare the document from the map as it stood on this date (YYYY-MM-DD) "
             "instead of as issued (or as it stands today)",
         )
+        parser.add_argument(
+            "--language",
+            default="en",
+            help=f"the language of the document's fixed wording: {', '.join(DOCUMENT_LANGUAGES)} "
+            "(default: en; the map's text stays as it was written; a CSV is English data)",
+        )
 
-    def handle(self, *, output: str, deliverable: str | None, date: str | None, **options):
+    def handle(
+        self,
+        *,
+        output: str,
+        deliverable: str | None,
+        date: str | None,
+        language: str = "en",
+        **options,
+    ):
         try:
             format = format_of(output)
-        except UnknownFormat as error:
+            language = document_language(language)
+        except (UnknownFormat, UnknownLanguage) as error:
             raise CommandError(str(error)) from None
         path = Path(output)
         if not path.parent.is_dir():
@@ -58,9 +81,12 @@ class Command(BaseCommand):
             issue = document_issue(issued_as, date=day)
         except DocumentDateError as error:
             raise CommandError(str(error)) from None
-        content = self._frozen(issue, format)
+        # The frozen files of an issued deliverable are its English ones.
+        content = self._frozen(issue, format) if language == "en" or format == "csv" else None
         if content is None:
-            content = final_document_bytes(deliverable=issued_as, format=format, issue=issue)
+            content = final_document_bytes(
+                deliverable=issued_as, format=format, issue=issue, language=language
+            )
         # Written whole or not at all: a failure above leaves no partial file behind.
         temporary = path.with_name(f".{path.name}.part")
         temporary.write_bytes(content)
@@ -72,7 +98,8 @@ class Command(BaseCommand):
         else:
             how = f"prepared as of {issue.date:%-d %B %Y}"
         self.stdout.write(
-            f"Wrote {path} ({format.upper()}, {len(content):,} bytes): {issued_as}, {how}."
+            f"Wrote {path} ({format.upper()}, {len(content):,} bytes, {language}): {issued_as}, "
+            f"{how}."
         )
 
     def _frozen(self, issue, format: str) -> bytes | None:
