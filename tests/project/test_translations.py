@@ -25,8 +25,7 @@ CATALOGUE_LANGUAGES = ["ar", "es", "fr", "ru", "zh_Hans"]
 # Templates whose words are not marked yet, each with what it is ("item 6": of issue 15, the
 # e-mails and documents in the reader's language). The list only shrinks: a
 # template marked since is refused here (see test_the_list_of_unmarked_templates_is_true).
-NOT_YET_MARKED = {
-}
+NOT_YET_MARKED = {}
 
 # Words that are the same in every language: file formats and the site's name.
 SAME_IN_EVERY_LANGUAGE = {"CSV", "XLSX", "DOCX", "PDF", "JSON", "EML", "wgec", "WGEC"}
