@@ -67,3 +67,9 @@ class InLanguage:
             if text:
                 return Shown(text, language)
         return Shown(getattr(instance, self.field), "en")
+
+
+def with_translations(field: str) -> list[str]:
+    """A translated field's name and those of its other languages, for ``only()``:
+    ``issue__cluster__name`` gives ``issue__cluster__name_ar`` ... too."""
+    return [field] + [f"{field}_{suffix}" for suffix, _name in OTHER_LANGUAGES.values()]
