@@ -102,7 +102,7 @@ def test_an_answer_is_shown_in_its_language_which_is_named(client):
         headers={"accept-language": "fr"},
     ).content.decode()
     assert '<p class="answer-language">Rédigé en chinois</p>' in page
-    assert '<div class="answer-text" dir="ltr" lang="zh">' in page
+    assert '<div class="answer-text" dir="auto" lang="zh">' in page
     # In the language of the page, its language goes without saying.
     page = client.get(
         reverse("issues:question-detail", args=[answer.question.code]),
