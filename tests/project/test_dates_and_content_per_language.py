@@ -110,3 +110,12 @@ def test_an_answer_is_shown_in_its_language_which_is_named(client):
     ).content.decode()
     assert "answer-language" not in page
     assert "宽带连接" in page
+
+
+def test_a_text_in_another_language_is_shown_inert(client):
+    ClusterFactory(slug="security", name="<b>Security</b>", name_fr="<i>Sécurité</i>")
+    IssueFactory(title="Cybersecurity")
+    french = client.get(reverse("issues:list"), headers={"accept-language": "fr"}).content
+    russian = client.get(reverse("issues:list"), headers={"accept-language": "ru"}).content
+    assert "&lt;i&gt;Sécurité&lt;/i&gt;" in french.decode() and "<i>Sécurité" not in french.decode()
+    assert '<span lang="en" dir="ltr">&lt;b&gt;Security&lt;/b&gt;</span>' in russian.decode()
