@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -181,7 +182,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.start_date:%d %b %Y})"
+        # Named in forms' choices: the day in the reader's language.
+        return f"{self.title} ({date_format(self.start_date, 'SHORT_DATE_FORMAT')})"
 
 
 class SummaryParagraph(models.Model):
