@@ -343,8 +343,8 @@ class DecisionForm(CheckedTextMixin, VersionReadMixin, forms.Form):
                 _("%(meeting)s met from %(start)s to %(end)s: give a date within it.")
                 % {
                     "meeting": meeting.title,
-                    "start": date_format(meeting.start_date, "j F"),
-                    "end": date_format(meeting.end_date, "j F Y"),
+                    "start": date_format(meeting.start_date, "MONTH_DAY_FORMAT"),
+                    "end": date_format(meeting.end_date, "DATE_FORMAT"),
                 },
             )
         return data

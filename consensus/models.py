@@ -96,10 +96,16 @@ class ConsensusItem(models.Model):
         help_text=_(
             "Demonstration data: the item, its options and the support for them are invented."
         ),
+        verbose_name=_("illustrative"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords()
@@ -167,13 +173,15 @@ class ConsensusItem(models.Model):
 class Option(models.Model):
     """One of the options that represent the range of opinions on an item."""
 
-    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="options")
+    item = models.ForeignKey(
+        ConsensusItem, on_delete=models.CASCADE, related_name="options", verbose_name=_("item")
+    )
     label = models.CharField(_("label"), max_length=10, help_text=_("A, B, C ..."))
     text = models.TextField(
         _("text"),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="An option's text")],
     )
-    text_html = RenderedMarkdownField(source="text")
+    text_html = RenderedMarkdownField(source="text", verbose_name=_("text (HTML)"))
 
     history = HistoricalRecords(excluded_fields=["text_html"])
 
@@ -183,6 +191,8 @@ class Option(models.Model):
             models.UniqueConstraint(fields=["item", "label"], name="option_label_unique"),
             models.CheckConstraint(condition=~Q(text=""), name="option_text_not_empty"),
         ]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
 
     def __str__(self) -> str:
         return f"Option {self.label}"
@@ -199,12 +209,19 @@ class Option(models.Model):
 class OptionSupport(models.Model):
     """A participant's stated support for one option of an item (one option per item)."""
 
-    item = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="supports")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="supports")
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="option_supports"
+    item = models.ForeignKey(
+        ConsensusItem, on_delete=models.CASCADE, related_name="supports", verbose_name=_("item")
     )
-    stated_at = models.DateTimeField(auto_now_add=True)
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, related_name="supports", verbose_name=_("option")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="option_supports",
+        verbose_name=_("participant"),
+    )
+    stated_at = models.DateTimeField(auto_now_add=True, verbose_name=_("stated at"))
 
     history = HistoricalRecords()
 
@@ -229,7 +246,9 @@ class OptionSupport(models.Model):
 class Decision(models.Model):
     """The working group's decision on a referred item."""
 
-    item = models.OneToOneField(ConsensusItem, on_delete=models.CASCADE, related_name="decision")
+    item = models.OneToOneField(
+        ConsensusItem, on_delete=models.CASCADE, related_name="decision", verbose_name=_("item")
+    )
     option = models.ForeignKey(
         Option,
         on_delete=models.PROTECT,
@@ -245,10 +264,17 @@ class Decision(models.Model):
     )
     decided_on = models.DateField(_("decided on"))
     illustrative = models.BooleanField(
-        default=False, help_text=_("Demonstration data: the decision is invented.")
+        default=False,
+        help_text=_("Demonstration data: the decision is invented."),
+        verbose_name=_("illustrative"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     history = HistoricalRecords()
@@ -262,6 +288,8 @@ class Decision(models.Model):
                 violation_error_message="A decision chooses one of the options or adopts new text.",
             ),
         ]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
     def __str__(self) -> str:
         return f"Decision on {self.item.subject_label}"
@@ -319,7 +347,7 @@ class Proposal(models.Model):
     Kind = ProposalKind
     State = ProposalState
 
-    kind = models.CharField(max_length=20, choices=Kind)
+    kind = models.CharField(max_length=20, choices=Kind, verbose_name=_("kind"))
     issue = models.ForeignKey(
         Issue,
         on_delete=models.CASCADE,
@@ -372,31 +400,49 @@ class Proposal(models.Model):
     baseline = models.JSONField(
         default=dict,
         blank=True,
-        help_text="What the proposal changes, as it stood when it was made (to detect a stale "
-        "proposal).",
+        help_text=_(
+            "What the proposal changes, as it stood when it was made (to detect a stale proposal)."
+        ),
+        verbose_name=_("baseline"),
     )
     justification = models.TextField(
         _("justification"),
         help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A justification")],
     )
-    justification_html = RenderedMarkdownField(source="justification")
-    proposer = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="proposals")
-    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    justification_html = RenderedMarkdownField(
+        source="justification", verbose_name=_("justification (HTML)")
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    proposer = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("proposer")
+    )
+    state = models.CharField(
+        max_length=20, choices=State, default=State.PENDING, verbose_name=_("state")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     reason = models.TextField(
         _("reason"), blank=True, help_text=_("Why the proposal was declined.")
     )
     illustrative = models.BooleanField(
-        default=False, help_text=_("Demonstration data: the proposal is invented.")
+        default=False,
+        help_text=_("Demonstration data: the proposal is invented."),
+        verbose_name=_("illustrative"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     edited_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the proposer last edited it (set by the edit only)."
+        null=True,
+        blank=True,
+        help_text=_("When the proposer last edited it (set by the edit only)."),
+        verbose_name=_("edited at"),
     )
 
     history = HistoricalRecords(excluded_fields=["justification_html"])
@@ -421,6 +467,8 @@ class Proposal(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "created_at"], name="proposal_state_created")]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.summary}"

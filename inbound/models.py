@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from issues.models import Comment
 from reports.models import Delivery, Report
@@ -17,13 +18,13 @@ from wgec.models import Contribution, Participant, choices_check
 
 
 class InboundOutcome(models.TextChoices):
-    COMMENT = "comment", "Comment on an issue"
-    REPORT_REPLY = "report_reply", "Reply to an update report"
-    CONTRIBUTION = "contribution", "Contribution"
-    BOUNCE = "bounce", "Bounce recorded"
-    REFUSED = "refused", "Refused"
-    IGNORED = "ignored", "Ignored"
-    FAILED = "failed", "Could not be read"
+    COMMENT = "comment", _("Comment on an issue")
+    REPORT_REPLY = "report_reply", _("Reply to an update report")
+    CONTRIBUTION = "contribution", _("Contribution")
+    BOUNCE = "bounce", _("Bounce recorded")
+    REFUSED = "refused", _("Refused")
+    IGNORED = "ignored", _("Ignored")
+    FAILED = "failed", _("Could not be read")
 
 
 class InboundMessageQuerySet(models.QuerySet):
@@ -41,27 +42,51 @@ class InboundMessage(models.Model):
 
     Outcome = InboundOutcome
 
-    mailbox = models.CharField(max_length=300)
-    uidvalidity = models.BigIntegerField()
-    uid = models.BigIntegerField()
-    message_id = models.CharField(max_length=300, blank=True)
-    sender = models.CharField(max_length=254, blank=True, help_text="The From address.")
-    subject = models.CharField(max_length=300, blank=True)
-    size = models.PositiveIntegerField(help_text="Bytes.")
-    taken_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=20, choices=Outcome)
-    reason = models.TextField(blank=True, help_text="Why it was refused, ignored or not read.")
+    mailbox = models.CharField(max_length=300, verbose_name=_("mailbox"))
+    uidvalidity = models.BigIntegerField(verbose_name=_("UIDVALIDITY"))
+    uid = models.BigIntegerField(verbose_name=_("UID"))
+    message_id = models.CharField(max_length=300, blank=True, verbose_name=_("Message-ID"))
+    sender = models.CharField(
+        max_length=254, blank=True, help_text=_("The From address."), verbose_name=_("sender")
+    )
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("subject"))
+    size = models.PositiveIntegerField(help_text=_("Bytes."), verbose_name=_("size"))
+    taken_at = models.DateTimeField(default=timezone.now, verbose_name=_("taken at"))
+    outcome = models.CharField(max_length=20, choices=Outcome, verbose_name=_("outcome"))
+    reason = models.TextField(
+        blank=True,
+        help_text=_("Why it was refused, ignored or not read."),
+        verbose_name=_("reason"),
+    )
     answered_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the sender was sent an explanation."
+        null=True,
+        blank=True,
+        help_text=_("When the sender was sent an explanation."),
+        verbose_name=_("answered at"),
     )
     comment = models.ForeignKey(
-        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
     )
     report_reply = models.ForeignKey(
-        "ReportReply", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "ReportReply",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report reply"),
     )
     contribution = models.ForeignKey(
-        Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contribution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contribution"),
     )
     delivery = models.ForeignKey(
         Delivery,
@@ -69,7 +94,8 @@ class InboundMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The delivery a bounce was about.",
+        help_text=_("The delivery a bounce was about."),
+        verbose_name=_("delivery"),
     )
 
     objects = InboundMessageQuerySet.as_manager()
@@ -89,6 +115,8 @@ class InboundMessage(models.Model):
                 name="inbound_answered",
             ),
         ]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
 
     def __str__(self) -> str:
         return f"{self.sender or 'unknown sender'}: {self.subject or '(no subject)'}"
@@ -102,24 +130,30 @@ class ReportReplyQuerySet(models.QuerySet):
 class ReportReply(models.Model):
     """A member's answer by e-mail to an update report: a comment on the report."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
-    subject = models.CharField(max_length=300, blank=True)
-    text = models.TextField(
-        help_text="Plain text with Markdown.",
-        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A reply")],
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="replies", verbose_name=_("report")
     )
-    text_html = RenderedMarkdownField(source="text")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("subject"))
+    text = models.TextField(
+        help_text=_("Plain text with Markdown."),
+        validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A reply")],
+        verbose_name=_("text"),
+    )
+    text_html = RenderedMarkdownField(source="text", verbose_name=_("text (HTML)"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ReportReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "replies to update reports"
+        verbose_name_plural = _("replies to update reports")
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="report_reply_text_not_empty"),
         ]
+        verbose_name = _("report reply")
 
     def __str__(self) -> str:
         return f"Reply #{self.pk} by {self.author} to {self.report}"

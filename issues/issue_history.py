@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from issues.issue_page import IssuePage
 from issues.models import Issue
@@ -65,7 +66,7 @@ issue_history_source_register(
         order=10,
         rows=lambda issue: Issue.history.filter(id=issue.pk),
         fields=["title", "cluster", "description", "state", "merged_into", "consensus"],
-        subject=lambda row, shown: "the issue",
+        subject=lambda row, shown: gettext("the issue"),
         known=lambda page: {
             "cluster": (
                 {page.issue.cluster_id: str(page.issue.cluster)} if page.issue.cluster_id else {}

@@ -4,6 +4,9 @@ sections of an issue's page (``issues.issue_page``), their changes in the issue'
 (``issues.issue_parts``). Registered by ``MechanismsConfig.ready``; the coverage and gap inlines
 of the Issue admin are in ``admin.py``."""
 
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
 from issues.issue_history import HistorySource, issue_history_source_register
 from issues.issue_page import IssuePage, IssueSection, issue_section_register
 from issues.issue_parts import IssuePart, issue_part_register
@@ -45,6 +48,12 @@ def _gaps_summary(rows: list[Gap]) -> str:
     return ", ".join(str(gap.get_type_display()) for gap in rows) or "—"
 
 
+def _coverage_subject(row, shown: dict[str, str]) -> str:
+    """ "coverage by" a mechanism, its name marked as the record's own (English) text."""
+    name = format_html('<span lang="en">{}</span>', shown["mechanism"])
+    return format_html(gettext("coverage by {mechanism}"), mechanism=name)
+
+
 def register() -> None:
     issue_section_register(
         IssueSection("coverage", 20, "mechanisms/_issue_coverage.html", coverage_context)
@@ -56,7 +65,7 @@ def register() -> None:
             order=20,
             rows=lambda issue: Coverage.history.filter(issue_id=issue.pk),
             fields=["mechanism", "status", "evidence"],
-            subject=lambda row, shown: f"coverage by {shown['mechanism']}",
+            subject=_coverage_subject,
             known=lambda page: {
                 "mechanism": {row.mechanism_id: str(row.mechanism) for row in coverage_of(page)}
             },

@@ -35,11 +35,11 @@ class MechanismQuerySet(models.QuerySet):
 class Mechanism(models.Model):
     Kind = MechanismKind
 
-    name = models.CharField(max_length=300, unique=True)
-    acronym = models.CharField(max_length=50, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=300, unique=True, verbose_name=_("name"))
+    acronym = models.CharField(max_length=50, blank=True, verbose_name=_("acronym"))
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, verbose_name=_("kind"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     history = HistoricalRecords()
     objects = MechanismQuerySet.as_manager()
@@ -53,6 +53,8 @@ class Mechanism(models.Model):
             # proposals accepted at once, which this refuses.
             models.UniqueConstraint(Lower("name"), name="mechanism_name_unique_ci"),
         ]
+        verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -102,23 +104,32 @@ class Coverage(models.Model):
 
     Status = CoverageStatus
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="coverage")
-    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="coverage")
-    status = models.CharField(max_length=20, choices=Status, default=Status.UNKNOWN)
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("issue")
+    )
+    mechanism = models.ForeignKey(
+        Mechanism, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("mechanism")
+    )
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.UNKNOWN, verbose_name=_("status")
+    )
     evidence = models.TextField(
-        blank=True, help_text="The instrument, resolution, programme or forum that shows it."
+        blank=True,
+        help_text=_("The instrument, resolution, programme or forum that shows it."),
+        verbose_name=_("evidence"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["issue", "mechanism__name"]
-        verbose_name_plural = "coverage"
+        verbose_name_plural = _("coverage")
         constraints = [
             choices_check("status", CoverageStatus, "coverage_status_valid"),
             models.UniqueConstraint(fields=["issue", "mechanism"], name="coverage_unique_pair"),
         ]
         indexes = [models.Index(fields=["mechanism", "status"], name="coverage_mechanism_status")]
+        verbose_name = _("coverage")
 
     def __str__(self) -> str:
         return f"{self.mechanism.short_name} on {self.issue}: {self.get_status_display()}"
@@ -138,13 +149,15 @@ class Gap(models.Model):
 
     Type = GapType
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="gaps")
-    type = models.CharField(max_length=20, choices=Type)
-    description = models.TextField(blank=True)
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="gaps", verbose_name=_("issue")
+    )
+    type = models.CharField(max_length=20, choices=Type, verbose_name=_("type"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     recommendation = models.TextField(
-        "recommendation needed",
+        _("recommendation needed"),
         blank=True,
-        help_text="The type of recommendation the working group may need to draft.",
+        help_text=_("The type of recommendation the working group may need to draft."),
     )
 
     history = HistoricalRecords()
@@ -155,6 +168,8 @@ class Gap(models.Model):
             choices_check("type", GapType, "gap_type_valid"),
             models.UniqueConstraint(fields=["issue", "type"], name="gap_once_per_type"),
         ]
+        verbose_name = _("gap")
+        verbose_name_plural = _("gaps")
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.issue}"
@@ -293,14 +308,18 @@ class MapImport(BackgroundImport):
     file = models.FileField(
         upload_to="imports/map/",
         blank=True,
-        help_text="The uploaded files, as a zip archive in media storage.",
+        help_text=_("The uploaded files, as a zip archive in media storage."),
+        verbose_name=_("file"),
     )
     # Imports uploaded before the files were kept in media storage.
-    content = models.BinaryField(blank=True, default=b"")
-    state = models.CharField(max_length=20, choices=State, default=State.READING)
+    content = models.BinaryField(blank=True, default=b"", verbose_name=_("content"))
+    state = models.CharField(
+        max_length=20, choices=State, default=State.READING, verbose_name=_("state")
+    )
 
     class Meta(BackgroundImport.Meta):
-        verbose_name = "map import"
+        verbose_name = _("map import")
+        verbose_name_plural = _("map imports")
 
 
 class MapVersion(models.Model):
@@ -310,10 +329,11 @@ class MapVersion(models.Model):
     cached pages of the map (``mechanisms/page_cache.py``) are keyed by it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    token = models.CharField(max_length=32)
+    token = models.CharField(max_length=32, verbose_name=_("token"))
 
     class Meta:
-        verbose_name = "map version"
+        verbose_name = _("map version")
+        verbose_name_plural = _("map versions")
 
     def __str__(self) -> str:
         return self.token

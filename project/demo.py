@@ -78,6 +78,7 @@ from wgec.models import (
     TermsParagraph,
 )
 from wgec.services import contribution_publish, contribution_submit
+from wgec.translated import with_translations
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -366,12 +367,21 @@ def _meeting_records(replay: _Replay, row: dict, data: dict) -> None:
 QUESTIONNAIRE_AGREED = datetime.datetime(2013, 5, 31, 15, tzinfo=datetime.UTC)
 
 
+def _translations(row: dict, field: str) -> dict[str, str]:
+    """The texts of a row in the other official languages (``name_fr`` ...), where it has them."""
+    names = with_translations(field)[1:]
+    return {name: row[name] for name in names if name in row}
+
+
 def _plan_questionnaire(replay: _Replay, data: dict) -> None:
     def questionnaire() -> None:
         themes = {}
         for row in data["themes"]:
             themes[row["letter"]] = theme = Theme(
-                letter=row["letter"], title=row["title"], description=row.get("description", "")
+                letter=row["letter"],
+                title=row["title"],
+                description=row.get("description", ""),
+                **_translations(row, "title"),
             )
             _save(theme)
         for row in data["questions"]:
@@ -477,6 +487,7 @@ def _plan_map(replay: _Replay, data: dict) -> None:
                 name=row["name"],
                 description=row.get("description", ""),
                 position=position,
+                **_translations(row, "name"),
             )
             _save(cluster)
 

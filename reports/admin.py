@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from reports import services
 from reports.models import (
@@ -26,6 +27,10 @@ class DeliverableAdmin(VersionedAdmin):
     date_hierarchy = "due_date"
     fieldsets = [
         (None, {"fields": ["slug", "kind", "title", "due_date", "state", "sent_at"]}),
+        (
+            _("Title in the other official languages"),
+            {"fields": ["title_ar", "title_zh_hans", "title_fr", "title_ru", "title_es"]},
+        ),
         (
             "Masthead of the documents",
             {

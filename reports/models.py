@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from reports.wording import EDITABLE_TEMPLATES
 from wgec.models import Participant, choices_check
+from wgec.translated import InLanguage, text_in
 from wgec.workers import waited_too_long
 
 # The long texts of a report, read only where they are shown.
@@ -56,37 +57,51 @@ class Deliverable(models.Model):
 
     State = DeliverableState
 
-    slug = models.SlugField(unique=True, help_text="For example: update-1, final-document.")
-    kind = models.CharField(max_length=20, choices=Kind)
-    title = models.CharField(max_length=300)
-    due_date = models.DateField()
-    state = models.CharField(max_length=20, choices=State, default=State.UPCOMING)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    slug = models.SlugField(
+        unique=True, help_text=_("For example: update-1, final-document."), verbose_name=_("slug")
+    )
+    kind = models.CharField(max_length=20, choices=Kind, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    title_ar = text_in("ar", models.CharField, _("title"), max_length=300)
+    title_zh_hans = text_in("zh-hans", models.CharField, _("title"), max_length=300)
+    title_fr = text_in("fr", models.CharField, _("title"), max_length=300)
+    title_ru = text_in("ru", models.CharField, _("title"), max_length=300)
+    title_es = text_in("es", models.CharField, _("title"), max_length=300)
+    title_shown = InLanguage("title")
+    due_date = models.DateField(verbose_name=_("due date"))
+    state = models.CharField(
+        max_length=20, choices=State, default=State.UPCOMING, verbose_name=_("state")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     # The masthead of the documents (initial output, final document), set by the secretariat.
     masthead_body = models.CharField(
-        "body",
+        _("body"),
         max_length=200,
         blank=True,
-        help_text="The documents' masthead: the body the working group reports to, e.g. "
-        "Commission on Science and Technology for Development.",
+        help_text=_(
+            "The documents' masthead: the body the working group reports to, e.g. "
+            "Commission on Science and Technology for Development."
+        ),
     )
     masthead_meeting = models.CharField(
-        "session or meeting",
+        _("session or meeting"),
         max_length=200,
         blank=True,
-        help_text="The documents' masthead: the session or meeting the document is for, e.g. "
-        "Third meeting.",
+        help_text=_(
+            "The documents' masthead: the session or meeting the document is for, e.g. "
+            "Third meeting."
+        ),
     )
     masthead_place_dates = models.CharField(
-        "place and dates",
+        _("place and dates"),
         max_length=200,
         blank=True,
-        help_text="The documents' masthead: e.g. Geneva, 24-28 February 2014.",
+        help_text=_("The documents' masthead: e.g. Geneva, 24-28 February 2014."),
     )
     without_formal_editing = models.BooleanField(
-        "reproduced without formal editing",
+        _("reproduced without formal editing"),
         default=False,
-        help_text="The documents say: This document is being reproduced without formal editing.",
+        help_text=_("The documents say: This document is being reproduced without formal editing."),
     )
 
     history = HistoricalRecords()
@@ -103,6 +118,8 @@ class Deliverable(models.Model):
                 name="deliverable_sent_iff_sent_at",
             ),
         ]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
 
     def __str__(self) -> str:
         return self.title
@@ -168,47 +185,75 @@ class Report(models.Model):
     nothing in it.
     """
 
-    deliverable = models.OneToOneField(Deliverable, on_delete=models.PROTECT, related_name="report")
-    introduction = models.TextField(
-        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+    deliverable = models.OneToOneField(
+        Deliverable, on_delete=models.PROTECT, related_name="report", verbose_name=_("deliverable")
     )
-    subject = models.CharField(max_length=300, blank=True)
-    content = models.JSONField(null=True, blank=True, help_text="The composed data, frozen.")
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)
+    introduction = models.TextField(
+        blank=True,
+        help_text=_("Plain text; a blank line starts a new paragraph."),
+        verbose_name=_("introduction"),
+    )
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("subject"))
+    content = models.JSONField(
+        null=True, blank=True, help_text=_("The composed data, frozen."), verbose_name=_("content")
+    )
+    body_text = models.TextField(blank=True, verbose_name=_("body text"))
+    body_html = models.TextField(blank=True, verbose_name=_("body (HTML)"))
     email_templates = models.JSONField(
-        default=dict, blank=True, help_text="The wording of the e-mails, as it was when sent."
+        default=dict,
+        blank=True,
+        help_text=_("The wording of the e-mails, as it was when sent."),
+        verbose_name=_("e-mail templates"),
     )
     since = models.DateTimeField(
-        null=True, blank=True, help_text="Changes are counted from here (the previous report)."
-    )
-    issued_on = models.DateField(
-        "date of issue",
         null=True,
         blank=True,
-        help_text="The date the report and its documents bear. They show the map as it stood at "
-        "the end of that day (or when the report was sent, if that was earlier).",
+        help_text=_("Changes are counted from here (the previous report)."),
+        verbose_name=_("since"),
+    )
+    issued_on = models.DateField(
+        _("date of issue"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the report and its documents bear. They show the map as it stood at "
+            "the end of that day (or when the report was sent, if that was earlier)."
+        ),
     )
     symbol = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The documents' symbol, from the secretariat's pattern when issued (empty: an "
-        "unsymbolled working document).",
+        help_text=_(
+            "The documents' symbol, from the secretariat's pattern when issued (empty: an "
+            "unsymbolled working document)."
+        ),
+        verbose_name=_("symbol"),
     )
     illustrative = models.BooleanField(
         default=False,
-        help_text="Demonstration data: composed and sent by the demo's replay of the exercise; "
-        "its introduction is invented.",
+        help_text=_(
+            "Demonstration data: composed and sent by the demo's replay of the exercise; "
+            "its introduction is invented."
+        ),
+        verbose_name=_("illustrative"),
     )
-    composed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    composed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("composed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
     task_id = models.CharField(
-        max_length=64, blank=True, help_text="The sending task queued last (its progress)."
+        max_length=64,
+        blank=True,
+        help_text=_("The sending task queued last (its progress)."),
+        verbose_name=_("task ID"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = HistoricalRecords(excluded_fields=["content", "body_text", "body_html", "task_id"])
     objects = ReportQuerySet.as_manager()
@@ -227,6 +272,8 @@ class Report(models.Model):
                 name="report_sent_is_issued",
             ),
         ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
 
     def __str__(self) -> str:
         return str(self.deliverable)
@@ -272,16 +319,19 @@ class SymbolPattern(models.Model):
     pattern = models.CharField(
         max_length=100,
         blank=True,
-        help_text="For example E/CN.16/{year}/CRP.{number}: {year} is the year of the date of "
-        "issue, {number} the document's number among those issued that year. Leave empty for "
-        "unsymbolled working documents.",
+        help_text=_(
+            "For example E/CN.16/{year}/CRP.{number}: {year} is the year of the date of "
+            "issue, {number} the document's number among those issued that year. Leave empty for "
+            "unsymbolled working documents."
+        ),
+        verbose_name=_("pattern"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "symbol of the documents"
-        verbose_name_plural = "symbol of the documents"
+        verbose_name = _("symbol of the documents")
+        verbose_name_plural = _("symbol of the documents")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="symbol_pattern_one_row")]
 
     def __str__(self) -> str:
@@ -325,17 +375,20 @@ class Subscriber(models.Model):
 
     State = SubscriberState
 
-    email = models.EmailField(max_length=254)
-    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, verbose_name=_("e-mail address"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
     participant = models.OneToOneField(
         Participant,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="subscriber",
-        help_text="Set when the address is a participant's.",
+        help_text=_("Set when the address is a participant's."),
+        verbose_name=_("participant"),
     )
-    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    state = models.CharField(
+        max_length=20, choices=State, default=State.PENDING, verbose_name=_("state")
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -348,16 +401,20 @@ class Subscriber(models.Model):
     )
     token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False,
-        help_text="Authenticates the personal unsubscribe link.",
-    )  # fmt: skip
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    suspended_at = models.DateTimeField(null=True, blank=True)
-    suspended_reason = models.TextField(
-        blank=True, help_text="Why the address was taken off the list: the bounces it sent."
+        help_text=_("Authenticates the personal unsubscribe link."),
+    verbose_name=_("token"))  # fmt: skip
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("confirmation sent at")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
+    unsubscribed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("unsubscribed at"))
+    suspended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("suspended at"))
+    suspended_reason = models.TextField(
+        blank=True,
+        help_text=_("Why the address was taken off the list: the bounces it sent."),
+        verbose_name=_("reason for suspension"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = HistoricalRecords(excluded_fields=["token"])
     objects = SubscriberQuerySet.as_manager()
@@ -371,6 +428,8 @@ class Subscriber(models.Model):
                 condition=Q(email=Lower("email")), name="subscriber_email_lower"
             ),
         ]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
 
     def __str__(self) -> str:
         return self.email
@@ -406,13 +465,20 @@ class Delivery(models.Model):
 
     State = DeliveryState
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
-    email = models.EmailField(max_length=254)
-    name = models.CharField(max_length=200, blank=True)
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("report")
     )
-    to_chair = models.BooleanField("to the Chair", default=False)
+    email = models.EmailField(max_length=254, verbose_name=_("e-mail address"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("subscriber"),
+    )
+    to_chair = models.BooleanField(_("to the Chair"), default=False)
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -423,35 +489,54 @@ class Delivery(models.Model):
             "else the one they subscribed in."
         ),
     )
-    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    available_at = models.DateTimeField(
-        default=timezone.now, help_text="Not tried again before this moment."
+    state = models.CharField(
+        max_length=20, choices=State, default=State.PENDING, verbose_name=_("state")
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    available_at = models.DateTimeField(
+        default=timezone.now,
+        help_text=_("Not tried again before this moment."),
+        verbose_name=_("available at"),
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    claimed_by = models.CharField(max_length=64, blank=True, verbose_name=_("claimed by"))
     lease_until = models.DateTimeField(
-        null=True, blank=True, help_text="The claiming worker holds the delivery until then."
+        null=True,
+        blank=True,
+        help_text=_("The claiming worker holds the delivery until then."),
+        verbose_name=_("lease until"),
     )
     started_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the worker began this attempt's SMTP conversation."
+        null=True,
+        blank=True,
+        help_text=_("When the worker began this attempt's SMTP conversation."),
+        verbose_name=_("started at"),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    message_id = models.CharField(
+        max_length=300, blank=True, db_index=True, verbose_name=_("Message-ID")
+    )
     # The delivery status notification that came back for it, if any (RFC 3464).
-    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True, verbose_name=_("bounced at"))
     bounce_permanent = models.BooleanField(
-        default=False, help_text="The bounce said the address will never take mail (5.x.x)."
+        default=False,
+        help_text=_("The bounce said the address will never take mail (5.x.x)."),
+        verbose_name=_("permanent bounce"),
     )
-    bounce_status = models.CharField(max_length=20, blank=True, help_text="For example 5.1.1.")
-    bounce_diagnostic = models.TextField(blank=True)
+    bounce_status = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_("For example 5.1.1."),
+        verbose_name=_("bounce status"),
+    )
+    bounce_diagnostic = models.TextField(blank=True, verbose_name=_("bounce diagnostic"))
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "-to_chair", "email"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             choices_check("state", DeliveryState, "delivery_state_valid"),
             models.UniqueConstraint(fields=["report", "email"], name="delivery_once_per_address"),
@@ -463,6 +548,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["report", "state", "available_at"], name="delivery_claim"),
         ]
+        verbose_name = _("delivery")
 
     def __str__(self) -> str:
         return f"{self.report} to {self.email}"
@@ -471,18 +557,21 @@ class Delivery(models.Model):
 class EditableTemplate(models.Model):
     """The secretariat's wording of an e-mail or a document block, replacing the shipped file."""
 
-    name = models.CharField(max_length=100, unique=True, choices=EDITABLE_TEMPLATES)
-    source = models.TextField(
-        help_text="Django template language; the shipped text is the default."
+    name = models.CharField(
+        max_length=100, unique=True, choices=EDITABLE_TEMPLATES, verbose_name=_("name")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    source = models.TextField(
+        help_text=_("Django template language; the shipped text is the default."),
+        verbose_name=_("source"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "wording of an e-mail or document"
-        verbose_name_plural = "wording of e-mails and documents"
+        verbose_name = _("wording of an e-mail or document")
+        verbose_name_plural = _("wording of e-mails and documents")
 
     def __str__(self) -> str:
         return self.get_name_display()
@@ -516,10 +605,14 @@ class DocumentExport(models.Model):
     Format = DocumentFormat
     State = DocumentExportState
 
-    deliverable = models.ForeignKey(Deliverable, on_delete=models.PROTECT, related_name="exports")
-    format = models.CharField(max_length=10, choices=Format)
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.PROTECT, related_name="exports", verbose_name=_("deliverable")
+    )
+    format = models.CharField(max_length=10, choices=Format, verbose_name=_("format"))
     frozen = models.BooleanField(
-        default=False, help_text="Part of the sent deliverable, published with it."
+        default=False,
+        help_text=_("Part of the sent deliverable, published with it."),
+        verbose_name=_("frozen"),
     )
     language = models.CharField(
         _("language"),
@@ -528,14 +621,21 @@ class DocumentExport(models.Model):
         default="en",
         help_text=_("The language of the document's fixed wording (headings, annexes, dates)."),
     )
-    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
-    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    state = models.CharField(
+        max_length=20, choices=State, default=State.PENDING, verbose_name=_("state")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True, verbose_name=_("file"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     objects = DocumentExportQuerySet.as_manager()
 
@@ -550,6 +650,8 @@ class DocumentExport(models.Model):
                 name="document_export_frozen_once",
             ),
         ]
+        verbose_name = _("document export")
+        verbose_name_plural = _("document exports")
 
     def __str__(self) -> str:
         return f"{self.deliverable} ({self.format})"

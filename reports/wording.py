@@ -14,26 +14,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.template import Context, Template, TemplateSyntaxError, engines
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_TEMPLATES = [
-    ("reports/email/report_subject.txt", "Report e-mail: subject"),
-    ("reports/email/report.txt", "Report e-mail: plain text"),
-    ("reports/email/report.html", "Report e-mail: HTML"),
-    ("reports/report_body.txt", "Update report: body as plain text"),
-    ("reports/report_body.html", "Update report: body as HTML"),
-    ("reports/email/confirm_subject.txt", "Subscription confirmation: subject"),
-    ("reports/email/confirm.txt", "Subscription confirmation: plain text"),
-    ("reports/email/confirm.html", "Subscription confirmation: HTML"),
-    ("reports/document/subtitle.txt", "Document: subtitle"),
-    ("reports/document/introduction.txt", "Document: introduction (one paragraph per block)"),
-    ("reports/document/map_heading.txt", "Document: heading of the map of issues"),
-    ("reports/document/annex_referred_heading.txt", "Document: heading of the annex of referrals"),
-    ("reports/document/annex_referred_intro.txt", "Document: introduction of that annex"),
-    ("reports/document/annex_participants_heading.txt", "Document: heading of the participants"),
+    ("reports/email/report_subject.txt", _("Report e-mail: subject")),
+    ("reports/email/report.txt", _("Report e-mail: plain text")),
+    ("reports/email/report.html", _("Report e-mail: HTML")),
+    ("reports/report_body.txt", _("Update report: body as plain text")),
+    ("reports/report_body.html", _("Update report: body as HTML")),
+    ("reports/email/confirm_subject.txt", _("Subscription confirmation: subject")),
+    ("reports/email/confirm.txt", _("Subscription confirmation: plain text")),
+    ("reports/email/confirm.html", _("Subscription confirmation: HTML")),
+    ("reports/document/subtitle.txt", _("Document: subtitle")),
+    ("reports/document/introduction.txt", _("Document: introduction (one paragraph per block)")),
+    ("reports/document/map_heading.txt", _("Document: heading of the map of issues")),
+    (
+        "reports/document/annex_referred_heading.txt",
+        _("Document: heading of the annex of referrals"),
+    ),
+    ("reports/document/annex_referred_intro.txt", _("Document: introduction of that annex")),
+    ("reports/document/annex_participants_heading.txt", _("Document: heading of the participants")),
 ]
-EDITABLE_NAMES = [name for name, _ in EDITABLE_TEMPLATES]
+EDITABLE_NAMES = [name for name, _label in EDITABLE_TEMPLATES]
 
 # The templates each message or document renders, frozen together into a sent report.
 REPORT_EMAIL_TEMPLATES = [

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -27,14 +28,16 @@ def choices_check(field: str, choices: type[models.Choices], name: str) -> model
 
 
 class StakeholderGroup(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
 
     def __str__(self) -> str:
         return self.name
@@ -67,21 +70,29 @@ class ParticipantRole(models.TextChoices):
 class Participant(models.Model):
     Role = ParticipantRole
 
-    honorific = models.CharField(max_length=20, blank=True, help_text="Mr., Ms., H.E., Prof.")
-    name = models.CharField(max_length=200)
-    title = models.CharField("title or position", max_length=300, blank=True)
-    organisation = models.CharField(max_length=300, blank=True)
-    country = CountryField(blank=True)
-    stakeholder_group = models.ForeignKey(
-        StakeholderGroup, on_delete=models.PROTECT, related_name="participants"
+    honorific = models.CharField(
+        max_length=20, blank=True, help_text=_("Mr., Ms., H.E., Prof."), verbose_name=_("honorific")
     )
-    role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
-    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    title = models.CharField(_("title or position"), max_length=300, blank=True)
+    organisation = models.CharField(max_length=300, blank=True, verbose_name=_("organisation"))
+    country = CountryField(blank=True, verbose_name=_("country"))
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("stakeholder group"),
+    )
+    role = models.CharField(
+        max_length=20, choices=Role, default=Role.MEMBER, verbose_name=_("role")
+    )
+    email = models.EmailField(blank=True, verbose_name=_("e-mail address"))
     correspondence_group = models.BooleanField(
-        "member of the correspondence group",
+        _("member of the correspondence group"),
         default=False,
-        help_text="Takes part in the correspondence group: may comment, propose and state "
-        "positions.",
+        help_text=_(
+            "Takes part in the correspondence group: may comment, propose and state positions."
+        ),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -89,16 +100,22 @@ class Participant(models.Model):
         null=True,
         blank=True,
         related_name="participant",
+        verbose_name=_("user"),
     )
     position = models.PositiveSmallIntegerField(
         default=0,
-        help_text="Order within the delegation or group in a list of participants (the head of "
-        "delegation first).",
+        help_text=_(
+            "Order within the delegation or group in a list of participants (the head of "
+            "delegation first)."
+        ),
+        verbose_name=_("position"),
     )
     illustrative = models.BooleanField(
         default=False,
-        help_text="Demonstration data: a fictional participant, whose words and positions are "
-        "invented.",
+        help_text=_(
+            "Demonstration data: a fictional participant, whose words and positions are invented."
+        ),
+        verbose_name=_("illustrative"),
     )
 
     history = HistoricalRecords()
@@ -112,6 +129,8 @@ class Participant(models.Model):
                 Lower("email"), condition=~Q(email=""), name="participant_email_unique"
             ),
         ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
 
     def __str__(self) -> str:
         return self.name
@@ -126,22 +145,27 @@ class Participant(models.Model):
 
 
 class Meeting(models.Model):
-    number = models.PositiveSmallIntegerField(unique=True)
-    title = models.CharField(max_length=100, help_text="For example: Second meeting.")
-    start_date = models.DateField()
-    end_date = models.DateField()
-    venue = models.CharField(max_length=200)
+    number = models.PositiveSmallIntegerField(unique=True, verbose_name=_("number"))
+    title = models.CharField(
+        max_length=100, help_text=_("For example: Second meeting."), verbose_name=_("title")
+    )
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
+    venue = models.CharField(max_length=200, verbose_name=_("venue"))
     chair = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="meetings_chaired",
+        verbose_name=_("Chair"),
     )
     remote_participation = models.BooleanField(
-        default=True, help_text="Remote participation and live transcription were offered."
+        default=True,
+        help_text=_("Remote participation and live transcription were offered."),
+        verbose_name=_("remote participation"),
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
 
     history = HistoricalRecords()
 
@@ -154,28 +178,35 @@ class Meeting(models.Model):
                 violation_error_message="A meeting ends on or after the day it starts.",
             ),
         ]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.start_date:%d %b %Y})"
+        # Named in forms' choices: the day in the reader's language.
+        return f"{self.title} ({date_format(self.start_date, 'SHORT_DATE_FORMAT')})"
 
 
 class SummaryParagraph(models.Model):
     """A numbered paragraph of the Chair's summary of a meeting (numbered in order)."""
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="summary_paragraphs"
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="summary_paragraphs",
+        verbose_name=_("meeting"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     text = models.TextField(
-        help_text="One paragraph; lines after the first are its sub-paragraphs (a., b. ...)."
+        help_text=_("One paragraph; lines after the first are its sub-paragraphs (a., b. ...)."),
+        verbose_name=_("text"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
-        verbose_name = "paragraph of a Chair's summary"
-        verbose_name_plural = "paragraphs of Chair's summaries"
+        verbose_name = _("paragraph of a Chair's summary")
+        verbose_name_plural = _("paragraphs of Chair's summaries")
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="summary_paragraph_not_empty"),
         ]
@@ -192,37 +223,50 @@ class TermsOfReference(models.Model):
     """Terms of reference agreed at a meeting (annexed to its Chair's summary)."""
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="terms_of_reference"
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="terms_of_reference",
+        verbose_name=_("meeting"),
     )
-    title = models.CharField(max_length=300)
-    agreed_on = models.DateField()
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    agreed_on = models.DateField(verbose_name=_("agreed on"))
     closing = models.CharField(
-        max_length=300, blank=True, help_text="For example: As agreed by the Working Group."
+        max_length=300,
+        blank=True,
+        help_text=_("For example: As agreed by the Working Group."),
+        verbose_name=_("closing"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "agreed_on", "pk"]
-        verbose_name = "terms of reference"
-        verbose_name_plural = "terms of reference"
+        verbose_name = _("terms of reference")
+        verbose_name_plural = _("terms of reference")
 
     def __str__(self) -> str:
         return self.title
 
 
 class TermsParagraph(models.Model):
-    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="paragraphs")
-    position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=10, blank=True, help_text="1., (a), (NB) ...")
-    text = models.TextField()
+    terms = models.ForeignKey(
+        TermsOfReference,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name=_("terms"),
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    label = models.CharField(
+        max_length=10, blank=True, help_text=_("1., (a), (NB) ..."), verbose_name=_("label")
+    )
+    text = models.TextField(verbose_name=_("text"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["terms", "position", "pk"]
-        verbose_name = "paragraph of terms of reference"
-        verbose_name_plural = "paragraphs of terms of reference"
+        verbose_name = _("paragraph of terms of reference")
+        verbose_name_plural = _("paragraphs of terms of reference")
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="terms_paragraph_not_empty"),
         ]
@@ -233,21 +277,27 @@ class TermsParagraph(models.Model):
 
 class Attendance(models.Model):
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="attendances"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("participant"),
     )
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    remote = models.BooleanField("remote participant", default=False)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    remote = models.BooleanField(_("remote participant"), default=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "participant__name"]
-        verbose_name_plural = "attendance"
+        verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "meeting"], name="attendance_once_per_meeting"
             ),
         ]
+        verbose_name = _("attendance")
 
     def __str__(self) -> str:
         where = "remote" if self.remote else "in the room"
@@ -267,13 +317,19 @@ class MeetingDocument(models.Model):
 
     Kind = MeetingDocumentKind
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
-    title = models.CharField(max_length=300)
-    text = models.TextField(blank=True, help_text="The document's text, shown on its page.")
-    file = models.FileField(upload_to="meetings/", blank=True)
-    url = models.URLField("web address", blank=True, help_text="Where the document is published.")
-    position = models.PositiveSmallIntegerField(default=0)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("meeting")
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    text = models.TextField(
+        blank=True, help_text=_("The document's text, shown on its page."), verbose_name=_("text")
+    )
+    file = models.FileField(upload_to="meetings/", blank=True, verbose_name=_("file"))
+    url = models.URLField(
+        _("web address"), blank=True, help_text=_("Where the document is published.")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
@@ -287,6 +343,8 @@ class MeetingDocument(models.Model):
                 violation_error_message="Give the document's text, a file or a web address.",
             ),
         ]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
 
     def __str__(self) -> str:
         return self.title
@@ -318,7 +376,10 @@ class JoinRequest(models.Model):
     State = JoinRequestState
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=300)
@@ -333,11 +394,16 @@ class JoinRequest(models.Model):
         _("note"), blank=True, help_text=_("Anything the coordinators should know (optional).")
     )
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why the request was declined."))
     participant = models.ForeignKey(
         Participant,
@@ -346,6 +412,7 @@ class JoinRequest(models.Model):
         blank=True,
         related_name="join_requests",
         help_text=_("The participant created or linked when the request was accepted."),
+        verbose_name=_("participant"),
     )
 
     history = HistoricalRecords()
@@ -432,7 +499,7 @@ class Contribution(models.Model):
         help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A contribution's text")],
     )
-    text_html = RenderedMarkdownField(source="text")
+    text_html = RenderedMarkdownField(source="text", verbose_name=_("text (HTML)"))
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.PROTECT,
@@ -442,14 +509,23 @@ class Contribution(models.Model):
         verbose_name=_("meeting"),
         help_text=_("The meeting where it will be discussed."),
     )
-    state = models.CharField(max_length=20, choices=State, default=State.SUBMITTED)
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    state = models.CharField(
+        max_length=20, choices=State, default=State.SUBMITTED, verbose_name=_("state")
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     illustrative = models.BooleanField(
-        default=False, help_text=_("Demonstration data: the text is invented.")
+        default=False,
+        help_text=_("Demonstration data: the text is invented."),
+        verbose_name=_("illustrative"),
     )
 
     history = HistoricalRecords(excluded_fields=["text_html"])
@@ -466,6 +542,8 @@ class Contribution(models.Model):
                 name="contribution_published_has_date",
             ),
         ]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
 
     def __str__(self) -> str:
         return self.title
@@ -485,17 +563,24 @@ class ContributionDocument(models.Model):
     """A document attached to a contribution (PDF, Word, OpenDocument, text or spreadsheet)."""
 
     contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, related_name="documents"
+        Contribution,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("contribution"),
     )
-    file = models.FileField(upload_to=_contribution_upload_to, max_length=200)
-    original_name = models.CharField(max_length=255)
-    size = models.PositiveIntegerField(help_text="Bytes.")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(
+        upload_to=_contribution_upload_to, max_length=200, verbose_name=_("file")
+    )
+    original_name = models.CharField(max_length=255, verbose_name=_("original name"))
+    size = models.PositiveIntegerField(help_text=_("Bytes."), verbose_name=_("size"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["contribution", "original_name"]
+        verbose_name = _("contribution document")
+        verbose_name_plural = _("contribution documents")
 
     def __str__(self) -> str:
         return self.original_name
@@ -510,21 +595,30 @@ class BackgroundImport(models.Model):
     uploaded and applied it when. Each import adds its ``State`` choices, ``state`` and
     ``file``."""
 
-    filename = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
     # Progress of the worker: rows read so far.
-    progress = models.PositiveIntegerField(default=0)
-    preview = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    progress = models.PositiveIntegerField(default=0, verbose_name=_("progress"))
+    preview = models.JSONField(default=dict, blank=True, verbose_name=_("preview"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
     )
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))
     # The task queued last (reading or applying): its page says when no worker has taken it.
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task ID"))
 
     class Meta:
         abstract = True
@@ -553,7 +647,10 @@ class Profile(models.Model):
     login wherever they sign in (a visitor's choice lives in a cookie only)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
     )
     language = models.CharField(
         _("language"),

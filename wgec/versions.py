@@ -114,7 +114,7 @@ class Change:
     at: datetime
 
     def __str__(self) -> str:
-        when = date_format(timezone.localtime(self.at), "j F Y, H:i")
+        when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
         return (
             f"{self.field}: you read “{self.read}”, now “{self.now}” (changed by {self.by} on "
             f"{when})."
@@ -132,9 +132,9 @@ def _shown(field: models.Field, value) -> str:
     elif isinstance(value, bool):
         value = "Yes" if value else "No"
     elif isinstance(value, datetime):
-        value = date_format(timezone.localtime(value), "j F Y, H:i")
+        value = date_format(timezone.localtime(value), "DATETIME_FORMAT")
     elif isinstance(value, date):
-        value = date_format(value, "j F Y")
+        value = date_format(value, "DATE_FORMAT")
     return Truncator(str(value)).chars(_SHOWN)
 
 

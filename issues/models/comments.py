@@ -23,23 +23,29 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     """A correspondence-group member's comment on an issue."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="comments", verbose_name=_("issue")
+    )
+    author = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="comments", verbose_name=_("author")
+    )
     text = models.TextField(
         _("text"),
         help_text=_("Plain text with Markdown."),
         validators=[MarkdownLengthValidator(MARKDOWN_MAX_CHARS, what="A comment")],
     )
-    text_html = RenderedMarkdownField(source="text")
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    text_html = RenderedMarkdownField(source="text", verbose_name=_("text (HTML)"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
     by_email = models.BooleanField(
         _("by e-mail"),
         default=False,
         help_text=_("Sent as a reply by e-mail, not typed on the site."),
     )
     illustrative = models.BooleanField(
-        default=False, help_text=_("Demonstration data: the comment is invented.")
+        default=False,
+        help_text=_("Demonstration data: the comment is invented."),
+        verbose_name=_("illustrative"),
     )
 
     history = HistoricalRecords(excluded_fields=["text_html"])
@@ -50,6 +56,8 @@ class Comment(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
         ]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
 
     def __str__(self) -> str:
         return f"Comment #{self.pk} by {self.author} on {self.issue}"

@@ -29,11 +29,16 @@ class ResponsesImport(BackgroundImport):
         DAY_FIRST = "dmy", _("Day first (17/09/2013)")
         MONTH_FIRST = "mdy", _("Month first (9/17/2013, Google Forms in the United States)")
 
-    file = models.FileField(upload_to="imports/responses/", blank=True)
-    date_order = models.CharField(max_length=3, choices=DateOrder, blank=True, default="")
-    state = models.CharField(max_length=20, choices=State, default=State.READING)
+    file = models.FileField(upload_to="imports/responses/", blank=True, verbose_name=_("file"))
+    date_order = models.CharField(
+        max_length=3, choices=DateOrder, blank=True, default="", verbose_name=_("date order")
+    )
+    state = models.CharField(
+        max_length=20, choices=State, default=State.READING, verbose_name=_("state")
+    )
     # Of how many rows (0: not yet known).
-    progress_total = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0, verbose_name=_("rows in all"))
 
     class Meta(BackgroundImport.Meta):
-        verbose_name = "responses import"
+        verbose_name = _("responses import")
+        verbose_name_plural = _("responses imports")

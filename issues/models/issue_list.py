@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from issues.models.questionnaire import Answer, Respondent
 from wgec.models import choices_check
+from wgec.translated import InLanguage, text_in
 
 
 def _words(text: str) -> str:
@@ -18,15 +19,23 @@ def _words(text: str) -> str:
 
 
 class Cluster(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    name_ar = text_in("ar", models.CharField, _("name"), max_length=200)
+    name_zh_hans = text_in("zh-hans", models.CharField, _("name"), max_length=200)
+    name_fr = text_in("fr", models.CharField, _("name"), max_length=200)
+    name_ru = text_in("ru", models.CharField, _("name"), max_length=200)
+    name_es = text_in("es", models.CharField, _("name"), max_length=200)
+    name_shown = InLanguage("name")
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
 
     def __str__(self) -> str:
         return self.name
@@ -100,33 +109,47 @@ class Issue(models.Model):
 
     Consensus = IssueConsensus
 
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     cluster = models.ForeignKey(
-        Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="issues"
+        Cluster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("cluster"),
     )
-    state = models.CharField(max_length=20, choices=State, default=State.PROPOSED)
+    state = models.CharField(
+        max_length=20, choices=State, default=State.PROPOSED, verbose_name=_("state")
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="merged_issues",
-        help_text="The surviving issue, for a merged one.",
+        help_text=_("The surviving issue, for a merged one."),
+        verbose_name=_("merged into"),
     )
-    consensus = models.CharField(max_length=20, choices=Consensus, default=Consensus.AGREED)
+    consensus = models.CharField(
+        max_length=20, choices=Consensus, default=Consensus.AGREED, verbose_name=_("consensus")
+    )
     needs_agreement = models.BooleanField(
         default=True,
-        help_text="Added after the second meeting: goes on the map only once the working "
-        "group's agreement is recorded (terms of reference 5(a), NB).",
+        help_text=_(
+            "Added after the second meeting: goes on the map only once the working "
+            "group's agreement is recorded (terms of reference 5(a), NB)."
+        ),
+        verbose_name=_("needs agreement"),
     )
     agreed_on = models.DateField(
         null=True,
         blank=True,
-        help_text="When the working group agreed to add the issue to the map.",
+        help_text=_("When the working group agreed to add the issue to the map."),
+        verbose_name=_("agreed on"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = HistoricalRecords()
     objects = IssueQuerySet.as_manager()
@@ -167,6 +190,8 @@ class Issue(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "cluster"], name="issue_state_cluster")]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
 
     def __str__(self) -> str:
         return self.title
@@ -206,21 +231,40 @@ class Issue(models.Model):
 class IssueMerge(models.Model):
     """One issue merged into another, with what moved, so that the merge can be undone."""
 
-    survivor = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="merges_received")
-    merged = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="merges")
-    previous_state = models.CharField(max_length=20, choices=IssueState)
+    survivor = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="merges_received", verbose_name=_("survivor")
+    )
+    merged = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="merges", verbose_name=_("merged issue")
+    )
+    previous_state = models.CharField(
+        max_length=20, choices=IssueState, verbose_name=_("previous state")
+    )
     moved = models.JSONField(
         default=dict,
-        help_text="Primary keys of the sources, coverage, gaps, items and merged issues that "
-        "moved to the survivor.",
+        help_text=_(
+            "Primary keys of the sources, coverage, gaps, items and merged issues that "
+            "moved to the survivor."
+        ),
+        verbose_name=_("what moved"),
     )
-    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_at = models.DateTimeField(auto_now_add=True, verbose_name=_("merged at"))
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
     )
-    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True, verbose_name=_("undone at"))
     undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
     )
 
     class Meta:
@@ -237,6 +281,8 @@ class IssueMerge(models.Model):
                 name="issue_merge_one_active_per_issue",
             ),
         ]
+        verbose_name = _("issue merge")
+        verbose_name_plural = _("issue merges")
 
     def __str__(self) -> str:
         return f"“{self.merged}” merged into “{self.survivor}”"
@@ -264,9 +310,15 @@ class IssueSourceQuerySet(models.QuerySet):
 class IssueSource(models.Model):
     """An answer that raised an issue, with the words that raised it."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sources")
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="issue_sources")
-    excerpt = models.TextField(help_text="The passage of the answer that raises the issue.")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="sources", verbose_name=_("issue")
+    )
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="issue_sources", verbose_name=_("answer")
+    )
+    excerpt = models.TextField(
+        help_text=_("The passage of the answer that raises the issue."), verbose_name=_("excerpt")
+    )
 
     history = HistoricalRecords()
     objects = IssueSourceQuerySet.as_manager()
@@ -276,6 +328,8 @@ class IssueSource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "answer"], name="issue_source_unique"),
         ]
+        verbose_name = _("issue source")
+        verbose_name_plural = _("issue sources")
 
     def __str__(self) -> str:
         return f"{self.issue}: {self.answer}"

@@ -5,17 +5,25 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, countries_in, regional_group_of
+from wgec.translated import InLanguage, text_in
 
 
 class Theme(models.Model):
-    letter = models.CharField(max_length=1, unique=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    letter = models.CharField(max_length=1, unique=True, verbose_name=_("letter"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title_ar = text_in("ar", models.CharField, _("title"), max_length=200)
+    title_zh_hans = text_in("zh-hans", models.CharField, _("title"), max_length=200)
+    title_fr = text_in("fr", models.CharField, _("title"), max_length=200)
+    title_ru = text_in("ru", models.CharField, _("title"), max_length=200)
+    title_es = text_in("es", models.CharField, _("title"), max_length=200)
+    title_shown = InLanguage("title")
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     history = HistoricalRecords()
 
@@ -27,6 +35,8 @@ class Theme(models.Model):
                 name="theme_letter_lowercase",
             ),
         ]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
         return f"{self.letter}. {self.title}"
@@ -45,15 +55,30 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(models.Model):
-    code = models.CharField(max_length=10, unique=True, help_text="For example: Q2a, Q4.")
-    number = models.PositiveSmallIntegerField()
-    part = models.CharField(max_length=1, blank=True, help_text="a, b, c or empty.")
-    text = models.TextField()
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="questions")
+    code = models.CharField(
+        max_length=10, unique=True, help_text=_("For example: Q2a, Q4."), verbose_name=_("code")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    part = models.CharField(
+        max_length=1, blank=True, help_text=_("a, b, c or empty."), verbose_name=_("part")
+    )
+    text = models.TextField(verbose_name=_("text"))
+    text_ar = text_in("ar", models.TextField, _("text"))
+    text_zh_hans = text_in("zh-hans", models.TextField, _("text"))
+    text_fr = text_in("fr", models.TextField, _("text"))
+    text_ru = text_in("ru", models.TextField, _("text"))
+    text_es = text_in("es", models.TextField, _("text"))
+    text_shown = InLanguage("text")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="questions", verbose_name=_("theme")
+    )
     reconstructed = models.BooleanField(
         default=False,
-        help_text="The question's wording was not found in the public record: the text is "
-        "reconstructed, and said so wherever it is shown.",
+        help_text=_(
+            "The question's wording was not found in the public record: the text is "
+            "reconstructed, and said so wherever it is shown."
+        ),
+        verbose_name=_("reconstructed"),
     )
 
     history = HistoricalRecords()
@@ -64,6 +89,8 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["number", "part"], name="question_number_part_unique"),
         ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:80]}"
@@ -87,21 +114,34 @@ class RespondentQuerySet(models.QuerySet):
 
 
 class Respondent(models.Model):
-    name = models.CharField(max_length=300)
-    organisation = models.CharField(max_length=500, blank=True)
-    country = CountryField(blank=True)
+    name = models.CharField(max_length=300, verbose_name=_("name"))
+    organisation = models.CharField(max_length=500, blank=True, verbose_name=_("organisation"))
+    country = CountryField(blank=True, verbose_name=_("country"))
     stakeholder_group = models.ForeignKey(
-        StakeholderGroup, on_delete=models.PROTECT, related_name="respondents"
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        related_name="respondents",
+        verbose_name=_("stakeholder group"),
     )
-    submitted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
     consent_to_cite = models.BooleanField(
         default=False,
-        help_text="Without consent the answers are used only in aggregate and never shown with "
-        "the respondent's name.",
+        help_text=_(
+            "Without consent the answers are used only in aggregate and never shown with "
+            "the respondent's name."
+        ),
+        verbose_name=_("consent to cite"),
     )
-    language = models.CharField(max_length=10, blank=True, help_text="Language of the answers.")
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("Language of the answers."),
+        verbose_name=_("language"),
+    )
     illustrative = models.BooleanField(
-        default=False, help_text="Demonstration data: the answer text is invented."
+        default=False,
+        help_text=_("Demonstration data: the answer text is invented."),
+        verbose_name=_("illustrative"),
     )
 
     history = HistoricalRecords()
@@ -115,6 +155,8 @@ class Respondent(models.Model):
                 name="respondent_submission_unique",
             ),
         ]
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
 
     def __str__(self) -> str:
         return self.name
@@ -136,20 +178,27 @@ class Cosigner(models.Model):
     """A co-signer of a joint submission: the submission is one respondent, counted once, and
     lists the organisations that signed it with the respondent."""
 
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="cosigners")
-    name = models.CharField(max_length=300)
-    country = CountryField(blank=True)
-    stakeholder_group = models.ForeignKey(
-        StakeholderGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="cosigners", verbose_name=_("respondent")
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=300, verbose_name=_("name"))
+    country = CountryField(blank=True, verbose_name=_("country"))
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stakeholder group"),
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["respondent", "position", "name"]
-        verbose_name = "co-signer of a joint submission"
-        verbose_name_plural = "co-signers of joint submissions"
+        verbose_name = _("co-signer of a joint submission")
+        verbose_name_plural = _("co-signers of joint submissions")
         constraints = [
             models.UniqueConstraint(fields=["respondent", "name"], name="cosigner_once"),
             models.CheckConstraint(condition=~Q(name=""), name="cosigner_has_name"),
@@ -185,9 +234,13 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    text = models.TextField()
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="answers", verbose_name=_("respondent")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    text = models.TextField(verbose_name=_("text"))
 
     history = HistoricalRecords()
     objects = AnswerQuerySet.as_manager()
@@ -200,6 +253,8 @@ class Answer(models.Model):
             ),
             models.CheckConstraint(condition=~Q(text=""), name="answer_text_not_empty"),
         ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"{self.respondent} on {self.question.code}"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
 from wgec.links import link_maker
+from wgec.translated import with_translations
 
 PAGE_SIZE = 50
 ISSUES_PER_PAGE = 100
@@ -39,7 +40,7 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = (
         Coverage.objects.filter(mechanism=mechanism, issue__state="on_map")
         .select_related("issue__cluster")
-        .only("status", "evidence", "issue__title", "issue__cluster__name")
+        .only("status", "evidence", "issue__title", *with_translations("issue__cluster__name"))
         .order_by("issue__cluster__position", "issue__title", "pk")
     )
     counts = dict(coverage.order_by().values_list("status").annotate(n=Count("pk")))

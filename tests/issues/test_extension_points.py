@@ -110,7 +110,7 @@ def test_history_gathers_what_every_room_records_about_the_issue(secretariat_use
     issue.save()
     subjects = [entry.subject for entry in issue_history(issue)]
     assert "the issue" in subjects
-    assert "coverage by Council of Europe (CoE)" in subjects
+    assert 'coverage by <span lang="en">Council of Europe (CoE)</span>' in subjects
     assert "policy gap" in subjects
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from issues.models import Issue
 from tests.factories import (
@@ -85,7 +86,27 @@ def test_history_shows_who_changed_what(client, secretariat_user):
     issue.title = "Spam and unsolicited communications"
     issue.save()
     text = _page(client, issue).content.decode()
-    assert "<del>Spam</del> → <ins>Spam and unsolicited communications</ins>" in text
+    # The titles are the record's own text (English), the field's name the reader's.
+    assert (
+        'title: <del lang="en">Spam</del> → '
+        '<ins lang="en">Spam and unsolicited communications</ins>' in text
+    )
+    assert "The issue changed" in text
+
+
+def test_history_names_its_changes_in_the_visitors_language(client, secretariat_user):
+    issue = IssueFactory(title="Spam", state=Issue.State.ON_MAP)
+    issue._history_user = secretariat_user
+    issue.state = Issue.State.WITHDRAWN
+    issue.save()
+    text = client.get(issue.get_absolute_url(), headers={"accept-language": "fr"}).content
+    text = text.decode()
+    assert "La question : modification" in text
+    assert "le secrétariat" in text.lower()
+    # A choice is the reader's word, not a record's text.
+    with translation.override("fr"):
+        on_map, withdrawn = str(Issue.State.ON_MAP.label), str(Issue.State.WITHDRAWN.label)
+    assert f"<del>{on_map}</del> → <ins>{withdrawn}</ins>" in text
 
 
 def test_hostile_text_is_shown_inert(client):

@@ -160,7 +160,8 @@ def test_issue_page_links_each_cited_source_to_its_respondent(client, people):
     answer = people["brazil"].answers.get(question__code="Q4")
     IssueSourceFactory(issue=issue, answer=answer, excerpt="net neutrality")
     text = client.get(issue.get_absolute_url()).content.decode()
-    assert f'<a href="/respondents/{people["brazil"].pk}/">Government of Brazil</a>' in text
+    respondent = f'<a href="/respondents/{people["brazil"].pk}/" lang="en">Government of Brazil</a>'
+    assert respondent in text
     assert 'answer to <a href="/questions/Q4/">Q4</a>' in text
 
 

@@ -78,12 +78,15 @@ def test_list_shows_issues_on_the_map_only(client, small_map):
 def test_list_rows_link_each_issue_and_mechanism_with_its_status_and_gaps(client, small_map):
     text = client.get(reverse("issues:list")).content.decode()
     cybercrime, itu, coe = small_map["cybercrime"], small_map["itu"], small_map["coe"]
-    row = text.split(f'<a href="/issues/{cybercrime.pk}/">Cybercrime</a>')[1].split("</tr>")[0]
+    row = text.split(f'<a href="/issues/{cybercrime.pk}/" lang="en">Cybercrime</a>')[1]
+    row = row.split("</tr>")[0]
     assert (
-        f'<a href="/mechanisms/{coe.pk}/">CoE</a>, <a href="/mechanisms/{itu.pk}/">ITU</a>' in row
+        f'<a href="/mechanisms/{coe.pk}/" lang="en">CoE</a>, '
+        f'<a href="/mechanisms/{itu.pk}/" lang="en">ITU</a>' in row
     )
     assert "1 addressing</span>, <span" in row and "1 partly addressing</span>" in row
-    row = text.split(f'<a href="/issues/{small_map["spam"].pk}/">Spam</a>')[1].split("</tr>")[0]
+    spam = small_map["spam"].pk
+    row = text.split(f'<a href="/issues/{spam}/" lang="en">Spam</a>')[1].split("</tr>")[0]
     assert '<td data-label="Gaps">Capacity</td>' in row
     row = text.split(">Labour law</a>")[1].split("</tr>")[0]
     assert '<span class="status status-none">No mechanism</span>' in row

@@ -151,7 +151,7 @@ def test_a_raw_wording_is_merged_into_its_issue_with_its_source(exercise, client
     survivor = Issue.objects.get(title="Communications infrastructure")
     assert survivor.sources.count() >= 3
     page = client.get(survivor.get_absolute_url()).content.decode()
-    assert "Nov 2013" in page and "2026" not in page
+    assert "November 2013" in page and "2026" not in page
     assert "the dates of these changes, and who made them, are illustrative" in page
 
 

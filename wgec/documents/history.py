@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 
@@ -47,6 +48,9 @@ class Change:
     field: str
     old: str
     new: str
+    # The values are a record's own text (in the language it was written in), not a choice's
+    # label in the reader's language.
+    content: bool = False
 
 
 @dataclass
@@ -65,12 +69,12 @@ class Entry:
 def author_name(user) -> str:
     """How an author of a change is named in public: their participant name, or their role."""
     if user is None:
-        return "the secretariat"
+        return gettext("the secretariat")
     participant = getattr(user, "participant", None)
     if participant is not None:
         return participant.name
     if user.is_staff:
-        return "the secretariat"
+        return gettext("the secretariat")
     return user.get_username()
 
 
@@ -102,7 +106,7 @@ def history_entries(
         changes = []
         if kind == CHANGED and before is not None:
             changes = [
-                Change(_label(model, name), before[name], shown[name])
+                Change(_label(model, name), before[name], shown[name], _is_content(model, name))
                 for name in fields
                 if before[name] != shown[name]
             ]
@@ -124,6 +128,11 @@ def history_entries(
         )
         previous[row.id] = shown
     return entries
+
+
+def _is_content(model: type[models.Model], name: str) -> bool:
+    model_field = model._meta.get_field(name)
+    return not model_field.choices and not isinstance(model_field, models.BooleanField)
 
 
 def _label(model: type[models.Model], name: str) -> str:
