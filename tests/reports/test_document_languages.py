@@ -80,7 +80,7 @@ def test_a_french_docx_has_its_fixed_wording_in_french(tmp_path, small_map):
 def test_an_arabic_docx_runs_right_to_left(tmp_path, dated):
     content = _export(tmp_path, "final.docx", "--language", "ar")
     texts = _paragraphs(content)
-    assert texts[0] == "التوزيع: عام\n30 يناير، 2014\nالأصل: بالإنكليزية"
+    assert texts[0] == "التوزيع: عام\n30 كانون الثاني/يناير 2014\nالأصل: بالإنكليزية"
     assert "المحتويات" in texts
 
 
