@@ -242,7 +242,15 @@ def _statistics_floor() -> str:
         "SELECT country, COUNT(*), SUM(CASE WHEN consent_to_cite THEN 1 ELSE 0 END) "
         "FROM issues_respondent GROUP BY country ORDER BY COUNT(*) DESC"
     )
-    return _table(groups) + _table(countries)
+    # The page's last chart: the answers to each question, and those that may be published.
+    questions = _rows(
+        "SELECT q.code, c.total, c.public FROM issues_question q LEFT JOIN ("
+        "SELECT a.question_id, COUNT(*) AS total, "
+        "SUM(CASE WHEN r.consent_to_cite THEN 1 ELSE 0 END) AS public FROM issues_answer a "
+        "JOIN issues_respondent r ON r.id = a.respondent_id GROUP BY a.question_id) c "
+        "ON c.question_id = q.id ORDER BY q.number, q.part"
+    )
+    return _table(groups) + _table(countries) + _table(questions)
 
 
 def _schedule_floor() -> str:
