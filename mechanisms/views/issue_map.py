@@ -26,7 +26,7 @@ from mechanisms.models import (
     mapped_issues,
     mechanisms_in_text,
 )
-from mechanisms.page_cache import page_part_cached
+from mechanisms.page_cache import page_content_cached, page_part_cached, query_key
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
@@ -55,6 +55,8 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
 
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
+    """The issues on the map, filtered, searched and sorted; its content is cached for anonymous
+    visitors until the map changes, for each query."""
     return _issue_list(request, _filtered(request))
 
 
@@ -69,6 +71,18 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
+    content = page_content_cached(
+        request,
+        "mechanisms/issue_list.html",
+        lambda: _issue_list_context(request, issue_filter),
+        vary=(query_key(request),),
+    )
+    return render(
+        request, "mechanisms/issue_list.html", {"filter": issue_filter, "content": content}
+    )
+
+
+def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> dict:
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     # Each row links its issue and its mechanisms: hundreds of links a page, built from one
     # resolved URL each (``{% url %}`` would resolve every one).
@@ -82,16 +96,12 @@ def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpRespo
         rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "mechanisms/issue_list.html",
-        {
-            "filter": issue_filter,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-        },
-    )
+    return {
+        "filter": issue_filter,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+    }
 
 
 DOWNLOAD_COLUMNS = [
