@@ -1,6 +1,8 @@
 """The public issue map: the list of issues (and its downloads), the matrix and the gaps."""
 
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -57,7 +59,7 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The issues on the map, filtered, searched and sorted; its content is cached for anonymous
     visitors until the map changes, for each query."""
-    return _issue_list(request, _filtered(request))
+    return _issue_list(request, lambda: _filtered(request))
 
 
 @require_safe
@@ -67,19 +69,21 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
     list's search and filters."""
     data = request.GET.copy()
     data["stage"] = STAGE_PROPOSED
-    return _issue_list(request, _filtered(request, data))
+    return _issue_list(request, lambda: _filtered(request, data))
 
 
-def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
+def _issue_list(request: HttpRequest, make_filter: Callable[[], IssueMapFilter]) -> HttpResponse:
+    # The filter is built only when the content is (served from the cache, the page needs
+    # none: anonymous visitors never see the proposed issues).
+    issue_filter = functools.cache(make_filter)
     content = page_content_cached(
         request,
         "mechanisms/issue_list.html",
-        lambda: _issue_list_context(request, issue_filter),
+        lambda: _issue_list_context(request, issue_filter()),
         vary=(query_key(request),),
     )
-    return render(
-        request, "mechanisms/issue_list.html", {"filter": issue_filter, "content": content}
-    )
+    proposed = request.user.is_authenticated and issue_filter().proposed
+    return render(request, "mechanisms/issue_list.html", {"proposed": proposed, "content": content})
 
 
 def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> dict:
