@@ -233,7 +233,18 @@ def _respondent_floor(pk: int) -> Callable[[], str]:
             "ON q.id = a.question_id WHERE a.respondent_id = %s ORDER BY q.number, q.part",
             (pk,),
         )
-        return _table(respondent) + _table(answers)
+        # The page's last section: the issues the answers raised, each under its survivor.
+        raised = _rows(
+            "SELECT COALESCE(m.id, i.id), COALESCE(m.title, i.title), q.code, s.excerpt "
+            "FROM issues_issuesource s JOIN issues_answer a ON a.id = s.answer_id "
+            "JOIN issues_question q ON q.id = a.question_id "
+            "JOIN issues_issue i ON i.id = s.issue_id "
+            "LEFT JOIN issues_issue m ON m.id = i.merged_into_id "
+            "WHERE a.respondent_id = %s AND i.state <> 'proposed' "
+            "ORDER BY q.number, q.part, i.title",
+            (pk,),
+        )
+        return _table(respondent) + _table(answers) + _table(raised)
 
     return floor
 
