@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -333,16 +333,20 @@ def _gaps_context() -> dict:
         }
         for value, label in Gap.Type.choices
     ]
-    none_page = list(none[:GAP_SAMPLE])
-    not_addressed_page = list(not_addressed[:GAP_SAMPLE])
+    # Both lists counted in one pass over the map's issues (each issue's best status computed
+    # once, not once a list), at every scale alike.
+    counts = on_map.order_by().aggregate(
+        none=Count("pk", filter=Q(best_status__isnull=True)),
+        not_addressed=Count(
+            "pk", filter=Q(best_status=STATUS_RANK[Coverage.Status.NOT_ADDRESSING])
+        ),
+    )
     return {
-        "none": none_page,
-        "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),
+        "none": list(none[:GAP_SAMPLE]),
+        "none_count": counts["none"],
         "none_url": _list_url(summary=NO_MECHANISM),
-        "not_addressed": not_addressed_page,
-        "not_addressed_count": not_addressed.count()
-        if len(not_addressed_page) == GAP_SAMPLE
-        else len(not_addressed_page),
+        "not_addressed": list(not_addressed[:GAP_SAMPLE]),
+        "not_addressed_count": counts["not_addressed"],
         "not_addressed_url": _list_url(summary=Coverage.Status.NOT_ADDRESSING),
         "by_type": by_type,
         "sample_size": GAP_SAMPLE,
