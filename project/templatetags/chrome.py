@@ -6,6 +6,7 @@ or the person other than the page's name would render empty, never another visit
 from types import SimpleNamespace
 
 from django import template
+from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils.autoreload import file_changed
@@ -37,6 +38,8 @@ def chrome(context, template_name: str) -> SafeString:
 
 
 @receiver(file_changed)
-def _forget_on_template_change(sender, file_path, **kwargs) -> None:
-    """In development the server reloads a changed template without restarting: draw afresh."""
+@receiver(setting_changed)
+def _forget(sender, **kwargs) -> None:
+    """Draw afresh when a template changes in development (the server reloads it without
+    restarting) or a test changes a setting (the URLs, the languages)."""
     _drawn.clear()
