@@ -20,9 +20,12 @@ def run() -> list[Figure]:
     page, _ = timed(lambda: client.get("/"), repeat=20)
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
+    # No targets: issue 12 asks that the demo still load "in a few seconds", measured before
+    # and after, and sets no figure; the home page's goal (issue 17: within five times its
+    # floor, under 12 queries) is measured against its floor by bench_floors.
     return [
-        Figure("first load into an empty database", first, "s", 10, f"{rows} rows"),
-        Figure("second load (the exercise is there: nothing changes)", again, "s", 5),
-        Figure("peak memory of a load", memory, "MiB", 100),
-        Figure("home page", page * 1000, "ms", 200, f"{len(queries)} queries"),
+        Figure("first load into an empty database", first, "s", None, f"{rows} rows"),
+        Figure("second load (the exercise is there: nothing changes)", again, "s"),
+        Figure("peak memory of a load", memory, "MiB"),
+        Figure("home page", page * 1000, "ms", None, f"{len(queries)} queries"),
     ]

@@ -8,7 +8,11 @@ at the scale (1x: 200 issues in 7 clusters, 60 mechanisms, about 2,000 coverage 
 BENCH_SCALE is the largest scale run: 1, 10 (the default) or 100; each scale is built in the
 one test database, after emptying it. Pages are requested through Django's request handler, as
 a server calls it (the test Client's recording of every template's context is left out); they
-render with the cached template loader, as in production.
+render with the cached template loader, as in production. Each page is measured with the page
+cache off ("uncached": built for every request), and the pages the page cache keeps for
+anonymous visitors (the issue list, the matrix, the gaps, the mechanisms, a mechanism, open
+data) again as served from it (in the configured cache: the database's unless CACHE_URL names
+Redis).
 """
 
 # ruff: noqa: S608 - the SQL is this module's own fixed text; values go as parameters.
@@ -22,10 +26,12 @@ import statistics
 import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test.client import ClientHandler, RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.common import Figure
 from issues.models import Issue, Question
@@ -227,7 +233,18 @@ def _respondent_floor(pk: int) -> Callable[[], str]:
             "ON q.id = a.question_id WHERE a.respondent_id = %s ORDER BY q.number, q.part",
             (pk,),
         )
-        return _table(respondent) + _table(answers)
+        # The page's last section: the issues the answers raised, each under its survivor.
+        raised = _rows(
+            "SELECT COALESCE(m.id, i.id), COALESCE(m.title, i.title), q.code, s.excerpt "
+            "FROM issues_issuesource s JOIN issues_answer a ON a.id = s.answer_id "
+            "JOIN issues_question q ON q.id = a.question_id "
+            "JOIN issues_issue i ON i.id = s.issue_id "
+            "LEFT JOIN issues_issue m ON m.id = i.merged_into_id "
+            "WHERE a.respondent_id = %s AND i.state <> 'proposed' "
+            "ORDER BY q.number, q.part, i.title",
+            (pk,),
+        )
+        return _table(respondent) + _table(answers) + _table(raised)
 
     return floor
 
@@ -242,7 +259,15 @@ def _statistics_floor() -> str:
         "SELECT country, COUNT(*), SUM(CASE WHEN consent_to_cite THEN 1 ELSE 0 END) "
         "FROM issues_respondent GROUP BY country ORDER BY COUNT(*) DESC"
     )
-    return _table(groups) + _table(countries)
+    # The page's last chart: the answers to each question, and those that may be published.
+    questions = _rows(
+        "SELECT q.code, c.total, c.public FROM issues_question q LEFT JOIN ("
+        "SELECT a.question_id, COUNT(*) AS total, "
+        "SUM(CASE WHEN r.consent_to_cite THEN 1 ELSE 0 END) AS public FROM issues_answer a "
+        "JOIN issues_respondent r ON r.id = a.respondent_id GROUP BY a.question_id) c "
+        "ON c.question_id = q.id ORDER BY q.number, q.part"
+    )
+    return _table(groups) + _table(countries) + _table(questions)
 
 
 def _schedule_floor() -> str:
@@ -362,6 +387,15 @@ def _pages() -> list[tuple[str, str, Callable[[], str]]]:
     ]
 
 
+# The pages whose content the page cache keeps for anonymous visitors (mechanisms/page_cache.py).
+CACHED_PAGES = ("/issues/", "/issues/matrix/", "/issues/gaps/", "/mechanisms/", "/data/")
+
+
+def _cached(url: str) -> bool:
+    path = url.split("?", 1)[0]
+    return path in CACHED_PAGES or path.startswith(("/mechanisms/", "/data/"))
+
+
 _respondent: list[int] = []
 
 
@@ -399,24 +433,36 @@ def run():
             b"".join(response.streaming_content)
         response.close()
 
+    def measure(label: str, url: str, floor: Callable[[], str], factor: int, kind: str):
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            get(url)
+        count = len(queries)
+        page = _median(lambda: get(url))
+        bare = _median(floor)
+        last = factor == 100 and connection.vendor == "postgresql"
+        return Figure(
+            f"{label} ({factor}x, {kind}): page/floor",
+            page / bare,
+            "times",
+            RATIO if last else None,
+            f"{url}; page {page * 1000:,.1f} ms, floor {bare * 1000:,.2f} ms, "
+            f"{count} quer{'y' if count == 1 else 'ies'}"
+            + (f", target under {QUERIES}" if last and count >= QUERIES else ""),
+        )
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     for factor in SCALES:
         start = time.perf_counter()
         _build(factor)
         yield Figure(f"building the data ({factor}x)", time.perf_counter() - start, "s")
         for label, url, floor in _pages():
-            reset_queries()
-            with CaptureQueriesContext(connection) as queries:
+            # Every page as it is built for each request (the page cache off)...
+            with override_settings(PAGE_CACHE_SECONDS=0):
+                yield measure(label, url, floor, factor, "uncached")
+            # ... and the pages the page cache keeps, as anonymous visitors get them once the
+            # first has had them built: its queries are the map's version and the cache's read.
+            if _cached(url):
+                cache.clear()
                 get(url)
-            count = len(queries)
-            page = _median(lambda u=url: get(u))
-            bare = _median(floor)
-            last = factor == 100 and connection.vendor == "postgresql"
-            yield Figure(
-                f"{label} ({factor}x): page/floor",
-                page / bare,
-                "times",
-                RATIO if last else None,
-                f"{url}; page {page * 1000:,.1f} ms, floor {bare * 1000:,.2f} ms, "
-                f"{count} quer{'y' if count == 1 else 'ies'}"
-                + (f", target under {QUERIES}" if last and count >= QUERIES else ""),
-            )
+                yield measure(label, url, floor, factor, f"page cache in {backend}")

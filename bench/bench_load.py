@@ -9,7 +9,8 @@ process: each sends a request, reads the whole answer, and sends the next; every
 bounded by a 30 s timeout, counted as an error past it. PostgreSQL only (SQLite's test database
 lives in this process's memory, out of the server's reach). BENCH_LOAD_SECONDS and
 BENCH_LOAD_CLIENTS shorten a run while developing; BENCH_LOAD_CACHES lists the runs
-(``none``: the page cache off; ``db``: the database cache; ``redis``: Redis at 127.0.0.1:6379).
+(``none``: the page cache off; ``db``: the database cache; ``redis``: Redis at
+BENCH_LOAD_REDIS_URL, by default 127.0.0.1:6379, database 9).
 """
 
 import asyncio
@@ -38,7 +39,13 @@ SCALE = int(os.environ.get("BENCH_LOAD_SCALE", 10))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 60))
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", 50))
 CACHES = [c for c in os.environ.get("BENCH_LOAD_CACHES", "none,redis").split(",") if c]
-CACHE_URLS = {"none": "db", "db": "db", "redis": "redis://127.0.0.1:6379/9"}
+# BENCH_LOAD_REDIS_URL: the Redis database the run may empty (each run starts from an empty
+# cache); never one that something else keeps data in.
+CACHE_URLS = {
+    "none": "db",
+    "db": "db",
+    "redis": os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/9"),
+}
 WORKERS = 2
 TIMEOUT = 30.0
 # Issue 17's target for the load test: no errors, p95 under 500 ms.

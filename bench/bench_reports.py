@@ -27,6 +27,12 @@ from reports.sending import report_deliver
 from wgec.models import Participant, StakeholderGroup
 
 ISSUES = int(os.environ.get("BENCH_ISSUES", 20_000))
+# Issue 13's goal for the final document at 100x (20,000 issues, 200,000 coverage rows): each
+# format in under 60 s and 1 GiB (Decidim's open-data export of 11,953 proposals, the peer it
+# names: about 15 minutes and 1.5 GB, decidim/decidim#8593).
+DOCUMENT_SECONDS, DOCUMENT_MEBIBYTES = 60, 1024
+# Issue 17's goal for sending: 50,000 addresses in under 8 minutes with one worker.
+SENDING_MINUTES = 8
 MECHANISMS = 6_000
 COVERAGE_PER_ISSUE = 10
 SUBSCRIBERS = 50_000
@@ -149,22 +155,24 @@ def run() -> list[Figure]:
     with CaptureQueriesContext(connection) as queries:
         report_compose(deliverable=deliverable, introduction="Hello")
     figures.append(
-        Figure("compose an update report", seconds, "s", 10, f"{scale}; {len(queries)} queries")
+        # No goal has been set for composing an update report, nor a peer figure found.
+        Figure("compose an update report", seconds, "s", None, f"{scale}; {len(queries)} queries")
     )
 
-    for format, target in (("xlsx", 120), ("csv", 30), ("docx", 600)):
+    for format in ("xlsx", "csv", "docx"):
         seconds, content = timed(lambda f=format: final_document_bytes(deliverable=final, format=f))
         figures.append(
             Figure(
                 f"export the final document as {format.upper()}",
                 seconds,
                 "s",
-                target,
+                DOCUMENT_SECONDS if ISSUES >= 20_000 else None,
                 f"{scale}; {len(content) / 2**20:,.0f} MiB",
             )
         )
     memory, _ = peak_memory(lambda: final_document_bytes(deliverable=final, format="xlsx"))
-    figures.append(Figure("peak memory of the XLSX export", memory, "MiB", 1024, scale))
+    target = DOCUMENT_MEBIBYTES if ISSUES >= 20_000 else None
+    figures.append(Figure("peak memory of the XLSX export", memory, "MiB", target, scale))
 
     _subscribers()
     with override_settings(TASKS=DUMMY_TASKS, MAILERS=LOCMEM):
@@ -176,7 +184,7 @@ def run() -> list[Figure]:
                 "freeze a report and queue its deliveries",
                 seconds,
                 "s",
-                30,
+                None,  # a part of the sending, whose goal is the next figure's
                 f"{SUBSCRIBERS:,} subscribers",
             )
         )
@@ -193,7 +201,7 @@ def run() -> list[Figure]:
                 "send to 50,000 subscribers (locmem backend)",
                 seconds / sent * SUBSCRIBERS / 60,
                 "min",
-                30,
+                SENDING_MINUTES,
                 f"{sent:,} sent in {seconds:,.1f} s, extrapolated to {SUBSCRIBERS:,}",
             )
         )
@@ -210,7 +218,7 @@ def run() -> list[Figure]:
             "export the final document as PDF",
             seconds * ISSUES / small / 60,
             "min",
-            60,
+            DOCUMENT_SECONDS / 60 if ISSUES >= 20_000 else None,
             f"{small:,} issues in {seconds:,.0f} s ({len(content) / 2**20:,.1f} MiB), "
             f"extrapolated to {ISSUES:,}",
         )

@@ -1,5 +1,6 @@
 """The map's pages that are read far more than they change (the matrix and its grids, the gaps,
-the open data files), kept in Django's cache (``CACHES``: the database or Redis).
+the open data files, the issue list with its filters, the mechanisms and a mechanism's page),
+kept in Django's cache (``CACHES``: the database or Redis).
 
 A cached part is keyed by the map's version token (``MapVersion``, changed by the database
 with every write to the map's tables, in the writing transaction), so a change shows at once:
@@ -17,6 +18,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from mechanisms.models import MapVersion
@@ -67,3 +70,29 @@ def page_part_cached[T](
     except Exception:
         logger.exception("The page cache could not be written; the page was built afresh.")
     return value
+
+
+def query_key(request: HttpRequest) -> str:
+    """The request's query string in a fixed order: a part of a cache key for a page whose
+    content depends on its filters and page number (the key is hashed: any length will do)."""
+    return urlencode(
+        sorted((key, value) for key, values in request.GET.lists() for value in values)
+    )
+
+
+def page_content_cached(
+    request: HttpRequest,
+    template_name: str,
+    context: Callable[[], dict],
+    *,
+    vary: Iterable[str] = (),
+) -> str:
+    """The ``content`` partial of ``template_name`` (``{% partialdef content %}``) rendered with
+    ``context()``, from the cache when it holds it for the map as it is now; the page's
+    template shows it as ``{{ content }}`` in its layout, which is drawn for each visitor."""
+    return page_part_cached(
+        request,
+        template_name,
+        lambda: render_to_string(f"{template_name}#content", context(), request=request),
+        vary=vary,
+    )

@@ -222,18 +222,21 @@ def statistics(request: HttpRequest) -> HttpResponse:
     region. A joint submission is one respondent, counted once. A country with fewer than three
     respondents, one of whom did not consent to be cited, shows "fewer than 3".
     """
-    totals = Respondent.objects.aggregate(
-        total=Count("pk", distinct=True),
-        cited=Count("pk", filter=Q(consent_to_cite=True), distinct=True),
-        joint=Count("pk", filter=Q(cosigners__isnull=False), distinct=True),
-    )
-    groups = [
-        Bar(group.name, group.total, group.cited, group.slug)
-        for group in StakeholderGroup.objects.annotate(
-            total=Count("respondents"),
-            cited=Count("respondents", filter=Q(respondents__consent_to_cite=True)),
+    # Every respondent belongs to a stakeholder group: the totals are the groups' sums (one
+    # query for both; distinct, as a joint submission's co-signers multiply its rows).
+    by_group = list(
+        StakeholderGroup.objects.annotate(
+            total=Count("respondents", distinct=True),
+            cited=Count("respondents", filter=Q(respondents__consent_to_cite=True), distinct=True),
+            joint=Count(
+                "respondents", filter=Q(respondents__cosigners__isnull=False), distinct=True
+            ),
         )
-    ]
+    )
+    totals = {
+        key: sum(getattr(group, key) for group in by_group) for key in ("total", "cited", "joint")
+    }
+    groups = [Bar(group.name, group.total, group.cited, group.slug) for group in by_group]
     by_country = (
         Respondent.objects.exclude(stakeholder_group__slug=INTERGOVERNMENTAL)
         .order_by()
@@ -274,9 +277,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
         regions.append(apart)
         development.append(apart)
     country_bars.sort(key=lambda bar: (-bar.total, bar.code == "", bar.label))
+    answer_counts = Answer.objects.counts_by_question()
     questions = [
-        Bar(question.code, question.answer_count, question.public_count, question.code)
-        for question in Question.objects.with_answer_counts()
+        Bar(question.code, *answer_counts.get(question.pk, (0, 0)), question.code)
+        for question in Question.objects.only("code")
     ]
     stated = {bar.code: bar.total for bar in development}
     classified = stated.get(DEVELOPING, 0) + stated.get(DEVELOPED, 0)

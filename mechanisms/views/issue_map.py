@@ -1,10 +1,12 @@
 """The public issue map: the list of issues (and its downloads), the matrix and the gaps."""
 
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,7 +28,7 @@ from mechanisms.models import (
     mapped_issues,
     mechanisms_in_text,
 )
-from mechanisms.page_cache import page_part_cached
+from mechanisms.page_cache import page_content_cached, page_part_cached, query_key
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
@@ -55,7 +57,9 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
 
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
-    return _issue_list(request, _filtered(request))
+    """The issues on the map, filtered, searched and sorted; its content is cached for anonymous
+    visitors until the map changes, for each query."""
+    return _issue_list(request, lambda: _filtered(request))
 
 
 @require_safe
@@ -65,10 +69,24 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
     list's search and filters."""
     data = request.GET.copy()
     data["stage"] = STAGE_PROPOSED
-    return _issue_list(request, _filtered(request, data))
+    return _issue_list(request, lambda: _filtered(request, data))
 
 
-def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpResponse:
+def _issue_list(request: HttpRequest, make_filter: Callable[[], IssueMapFilter]) -> HttpResponse:
+    # The filter is built only when the content is (served from the cache, the page needs
+    # none: anonymous visitors never see the proposed issues).
+    issue_filter = functools.cache(make_filter)
+    content = page_content_cached(
+        request,
+        "mechanisms/issue_list.html",
+        lambda: _issue_list_context(request, issue_filter()),
+        vary=(query_key(request),),
+    )
+    proposed = request.user.is_authenticated and issue_filter().proposed
+    return render(request, "mechanisms/issue_list.html", {"proposed": proposed, "content": content})
+
+
+def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> dict:
     page = Paginator(issue_filter.qs.with_map_rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     # Each row links its issue and its mechanisms: hundreds of links a page, built from one
     # resolved URL each (``{% url %}`` would resolve every one).
@@ -82,16 +100,12 @@ def _issue_list(request: HttpRequest, issue_filter: IssueMapFilter) -> HttpRespo
         rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "mechanisms/issue_list.html",
-        {
-            "filter": issue_filter,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-        },
-    )
+    return {
+        "filter": issue_filter,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+    }
 
 
 DOWNLOAD_COLUMNS = [
@@ -319,16 +333,20 @@ def _gaps_context() -> dict:
         }
         for value, label in Gap.Type.choices
     ]
-    none_page = list(none[:GAP_SAMPLE])
-    not_addressed_page = list(not_addressed[:GAP_SAMPLE])
+    # Both lists counted in one pass over the map's issues (each issue's best status computed
+    # once, not once a list), at every scale alike.
+    counts = on_map.order_by().aggregate(
+        none=Count("pk", filter=Q(best_status__isnull=True)),
+        not_addressed=Count(
+            "pk", filter=Q(best_status=STATUS_RANK[Coverage.Status.NOT_ADDRESSING])
+        ),
+    )
     return {
-        "none": none_page,
-        "none_count": none.count() if len(none_page) == GAP_SAMPLE else len(none_page),
+        "none": list(none[:GAP_SAMPLE]),
+        "none_count": counts["none"],
         "none_url": _list_url(summary=NO_MECHANISM),
-        "not_addressed": not_addressed_page,
-        "not_addressed_count": not_addressed.count()
-        if len(not_addressed_page) == GAP_SAMPLE
-        else len(not_addressed_page),
+        "not_addressed": list(not_addressed[:GAP_SAMPLE]),
+        "not_addressed_count": counts["not_addressed"],
         "not_addressed_url": _list_url(summary=Coverage.Status.NOT_ADDRESSING),
         "by_type": by_type,
         "sample_size": GAP_SAMPLE,

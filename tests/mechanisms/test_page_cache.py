@@ -1,5 +1,6 @@
-"""The map's cached pages (the matrix, the gaps, open data): served from the cache to anonymous
-visitors, and never stale: any write to the map's tables, whatever path it takes, shows at once."""
+"""The map's cached pages (the matrix, the gaps, open data, the issue list, the mechanisms and a
+mechanism's page): served from the cache to anonymous visitors, and never stale: any write to
+the map's tables, whatever path it takes, shows at once."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -70,6 +71,44 @@ def test_a_renamed_issue_shows_in_the_cached_open_data_at_once(client, mapped):
         client.get(reverse("issues:data-table", args=["issues", "json"])).streaming_content
     )
     assert "Cybercrime and evidence" in issues.decode()
+
+
+def test_the_cached_issue_list_keeps_each_query_apart_and_shows_a_change_at_once(
+    client, mapped, django_assert_max_num_queries
+):
+    IssueFactory(title="Spam", cluster=mapped["cluster"])
+    url = reverse("issues:list")
+    assert "Cybercrime" in client.get(url).content.decode()
+    # Served from the cache: the map's version and the cache's row.
+    with django_assert_max_num_queries(2):
+        cached = client.get(url).content.decode()
+    assert "Cybercrime" in cached and '<table class="issues stack">' in cached
+    # Another search is another page, whatever the order of its parameters.
+    searched = client.get(url, {"q": "spam", "cluster": "security"}).content.decode()
+    assert "Spam" in searched and ">Cybercrime<" not in searched
+    with django_assert_max_num_queries(2):
+        again = client.get(url + "?cluster=security&q=spam").content.decode()
+    assert "Spam" in again and ">Cybercrime<" not in again
+    Issue.objects.filter(pk=mapped["issue"].pk).update(title="Cybercrime & evidence")
+    assert "Cybercrime &amp; evidence" in client.get(url).content.decode()
+
+
+def test_the_cached_mechanism_pages_show_a_change_at_once(client, mapped):
+    coe = mapped["coverage"].mechanism
+    pages = [reverse("mechanisms:list"), reverse("mechanisms:detail", args=[coe.pk])]
+    for url in pages:
+        assert "1 addressing" in client.get(url).content.decode()
+    Coverage.objects.filter(pk=mapped["coverage"].pk).update(status="partly")
+    for url in pages:
+        text = client.get(url).content.decode()
+        assert "1 partly addressing" in text and "1 addressing" not in text
+
+
+def test_a_signed_in_visitor_never_gets_the_anonymous_issue_list(client, mapped):
+    url = reverse("issues:list")
+    assert "Proposed issues awaiting" not in client.get(url).content.decode()
+    client.force_login(UserFactory())
+    assert "Proposed issues awaiting" in client.get(url).content.decode()
 
 
 def test_every_write_to_a_map_table_changes_the_version_and_other_writes_do_not(mapped):
