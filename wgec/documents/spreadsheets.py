@@ -14,6 +14,7 @@ removes the apostrophe again, so that an export imports unchanged.
 
 import csv
 import datetime
+import functools
 import io
 import itertools
 import re
@@ -73,7 +74,13 @@ class SpreadsheetError(Exception):
 
 
 def normalise_header(name: Any) -> str:
-    return "".join(str(name or "").split()).casefold()
+    return _normalised(str(name or ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalised(name: str) -> str:
+    # Asked for each cell an import reads (``Row[column]``), of a few dozen column names.
+    return "".join(name.split()).casefold()
 
 
 def escape_formula(value: str) -> str:
