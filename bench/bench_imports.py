@@ -70,6 +70,10 @@ def _rss() -> tuple[int, int]:
 def _in_child(work) -> tuple[float, float, int]:
     """Run ``work`` (which returns the records it wrote) in a forked process: its seconds, the
     growth of its resident memory in MiB, and the records."""
+    # The child opens a PostgreSQL connection of its own (closing an inherited one would close
+    # the parent's); SQLite's database in memory lives in the connection the child inherits.
+    if connection.vendor == "postgresql":
+        connection.close()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: measure, report through the pipe, leave without clean-up
@@ -94,13 +98,6 @@ def _in_child(work) -> tuple[float, float, int]:
     if message[0] != "ok":
         raise RuntimeError(message[1])
     return message[1], message[2], message[3]
-
-
-def _child_database():
-    """A forked child opens its own PostgreSQL connection (the parent's is closed before the
-    fork); SQLite's database in memory lives in the connection the child inherits."""
-    if connection.vendor == "postgresql":
-        connection.close()
 
 
 def _records(*models) -> int:
@@ -145,14 +142,12 @@ def _clear_responses() -> None:
 
 
 def _import_responses(data: bytes) -> int:
-    _child_database()
     plan = responses_import_file(data=data, filename="responses.xlsx")
     assert plan.written and not plan.errors, plan.errors[:3]
     return _records(Respondent, Answer)
 
 
 def _library_import(resource, data: bytes, model) -> int:
-    _child_database()
     dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
     result = resource.import_data(dataset, raise_errors=True)
     assert not result.has_errors() and not result.has_validation_errors()
@@ -177,7 +172,6 @@ def _new_issue_rows(count: int) -> tuple[list[list], list[list]]:
 
 
 def _import_map(data: bytes) -> int:
-    _child_database()
     plan = map_import_plan([("map.xlsx", data)])
     assert plan.ok and plan.changed, plan.errors[:3]
     map_import_apply(plan)

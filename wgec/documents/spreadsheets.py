@@ -120,7 +120,12 @@ class Sheet:
     rows: list[Row] = field(default_factory=list)
 
     def has_column(self, column: str) -> bool:
-        return normalise_header(column) in {normalise_header(h) for h in self.headers}
+        return normalise_header(column) in self._keys
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[str]:
+        # Asked for each row by the imports: the headers are read once the sheet is.
+        return frozenset(normalise_header(header) for header in self.headers)
 
     def require_columns(self, columns: Iterable[str]) -> None:
         missing = [column for column in columns if not self.has_column(column)]
