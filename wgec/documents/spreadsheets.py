@@ -93,7 +93,7 @@ def unescape_formula(value: str) -> str:
     return value
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds one a row (200,000 for the map at 100x)
 class Row:
     number: int
     values: dict[str, Any]
