@@ -64,7 +64,13 @@ from issues.services.responses import responses_import
 from mechanisms.models import Coverage, Gap, Mechanism
 from mechanisms.services import coverage_set, gap_set, mechanism_create
 from reports.models import Deliverable, Delivery, Report, SymbolPattern
-from reports.services import deliveries_claim, delivery_sent, report_send
+from reports.services import (
+    Sent,
+    deliveries_claim,
+    deliveries_sent,
+    deliveries_start,
+    report_send,
+)
 from wgec.documents.spreadsheets import Row, Sheet, normalise_header
 from wgec.models import (
     Attendance,
@@ -910,5 +916,5 @@ def _deliver(row: dict) -> None:
     """The deliveries of a sent report, recorded as the sending task records them."""
     report = Report.objects.get(deliverable__slug=row["slug"])
     while batch := deliveries_claim(report_id=report.pk, worker="demo-replay", limit=500):
-        for delivery in batch:
-            delivery_sent(delivery=delivery)
+        started = deliveries_start(deliveries=batch)
+        deliveries_sent(sent=[Sent(delivery.pk, "", timezone.now()) for delivery in started])

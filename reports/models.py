@@ -457,10 +457,11 @@ class Delivery(models.Model):
     """One report to one address. The pair is unique: a report never reaches an address twice.
 
     ``sending`` rows belong to the worker that claimed them for as long as its lease runs
-    (``lease_until``, renewed before each message). When the lease runs out (the worker died),
-    a delivery whose message was not begun is taken back by the next claim; one whose SMTP
-    conversation had begun (``started_at``) may or may not have been delivered, so it is never
-    sent again by itself: it becomes ``attention`` until someone resends it deliberately.
+    (``lease_until``, renewed while their batch is sent). When the lease runs out (the worker
+    died), a delivery whose batch was not begun is taken back by the next claim; one whose
+    batch had begun (``started_at``, written for the whole batch before its first message) may
+    or may not have been delivered, so it is never sent again by itself: it becomes
+    ``attention`` until someone resends it deliberately.
     """
 
     State = DeliveryState

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, CharField, DateTimeField, F, Min, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -411,45 +412,112 @@ def _claim(report_id: int, token: str, limit: int, now: datetime.datetime) -> li
     )
 
 
-def delivery_start(*, delivery: Delivery, now: datetime.datetime | None = None) -> bool:
-    """Renew the lease of the claim's deliveries and record that this one's sending begins.
+def deliveries_start(
+    *, deliveries: list[Delivery], now: datetime.datetime | None = None
+) -> list[Delivery]:
+    """Record in one write that the sending of a claimed batch begins, and renew its lease.
 
-    False when the claim was lost (its lease ran out and another worker took the delivery):
-    the caller must then not send it.
+    Written before the batch's first message goes, so that a worker that dies while sending
+    leaves every delivery of the batch begun: when the lease runs out, the sweep of stale claims
+    (``deliveries_mark_stale``) makes each of them ``attention``, never sent again by itself.
+    That is the price of one write a batch instead of one a message: after a crash, up to a
+    batch of addresses (``REPORTS_CLAIM_BATCH``), some of them never sent, wait for a person's
+    decision. A worker that stops in an orderly way (an error, the server gone) records what it
+    sent and gives back what it had not begun (``deliveries_sent``, ``deliveries_release``).
+
+    Returns the deliveries started: those whose claim was lost (its lease ran out and another
+    worker took them) are not, and must not be sent.
     """
+    if not deliveries:
+        return []
+    now = now or timezone.now()
+    token = deliveries[0].claimed_by
+    ids = [delivery.pk for delivery in deliveries]
+    mine = Delivery.objects.filter(
+        report_id=deliveries[0].report_id,
+        state=Delivery.State.SENDING,
+        claimed_by=token,
+        pk__in=ids,
+        started_at__isnull=True,
+        lease_until__gte=now,
+    )
+    count = mine.update(started_at=now, attempts=F("attempts") + 1, lease_until=_lease(now))
+    if count == len(ids):
+        started = deliveries
+    else:  # some were lost to another worker: only those this write began are sent
+        begun = set(
+            Delivery.objects.filter(
+                pk__in=ids, state=Delivery.State.SENDING, claimed_by=token, started_at=now
+            ).values_list("pk", flat=True)
+        )
+        started = [delivery for delivery in deliveries if delivery.pk in begun]
+    for delivery in started:
+        delivery.attempts += 1
+        delivery.started_at = now
+        delivery.lease_until = _lease(now)
+    return started
+
+
+def claim_renew(*, report_id: int, token: str, now: datetime.datetime | None = None) -> bool:
+    """Renew the lease of a claim still being sent; False when it had run out (the claim is lost:
+    what remains of it must not be sent)."""
     now = now or timezone.now()
     # By report and state first: the claim index finds the few deliveries being sent, where
     # the token alone would be looked for among every delivery of every report.
-    mine = Delivery.objects.filter(
-        report_id=delivery.report_id, state=Delivery.State.SENDING, claimed_by=delivery.claimed_by
+    return bool(
+        Delivery.objects.filter(
+            report_id=report_id,
+            state=Delivery.State.SENDING,
+            claimed_by=token,
+            lease_until__gte=now,
+        ).update(lease_until=_lease(now))
     )
-    # Renewed when the lease was last renewed more than a few seconds ago: it then still has
-    # longer than any one message can take (a handful of SMTP steps, each within
-    # EMAIL_TIMEOUT), and a list sent at a hundred messages a second writes once per batch
-    # rather than once per message.
-    lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
-    if delivery.lease_until is None or now - (delivery.lease_until - lease) >= LEASE_RENEWED_WITHIN:
-        mine.filter(lease_until__gte=now).update(lease_until=_lease(now))
-        delivery.lease_until = _lease(now)
-    started = mine.filter(pk=delivery.pk, started_at__isnull=True, lease_until__gte=now).update(
-        started_at=now, attempts=F("attempts") + 1
-    )
-    if started:
-        delivery.attempts += 1
-        delivery.started_at = now
-    return bool(started)
 
 
-def deliveries_release(*, token: str) -> int:
-    """Give back the deliveries of a claim whose sending has not begun (a run that stops)."""
-    return Delivery.objects.filter(
+def deliveries_release(*, token: str, unsent: list[int] = ()) -> int:
+    """Give back the deliveries of a claim that were not sent (a run that stops): those whose
+    sending had not begun, and those of ``unsent``, begun with their batch but whose message was
+    certainly never handed to the server (the attempt is not counted)."""
+    released = Delivery.objects.filter(
         claimed_by=token, state=Delivery.State.SENDING, started_at__isnull=True
     ).update(state=Delivery.State.PENDING, claimed_by="", lease_until=None)
+    if unsent:
+        released += Delivery.objects.filter(
+            pk__in=unsent, claimed_by=token, state=Delivery.State.SENDING
+        ).update(
+            state=Delivery.State.PENDING,
+            claimed_by="",
+            lease_until=None,
+            started_at=None,
+            attempts=Greatest(F("attempts") - 1, 0),
+        )
+    return released
 
 
-def delivery_sent(*, delivery: Delivery, message_id: str = "") -> None:
-    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
-        state=Delivery.State.SENT, sent_at=timezone.now(), message_id=message_id, last_error=""
+@dataclass(frozen=True)
+class Sent:
+    delivery_id: int
+    message_id: str
+    sent_at: datetime.datetime
+
+
+def deliveries_sent(*, sent: list[Sent]) -> int:
+    """Record in one write the deliveries a batch sent, each with its moment and Message-ID."""
+    if not sent:
+        return 0
+    return Delivery.objects.filter(
+        pk__in=[record.delivery_id for record in sent], state=Delivery.State.SENDING
+    ).update(
+        state=Delivery.State.SENT,
+        sent_at=Case(
+            *(When(pk=record.delivery_id, then=Value(record.sent_at)) for record in sent),
+            output_field=DateTimeField(),
+        ),
+        message_id=Case(
+            *(When(pk=record.delivery_id, then=Value(record.message_id)) for record in sent),
+            output_field=CharField(),
+        ),
+        last_error="",
     )
 
 

@@ -2,6 +2,8 @@
 a file, or, on any error or on a dry run, nothing. The admin import, ``manage.py
 import_responses`` and the background task call ``responses_import``."""
 
+from collections.abc import Iterator
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -89,34 +91,42 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
             fields=[*fields, "consent_to_cite", "language", "illustrative"],
             **history,
         )
-    new_answers: list[Answer] = []
-    changed_answers: list[Answer] = []
-    removed_answers: list[Answer] = []
+    # Written a batch of rows at a time, so that the answers of 7,000 respondents (126,000, and
+    # as many history records) are never all held at once as model instances.
     question_ids = {question.code: question.pk for question in plan.questions}
-    for row in plan.rows:
-        for change in row.answers:
-            question_id = question_ids[change.code]
-            if change.kind == ADDED:
-                new_answers.append(
-                    Answer(respondent=row.respondent, question_id=question_id, text=change.new)
+    removed_answers: list[Answer] = []
+    for rows in _chunks(plan.rows, BATCH):
+        new_answers: list[Answer] = []
+        changed_answers: list[Answer] = []
+        for row in rows:
+            for change in row.answers:
+                question_id = question_ids[change.code]
+                if change.kind == ADDED:
+                    new_answers.append(
+                        Answer(respondent=row.respondent, question_id=question_id, text=change.new)
+                    )
+                    continue
+                pk = row.existing[question_id][0]
+                answer = Answer(
+                    pk=pk,
+                    respondent=row.respondent,
+                    question_id=question_id,
+                    text=change.new or change.old,
                 )
-                continue
-            pk = row.existing[question_id][0]
-            answer = Answer(
-                pk=pk,
-                respondent=row.respondent,
-                question_id=question_id,
-                text=change.new or change.old,
-            )
-            (changed_answers if change.kind == CHANGED else removed_answers).append(answer)
-    if new_answers:
-        bulk_create_with_history(new_answers, Answer, **history)
-    if changed_answers:
-        bulk_update_with_history(changed_answers, Answer, fields=["text"], **history)
+                (changed_answers if change.kind == CHANGED else removed_answers).append(answer)
+        if new_answers:
+            bulk_create_with_history(new_answers, Answer, **history)
+        if changed_answers:
+            bulk_update_with_history(changed_answers, Answer, fields=["text"], **history)
     for answer in removed_answers:
         # One by one, so that the change history records each removal and who made it.
         answer._history_user = user
         answer.delete()
+
+
+def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def responses_import_file(

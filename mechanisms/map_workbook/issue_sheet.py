@@ -35,12 +35,22 @@ class IssueSheet:
         self.errors = plan.errors
 
     def plan_rows(self, sheet: Sheet) -> None:
-        existing = {issue.pk: issue for issue in Issue.objects.all()}
-        titles = {
-            fold(issue.title): issue.pk
-            for issue in existing.values()
-            if issue.state != Issue.State.MERGED
-        }
+        # Only the issues the sheet names are loaded as model instances (to be compared and
+        # updated); the others are known by ID and title alone: a sheet of new issues on a map
+        # of 20,000 loaded every one of them.
+        ids: set[int] = set()
+        titles: dict[str, int] = {}
+        for pk, title, state in Issue.objects.values_list("pk", "title", "state").iterator(
+            chunk_size=5000
+        ):
+            ids.add(pk)
+            if state != Issue.State.MERGED:
+                titles[fold(title)] = pk
+        named = sorted(ids & {read_id(sheet, row, "Issue ID", []) for row in sheet.rows} - {None})
+        existing: dict[int, Issue] = {}
+        for start in range(0, len(named), 5000):
+            chunk = named[start : start + 5000]
+            existing.update((issue.pk, issue) for issue in Issue.objects.filter(pk__in=chunk))
         clusters = {}
         for cluster in Cluster.objects.all():
             clusters[fold(cluster.name)] = cluster
@@ -66,7 +76,7 @@ class IssueSheet:
             errors_before = len(self.errors)
             pk = read_id(sheet, row, "Issue ID", self.errors)
             issue = existing.get(pk) if pk is not None else None
-            known_id(self.errors, sheet, row, "Issue ID", pk, seen_ids, existing, "issue")
+            known_id(self.errors, sheet, row, "Issue ID", pk, seen_ids, ids, "issue")
             title = row.text("Title")
             check_length(sheet, row, "Title", title, 300, self.errors)
             if not title:

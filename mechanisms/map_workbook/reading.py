@@ -177,7 +177,7 @@ def known_id(
     column: str,
     pk: int | None,
     seen: dict[int, int],
-    existing: dict,
+    existing: dict | set,
     what: str,
 ) -> None:
     """An ID must name an existing record, once per sheet."""

@@ -59,17 +59,18 @@ def test_a_delivery_whose_lease_still_runs_is_left_to_its_worker(smtp_server):
     assert smtp_server.received == []
 
 
-def test_the_lease_runs_a_minute_from_the_claim_and_is_renewed_before_each_message(settings):
+def test_the_lease_runs_a_minute_from_the_claim_and_is_renewed_when_its_batch_begins(settings):
     settings.REPORTS_LEASE_SECONDS = 60
     report = _report_with("ana@example.org", "ben@example.org")
     t0 = timezone.now()
-    first, second = services.deliveries_claim(report_id=report.pk, worker="w", now=t0)
-    assert {d.lease_until for d in (first, second)} == {t0 + datetime.timedelta(seconds=60)}
+    batch = services.deliveries_claim(report_id=report.pk, worker="w", now=t0)
+    assert {d.lease_until for d in batch} == {t0 + datetime.timedelta(seconds=60)}
     later = t0 + datetime.timedelta(seconds=50)
-    assert services.delivery_start(delivery=first, now=later)
-    second.refresh_from_db()
-    assert second.lease_until == later + datetime.timedelta(seconds=60)
-    # Nobody may take the second meanwhile, even after the first lease would have run out.
+    assert services.deliveries_start(deliveries=batch, now=later) == batch
+    for delivery in Delivery.objects.filter(report=report):
+        assert delivery.lease_until == later + datetime.timedelta(seconds=60)
+        assert delivery.started_at == later and delivery.attempts == 1
+    # Nobody may take them meanwhile, even after the first lease would have run out.
     assert (
         services.deliveries_claim(
             report_id=report.pk, worker="other", now=t0 + datetime.timedelta(seconds=61)
@@ -78,29 +79,31 @@ def test_the_lease_runs_a_minute_from_the_claim_and_is_renewed_before_each_messa
     )
 
 
-def test_a_lease_renewed_moments_ago_is_not_written_again_before_the_next_message(settings):
+def test_a_claim_being_sent_is_renewed_and_a_lost_one_is_not(settings):
     settings.REPORTS_LEASE_SECONDS = 60
-    report = _report_with("ana@example.org", "ben@example.org", "cy@example.org")
+    report = _report_with("ana@example.org", "ben@example.org")
     t0 = timezone.now()
-    first, second, third = services.deliveries_claim(report_id=report.pk, worker="w", now=t0)
-    assert services.delivery_start(delivery=first, now=t0 + datetime.timedelta(seconds=1))
-    third.refresh_from_db()
-    assert third.lease_until == t0 + datetime.timedelta(seconds=60)  # claimed a second ago
-    later = t0 + datetime.timedelta(seconds=6)
-    assert services.delivery_start(delivery=second, now=later)
-    third.refresh_from_db()
-    assert third.lease_until == later + datetime.timedelta(seconds=60)
+    batch = services.deliveries_claim(report_id=report.pk, worker="w", now=t0)
+    services.deliveries_start(deliveries=batch, now=t0)
+    token = batch[0].claimed_by
+    later = t0 + datetime.timedelta(seconds=30)
+    assert services.claim_renew(report_id=report.pk, token=token, now=later)
+    assert set(report.deliveries.values_list("lease_until", flat=True)) == {
+        later + datetime.timedelta(seconds=60)
+    }
+    too_late = later + datetime.timedelta(seconds=61)
+    assert not services.claim_renew(report_id=report.pk, token=token, now=too_late)
 
 
 def test_a_worker_whose_lease_ran_out_does_not_send_what_another_took_back(settings):
-    report = _report_with("ana@example.org")
+    report = _report_with("ana@example.org", "ben@example.org")
     t0 = timezone.now()
-    [slow] = services.deliveries_claim(report_id=report.pk, worker="slow", now=t0)
+    slow = services.deliveries_claim(report_id=report.pk, worker="slow", now=t0, limit=1)
     after_lease = t0 + datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
-    [taken] = services.deliveries_claim(report_id=report.pk, worker="next", now=after_lease)
-    assert taken.pk == slow.pk and taken.claimed_by != slow.claimed_by
-    assert not services.delivery_start(delivery=slow, now=after_lease)
-    assert services.delivery_start(delivery=taken, now=after_lease)
+    taken = services.deliveries_claim(report_id=report.pk, worker="next", now=after_lease)
+    assert slow[0].pk in {d.pk for d in taken}
+    assert services.deliveries_start(deliveries=slow, now=after_lease) == []
+    assert services.deliveries_start(deliveries=taken, now=after_lease) == taken
 
 
 def test_an_smtp_server_that_refuses_connections_stops_the_run_and_keeps_everything_pending(

@@ -63,6 +63,37 @@ def test_thousands_of_trailing_blank_rows_are_ignored_and_row_numbers_kept():
     assert [(row.number, row.text("name")) for row in sheet.rows] == [(2, "A"), (4, "B")]
 
 
+def test_a_table_that_begins_below_and_right_of_the_corner_keeps_its_row_numbers():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Responses"
+    sheet["C3"], sheet["D3"], sheet["E3"] = "Name", "Count", "Share"
+    sheet["C5"], sheet["D5"], sheet["E5"] = "A", 7, 0.5
+    sheet["G9"] = "a note"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = read_workbook(buffer.getvalue(), "r.xlsx")["Responses"]
+    assert read.headers[2:5] == ["Name", "Count", "Share"]
+    first = read.rows[0]
+    assert (first.number, first["name"], first["count"], first["share"]) == (5, "A", 7, 0.5)
+    assert isinstance(first["count"], int)
+    assert [row.number for row in read.rows] == [5]  # the note has no column of its own
+
+
+def test_hidden_sheets_are_read_too():
+    workbook = Workbook()
+    workbook.active.append(["Name"])
+    hidden = workbook.create_sheet("About")
+    hidden.append(["Exported at"])
+    hidden.append(["2013-11-30"])
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_workbook(buffer.getvalue(), "r.xlsx")["About"].rows[0].text("exported at") == (
+        "2013-11-30"
+    )
+
+
 def test_dates_as_text_and_as_spreadsheet_dates():
     expected = datetime.date(2013, 9, 17)
     for value in [
