@@ -4,6 +4,8 @@ proposals go through the room's services, so that the item, its issue and the ma
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from consensus.models import ConsensusItem, Decision, Option, OptionSupport, Proposal
 from consensus.services.items import decision_record, decision_withdraw, issue_consensus_follow
@@ -41,7 +43,7 @@ class OptionAdmin(VersionedAdmin):
     search_fields = ["text", "item__issue__title", "item__coverage__issue__title"]
     autocomplete_fields = ["item"]
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def short_text(self, obj: Option) -> str:
         return truncatechars(obj.text, 100)
 
@@ -127,7 +129,7 @@ class ProposalAdmin(VersionedAdmin):
     def has_add_permission(self, request):
         return False  # members propose on the site
 
-    @admin.action(description="Accept and apply the selected proposals", permissions=["change"])
+    @admin.action(description=_("Accept and apply the selected proposals"), permissions=["change"])
     def accept(self, request, queryset):
         for proposal in queryset.filter(state=Proposal.State.PENDING).order_by("created_at"):
             try:
@@ -135,4 +137,7 @@ class ProposalAdmin(VersionedAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), "error")
             else:
-                self.message_user(request, f"Proposal #{proposal.pk} accepted and applied.")
+                self.message_user(
+                    request,
+                    gettext("Proposal #%(number)s accepted and applied.") % {"number": proposal.pk},
+                )

@@ -14,7 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from consensus.models import Proposal
 from inbound import answers, reading
@@ -25,8 +28,9 @@ from reports.models import Delivery, Report
 from reports.services import delivery_bounce_record
 from wgec import mail_addresses
 from wgec.documents.markdown import MARKDOWN_MAX_CHARS
+from wgec.languages import is_language
 from wgec.mail_addresses import ReplyKind, TagError
-from wgec.models import Contribution, Participant
+from wgec.models import Contribution, Participant, Profile
 from wgec.roles import Role, role_of
 from wgec.services import contribution_submit
 
@@ -43,7 +47,7 @@ class Refusal(Exception):
     """The message creates nothing: ``reason`` is recorded; ``answer`` says whether the sender
     may be told (a machine never is)."""
 
-    reason: str
+    reason: str | Promise  # a reason the sender is told is marked, and told in their language
     answer: bool = True
     outcome: str = Outcome.REFUSED
 
@@ -105,7 +109,8 @@ def _handle(record: InboundMessage, raw: bytes | None, now: datetime.datetime) -
         _route(record, message, now)
     except Refusal as refusal:
         record.outcome = refusal.outcome
-        record.reason = refusal.reason
+        with translation.override("en"):  # the record is the secretariat's, in English
+            record.reason = str(refusal.reason)
         if refusal.answer and refusal.outcome == Outcome.REFUSED:
             _answer(record, message, refusal.reason, now)
 
@@ -142,7 +147,7 @@ def _route(record: InboundMessage, message: reading.Reading, now: datetime.datet
         if tag.kind == ReplyKind.REPORT:
             report = Report.objects.sent().filter(pk=tag.object_id).first()
             if report is None:
-                raise Refusal("the update report it answers no longer exists")
+                raise Refusal(_("the update report it answers no longer exists"))
             _reply_to_report(record, author, report, message, text)
             return
         issue = _issue_for(tag)
@@ -152,8 +157,10 @@ def _route(record: InboundMessage, message: reading.Reading, now: datetime.datet
     report = _report_referenced(message)
     if report is None:
         raise Refusal(
-            "it does not answer a message of this site: reply to an update report or a "
-            "notification, or write to the contributions address with documents attached"
+            _(
+                "it does not answer a message of this site: reply to an update report or a "
+                "notification, or write to the contributions address with documents attached"
+            )
         )
     _reply_to_report(record, author, report, message, text)
 
@@ -195,7 +202,7 @@ def _member(address: str) -> Participant:
         .first()
     )
     if participant is None:
-        raise Refusal("its address is not known to this site")
+        raise Refusal(_("its address is not known to this site"))
     if participant.user_id is not None:
         allowed = role_of(participant.user) >= Role.MEMBER
     else:
@@ -204,7 +211,7 @@ def _member(address: str) -> Participant:
             Participant.Role.COORDINATOR,
         )
     if not allowed:
-        raise Refusal("only members of the correspondence group may comment")
+        raise Refusal(_("only members of the correspondence group may comment"))
     return participant
 
 
@@ -214,9 +221,11 @@ def _reply_text(message: reading.Reading) -> str:
     except reading.UnreadableText as error:
         raise Refusal(str(error)) from None
     if not text:
-        raise Refusal("it holds no text of its own above the quoted message")
+        raise Refusal(_("it holds no text of its own above the quoted message"))
     if len(text) > MARKDOWN_MAX_CHARS:
-        raise Refusal(f"its text is longer than {MARKDOWN_MAX_CHARS:,} characters")
+        raise Refusal(
+            format_lazy(_("its text is longer than {count} characters"), count=MARKDOWN_MAX_CHARS)
+        )
     return text
 
 
@@ -224,12 +233,12 @@ def _issue_for(tag: mail_addresses.ReplyTag) -> Issue:
     if tag.kind == ReplyKind.PROPOSAL:
         proposal = Proposal.objects.select_related("issue").filter(pk=tag.object_id).first()
         if proposal is None or proposal.issue is None:
-            raise Refusal("the proposal it answers concerns no issue a comment could go under")
+            raise Refusal(_("the proposal it answers concerns no issue a comment could go under"))
         issue = proposal.issue
     else:
         issue = Issue.objects.filter(pk=tag.object_id).first()
         if issue is None:
-            raise Refusal("the issue it answers no longer exists")
+            raise Refusal(_("the issue it answers no longer exists"))
     if issue.state == Issue.State.MERGED and issue.merged_into_id:
         issue = Issue.objects.get(pk=issue.merged_into_id)
     return issue
@@ -285,7 +294,7 @@ def _report_referenced(message: reading.Reading) -> Report | None:
 def _contribute(author: Participant, message: reading.Reading) -> Contribution:
     files = reading.attachments(message.message)
     if not files:
-        raise Refusal("a contribution by e-mail needs its documents attached")
+        raise Refusal(_("a contribution by e-mail needs its documents attached"))
     title = reading.clean_subject(message.subject)
     tag = settings.INBOUND_CONTRIBUTION_TAG
     if tag and title.lower().startswith(tag.lower()):
@@ -355,7 +364,7 @@ def _bounce(
 
 
 def _answer(
-    record: InboundMessage, message: reading.Reading, reason: str, now: datetime.datetime
+    record: InboundMessage, message: reading.Reading, reason: str | Promise, now: datetime.datetime
 ) -> None:
     """Tell the sender why nothing came of their message: at most once a day per address."""
     sender = message.sender
@@ -365,5 +374,34 @@ def _answer(
         return
     record.answered_at = now
     answers.refusal_send(
-        to=sender, subject=message.subject, message_id=message.message_id, reason=reason
+        to=sender,
+        subject=message.subject,
+        message_id=message.message_id,
+        reason=reason,
+        language=_sender_language(message),
     )
+
+
+def _sender_language(message: reading.Reading) -> str:
+    """The language to answer in: the one the sender chose in their profile, else that of the
+    update report they answered (as it was sent to them), else English."""
+    sender = message.sender
+    chosen = (
+        Profile.objects.filter(
+            Q(user__email__iexact=sender) | Q(user__participant__email__iexact=sender)
+        )
+        .order_by("user_id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    if is_language(chosen):
+        return chosen
+    if message.references:
+        answered = (
+            Delivery.objects.filter(message_id__in=message.references)
+            .values_list("language", flat=True)
+            .first()
+        )
+        if is_language(answered):
+            return answered
+    return "en"

@@ -40,7 +40,7 @@ class ThemeAdmin(VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))
 
-    @admin.display(description="questions", ordering="question_count")
+    @admin.display(description=gettext_lazy("questions"), ordering="question_count")
     def question_count(self, obj: Theme) -> int:
         return obj.question_count
 
@@ -52,7 +52,7 @@ class QuestionAdmin(VersionedAdmin):
     list_select_related = ["theme"]
     search_fields = ["code", "text"]
 
-    @admin.display(description="text")
+    @admin.display(description=gettext_lazy("text"))
     def short_text(self, obj: Question) -> str:
         return truncatechars(obj.text, 100)
 
@@ -67,7 +67,9 @@ class CosignerInline(VersionedTabularInline):
     model = Cosigner
     extra = 0
     fields = ["name", "stakeholder_group", "country", "position"]
-    verbose_name_plural = "co-signers (a joint submission is one respondent, counted once)"
+    verbose_name_plural = gettext_lazy(
+        "co-signers (a joint submission is one respondent, counted once)"
+    )
 
 
 @admin.register(Respondent)
@@ -117,7 +119,7 @@ class RespondentAdmin(VersionedAdmin):
         super().delete_queryset(request, queryset)
         transaction.on_commit(compilations_discard)
 
-    @admin.display(description="answers", ordering="answer_count")
+    @admin.display(description=gettext_lazy("answers"), ordering="answer_count")
     def answer_count(self, obj: Respondent) -> int:
         return obj.answer_count
 
@@ -214,8 +216,10 @@ class RaisedIssueInline(VersionedStackedInline):
     extra = 0
     autocomplete_fields = ["issue"]
     fields = ["issue", "excerpt"]
-    verbose_name = "issue raised"
-    verbose_name_plural = "issues raised by this answer (quote the passage word for word)"
+    verbose_name = gettext_lazy("issue raised")
+    verbose_name_plural = gettext_lazy(
+        "issues raised by this answer (quote the passage word for word)"
+    )
 
 
 @admin.register(Answer)
@@ -236,15 +240,15 @@ class AnswerAdmin(VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(issue_count=Count("issue_sources"))
 
-    @admin.display(description="issues raised", ordering="issue_count")
+    @admin.display(description=gettext_lazy("issues raised"), ordering="issue_count")
     def issue_count(self, obj: Answer) -> int:
         return obj.issue_count
 
-    @admin.display(description="text")
+    @admin.display(description=gettext_lazy("text"))
     def short_text(self, obj: Answer) -> str:
         return truncatechars(obj.text, 100)
 
-    @admin.display(description="illustrative text", boolean=True)
+    @admin.display(description=gettext_lazy("illustrative text"), boolean=True)
     def illustrative(self, obj: Answer) -> bool:
         """Invented for the demonstration: the respondent is fictional."""
         return obj.respondent.illustrative
@@ -260,7 +264,7 @@ class ClusterAdmin(VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(issue_count=Count("issues"))
 
-    @admin.display(description="issues", ordering="issue_count")
+    @admin.display(description=gettext_lazy("issues"), ordering="issue_count")
     def issue_count(self, obj: Cluster) -> int:
         return obj.issue_count
 
@@ -293,10 +297,10 @@ class IssueAdmin(VersionedAdmin):
     fieldsets = [
         (None, {"fields": ["title", "cluster", "description"]}),
         (
-            "Life cycle",
+            gettext_lazy("Life cycle"),
             {"fields": ["state", "merged_into", "needs_agreement", "agreed_on", "consensus"]},
         ),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     @admin.action(description=gettext_lazy("Merge the selected issues…"), permissions=["change"])
@@ -357,7 +361,7 @@ class IssueSourceAdmin(VersionedAdmin):
     def question(self, obj: IssueSource) -> str:
         return obj.answer.question.code
 
-    @admin.display(description="excerpt")
+    @admin.display(description=gettext_lazy("excerpt"))
     def short_excerpt(self, obj: IssueSource) -> str:
         return truncatechars(obj.excerpt, 80)
 

@@ -19,7 +19,9 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Question, Respondent, Theme
@@ -28,7 +30,7 @@ from wgec.documents.docx import DocxWriter, docx_document
 from wgec.documents.http import download
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import xlsx_bytes
-from wgec.languages import english
+from wgec.languages import is_language
 from wgec.models import StakeholderGroup
 
 FORMATS = ("docx", "pdf", "xlsx")
@@ -54,13 +56,21 @@ def _answers(kind: str, params: QueryDict) -> QuerySet[Answer]:
     return Answer.objects.filter(respondent__in=respondents.values("pk"))
 
 
-@english
-def compilation_bytes(*, kind: str, fmt: str, query: str) -> bytes:
-    """The compilation by question or by respondent, for the filters of ``query``."""
+def compilation_language(fmt: str, language: str) -> str:
+    """The language a compilation is written in: a document's fixed wording in the one asked
+    for; a spreadsheet in English, whose headers and values other programs read."""
+    return language if fmt != "xlsx" and is_language(language) else "en"
+
+
+def compilation_bytes(*, kind: str, fmt: str, query: str, language: str = "en") -> bytes:
+    """The compilation by question or by respondent, for the filters of ``query``, its fixed
+    wording (headings, labels, dates) in ``language``."""
     params = QueryDict(query)
-    if kind == "question":
-        return by_question(_answers(kind, params), fmt)
-    return by_respondent(RespondentFilter(params, queryset=Respondent.objects.public()).qs, fmt)
+    with translation.override(compilation_language(fmt, language)):
+        if kind == "question":
+            return by_question(_answers(kind, params), fmt)
+        respondents = RespondentFilter(params, queryset=Respondent.objects.public()).qs
+        return by_respondent(respondents, fmt)
 
 
 def data_stamp() -> str:
@@ -76,14 +86,15 @@ def data_stamp() -> str:
     return repr(row)
 
 
-def compilation_path(*, kind: str, fmt: str, query: str, stamp: str) -> str:
-    """Where the compilation of ``kind`` for the filters of ``query`` is kept for one state of
-    the data: ``compilations/<kind>-<filters>-<state>.<fmt>``, hashed."""
+def compilation_path(*, kind: str, fmt: str, query: str, stamp: str, language: str = "en") -> str:
+    """Where the compilation of ``kind`` for the filters of ``query`` in ``language`` is kept for
+    one state of the data: ``compilations/<kind>-<filters>-<language>-<state>.<fmt>``, hashed."""
 
     def digest(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    return f"{COMPILATIONS}/{kind}-{digest(query)}-{digest(stamp)}.{fmt}"
+    language = compilation_language(fmt, language)
+    return f"{COMPILATIONS}/{kind}-{digest(query)}-{language}-{digest(stamp)}.{fmt}"
 
 
 def data_date() -> datetime.date | None:
@@ -100,12 +111,14 @@ def data_date() -> datetime.date | None:
     return timezone.localdate(max(moments)) if moments else None
 
 
-ILLUSTRATIVE_TEXT = "Illustrative text"
-ILLUSTRATIVE_NOTE = (
+ILLUSTRATIVE_TEXT = gettext_lazy("Illustrative text")
+ILLUSTRATIVE_NOTE = gettext_lazy(
     "Answers marked “Illustrative text” are invented for the demonstration: their respondents "
     "are fictional, and no answer is the view of any real person, government or organisation."
 )
-RECONSTRUCTED = "(reconstructed wording: the question's text was not found in the public record)"
+RECONSTRUCTED = gettext_lazy(
+    "(reconstructed wording: the question's text was not found in the public record)"
+)
 
 
 def question_heading(question: Question) -> str:
@@ -139,8 +152,13 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
         raise Http404("No such compilation.")
     params = request.GET.copy()
     params.pop("page", None)
+    # The document's language: the one asked for, else the page's (as the final document's).
+    language = params.pop("language", [""])[-1]
+    if not is_language(language):
+        language = getattr(request, "LANGUAGE_CODE", "en")
+    language = compilation_language(fmt, language)
     query = urlencode(sorted(params.lists()), doseq=True)
-    path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp())
+    path = compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp(), language=language)
     try:
         with default_storage.open(path, "rb") as handle:
             return download(handle.read(), _filename(kind, fmt))
@@ -148,7 +166,7 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
         pass
     count = _answers(kind, params).count()
     if count <= INLINE_LIMIT:
-        content = compilation_bytes(kind=kind, fmt=fmt, query=query)
+        content = compilation_bytes(kind=kind, fmt=fmt, query=query, language=language)
         compilation_keep(path, content)
         return download(content, _filename(kind, fmt))
     pending = f"{path}.pending"
@@ -163,7 +181,7 @@ def compilation_response(request: HttpRequest, *, kind: str, fmt: str) -> HttpRe
         default_storage.save(pending, ContentFile(b""))
         from issues.tasks import compilation_build
 
-        compilation_build.enqueue(kind=kind, fmt=fmt, query=query, path=path)
+        compilation_build.enqueue(kind=kind, fmt=fmt, query=query, path=path, language=language)
     context = {"kind": kind, "fmt": fmt.upper(), "count": count}
     return render(request, "issues/compilation_pending.html", context, status=202)
 
@@ -188,21 +206,41 @@ def _questions() -> list[Question]:
     return list(Question.objects.select_related("theme"))
 
 
-def _intro_text(count: int, unit: str, day: datetime.date | None) -> str:
-    as_of = f" It shows the responses as they stood on {day:%-d %B %Y}." if day else ""
-    return (
-        f"This compilation reproduces the {unit} of the {count} respondent"
-        f"{'s' if count != 1 else ''} to the questionnaire who agreed to be cited, as submitted. "
-        f"The responses of those who did not agree are used only in aggregate.{as_of}"
-    )
+def _intro_text(count: int, kind: str, day: datetime.date | None) -> str:
+    if kind == "question":
+        text = ngettext(
+            "This compilation reproduces the answers, question by question, of the %(count)s "
+            "respondent to the questionnaire who agreed to be cited, as submitted.",
+            "This compilation reproduces the answers, question by question, of the %(count)s "
+            "respondents to the questionnaire who agreed to be cited, as submitted.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "This compilation reproduces the responses, respondent by respondent, of the "
+            "%(count)s respondent to the questionnaire who agreed to be cited, as submitted.",
+            "This compilation reproduces the responses, respondent by respondent, of the "
+            "%(count)s respondents to the questionnaire who agreed to be cited, as submitted.",
+            count,
+        )
+    parts = [
+        text % {"count": count},
+        gettext("The responses of those who did not agree are used only in aggregate."),
+    ]
+    if day:
+        parts.append(
+            gettext("It shows the responses as they stood on %(day)s.")
+            % {"day": date_format(day, "DATE_FORMAT")}
+        )
+    return " ".join(parts)
 
 
 def _intro(
-    writer: DocxWriter, count: int, unit: str, day: datetime.date | None, illustrative: bool
+    writer: DocxWriter, count: int, kind: str, day: datetime.date | None, illustrative: bool
 ) -> None:
-    writer.paragraph(_intro_text(count, unit, day), italic=True)
+    writer.paragraph(_intro_text(count, kind, day), italic=True)
     if illustrative:
-        writer.paragraph(ILLUSTRATIVE_NOTE, bold=True)
+        writer.paragraph(str(ILLUSTRATIVE_NOTE), bold=True)
 
 
 def by_question(answers: QuerySet[Answer], fmt: str) -> bytes:
@@ -222,14 +260,14 @@ def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
     day = data_date()
     writer = DocxWriter(
         docx_document(
-            title="Responses to the questionnaire, by question",
-            subtitle="Compilation of the responses, question by question",
+            title=gettext("Responses to the questionnaire, by question"),
+            subtitle=gettext("Compilation of the responses, question by question"),
             date=day,
         )
     )
     respondents = {answer.respondent_id for _, answers in sections for answer in answers}
     illustrative = any(answer.respondent.illustrative for _, rows in sections for answer in rows)
-    _intro(writer, len(respondents), "answers, question by question,", day, illustrative)
+    _intro(writer, len(respondents), "question", day, illustrative)
     theme = None
     for question, answers in sections:
         if question.theme_id != getattr(theme, "pk", None):
@@ -237,7 +275,7 @@ def _by_question_docx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
             writer.heading(f"{theme.letter}. {theme.title}", 1)
         writer.heading(question_heading(question), 2)
         if not answers:
-            writer.paragraph("No published answer.", italic=True)
+            writer.paragraph(gettext("No published answer."), italic=True)
         for answer in answers:
             writer.paragraph(_who(answer.respondent), bold=True)
             if answer.respondent.illustrative:
@@ -283,12 +321,12 @@ def _by_question_pdf(sections: list[tuple[Question, list[Answer]]]) -> bytes:
     return pdf_bytes(
         "issues/compilation_by_question_document.html",
         {
-            "title": "Responses to the questionnaire, by question",
-            "subtitle": "Compilation of the responses, question by question",
+            "title": gettext("Responses to the questionnaire, by question"),
+            "subtitle": gettext("Compilation of the responses, question by question"),
             "date": day,
-            "intro": _intro_text(len(respondents), "answers, question by question,", day),
-            "illustrative_note": ILLUSTRATIVE_NOTE if illustrative else "",
-            "illustrative_text": ILLUSTRATIVE_TEXT,
+            "intro": _intro_text(len(respondents), "question", day),
+            "illustrative_note": str(ILLUSTRATIVE_NOTE) if illustrative else "",
+            "illustrative_text": str(ILLUSTRATIVE_TEXT),
             "themes": themes,
         },
     )
@@ -307,7 +345,7 @@ def _by_question_xlsx(sections: list[tuple[Question, list[Answer]]]) -> bytes:
             answer.respondent.country.name if answer.respondent.country else "",
             _region(answer.respondent),
             answer.text,
-            ILLUSTRATIVE_TEXT if answer.respondent.illustrative else "",
+            str(ILLUSTRATIVE_TEXT) if answer.respondent.illustrative else "",
         ]
         for question, answers in sections
         for answer in answers
@@ -357,21 +395,21 @@ def _by_respondent_docx(people: Iterable[Respondent], questions: list[Question])
     day = data_date()
     writer = DocxWriter(
         docx_document(
-            title="Responses to the questionnaire, by respondent",
-            subtitle="Compilation of the responses, respondent by respondent",
+            title=gettext("Responses to the questionnaire, by respondent"),
+            subtitle=gettext("Compilation of the responses, respondent by respondent"),
             date=day,
         )
     )
     people = list(people)
     illustrative = any(respondent.illustrative for respondent in people)
-    _intro(writer, len(people), "responses, respondent by respondent,", day, illustrative)
+    _intro(writer, len(people), "respondent", day, illustrative)
     by_pk = {question.pk: question for question in questions}
     for respondent in people:
         writer.heading(respondent.name, 1)
         writer.paragraph(_details(respondent), italic=True)
         answers = list(respondent.answers.all())
         if not answers:
-            writer.paragraph("No answer.", italic=True)
+            writer.paragraph(gettext("No answer."), italic=True)
         for answer in answers:
             question = by_pk[answer.question_id]
             writer.paragraph(question_heading(question), bold=True)
@@ -385,12 +423,13 @@ def _details(respondent: Respondent) -> str:
     details.append(respondent.stakeholder_group.name)
     if respondent.country:
         details.append(respondent.country.name)
-    details.append(f"submitted {timezone.localtime(respondent.submitted_at):%-d %B %Y}")
+    submitted = date_format(timezone.localtime(respondent.submitted_at).date(), "DATE_FORMAT")
+    details.append(gettext("submitted %(day)s") % {"day": submitted})
     cosigners = [cosigner.name for cosigner in respondent.cosigners.all()]
     if cosigners:
-        details.append("joint submission with " + "; ".join(cosigners))
+        details.append(gettext("joint submission with %(names)s") % {"names": "; ".join(cosigners)})
     if respondent.illustrative:
-        details.append(ILLUSTRATIVE_TEXT)
+        details.append(str(ILLUSTRATIVE_TEXT))
     return " · ".join(details)
 
 
@@ -401,12 +440,12 @@ def _by_respondent_pdf(people: Iterable[Respondent], questions: list[Question]) 
     return pdf_bytes(
         "issues/compilation_by_respondent_document.html",
         {
-            "title": "Responses to the questionnaire, by respondent",
-            "subtitle": "Compilation of the responses, respondent by respondent",
+            "title": gettext("Responses to the questionnaire, by respondent"),
+            "subtitle": gettext("Compilation of the responses, respondent by respondent"),
             "date": day,
-            "intro": _intro_text(len(people), "responses, respondent by respondent,", day),
+            "intro": _intro_text(len(people), "respondent", day),
             "illustrative_note": (
-                ILLUSTRATIVE_NOTE if any(person.illustrative for person in people) else ""
+                str(ILLUSTRATIVE_NOTE) if any(person.illustrative for person in people) else ""
             ),
             "respondents": [
                 (
@@ -445,7 +484,7 @@ def _by_respondent_xlsx(people: Iterable[Respondent], questions: list[Question])
                 respondent.country.name if respondent.country else "",
                 _region(respondent),
                 respondent.submitted_at,
-                ILLUSTRATIVE_TEXT if respondent.illustrative else "",
+                str(ILLUSTRATIVE_TEXT) if respondent.illustrative else "",
                 "; ".join(cosigner.name for cosigner in respondent.cosigners.all()),
                 *(texts.get(question.pk, "") for question in questions),
             ]

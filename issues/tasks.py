@@ -9,12 +9,13 @@ from issues.exports import compilation_bytes, compilation_keep, compilation_path
 
 
 @task()
-def compilation_build(*, kind: str, fmt: str, query: str, path: str) -> str:
+def compilation_build(*, kind: str, fmt: str, query: str, path: str, language: str = "en") -> str:
     """Build a large compilation of responses into media storage (see exports.py)."""
-    content = compilation_bytes(kind=kind, fmt=fmt, query=query)
+    content = compilation_bytes(kind=kind, fmt=fmt, query=query, language=language)
     compilation_keep(path, content)
     default_storage.delete(f"{path}.pending")
-    if compilation_path(kind=kind, fmt=fmt, query=query, stamp=data_stamp()) != path:
+    stamp = data_stamp()
+    if compilation_path(kind=kind, fmt=fmt, query=query, stamp=stamp, language=language) != path:
         # The data changed while building (a consent withdrawn, perhaps): this file may hold
         # what may no longer be published, and nobody will ask for it.
         default_storage.delete(path)

@@ -6,6 +6,7 @@ from functools import partial
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from issues.admin import IssueAdmin
 from issues.models import Issue
@@ -90,7 +91,7 @@ class MechanismAdmin(MapInlinesThroughServices, VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(issue_count=Count("coverage"))
 
-    @admin.display(description="issues covered", ordering="issue_count")
+    @admin.display(description=_("issues covered"), ordering="issue_count")
     def issue_count(self, obj: Mechanism) -> int:
         return obj.issue_count
 

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from reports import services
 from reports.models import (
@@ -32,7 +33,7 @@ class DeliverableAdmin(VersionedAdmin):
             {"fields": ["title_ar", "title_zh_hans", "title_fr", "title_ru", "title_es"]},
         ),
         (
-            "Masthead of the documents",
+            _("Masthead of the documents"),
             {
                 "fields": [
                     "masthead_body",
@@ -79,7 +80,7 @@ class ReportAdmin(VersionedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description="published page")
+    @admin.display(description=_("published page"))
     def page(self, obj: Report) -> str:
         url = reverse("reports:detail", args=[obj.deliverable.slug])
         return format_html('<a href="{}">{}</a>', url, url)
@@ -128,7 +129,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(
-        description="Resend deliberately (failed or needing attention)",
+        description=_("Resend deliberately (failed or needing attention)"),
         permissions=["change"],
     )
     def resend_deliberately(self, request, queryset) -> None:
@@ -136,8 +137,23 @@ class DeliveryAdmin(admin.ModelAdmin):
         skipped = queryset.count() - count
         self.message_user(
             request,
-            f"{count} deliver{'y' if count == 1 else 'ies'} queued to be sent again."
-            + (f" {skipped} left alone (sent, pending or sending)." if skipped else ""),
+            ngettext(
+                "%(count)s delivery queued to be sent again.",
+                "%(count)s deliveries queued to be sent again.",
+                count,
+            )
+            % {"count": count}
+            + (
+                " "
+                + ngettext(
+                    "%(count)s left alone (sent, pending or sending).",
+                    "%(count)s left alone (sent, pending or sending).",
+                    skipped,
+                )
+                % {"count": skipped}
+                if skipped
+                else ""
+            ),
             messages.SUCCESS if count else messages.WARNING,
         )
 
@@ -168,11 +184,16 @@ class SubscriberAdmin(VersionedAdmin):
     ]
     actions = ["unsubscribe"]
 
-    @admin.action(description="Unsubscribe", permissions=["change"])
+    @admin.action(description=_("Unsubscribe"), permissions=["change"])
     def unsubscribe(self, request, queryset) -> None:
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber)
-        self.message_user(request, f"{queryset.count()} address(es) unsubscribed.")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s address unsubscribed.", "%(count)s addresses unsubscribed.", count)
+            % {"count": count},
+        )
 
 
 class EditableTemplateForm(CheckedTextMixin, forms.ModelForm):
@@ -198,7 +219,7 @@ class EditableTemplateAdmin(VersionedAdmin):
     readonly_fields = ["shipped_text"]
     fields = ["name", "source", "shipped_text"]
 
-    @admin.display(description="wording of", ordering="name")
+    @admin.display(description=_("wording of"), ordering="name")
     def name_display(self, obj: EditableTemplate) -> str:
         return obj.get_name_display()
 
@@ -209,13 +230,13 @@ class EditableTemplateAdmin(VersionedAdmin):
             initial["source"] = shipped_source(name)
         return initial
 
-    @admin.display(description="shipped text (the default)")
+    @admin.display(description=_("shipped text (the default)"))
     def shipped_text(self, obj: EditableTemplate) -> str:
         if obj and obj.name:
             return format_html(
-                '<pre style="white-space: pre-wrap">{}</pre><p>Delete this record to go back to '
-                "the shipped text.</p>",
+                '<pre style="white-space: pre-wrap">{}</pre><p>{}</p>',
                 shipped_source(obj.name),
+                _("Delete this record to go back to the shipped text."),
             )
         url = reverse("admin:reports_editabletemplate_add")
         links = format_html_join(
@@ -223,7 +244,7 @@ class EditableTemplateAdmin(VersionedAdmin):
             '<li><a href="{}?name={}">{}</a></li>',
             ((url, n, label) for n, label in EDITABLE_TEMPLATES),
         )
-        return format_html("<p>Start from the shipped text of:</p><ul>{}</ul>", links)
+        return format_html("<p>{}</p><ul>{}</ul>", _("Start from the shipped text of:"), links)
 
 
 @admin.register(DocumentExport)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from wgec.admin_base import VersionedAdmin, VersionedStackedInline, VersionedTabularInline
@@ -30,7 +32,7 @@ class StakeholderGroupAdmin(VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(participant_count=Count("participants"))
 
-    @admin.display(description="participants", ordering="participant_count")
+    @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj: StakeholderGroup) -> int:
         return obj.participant_count
 
@@ -67,9 +69,9 @@ class ParticipantAdmin(VersionedAdmin):
     inlines = [AttendanceInline]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "title", "organisation", "country"]}),
-        ("Role", {"fields": ["stakeholder_group", "role", "correspondence_group", "position"]}),
-        ("Demonstration data", {"fields": ["illustrative"]}),
-        ("Contact and account", {"fields": ["email", "user"]}),
+        (_("Role"), {"fields": ["stakeholder_group", "role", "correspondence_group", "position"]}),
+        (_("Demonstration data"), {"fields": ["illustrative"]}),
+        (_("Contact and account"), {"fields": ["email", "user"]}),
     ]
 
 
@@ -83,7 +85,7 @@ class SummaryParagraphInline(VersionedStackedInline):
     model = SummaryParagraph
     extra = 0
     fields = ["position", "text"]
-    verbose_name_plural = "the Chair's summary: its numbered paragraphs, in order"
+    verbose_name_plural = _("the Chair's summary: its numbered paragraphs, in order")
 
 
 class TermsParagraphInline(VersionedTabularInline):
@@ -140,7 +142,7 @@ class JoinRequestAdmin(VersionedAdmin):
     def has_add_permission(self, request):
         return False  # people ask on the site, after confirming their e-mail address
 
-    @admin.action(description="Accept the selected requests", permissions=["change"])
+    @admin.action(description=_("Accept the selected requests"), permissions=["change"])
     def accept(self, request, queryset):
         for join_request in queryset.filter(state=JoinRequest.State.PENDING):
             try:
@@ -148,7 +150,10 @@ class JoinRequestAdmin(VersionedAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{join_request}: {' '.join(error.messages)}", "error")
             else:
-                self.message_user(request, f"{join_request.name} is now a member.")
+                self.message_user(
+                    request,
+                    gettext("%(name)s is now a member.") % {"name": join_request.name},
+                )
 
 
 class ContributionDocumentInline(VersionedTabularInline):
@@ -177,14 +182,31 @@ class ContributionAdmin(VersionedAdmin):
             obj.submitted_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish the selected contributions", permissions=["change"])
+    @admin.action(description=_("Publish the selected contributions"), permissions=["change"])
     def publish(self, request, queryset):
         count = contribution_publish(contributions=list(queryset), user=request.user)
-        self.message_user(request, f"{count} contribution(s) published on /contributions/.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s contribution published on /contributions/.",
+                "%(count)s contributions published on /contributions/.",
+                count,
+            )
+            % {"count": count},
+        )
 
     @admin.action(
-        description="Withdraw the selected contributions from publication", permissions=["change"]
+        description=_("Withdraw the selected contributions from publication"),
+        permissions=["change"],
     )
     def unpublish(self, request, queryset):
         count = contribution_unpublish(contributions=list(queryset), user=request.user)
-        self.message_user(request, f"{count} contribution(s) withdrawn from publication.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s contribution withdrawn from publication.",
+                "%(count)s contributions withdrawn from publication.",
+                count,
+            )
+            % {"count": count},
+        )

@@ -9,6 +9,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from wgec.versions import (
@@ -105,8 +107,11 @@ class VersionedInlineFormSet(_RowVersions, BaseInlineFormSet):
             if refusal is not None and self.can_delete and self._should_delete_form(form):
                 raise ValidationError(
                     [
-                        f"{self.model._meta.verbose_name.capitalize()} “{form.instance}”, "
-                        "which you removed:",
+                        gettext("%(model)s “%(row)s”, which you removed:")
+                        % {
+                            "model": capfirst(self.model._meta.verbose_name),
+                            "row": form.instance,
+                        },
                         *refusal.messages,
                     ]
                 )

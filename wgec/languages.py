@@ -10,6 +10,7 @@ the cookie too, without a query of its own.
 from collections.abc import Callable
 from functools import wraps
 
+from babel.lists import format_list
 from django.conf import settings
 from django.utils import translation
 
@@ -103,3 +104,24 @@ def labels(choices) -> dict:
     """The labels of a choices class by value, as text in the active language (joined, written
     to files and stored as they are, unlike lazy labels)."""
     return {value: str(label) for value, label in choices.choices}
+
+
+# The locale of Babel's list patterns (CLDR) for each language: the UN's English writes no comma
+# before "and", as British English does.
+_LIST_LOCALES = {
+    "en": "en_GB",
+    "fr": "fr",
+    "es": "es",
+    "ru": "ru",
+    "zh-hans": "zh_Hans",
+    "ar": "ar",
+}
+
+
+def list_text(items) -> str:
+    """Items joined as a sentence joins them in the active language: "A, B and C", "A, B et C",
+    "A、B和C", "A وB وC"."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    return format_list(items, locale=_LIST_LOCALES.get(translation.get_language(), "en_GB"))

@@ -111,12 +111,20 @@ def join_request_submit(
     join_request.save()
     coordinators = Participant.objects.filter(
         role=Participant.Role.COORDINATOR, user__isnull=False
-    ).select_related("user")
-    mail_send(
-        template="wgec/email/join_request_new",
-        context={"join_request": join_request},
-        to=[person.user.email or person.email for person in coordinators],
-    )
+    ).select_related("user__profile")
+    # Each coordinator reads the notice in the language of their profile.
+    by_language: dict[str, list[str]] = {}
+    for person in coordinators:
+        profile = getattr(person.user, "profile", None)
+        language = profile.language if profile and is_language(profile.language) else "en"
+        by_language.setdefault(language, []).append(person.user.email or person.email)
+    for language, addresses in sorted(by_language.items()):
+        mail_send(
+            template="wgec/email/join_request_new",
+            context={"join_request": join_request},
+            to=addresses,
+            language=language,
+        )
     return join_request
 
 

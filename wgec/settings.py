@@ -154,6 +154,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "project.context_processors.site",
             ],
+            # Counts in each language's form ({{ count|intcomma }}) in every template.
+            "builtins": ["django.contrib.humanize.templatetags.humanize"],
         },
     },
 ]

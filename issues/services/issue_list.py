@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from issues.issue_parts import issue_parts
 from issues.models import OPEN_ISSUE_STATES, Issue, IssueMerge
@@ -148,10 +150,13 @@ def issue_merge_undo(*, merge: IssueMerge, user=None) -> list[str]:
     """
     merge = IssueMerge.objects.select_for_update().select_related("merged").get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise ValidationError(f"{merge} was already undone on {merge.undone_at:%d %B %Y}.")
+        raise ValidationError(
+            gettext("%(merge)s was already undone on %(day)s.")
+            % {"merge": merge, "day": date_format(timezone.localdate(merge.undone_at))}
+        )
     issue = Issue.objects.select_for_update().get(pk=merge.merged_id)
     if issue.state != Issue.State.MERGED:
-        raise ValidationError(f"“{issue}” is no longer merged.")
+        raise ValidationError(gettext("“%(issue)s” is no longer merged.") % {"issue": issue})
     reason = f"merge into #{issue.merged_into_id} undone"
     issue.state = merge.previous_state
     issue.merged_into = None
@@ -173,7 +178,10 @@ def issue_merge_undo(*, merge: IssueMerge, user=None) -> list[str]:
         )
         rows = list(part.model.objects.filter(pk__in=pks))
         if len(rows) < len(pks):
-            notes.append(f"{len(pks) - len(rows)} moved {part.key} were deleted since")
+            notes.append(
+                gettext("%(count)s moved %(part)s were deleted since")
+                % {"count": len(pks) - len(rows), "part": part.key}
+            )
         for row in rows:
             value = getattr(row, part.duplicate_of)
             if value in taken:
@@ -200,9 +208,11 @@ def issue_agreement_record(*, issue: Issue, agreed_on: datetime.date, user=None)
     """Record the working group's agreement to add a proposed issue: it goes on the map."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.state != Issue.State.PROPOSED:
-        raise ValidationError(f"“{issue}” is not a proposed issue.")
+        raise ValidationError(gettext("“%(issue)s” is not a proposed issue.") % {"issue": issue})
     if issue.cluster_id is None:
-        raise ValidationError(f"Give “{issue}” a cluster before it goes on the map.")
+        raise ValidationError(
+            gettext("Give “%(issue)s” a cluster before it goes on the map.") % {"issue": issue}
+        )
     issue.state = Issue.State.ON_MAP
     issue.agreed_on = agreed_on
     _save(

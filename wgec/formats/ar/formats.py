@@ -10,3 +10,9 @@ SHORT_DATE_FORMAT = "d\u200f/m\u200f/Y"
 SHORT_DATETIME_FORMAT = "d\u200f/m\u200f/Y، H:i"
 MONTH_DAY_FORMAT = "j F"
 TIME_FORMAT = "H:i"
+
+# Numbers as the UN's Arabic documents write them (1,204.5): Django's own groups no digits and
+# would write a comma for the decimal point.
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
