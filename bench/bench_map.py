@@ -46,15 +46,17 @@ def run() -> list[Figure]:
     export_seconds, content = timed(map_xlsx)
     export_memory, _ = peak_memory(map_xlsx)
     figures += [
+        # A document of the map at 100x: issue 13's goal for the final document in any format.
         Figure("export map.xlsx", export_seconds, "s", 60, f"{len(content) / 2**20:.1f} MiB"),
-        Figure("peak memory of the export", export_memory, "MiB", 500),
+        Figure("peak memory of the export", export_memory, "MiB", 1024),
     ]
     plan_seconds, plan = timed(lambda: map_import_plan([("map.xlsx", content)]))
     plan_memory, _ = peak_memory(lambda: map_import_plan([("map.xlsx", content)]))
     assert plan.ok and not plan.changed, plan.errors[:3]
     figures += [
-        Figure("plan an unchanged import (preview)", plan_seconds, "s", 60),
-        Figure("peak memory of planning", plan_memory, "MiB", 1500),
+        # Issue 17, item 2: the preview of an unchanged 100x map within 10 s and 150 MiB.
+        Figure("plan an unchanged import (preview)", plan_seconds, "s", 10),
+        Figure("peak memory of planning", plan_memory, "MiB", 150),
     ]
     # An edit of 1 % of the coverage statuses, as a coordinator's afternoon of work.
     workbook = load_workbook(io.BytesIO(content))
@@ -68,22 +70,24 @@ def run() -> list[Figure]:
     edited_plan = map_import_plan([("map.xlsx", buffer.getvalue())])
     apply_seconds, _ = timed(lambda: map_import_apply(edited_plan))
     figures.append(
-        Figure("apply an edit of 1 % of coverage", apply_seconds, "s", 60, f"{edited:,} rows")
+        Figure("apply an edit of 1 % of coverage", apply_seconds, "s", note=f"{edited:,} rows")
     )
     client = Client()
     issue = Issue.objects.order_by("pk")[ISSUES // 2]
     mechanism = Mechanism.objects.order_by("pk")[MECHANISMS // 2]
-    for label, url, target in [
-        ("issue list", "/issues/", 0.5),
-        ("issue list, filtered", "/issues/?cluster=c3&summary=partly&gap=policy", 0.5),
-        ("issue list, searched (1 issue in 50 matches)", "/issues/?q=jurisdiction", 0.5),
-        ("issue page", f"/issues/{issue.pk}/", 0.3),
-        ("matrix with a cluster grid", "/issues/matrix/?cluster=c2", 1.0),
-        ("gaps", "/issues/gaps/", 1.0),
-        ("mechanisms", "/mechanisms/", 1.0),
-        ("mechanism page", f"/mechanisms/{mechanism.pk}/", 0.5),
-        ("download of the list (CSV)", "/issues/download.csv", 10.0),
-        ("open data: coverage.json", "/data/coverage.json", 20.0),
+    # The pages' goal is relative to their floors (issue 17, item 1): bench_floors measures it.
+    # Here they are timed at this benchmark's scale, with no target of their own.
+    for label, url in [
+        ("issue list", "/issues/"),
+        ("issue list, filtered", "/issues/?cluster=c3&summary=partly&gap=policy"),
+        ("issue list, searched (1 issue in 50 matches)", "/issues/?q=jurisdiction"),
+        ("issue page", f"/issues/{issue.pk}/"),
+        ("matrix with a cluster grid", "/issues/matrix/?cluster=c2"),
+        ("gaps", "/issues/gaps/"),
+        ("mechanisms", "/mechanisms/"),
+        ("mechanism page", f"/mechanisms/{mechanism.pk}/"),
+        ("download of the list (CSV)", "/issues/download.csv"),
+        ("open data: coverage.json", "/data/coverage.json"),
     ]:
         seconds, queries = _page(client, url)
         figures.append(
@@ -91,8 +95,7 @@ def run() -> list[Figure]:
                 label,
                 seconds * 1000,
                 "ms",
-                target * 1000,
-                f"{queries} quer{'y' if queries == 1 else 'ies'}",
+                note=f"{queries} quer{'y' if queries == 1 else 'ies'}",
             )
         )
     return figures

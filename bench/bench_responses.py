@@ -91,30 +91,30 @@ def run() -> list[Figure]:
     csv_time, plan = timed(lambda: responses_import_file(data=csv, filename="r.csv"))
     assert not plan.errors and plan.counts["create"] == SIZE, plan.errors[:3]
     _clear()
+    # No targets here: the imports' goal is relative to django-import-export (issue 17, item 2:
+    # bench_imports), the pages' to their floors (bench_floors).
     return [
         Figure(
-            "import XLSX, all new", xlsx_time, "s", 60, f"{note}; {SIZE / xlsx_time:,.0f} rows/s"
+            "import XLSX, all new", xlsx_time, "s", note=f"{note}; {SIZE / xlsx_time:,.0f} rows/s"
         ),
-        Figure("import CSV, all new", csv_time, "s", 60, f"{note}; {SIZE / csv_time:,.0f} rows/s"),
+        Figure("import CSV, all new", csv_time, "s", note=f"{note}; {SIZE / csv_time:,.0f} rows/s"),
         Figure(
             "import the same XLSX again (nothing changes)",
             again_time,
             "s",
-            20,
-            f"{SIZE / again_time:,.0f} rows/s",
+            note=f"{SIZE / again_time:,.0f} rows/s",
         ),
         Figure(
-            "peak memory of a dry run (XLSX)", memory, "MiB", 600, f"file {len(xlsx) >> 20} MiB"
+            "peak memory of a dry run (XLSX)", memory, "MiB", note=f"file {len(xlsx) >> 20} MiB"
         ),
         Figure(
             "question page at 7,000 respondents",
             page_time * 1000,
             "ms",
-            300,
-            f"{query_count} queries",
+            note=f"{query_count} queries",
         ),  # fmt: skip
-        Figure("respondent list (filtered) at 7,000", respondents_time * 1000, "ms", 300),
-        Figure("statistics page at 7,000 respondents", stats_time * 1000, "ms", 500),
-        Figure("compilation by question, XLSX (task)", export_xlsx, "s", 120, "63,000 answers"),
-        Figure("compilation by question, DOCX (task)", export_docx, "s", 120, "63,000 answers"),
+        Figure("respondent list (filtered) at 7,000", respondents_time * 1000, "ms"),
+        Figure("statistics page at 7,000 respondents", stats_time * 1000, "ms"),
+        Figure("compilation by question, XLSX (task)", export_xlsx, "s", note="63,000 answers"),
+        Figure("compilation by question, DOCX (task)", export_docx, "s", note="63,000 answers"),
     ]
