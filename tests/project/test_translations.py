@@ -22,11 +22,6 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 LOCALE = Path(settings.BASE_DIR) / "locale"
 CATALOGUE_LANGUAGES = ["ar", "es", "fr", "ru", "zh_Hans"]
 
-# Templates whose words are not marked yet, each with what it is ("item 6": of issue 15, the
-# e-mails and documents in the reader's language). The list only shrinks: a
-# template marked since is refused here (see test_the_list_of_unmarked_templates_is_true).
-NOT_YET_MARKED = {}
-
 # Words that are the same in every language: file formats and the site's name.
 SAME_IN_EVERY_LANGUAGE = {"CSV", "XLSX", "DOCX", "PDF", "JSON", "EML", "wgec", "WGEC"}
 
@@ -98,20 +93,8 @@ def _templates() -> list[str]:
 
 @pytest.mark.parametrize("name", _templates())
 def test_templates_have_no_unmarked_words(name):
-    if name in NOT_YET_MARKED:
-        pytest.skip(f"not marked yet: {NOT_YET_MARKED[name]}")
     found = unmarked_words((TEMPLATES / name).read_text(encoding="utf-8"))
     assert not found, f"{name}: words outside {{% translate %}}: {found}"
-
-
-def test_the_list_of_unmarked_templates_is_true():
-    marked_since = [
-        name
-        for name in NOT_YET_MARKED
-        if not (TEMPLATES / name).exists()
-        or not unmarked_words((TEMPLATES / name).read_text(encoding="utf-8"))
-    ]
-    assert not marked_since, f"Take these off NOT_YET_MARKED: {marked_since}"
 
 
 def test_the_checker_finds_unmarked_words_and_passes_marked_ones():
