@@ -390,6 +390,7 @@ def _pages() -> list[tuple[str, str, Callable[[], str]]]:
 # The pages whose content the page cache keeps for anonymous visitors: the map's
 # (mechanisms/page_cache.py) and the other public pages (wgec/page_cache.py).
 CACHED_PAGES = (
+    "/",
     "/issues/",
     "/issues/matrix/",
     "/issues/gaps/",

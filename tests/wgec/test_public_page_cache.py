@@ -107,6 +107,20 @@ def test_a_new_respondent_shows_on_the_cached_respondents_and_statistics_at_once
     assert "2 respondents" in _text(client, statistics_url)
 
 
+def test_an_item_without_consensus_shows_on_the_cached_home_page_at_once(
+    client, django_assert_max_num_queries
+):
+    def items_shown() -> str:
+        return _text(client, "/").split("Items without consensus</dt><dd>")[1].split("<")[0]
+
+    IssueFactory()
+    assert items_shown() == "0"
+    with django_assert_max_num_queries(HIT - 1):
+        assert items_shown() == "0"
+    ConsensusItemFactory()
+    assert items_shown() == "1"
+
+
 def test_a_signed_in_member_never_gets_the_anonymous_issue_page(client, member_client, item):
     CommentFactory(issue=item.issue, text="Only the correspondence group reads this.")
     url = reverse("issues:detail", args=[item.issue_id])
