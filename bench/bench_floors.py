@@ -387,13 +387,27 @@ def _pages() -> list[tuple[str, str, Callable[[], str]]]:
     ]
 
 
-# The pages whose content the page cache keeps for anonymous visitors (mechanisms/page_cache.py).
-CACHED_PAGES = ("/issues/", "/issues/matrix/", "/issues/gaps/", "/mechanisms/", "/data/")
+# The pages whose content the page cache keeps for anonymous visitors: the map's
+# (mechanisms/page_cache.py) and the other public pages (wgec/page_cache.py).
+CACHED_PAGES = (
+    "/",
+    "/issues/",
+    "/issues/matrix/",
+    "/issues/gaps/",
+    "/mechanisms/",
+    "/data/",
+    "/respondents/",
+    "/responses/statistics/",
+    "/reports/",
+    "/referrals/",
+)
 
 
 def _cached(url: str) -> bool:
     path = url.split("?", 1)[0]
-    return path in CACHED_PAGES or path.startswith(("/mechanisms/", "/data/"))
+    return path in CACHED_PAGES or path.startswith(
+        ("/issues/", "/mechanisms/", "/data/", "/questions/", "/respondents/", "/reports/")
+    )
 
 
 _respondent: list[int] = []

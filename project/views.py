@@ -11,18 +11,25 @@ from issues.models import Issue, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
+from wgec.page_cache import cached_content
 from wgec.roles import Role, participant_of, role_of, role_required
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The exercise at a glance: who leads it, what is due, and how far the map has come."""
+    """The exercise at a glance: who leads it, what is due, and how far the map has come; the
+    content is cached for anonymous visitors until a public page's record changes."""
+    content = cached_content(request, "project/home.html", _home_context)
+    return render(request, "project/home.html", {"content": content})
+
+
+def _home_context() -> dict:
     today = timezone.localdate()
     people = Participant.objects.aggregate(
         members=Count("pk", filter=Q(correspondence_group=True)),
         total=Count("pk"),
     )
-    context = {
+    return {
         "today": today,
         "leads": Participant.objects.filter(
             role__in=[Participant.Role.CHAIR, Participant.Role.COORDINATOR]
@@ -48,7 +55,6 @@ def home(request: HttpRequest) -> HttpResponse:
             ).count(),
         },
     }
-    return render(request, "project/home.html", context)
 
 
 @role_required(Role.OBSERVER)

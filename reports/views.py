@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,6 +30,7 @@ from reports.rendering import Recipient, dated_rows, report_message, report_text
 from reports.update import changes_full, previous_report
 from wgec.languages import is_language
 from wgec.models import Participant
+from wgec.page_cache import cached_content
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
 from wgec.workers import waiting_for_worker
@@ -52,7 +54,16 @@ def _report_of(deliverable: Deliverable) -> Report | None:
 
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
-    """Every deliverable with its due date, days left and state, and the archive of sent ones."""
+    """Every deliverable with its due date, days left and state, and the archive of sent ones;
+    the content is cached for anonymous visitors until a public page's record changes (the
+    day is part of its key: days left)."""
+    content = cached_content(
+        request, "reports/deliverable_list.html", lambda: _schedule_context(request)
+    )
+    return render(request, "reports/deliverable_list.html", {"content": content})
+
+
+def _schedule_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     deliverables = list(Deliverable.objects.with_report(keep=()))
     rows = [
@@ -63,7 +74,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         }
         for deliverable in deliverables
     ]
-    context = {
+    return {
         "today": today,
         "rows": rows,
         "archive": sorted(
@@ -73,13 +84,33 @@ def schedule(request: HttpRequest) -> HttpResponse:
         ),
         "can_compose": has_role(request.user, Role.COORDINATOR),
     }
-    return render(request, "reports/deliverable_list.html", context)
 
 
 @require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The published report once sent; before that, when it is due. Coordinators see progress."""
+    """The published report once sent; before that, when it is due. Coordinators see progress;
+    for anonymous visitors the content is cached until a public page's record changes."""
     deliverable = _deliverable(slug, keep=("body_html",))
+    if has_role(request.user, Role.COORDINATOR):
+        # Delivery progress changes with every message sent: never cached.
+        context = _deliverable_context(request, deliverable)
+        template = "reports/deliverable_detail.html"
+        content = render_to_string(f"{template}#content", context, request=request)
+        return render(request, template, {**context, "content": content})
+    content = cached_content(
+        request,
+        "reports/deliverable_detail.html",
+        lambda: _deliverable_context(request, deliverable),
+        vary=(deliverable.slug,),
+    )
+    return render(
+        request,
+        "reports/deliverable_detail.html",
+        {"deliverable": deliverable, "content": content},
+    )
+
+
+def _deliverable_context(request: HttpRequest, deliverable: Deliverable) -> dict:
     report = _report_of(deliverable)
     coordinator = has_role(request.user, Role.COORDINATOR)
     context = {
@@ -111,7 +142,7 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]
                 ).order_by("state", "email")[:DASHBOARD_LIST_LIMIT]
             )
-    return render(request, "reports/deliverable_detail.html", context)
+    return context
 
 
 @require_safe

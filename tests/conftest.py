@@ -82,9 +82,10 @@ def _english_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _map_version_at_each_write(request):
-    """On PostgreSQL the map's version changes when a writing transaction commits
-    (mechanisms/triggers.py). A test's transaction is rolled back, never committed: inside it,
-    the version changes at each write instead, as it does on SQLite."""
+    """On PostgreSQL the map's and the public pages' versions change when a writing transaction
+    commits (mechanisms/triggers.py, wgec/public_version.py). A test's transaction is rolled
+    back, never committed: inside it, the versions change at each write instead, as they do on
+    SQLite."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or (
         marker is not None and marker.kwargs.get("transaction", False)
@@ -96,7 +97,9 @@ def _map_version_at_each_write(request):
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS mechanisms_map_version_bump IMMEDIATE")
+            cursor.execute(
+                "SET CONSTRAINTS mechanisms_map_version_bump, wgec_public_version_bump IMMEDIATE"
+            )
 
 
 @pytest.fixture

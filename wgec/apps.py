@@ -10,6 +10,7 @@ class WgecConfig(AppConfig):
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 
+        from wgec import public_version
         from wgec.services import (
             profile_language_restore_on_login,
             secretariat_group_sync_after_migrate,
@@ -26,6 +27,9 @@ class WgecConfig(AppConfig):
         post_migrate.connect(
             secretariat_group_sync_after_migrate, dispatch_uid="wgec.secretariat_group_sync"
         )
+        # The public pages' version token, which keys their cached parts, is kept by triggers
+        # on the tables of every room (post_migrate comes after the whole migrate's migrations).
+        post_migrate.connect(public_version.install_after_migrate, sender=self)
         # A person's language, kept in their profile, applies from their login on.
         user_logged_in.connect(
             profile_language_restore_on_login, dispatch_uid="wgec.profile_language_restore"

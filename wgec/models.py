@@ -672,3 +672,20 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PublicVersion(models.Model):
+    """One row whose token the database changes with every write to the tables the public pages
+    read (the questionnaire and its answers, the map, the consensus items, the reports, the
+    group's meetings: ``wgec/public_version.py``), in the writing transaction itself. The
+    public pages' cached parts (``wgec/page_cache.py``) are keyed by it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32, verbose_name=_("token"))
+
+    class Meta:
+        verbose_name = _("public pages version")
+        verbose_name_plural = _("public pages versions")
+
+    def __str__(self) -> str:
+        return self.token

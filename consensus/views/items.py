@@ -21,6 +21,7 @@ from consensus.services.items import (
     option_support_state,
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
+from wgec.page_cache import cached_content, query_key
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 from wgec.text_checks import parse_id
 from wgec.versions import StaleVersion
@@ -35,7 +36,8 @@ def _item(pk: int) -> ConsensusItem:
 @require_safe
 def referrals(request: HttpRequest) -> HttpResponse:
     """Every item referred to the working group, with its options and their support by
-    stakeholder group, and the decision once taken."""
+    stakeholder group, and the decision once taken; the content is cached for anonymous
+    visitors until a public page's record changes."""
     items = (
         ConsensusItem.objects.filter(
             state__in=[ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED]
@@ -43,8 +45,16 @@ def referrals(request: HttpRequest) -> HttpResponse:
         .with_options()
         .order_by("state", "referred_on", "pk")
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consensus/referral_list.html", {"page": page, "query": ""})
+    content = cached_content(
+        request,
+        "consensus/referral_list.html",
+        lambda: {
+            "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": "",
+        },
+        vary=(query_key(request),),
+    )
+    return render(request, "consensus/referral_list.html", {"content": content})
 
 
 @require_safe

@@ -22,6 +22,7 @@ from issues.models import Answer, Issue, IssueSource, Question, Respondent, Them
 from wgec.countries import un_name
 from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
 from wgec.models import StakeholderGroup
+from wgec.page_cache import cached_content, query_key
 from wgec.regions import RegionalGroup, regional_group_of
 
 ANSWERS_PER_PAGE = 50
@@ -52,6 +53,18 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such question.")
     if question.code != code:
         return redirect(question)
+    content = cached_content(
+        request,
+        "issues/question_detail.html",
+        lambda: _question_context(request, questions, question),
+        vary=(question.code, query_key(request)),
+    )
+    return render(
+        request, "issues/question_detail.html", {"question": question, "content": content}
+    )
+
+
+def _question_context(request: HttpRequest, questions: list[Question], question: Question) -> dict:
     filterset = AnswerFilter(
         request.GET,
         queryset=Answer.objects.public().filter(question=question).by_respondent_name(),
@@ -61,7 +74,7 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
         total=Count("pk"), withheld=Count("pk", filter=Q(respondent__consent_to_cite=False))
     )
     index = questions.index(question)
-    context = {
+    return {
         "question": question,
         "filter": filterset,
         "page": page,
@@ -70,11 +83,20 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
         "next": questions[index + 1] if index + 1 < len(questions) else None,
         "query": _query_without_page(request),
     }
-    return render(request, "issues/question_detail.html", context)
 
 
 @require_safe
 def respondent_list(request: HttpRequest) -> HttpResponse:
+    content = cached_content(
+        request,
+        "issues/respondent_list.html",
+        lambda: _respondent_list_context(request),
+        vary=(query_key(request),),
+    )
+    return render(request, "issues/respondent_list.html", {"content": content})
+
+
+def _respondent_list_context(request: HttpRequest) -> dict:
     filterset = RespondentFilter(
         request.GET,
         queryset=Respondent.objects.public().order_by("name", "pk"),
@@ -90,13 +112,12 @@ def respondent_list(request: HttpRequest) -> HttpResponse:
     counts = Respondent.objects.aggregate(
         total=Count("pk"), withheld=Count("pk", filter=Q(consent_to_cite=False))
     )
-    context = {
+    return {
         "filter": filterset,
         "page": page,
         "counts": counts,
         "query": _query_without_page(request),
     }
-    return render(request, "issues/respondent_list.html", context)
 
 
 @dataclass
@@ -111,17 +132,28 @@ class RaisedIssue:
 def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A respondent without consent has no page: the same 404 as an ID that does not exist.
     respondent = get_object_or_404(Respondent.objects.public(), pk=pk)
+    content = cached_content(
+        request,
+        "issues/respondent_detail.html",
+        lambda: _respondent_context(request, respondent),
+        vary=(str(respondent.pk),),
+    )
+    return render(
+        request, "issues/respondent_detail.html", {"respondent": respondent, "content": content}
+    )
+
+
+def _respondent_context(request: HttpRequest, respondent: Respondent) -> dict:
     answers = respondent.answers.select_related("question__theme").in_question_order()
     raised: dict[int, RaisedIssue] = {}
     for source in IssueSource.objects.visible_to(request.user).raised_by(respondent):
         issue = source.issue.merged_into or source.issue
         raised.setdefault(issue.pk, RaisedIssue(issue, [])).sources.append(source)
-    context = {
+    return {
         "respondent": respondent,
         "answers": answers,
         "raised": sorted(raised.values(), key=lambda row: row.issue.title.casefold()),
     }
-    return render(request, "issues/respondent_detail.html", context)
 
 
 @require_safe
@@ -220,8 +252,14 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
     Intergovernmental organisations are counted apart: never in their host country or its
     region. A joint submission is one respondent, counted once. A country with fewer than three
-    respondents, one of whom did not consent to be cited, shows "fewer than 3".
+    respondents, one of whom did not consent to be cited, shows "fewer than 3". Its content
+    is cached for anonymous visitors until a response changes.
     """
+    content = cached_content(request, "issues/response_statistics.html", _statistics_context)
+    return render(request, "issues/response_statistics.html", {"content": content})
+
+
+def _statistics_context() -> dict:
     # Every respondent belongs to a stakeholder group: the totals are the groups' sums (one
     # query for both; distinct, as a joint submission's co-signers multiply its rows).
     by_group = list(
@@ -284,7 +322,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     ]
     stated = {bar.code: bar.total for bar in development}
     classified = stated.get(DEVELOPING, 0) + stated.get(DEVELOPED, 0)
-    context = {
+    return {
         "totals": totals,
         "charts": [
             ("groups", _("Respondents by stakeholder group"), _("Stakeholder group"), groups),
@@ -305,7 +343,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "question_max": max((bar.total for bar in questions), default=0),
         "country_count": sum(1 for bar in country_bars if bar.code),
     }
-    return render(request, "issues/response_statistics.html", context)
 
 
 @require_safe
