@@ -13,7 +13,7 @@ far less often.
 The table names are strings, not models of the rooms above: this room imports none of them.
 """
 
-from wgec.triggers import Triggers, triggers_install
+from wgec.triggers import triggers_install, version_triggers
 
 _PUBLIC_MODEL_TABLES = (
     "wgec_stakeholdergroup",
@@ -57,49 +57,7 @@ PUBLIC_TABLES = (
     "reports_documentexport",  # a sent report's page lists its frozen documents
 )
 
-_SQLITE_BUMP = (
-    "INSERT OR REPLACE INTO wgec_publicversion (id, token) VALUES (1, lower(hex(randomblob(16))))"
-)
-
-PUBLIC_VERSION_TRIGGERS = Triggers(
-    tables=(*PUBLIC_TABLES, "wgec_publicversion"),
-    sqlite=tuple(
-        f"CREATE TRIGGER IF NOT EXISTS wgec_public_changed_{table}_{event.lower()} "
-        f"AFTER {event} ON {table} FOR EACH ROW BEGIN {_SQLITE_BUMP}; END"
-        for table in PUBLIC_TABLES
-        for event in ("INSERT", "UPDATE", "DELETE")
-    ),
-    postgresql=(
-        "CREATE TABLE IF NOT EXISTS wgec_publicchange (txid bigint PRIMARY KEY)",
-        """
-    CREATE OR REPLACE FUNCTION wgec_public_changed() RETURNS trigger AS $$
-    BEGIN
-      INSERT INTO wgec_publicchange (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
-      RETURN NULL;
-    END $$ LANGUAGE plpgsql
-    """,
-        """
-    CREATE OR REPLACE FUNCTION wgec_public_version_bump() RETURNS trigger AS $$
-    BEGIN
-      INSERT INTO wgec_publicversion (id, token)
-      VALUES (1, md5(random()::text || clock_timestamp()::text || NEW.txid::text))
-      ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
-      DELETE FROM wgec_publicchange WHERE txid = NEW.txid;
-      RETURN NULL;
-    END $$ LANGUAGE plpgsql
-    """,
-        # CREATE OR REPLACE does not apply to constraint triggers: dropped and created again.
-        "DROP TRIGGER IF EXISTS wgec_public_version_bump ON wgec_publicchange",
-        "CREATE CONSTRAINT TRIGGER wgec_public_version_bump AFTER INSERT ON "
-        "wgec_publicchange DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-        "EXECUTE FUNCTION wgec_public_version_bump()",
-        *(
-            f"CREATE OR REPLACE TRIGGER wgec_public_changed AFTER INSERT OR UPDATE OR DELETE "
-            f"OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION wgec_public_changed()"
-            for table in PUBLIC_TABLES
-        ),
-    ),
-)
+PUBLIC_VERSION_TRIGGERS = version_triggers("wgec_public", PUBLIC_TABLES)
 
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
