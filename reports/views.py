@@ -197,16 +197,18 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, gettext("This report was sent; its content is frozen."))
         return redirect("reports:detail", slug=slug)
     draft = _report_of(deliverable)
+    # The clock read once, as the moment of preparing: a date of issue left empty is the day
+    # the report is prepared or sent (the exercise's dates are the coordinators' to set).
+    now = timezone.now()
+    today = timezone.localdate(now)
     if request.method == "POST":
         form = ReportForm(request.POST, draft=draft)
         if form.is_valid():
             introduction = form.cleaned_data["introduction"]
-            issued_on = form.cleaned_data["issued_on"] or timezone.localdate()
+            issued_on = form.cleaned_data["issued_on"] or today
             action = request.POST.get("action", "preview")
             try:
-                services.issue_date_check(
-                    deliverable=deliverable, issued_on=issued_on, now=timezone.now()
-                )
+                services.issue_date_check(deliverable=deliverable, issued_on=issued_on, now=now)
                 if action == "save":
                     services.report_draft_save(
                         deliverable=deliverable,
@@ -252,14 +254,13 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
             draft=draft,
             initial={
                 "introduction": introduction,
-                # Preparing a report live: today is the default date of issue.
-                "issued_on": issued_on or timezone.localdate(),
+                "issued_on": issued_on or today,
             },
         )
     composed = services.report_preview(
         deliverable=deliverable,
         introduction=introduction,
-        issued_on=issued_on or timezone.localdate(),
+        issued_on=issued_on or today,
     )
     chairs = list(
         Participant.objects.filter(role=Participant.Role.CHAIR).exclude(email="").order_by("pk")
