@@ -14,21 +14,19 @@ stopped after LIBREOFFICE_LIMIT.
 """
 
 import datetime
-import json
 import os
 import resource
 import signal
 import subprocess
 import tempfile
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
 
 from bench.bench_as_of import COVERAGE_PER_ISSUE, _build
-from bench.common import Figure
+from bench.common import Figure, forked
 from reports.final import document_issue, final_document_build
 from reports.formats import final_document_bytes, final_document_pdf_weasyprint
 from reports.models import Deliverable
@@ -52,37 +50,20 @@ MEBIBYTES = 1024
 def _in_child(work):
     """Run ``work`` in a forked process: (seconds, peak resident MiB of that process or of the
     largest process it forked, CPU seconds of them all, result)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: measure, report through the pipe, leave without clean-up
-        try:
-            start = time.perf_counter()
-            result = work()
-            seconds = time.perf_counter() - start
-            # The export's own process, or the largest of those it forked (Typst's parts).
-            peak = max(
-                resource.getrusage(who).ru_maxrss / 1024
-                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-            )
-            cpu = sum(
-                usage.ru_utime + usage.ru_stime
-                for usage in map(
-                    resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-                )
-            )
-            message = json.dumps(["ok", seconds, peak, result, cpu]).encode()
-        except BaseException:  # noqa: BLE001 - the parent raises it
-            message = json.dumps(["error", traceback.format_exc()]).encode()
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(message)
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        message = json.loads(pipe.read())
-    os.waitpid(pid, 0)
-    if message[0] == "error":
-        raise RuntimeError(f"the measured export failed:\n{message[1]}")
-    seconds, peak, result, cpu = message[1:]
+
+    def measured() -> list:
+        start = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - start
+        usages = [
+            resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        ]
+        # The export's own process, or the largest of those it forked (Typst's parts).
+        peak = max(usage.ru_maxrss / 1024 for usage in usages)
+        cpu = sum(usage.ru_utime + usage.ru_stime for usage in usages)
+        return [seconds, peak, cpu, result]
+
+    seconds, peak, cpu, result = forked(measured)
     return seconds, peak, cpu, result
 
 

@@ -18,17 +18,15 @@ in memory) a child's writes stay in the child.
 
 import datetime
 import io
-import json
 import os
 import time
-import traceback
 
 import tablib
 from django.db import connection
 from import_export import resources
 from openpyxl import load_workbook
 
-from bench.common import Figure, peak_memory
+from bench.common import Figure, forked, peak_memory
 from issues.models import Answer, Issue, IssueSource, Question, Respondent
 from issues.responses.plan import RESPONDENT_COLUMNS
 from issues.services.responses import responses_import_file
@@ -75,30 +73,19 @@ def _in_child(work) -> tuple[float, float, int, float]:
     # the parent's); SQLite's database in memory lives in the connection the child inherits.
     if connection.vendor == "postgresql":
         connection.close()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: measure, report through the pipe, leave without clean-up
-        try:
-            with open("/proc/self/clear_refs", "w") as refs:
-                refs.write("5")  # the peak resident size starts again from here
-            before, _ = _rss()
-            start, cpu = time.perf_counter(), time.process_time()
-            records = work()
-            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-            _, peak = _rss()
-            message = json.dumps(["ok", seconds, (peak - before) / 1024, records, cpu]).encode()
-        except BaseException:  # noqa: BLE001 - the parent raises it
-            message = json.dumps(["error", traceback.format_exc()]).encode()
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(message)
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        message = json.loads(pipe.read())
-    os.waitpid(pid, 0)
-    if message[0] != "ok":
-        raise RuntimeError(message[1])
-    return message[1], message[2], message[3], message[4]
+
+    def measured() -> list:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # the peak resident size starts again from here
+        before, _ = _rss()
+        start, cpu = time.perf_counter(), time.process_time()
+        records = work()
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        _, peak = _rss()
+        return [seconds, (peak - before) / 1024, records, cpu]
+
+    seconds, mib, records, cpu = forked(measured)
+    return seconds, mib, records, cpu
 
 
 def _records(*models) -> int:

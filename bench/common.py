@@ -1,9 +1,13 @@
 """What a benchmark reports, and how it measures."""
 
+import json
+import os
 import time
+import traceback
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -53,3 +57,26 @@ def peak_memory[T](work: Callable[[], T]) -> tuple[float, T]:
     finally:
         tracemalloc.stop()
     return peak / 2**20, result
+
+
+def forked(work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a forked process and return what it returns (JSON-serialisable), so that
+    the memory and time it measures there are that process's alone. An error in the child is
+    raised here with its traceback; the child leaves without clean-up."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            message = json.dumps(["ok", work()]).encode()
+        except BaseException:  # noqa: BLE001 - the parent raises it
+            message = json.dumps(["error", traceback.format_exc()]).encode()
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(message)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    if message[0] != "ok":
+        raise RuntimeError(f"the measured work failed in its process:\n{message[1]}")
+    return message[1]
