@@ -11,10 +11,11 @@ from issues.models import Issue, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
-from wgec.page_cache import cached_content
+from wgec.page_cache import cached_content, served_whole
 from wgec.roles import Role, participant_of, role_of, role_required
 
 
+@served_whole
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The exercise at a glance: who leads it, what is due, and how far the map has come; the

@@ -30,7 +30,7 @@ from reports.rendering import Recipient, dated_rows, report_message, report_text
 from reports.update import changes_full, previous_report
 from wgec.languages import is_language
 from wgec.models import Participant
-from wgec.page_cache import cached_content
+from wgec.page_cache import cached_content, served_whole
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
 from wgec.workers import waiting_for_worker
@@ -52,6 +52,7 @@ def _report_of(deliverable: Deliverable) -> Report | None:
         return None
 
 
+@served_whole
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     """Every deliverable with its due date, days left and state, and the archive of sent ones;
@@ -86,6 +87,7 @@ def _schedule_context(request: HttpRequest) -> dict:
     }
 
 
+@served_whole
 @require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published report once sent; before that, when it is due. Coordinators see progress;

@@ -10,16 +10,24 @@ same for every visitor is cached (the page's content, never its header, which sh
 signed in, nor its CSRF or CSP values, nor messages), and only for anonymous visitors unless a
 caller says the part is the same for everyone. The cache failing (Redis down) costs the time
 of building the part, never the page.
+
+For anonymous visitors the pages whose views say so (``served_whole``) are kept whole as well,
+by ``WholePageMiddleware``, and served before the rest of the request's handling (who is
+signed in, messages, the page's layout): the visitor's own CSRF token is written into the page
+as it is served.
 """
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -57,9 +65,10 @@ def cached_part[T](
     token = version()
     if token is None:
         return build()
-    day = timezone.localdate().isoformat()
-    parts = [name, token, get_language() or "", day, *vary]
-    key = "wgec:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    # The page around this part may be kept whole for anonymous visitors (WholePageMiddleware):
+    # it is built from the records of a version.
+    request.page_cache_built_from_version = True
+    key = _key("wgec:page:", name, token, *vary)
     try:
         found = cache.get(key)
     except Exception:
@@ -103,3 +112,115 @@ def cached_content(
         version=version,
         vary=vary,
     )
+
+
+def _key(prefix: str, *parts: str) -> str:
+    """A cache key of ``parts``, the language of the request and the day."""
+    day = timezone.localdate().isoformat()
+    joined = "\x1f".join([*parts, get_language() or "", day])
+    return prefix + hashlib.sha256(joined.encode()).hexdigest()
+
+
+def served_whole[V: Callable](view: V) -> V:
+    """Marks a view whose page, for an anonymous visitor, depends only on its address, its
+    language, the day and the records of the public pages (the map's included): the page cache
+    keeps it whole for them (``WholePageMiddleware``). The view must build its content through
+    ``cached_part`` or ``cached_content``, and show no per-visitor value but the CSRF token."""
+    view.page_cache_whole = True
+    return view
+
+
+# ``{% csrf_token %}``'s input (its value a masked token), and what stands for it in a page kept
+# whole: a form's token is the visitor's own, written in as the page is served.
+_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_STAND_IN = b"\\1\x00csrf-token\x00\\2"
+_CSRF_MARK = b"\x00csrf-token\x00"
+# A page larger than this is not kept whole (its content part still is).
+WHOLE_PAGE_MAX_BYTES = 4 * 2**20
+# Headers the middleware around this one writes for each response.
+_OUTER_HEADERS = frozenset({"content-length", "content-language", "vary"})
+
+
+class WholePageMiddleware:
+    """Serves an anonymous visitor a page kept whole, before who is signed in, the messages and
+    the layout are looked at: two reads (the public pages' version and the cache) instead of the
+    view's and the layout's.
+
+    Only GET and HEAD requests without a session or messages cookie (so anonymous, with nothing
+    waiting to be shown to them) for a view marked ``served_whole``; a page is kept when it is a
+    200 response built from a version's records (``cached_part``) for a visitor still anonymous,
+    with no message queued and no cookie of its own. It is keyed by the public pages' version
+    read before the page was built (every table the map's pages read is among the public
+    pages' tables: a change to any of them empties it), the scheme, host, address with its
+    query, the language and the day. Sits after the CSRF middleware, which reads the visitor's
+    CSRF cookie and sets it on the way out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _may_serve(request):
+            return self.get_response(request)
+        token = public_version()
+        if token is None:
+            return self.get_response(request)
+        key = _key(
+            "wgec:whole:", token, request.scheme, request.get_host(), request.get_full_path()
+        )
+        try:
+            kept = cache.get(key)
+        except Exception:
+            logger.exception("The page cache could not be read; the page is built afresh.")
+            return self.get_response(request)
+        if kept is not None:
+            return _served(request, *kept)
+        response = self.get_response(request)
+        if _may_keep(request, response):
+            content = _CSRF_INPUT.sub(_CSRF_STAND_IN, response.content)
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _OUTER_HEADERS
+            ]
+            try:
+                cache.set(key, (content, headers), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("The page cache could not be written; the page was built afresh.")
+        return response
+
+
+def _may_serve(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "page_cache_whole", False)
+
+
+def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or not getattr(request, "page_cache_built_from_version", False)
+        or request.user.is_authenticated
+        or len(response.content) > WHOLE_PAGE_MAX_BYTES
+    ):
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and messages._queued_messages)
+
+
+def _served(request: HttpRequest, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+    if _CSRF_MARK in content:
+        content = content.replace(_CSRF_MARK, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response

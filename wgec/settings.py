@@ -122,6 +122,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # The public pages anonymous visitors are given whole from the page cache, before who is
+    # signed in, the messages and the layout are looked at (wgec/page_cache.py).
+    "wgec.page_cache.WholePageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in person's language, chosen once and kept in their profile, wins over the
     # browser's (applied from the session their login started).

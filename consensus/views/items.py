@@ -21,7 +21,7 @@ from consensus.services.items import (
     option_support_state,
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
-from wgec.page_cache import cached_content, query_key
+from wgec.page_cache import cached_content, query_key, served_whole
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 from wgec.text_checks import parse_id
 from wgec.versions import StaleVersion
@@ -33,6 +33,7 @@ def _item(pk: int) -> ConsensusItem:
     return get_object_or_404(ConsensusItem.objects.with_options(), pk=pk)
 
 
+@served_whole
 @require_safe
 def referrals(request: HttpRequest) -> HttpResponse:
     """Every item referred to the working group, with its options and their support by

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_safe
 
 from issues.issue_page import IssuePage, issue_page_sections
 from issues.models import Issue
-from wgec.page_cache import cached_content, query_key
+from wgec.page_cache import cached_content, query_key, served_whole
 
 
+@served_whole
 @require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue's page; its content is cached for anonymous visitors until a public page's

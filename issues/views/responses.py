@@ -22,7 +22,7 @@ from issues.models import Answer, Issue, IssueSource, Question, Respondent, Them
 from wgec.countries import un_name
 from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
 from wgec.models import StakeholderGroup
-from wgec.page_cache import cached_content, query_key
+from wgec.page_cache import cached_content, query_key, served_whole
 from wgec.regions import RegionalGroup, regional_group_of
 
 ANSWERS_PER_PAGE = 50
@@ -44,6 +44,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/question_list.html", {"themes": themes})
 
 
+@served_whole
 @require_safe
 def question_detail(request: HttpRequest, code: str) -> HttpResponse:
     questions = list(Question.objects.select_related("theme"))
@@ -85,6 +86,7 @@ def _question_context(request: HttpRequest, questions: list[Question], question:
     }
 
 
+@served_whole
 @require_safe
 def respondent_list(request: HttpRequest) -> HttpResponse:
     content = cached_content(
@@ -128,6 +130,7 @@ class RaisedIssue:
     sources: list[IssueSource]
 
 
+@served_whole
 @require_safe
 def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A respondent without consent has no page: the same 404 as an ID that does not exist.
@@ -246,6 +249,7 @@ def _joint_submissions() -> list[Respondent]:
     )
 
 
+@served_whole
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts computed from the data, consenting and non-consenting respondents together.

@@ -33,6 +33,7 @@ from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
 from wgec.links import link_maker
+from wgec.page_cache import served_whole
 
 PAGE_SIZE = 50
 STATUSES = Coverage.Status.choices  # best first
@@ -55,6 +56,7 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
     )
 
 
+@served_whole
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The issues on the map, filtered, searched and sorted; its content is cached for anonymous
@@ -154,6 +156,7 @@ def _list_url(**params) -> str:
     return reverse("issues:list") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
+@served_whole
 @require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
     """Clusters by status summary as a heat map; issues by mechanisms for one cluster. Its
@@ -280,6 +283,7 @@ def _grid(request: HttpRequest, cluster: Cluster) -> dict:
 GAP_SAMPLE = 25
 
 
+@served_whole
 @require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type. Its

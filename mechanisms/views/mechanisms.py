@@ -11,12 +11,14 @@ from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
 from mechanisms.page_cache import page_content_cached, query_key
 from wgec.links import link_maker
+from wgec.page_cache import served_whole
 from wgec.translated import with_translations
 
 PAGE_SIZE = 50
 ISSUES_PER_PAGE = 100
 
 
+@served_whole
 @require_safe
 def mechanism_list(request: HttpRequest) -> HttpResponse:
     """The mechanisms with the issues they address; its content is cached for anonymous
@@ -51,6 +53,7 @@ def _mechanism_list_context(request: HttpRequest) -> dict:
     return {"filter": mechanism_filter, "page": page, "query": query.urlencode()}
 
 
+@served_whole
 @require_safe
 def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A mechanism and the issues it addresses; its content is cached for anonymous visitors
