@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable
 from django.http import HttpRequest
 
 from mechanisms.models import MapVersion
-from wgec.page_cache import cached_content, cached_part, query_key
+from wgec.page_cache import cached_content, cached_part, query_key, version_token
 
 __all__ = ["map_version", "page_content_cached", "page_part_cached", "query_key"]
 
 
 def map_version() -> str | None:
     """The map's current version token; None before the map's tables were first written."""
-    return MapVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    return version_token(MapVersion)
 
 
 def page_part_cached[T](

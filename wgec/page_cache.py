@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -37,9 +39,21 @@ from wgec.models import PublicVersion
 logger = logging.getLogger(__name__)
 
 
+def version_token(model: type[Model]) -> str | None:
+    """The token of a version's one row (``PublicVersion``, the map's ``MapVersion``); None
+    before its tables were first written. Read by a fixed SQL statement: it is read on every
+    request for a cached page, where the ORM's building of the query would be a tenth of the
+    time a page kept whole takes."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - a model's table
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def public_version() -> str | None:
     """The public pages' current version token; None before their tables were first written."""
-    return PublicVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    return version_token(PublicVersion)
 
 
 def cached_part[T](
