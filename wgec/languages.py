@@ -7,12 +7,13 @@ signed-in person's profile wins over both: their login copies it into the sessio
 the cookie too, without a query of its own.
 """
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 
 from babel.lists import format_list
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 
 SESSION_KEY = "wgec_language"
 
@@ -125,3 +126,28 @@ def list_text(items) -> str:
     if not items:
         return ""
     return format_list(items, locale=_LIST_LOCALES.get(translation.get_language(), "en_GB"))
+
+
+def date_range(start: datetime.date, end: datetime.date) -> tuple[str, str, str]:
+    """A meeting's first and last day as the active language writes a range of days: the
+    first day's text, what joins them and the last day's text, the part they share written
+    once ("30–31 May 2013", "30 May–2 June 2013", "2013年5月30日至31日"). A single day is
+    ("", "", the day)."""
+    last = formats.date_format(end, "DATE_FORMAT")
+    if start == end:
+        return "", "", last
+    chinese = translation.get_language() == "zh-hans"
+    same_year = start.year == end.year
+    if chinese:
+        first = formats.date_format(start, "DATE_FORMAT")
+        if same_year and start.month == end.month:
+            return first, "至", f"{end.day}日"
+        if same_year:
+            return first, "至", formats.date_format(end, "MONTH_DAY_FORMAT")
+        return first, "至", last
+    day = str(end.day)
+    if same_year and start.month == end.month and last.startswith(day + " "):
+        return str(start.day), "–", last
+    if same_year:
+        return formats.date_format(start, "MONTH_DAY_FORMAT"), "–", last
+    return formats.date_format(start, "DATE_FORMAT"), "–", last

@@ -15,10 +15,12 @@ from tests.factories import (
     CommentFactory,
     DeliverableFactory,
     IssueFactory,
+    MeetingFactory,
     QuestionFactory,
     RespondentFactory,
     ThemeFactory,
 )
+from wgec.languages import date_range
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,49 @@ def test_a_month_and_day_have_no_leading_zero_in_chinese_and_the_genitive_in_rus
         assert formats.date_format(datetime.date(2014, 2, 4), "MONTH_DAY_FORMAT") == "2月4日"
     with translation.override("ru"):
         assert formats.date_format(A_DAY, "MONTH_DAY_FORMAT") == "30 ноября"
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "written"),
+    [
+        ("en", (30, 31), "30–31 May 2013"),
+        ("fr", (30, 31), "30–31 mai 2013"),
+        ("es", (30, 31), "30–31 de mayo de 2013"),
+        ("ru", (30, 31), "30–31 мая 2013 года"),
+        ("zh-hans", (30, 31), "2013年5月30日至31日"),
+        ("ar", (30, 31), "30–31 أيار/مايو 2013"),
+        ("en", (31, 31), "31 May 2013"),
+        ("zh-hans", (31, 31), "2013年5月31日"),
+    ],
+)
+def test_a_meeting_of_some_days_in_one_month_names_its_month_and_year_once(language, days, written):
+    start, end = (datetime.date(2013, 5, day) for day in days)
+    with translation.override(language):
+        assert "".join(date_range(start, end)) == written
+
+
+def test_a_meeting_across_months_or_years_writes_what_differs():
+    with translation.override("en"):
+        assert "".join(date_range(datetime.date(2013, 5, 30), datetime.date(2013, 6, 2))) == (
+            "30 May–2 June 2013"
+        )
+        assert "".join(date_range(datetime.date(2013, 12, 30), datetime.date(2014, 1, 2))) == (
+            "30 December 2013–2 January 2014"
+        )
+    with translation.override("zh-hans"):
+        assert "".join(date_range(datetime.date(2013, 5, 30), datetime.date(2013, 6, 2))) == (
+            "2013年5月30日至6月2日"
+        )
+
+
+def test_the_home_page_dates_the_meetings_in_chinese_as_a_range(client):
+    MeetingFactory(
+        title="Second meeting",
+        start_date=datetime.date(2013, 11, 6),
+        end_date=datetime.date(2013, 11, 8),
+    )
+    text = client.get("/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert '2013年11月6日</time>至<time datetime="2013-11-08">8日</time>' in text
 
 
 @pytest.mark.parametrize(

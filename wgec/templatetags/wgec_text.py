@@ -4,7 +4,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from wgec.documents.markdown import shown
-from wgec.languages import list_text
+from wgec.languages import date_range, list_text
 
 register = template.Library()
 
@@ -27,3 +27,20 @@ def as_list_filter(items) -> SafeString:
 def counted_list_filter(pairs) -> SafeString:
     """(name, count) pairs as "A (3), B (1 204) and C (2)" in the page's language, escaped."""
     return as_list_filter(format_html("{} ({})", name, intcomma(count)) for name, count in pairs)
+
+
+@register.filter(name="date_range")
+def date_range_filter(start, end) -> SafeString:
+    """``start|date_range:end``: the days from ``start`` to ``end`` as the page's language writes
+    a range (``wgec.languages.date_range``), each end a ``<time>`` element."""
+    first, joined, last = date_range(start, end)
+    if not first:
+        return format_html('<time datetime="{}">{}</time>', end.isoformat(), last)
+    return format_html(
+        '<time datetime="{}">{}</time>{}<time datetime="{}">{}</time>',
+        start.isoformat(),
+        first,
+        joined,
+        end.isoformat(),
+        last,
+    )
