@@ -30,8 +30,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, reset_queries
+from django.http import HttpRequest, HttpResponse
 from django.test.client import ClientHandler, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path
 
 from bench.common import Figure
 from issues.models import Issue, Question
@@ -437,6 +439,15 @@ def _median(work: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def _empty_page(request: HttpRequest) -> HttpResponse:
+    _rows("SELECT 1")
+    return HttpResponse("<!doctype html><title>Empty</title>")
+
+
+# The least any page costs: this module is the URLconf of the empty page's measure.
+urlpatterns = [path("empty/", _empty_page)]
+
+
 def run():
     handler, factory = ClientHandler(enforce_csrf_checks=False), RequestFactory()
 
@@ -470,6 +481,12 @@ def run():
         start = time.perf_counter()
         _build(factor)
         yield Figure(f"building the data ({factor}x)", time.perf_counter() - start, "s")
+        # What a page costs before its own work: Django's request handler and the site's
+        # middleware around a view that makes one query and writes a fixed text. Five times a
+        # floor below a fifth of this cannot be met by any page served by Django.
+        with override_settings(ROOT_URLCONF=__name__):
+            empty = _median(lambda: get("/empty/"))
+        yield Figure(f"an empty page, one query ({factor}x)", empty * 1000, "ms")
         for label, url, floor in _pages():
             # Every page as it is built for each request (the page cache off)...
             with override_settings(PAGE_CACHE_SECONDS=0):
