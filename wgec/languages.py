@@ -147,7 +147,9 @@ def date_range(start: datetime.date, end: datetime.date) -> tuple[str, str, str]
         return first, "至", last
     day = str(end.day)
     if same_year and start.month == end.month and last.startswith(day + " "):
-        return str(start.day), "–", last
+        # Right to left, the days joined by a hyphen stay one number read left to right
+        # (30-31); an en dash would set them apart in the line's direction (31–30).
+        return str(start.day), "-" if translation.get_language_bidi() else "–", last
     if same_year:
         return formats.date_format(start, "MONTH_DAY_FORMAT"), "–", last
     return formats.date_format(start, "DATE_FORMAT"), "–", last
