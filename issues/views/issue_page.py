@@ -26,12 +26,14 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if issue.state == Issue.State.MERGED:
         return redirect("issues:detail", pk=issue.merged_into_id)
 
+    built: list[IssuePage] = []
+
     def build() -> tuple[str, str]:
         # What the sections read is fetched only when the content is built.
         detailed = visible.with_detail().get(pk=pk)
+        built.append(IssuePage(request=request, issue=detailed))
         nonce = secrets.token_hex(16)
-        sections = issue_page_sections(IssuePage(request=request, issue=detailed), nonce=nonce)
-        context = {"issue": detailed, "sections": sections}
+        context = {"issue": detailed, "sections": issue_page_sections(built[0], nonce=nonce)}
         return nonce, render_to_string(f"{TEMPLATE}#content", context, request=request)
 
     nonce, shared = cached_part(
@@ -41,5 +43,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         vary=(str(issue.pk), query_key(request)),
         audience=Audience.ROLE,
     )
-    content = issue_page_personal(IssuePage(request=request, issue=issue), shared, nonce)
+    # The personal sections read the visitor's role and participant once, with the build if any.
+    page = built[0] if built else IssuePage(request=request, issue=issue)
+    content = issue_page_personal(page, shared, nonce)
     return render(request, TEMPLATE, {"issue": issue, "content": content})
