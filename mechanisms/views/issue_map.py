@@ -1,6 +1,5 @@
 """The public issue map: the list of issues (and its downloads), the matrix and the gaps."""
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -28,7 +27,7 @@ from mechanisms.models import (
     mapped_issues,
     mechanisms_in_text,
 )
-from mechanisms.page_cache import Audience, page_content_cached, page_part_cached, query_key
+from mechanisms.page_cache import Audience, page_part_cached, query_key
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
@@ -76,18 +75,22 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_list(request: HttpRequest, make_filter: Callable[[], IssueMapFilter]) -> HttpResponse:
-    # The filter is built only when the content is (served from the cache, the page needs
-    # none: anonymous visitors never see the proposed issues).
-    issue_filter = functools.cache(make_filter)
-    content = page_content_cached(
+    def build() -> tuple[bool, str]:
+        # The filter is built only when the content is; whether the list is of the proposed
+        # issues (the page's title) is kept with it.
+        issue_filter = make_filter()
+        context = _issue_list_context(request, issue_filter)
+        content = render_to_string("mechanisms/issue_list.html#content", context, request=request)
+        return issue_filter.proposed, content
+
+    proposed, content = page_part_cached(
         request,
         "mechanisms/issue_list.html",
-        lambda: _issue_list_context(request, issue_filter()),
+        build,
         # The proposed issues' list is another page with the same query (its stage is implied).
         vary=(request.path, query_key(request)),
         audience=Audience.ROLE,
     )
-    proposed = request.user.is_authenticated and issue_filter().proposed
     return render(request, "mechanisms/issue_list.html", {"proposed": proposed, "content": content})
 
 

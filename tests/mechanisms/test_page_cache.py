@@ -195,6 +195,10 @@ def test_a_member_gets_the_issue_list_from_the_cache_and_the_proposed_list_apart
     with django_assert_num_queries(5):
         cached = member_client.get(url).content.decode()
     assert len(built) > 5
+    # A filtered list too: its form is read only when the content is built.
+    member_client.get(url, {"cluster": "security"})
+    with django_assert_num_queries(5):
+        member_client.get(url, {"cluster": "security"})
     assert "Proposed issues awaiting" in cached and "Cybercrime" in cached
     assert ">Spam<" not in cached
     # The proposed issues' list has the same query and its own content.
