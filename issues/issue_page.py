@@ -20,6 +20,12 @@ The context function receives the ``IssuePage``: the issue, the request, the vis
 the participant they speak as (each read once per page), and ``memo`` for a read that several
 sections of a room share (so that the page's number of queries stays fixed).
 
+The page's content is shared by every visitor of a role (``wgec/page_cache.py``), so a section
+shows only what depends on the visitor's role, never on the person, unless it says it is
+``personal`` (their own comments' edit links, a form with its CSRF token): a personal section is
+left out of the shared content, a mark in its place, and rendered for each visitor
+(``issue_page_personal``); its template then sees ``issue``, ``user`` and ``request`` only.
+
 The sections today, by order: the consensus room's actions (10); the mechanisms room's coverage
 (20) and gaps (30); the consensus room's items without consensus (40), participation by
 stakeholder group (50) and proposals (60); this room's comments (70), sources (80) and change
@@ -32,6 +38,8 @@ from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from issues.models import OPEN_ISSUE_STATES, Issue
 from wgec.models import Participant
@@ -81,6 +89,8 @@ class IssueSection:
     order: int
     template: str
     context: Callable[[IssuePage], dict[str, Any]]
+    # Shows what depends on the person, not only on their role: rendered for each visitor.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class RenderedSection:
 
     template: str
     context: dict[str, Any]
+    # Written instead of the template: where a personal section goes in a shared page.
+    mark: str = ""
 
 
 _SECTIONS: dict[str, IssueSection] = {}
@@ -104,8 +116,32 @@ def issue_sections() -> list[IssueSection]:
     return sorted(_SECTIONS.values(), key=lambda section: (section.order, section.name))
 
 
-def issue_page_sections(page: IssuePage) -> list[RenderedSection]:
-    """Every section of the page with its variables, in order."""
+def _mark(section: IssueSection, nonce: str) -> str:
+    return f"<!-- {nonce} {section.name} -->"
+
+
+def issue_page_sections(page: IssuePage, *, nonce: str | None = None) -> list[RenderedSection]:
+    """Every section of the page with its variables, in order. For a page shared by several
+    visitors, ``nonce`` (a random word, kept with the page) marks where each personal section
+    goes instead of rendering it, for ``issue_page_personal`` to fill in."""
     return [
-        RenderedSection(section.template, section.context(page)) for section in issue_sections()
+        RenderedSection(section.template, {}, mark=_mark(section, nonce))
+        if section.personal and nonce is not None
+        else RenderedSection(section.template, section.context(page))
+        for section in issue_sections()
     ]
+
+
+def issue_page_personal(page: IssuePage, shared: str, nonce: str) -> SafeString:
+    """The shared content of the page (rendered with ``nonce``), its personal sections rendered
+    for this visitor in their places."""
+    content = str(shared)
+    for section in issue_sections():
+        mark = _mark(section, nonce)
+        if section.personal and mark in content:
+            own = render_to_string(
+                section.template, {"issue": page.issue, **section.context(page)}, page.request
+            )
+            content = content.replace(mark, own)
+    # Both the shared content and the sections are rendered templates (their text escaped).
+    return mark_safe(content)  # noqa: S308

@@ -49,7 +49,10 @@ def history_context(page: IssuePage) -> dict:
 
 def register() -> None:
     for section in (
-        IssueSection("comments", 70, "issues/_issue_comments.html", comments_context),
+        # Each person's own comments have their edit links, and members a form to post one.
+        IssueSection(
+            "comments", 70, "issues/_issue_comments.html", comments_context, personal=True
+        ),
         IssueSection("sources", 80, "issues/_issue_sources.html", sources_context),
         IssueSection("history", 90, "issues/_issue_history.html", history_context),
     ):

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from django.http import HttpRequest
 
 from mechanisms.models import MapVersion
-from wgec.page_cache import cached_content, cached_part, query_key, version_token
+from wgec.page_cache import Audience, cached_content, cached_part, query_key, version_token
 
-__all__ = ["map_version", "page_content_cached", "page_part_cached", "query_key"]
+__all__ = ["Audience", "map_version", "page_content_cached", "page_part_cached", "query_key"]
 
 
 def map_version() -> str | None:
@@ -27,7 +27,7 @@ def page_part_cached[T](
     build: Callable[[], T],
     *,
     vary: Iterable[str] = (),
-    everyone: bool = False,
+    audience: Audience = Audience.ANONYMOUS,
     keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
     """``wgec.page_cache.cached_part`` under the map's version."""
@@ -37,7 +37,7 @@ def page_part_cached[T](
         build,
         version=map_version,
         vary=vary,
-        everyone=everyone,
+        audience=audience,
         keep=keep,
     )
 
@@ -48,6 +48,9 @@ def page_content_cached(
     context: Callable[[], dict],
     *,
     vary: Iterable[str] = (),
+    audience: Audience = Audience.ANONYMOUS,
 ) -> str:
     """``wgec.page_cache.cached_content`` under the map's version."""
-    return cached_content(request, template_name, context, version=map_version, vary=vary)
+    return cached_content(
+        request, template_name, context, version=map_version, vary=vary, audience=audience
+    )

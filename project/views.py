@@ -11,7 +11,7 @@ from issues.models import Issue, Question, Respondent
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable
 from wgec.models import Contribution, JoinRequest, Meeting, Participant
-from wgec.page_cache import cached_content, served_whole
+from wgec.page_cache import Audience, cached_content, served_whole
 from wgec.roles import Role, participant_of, role_of, role_required
 
 
@@ -19,8 +19,10 @@ from wgec.roles import Role, participant_of, role_of, role_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The exercise at a glance: who leads it, what is due, and how far the map has come; the
-    content is cached for anonymous visitors until a public page's record changes."""
-    content = cached_content(request, "project/home.html", _home_context)
+    content, the same for every visitor, is cached until a public page's record changes."""
+    content = cached_content(
+        request, "project/home.html", _home_context, audience=Audience.EVERYONE
+    )
     return render(request, "project/home.html", {"content": content})
 
 

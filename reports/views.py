@@ -30,7 +30,7 @@ from reports.rendering import Recipient, dated_rows, report_message, report_text
 from reports.update import changes_full, previous_report
 from wgec.languages import is_language
 from wgec.models import Participant
-from wgec.page_cache import cached_content, served_whole
+from wgec.page_cache import Audience, cached_content, served_whole
 from wgec.roles import Role, has_role, role_required
 from wgec.versions import StaleVersion
 from wgec.workers import waiting_for_worker
@@ -56,10 +56,13 @@ def _report_of(deliverable: Deliverable) -> Report | None:
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     """Every deliverable with its due date, days left and state, and the archive of sent ones;
-    the content is cached for anonymous visitors until a public page's record changes (the
-    day is part of its key: days left)."""
+    the content is cached for each role (coordinators see where to compose) until a public
+    page's record changes (the day is part of its key: days left)."""
     content = cached_content(
-        request, "reports/deliverable_list.html", lambda: _schedule_context(request)
+        request,
+        "reports/deliverable_list.html",
+        lambda: _schedule_context(request),
+        audience=Audience.ROLE,
     )
     return render(request, "reports/deliverable_list.html", {"content": content})
 
@@ -90,8 +93,9 @@ def _schedule_context(request: HttpRequest) -> dict:
 @served_whole
 @require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The published report once sent; before that, when it is due. Coordinators see progress;
-    for anonymous visitors the content is cached until a public page's record changes."""
+    """The published report once sent; before that, when it is due. Coordinators see progress,
+    built afresh; for everyone else the content is the same, cached until a public page's
+    record changes."""
     deliverable = _deliverable(slug, keep=("body_html",))
     if has_role(request.user, Role.COORDINATOR):
         # Delivery progress changes with every message sent: never cached.
@@ -104,6 +108,7 @@ def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "reports/deliverable_detail.html",
         lambda: _deliverable_context(request, deliverable),
         vary=(deliverable.slug,),
+        audience=Audience.EVERYONE,
     )
     return render(
         request,

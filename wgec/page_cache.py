@@ -1,4 +1,4 @@
-"""Parts of the public pages that are the same for every anonymous visitor, kept in Django's
+"""Parts of the public pages that are the same for many visitors, kept in Django's
 cache (``CACHES``: the database or Redis) until what they show changes.
 
 A part is keyed by a version token that the database changes with every write to the tables
@@ -7,9 +7,12 @@ the part reads, in the writing transaction (the public pages' ``PublicVersion``,
 change shows at once: the next request reads the new token and builds the part again. The key
 also holds the language and the day (a page may count days to a deadline). Only what is the
 same for every visitor is cached (the page's content, never its header, which shows who is
-signed in, nor its CSRF or CSP values, nor messages), and only for anonymous visitors unless a
-caller says the part is the same for everyone. The cache failing (Redis down) costs the time
-of building the part, never the page.
+signed in, nor its CSRF or CSP values, nor messages), and only for the visitors it is the same
+for (``Audience``): anonymous visitors, unless a caller says the part is the same for everyone
+or for every visitor of one role, as most of the content members and observers read is. What
+is the person's own (their comments' edit links, a form with its CSRF token) is never in a
+shared part. The cache failing (Redis down) costs the time of building the part, never the
+page.
 
 For anonymous visitors the pages whose views say so (``served_whole``) are kept whole as well,
 by ``WholePageMiddleware``, and served before the rest of the request's handling (who is
@@ -21,6 +24,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +39,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from wgec.models import PublicVersion
+from wgec.roles import Role, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,35 @@ def public_version() -> str | None:
     return version_token(PublicVersion)
 
 
+class Audience(StrEnum):
+    """Who shares a cached part: the visitors for whom it is the same."""
+
+    # Anonymous visitors only; anyone signed in gets the part built afresh.
+    ANONYMOUS = "anonymous"
+    # Every visitor of one role (anonymous, observer, member, coordinator, chair): the part shows
+    # controls of some roles (a coordinator's link, a member's way to propose), never anything
+    # of the person. The secretariat's staff accounts get it built afresh: one may speak as a
+    # participant and another not, and their permissions differ.
+    ROLE = "role"
+    # Every visitor alike, signed in or not.
+    EVERYONE = "everyone"
+
+
+def audience_key(request: HttpRequest, audience: Audience) -> str | None:
+    """The part of a cache key that names the visitor's audience; None when the visitor shares
+    the part with no one (it is built afresh). The role is read once per request
+    (``role_of`` keeps it on the user)."""
+    if audience == Audience.EVERYONE:
+        return "everyone"
+    signed_in = request.user.is_authenticated
+    if audience == Audience.ANONYMOUS:
+        return None if signed_in else "anonymous"
+    role = role_of(request.user)
+    if role == Role.SECRETARIAT or (signed_in and role == Role.ANONYMOUS):
+        return None
+    return f"role:{role.value}"
+
+
 def cached_part[T](
     request: HttpRequest,
     name: str,
@@ -63,18 +97,22 @@ def cached_part[T](
     *,
     version: Callable[[], str | None] = public_version,
     vary: Iterable[str] = (),
-    everyone: bool = False,
+    audience: Audience = Audience.ANONYMOUS,
     keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
     """What ``build()`` returns for the records as they are now, from the cache when it holds
     it under ``version()``'s token.
 
     ``vary`` lists what else the part depends on (a record, a page number); the language of
-    the request and the day are always part of the key. Signed-in visitors get a fresh build
-    unless ``everyone`` says the part is the same for them. A value for which ``keep`` is false
-    (too large) is returned without being cached."""
+    the request, the day and the visitor's audience are always part of the key: ``audience``
+    says who shares the part (``Audience``; by default anonymous visitors only, signed-in ones
+    getting a fresh build). A value for which ``keep`` is false (too large) is returned without
+    being cached."""
     seconds = settings.PAGE_CACHE_SECONDS
-    if seconds <= 0 or (not everyone and request.user.is_authenticated):
+    if seconds <= 0:
+        return build()
+    shared_by = audience_key(request, audience)
+    if shared_by is None:
         return build()
     token = version()
     if token is None:
@@ -82,7 +120,7 @@ def cached_part[T](
     # The page around this part may be kept whole for anonymous visitors (WholePageMiddleware):
     # it is built from the records of a version.
     request.page_cache_built_from_version = True
-    key = _key("wgec:page:", name, token, *vary)
+    key = _key("wgec:page:", name, token, shared_by, *vary)
     try:
         found = cache.get(key)
     except Exception:
@@ -115,16 +153,20 @@ def cached_content(
     *,
     version: Callable[[], str | None] = public_version,
     vary: Iterable[str] = (),
+    audience: Audience = Audience.ANONYMOUS,
 ) -> str:
     """The ``content`` partial of ``template_name`` (``{% partialdef content %}``) rendered with
-    ``context()``, from the cache when it holds it; the page's template shows it as
-    ``{{ content }}`` in its layout, which is drawn for each visitor."""
+    ``context()``, from the cache when it holds it for the visitor's ``audience``; the page's
+    template shows it as ``{{ content }}`` in its layout, which is drawn for each visitor. A
+    partial shared by signed-in visitors must hold no form with a CSRF token and nothing of the
+    person (``Audience``)."""
     return cached_part(
         request,
         template_name,
         lambda: render_to_string(f"{template_name}#content", context(), request=request),
         version=version,
         vary=vary,
+        audience=audience,
     )
 
 

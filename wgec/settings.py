@@ -407,7 +407,7 @@ def _cache_config(url: str) -> dict:
 
 CACHES = {"default": _cache_config(env_str("CACHE_URL"))}
 # The public pages read far more than they change (the matrix, the gaps, the open data files, an
-# issue's page, the responses, the reports) are cached for anonymous visitors until what they
+# issue's page, the responses, the reports) are cached, by role where needed, until what they
 # show changes (wgec/page_cache.py, mechanisms/page_cache.py), at most this many seconds (0: not
 # cached); open data files larger than OPEN_DATA_CACHE_MAX_MB are not.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)

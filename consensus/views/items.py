@@ -21,7 +21,7 @@ from consensus.services.items import (
     option_support_state,
 )
 from issues.models import OPEN_ISSUE_STATES, Issue
-from wgec.page_cache import cached_content, query_key, served_whole
+from wgec.page_cache import Audience, cached_content, query_key, served_whole
 from wgec.roles import Role, participant_of, role_of, role_required, speaking_participant
 from wgec.text_checks import parse_id
 from wgec.versions import StaleVersion
@@ -37,8 +37,8 @@ def _item(pk: int) -> ConsensusItem:
 @require_safe
 def referrals(request: HttpRequest) -> HttpResponse:
     """Every item referred to the working group, with its options and their support by
-    stakeholder group, and the decision once taken; the content is cached for anonymous
-    visitors until a public page's record changes."""
+    stakeholder group, and the decision once taken; the content, the same for every visitor
+    (no supporter is named), is cached until a public page's record changes."""
     items = (
         ConsensusItem.objects.filter(
             state__in=[ConsensusItem.State.REFERRED, ConsensusItem.State.DECIDED]
@@ -54,6 +54,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
             "query": "",
         },
         vary=(query_key(request),),
+        audience=Audience.EVERYONE,
     )
     return render(request, "consensus/referral_list.html", {"content": content})
 

@@ -1,37 +1,49 @@
 """An issue's page: the issue itself, then the sections of every room (``issues/issue_page.py``;
 this room's own are in ``issues/issue_sections.py``)."""
 
+import secrets
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from issues.issue_page import IssuePage, issue_page_sections
+from issues.issue_page import IssuePage, issue_page_personal, issue_page_sections
 from issues.models import Issue
-from wgec.page_cache import cached_content, query_key, served_whole
+from wgec.page_cache import Audience, cached_part, query_key, served_whole
+
+TEMPLATE = "issues/issue_detail.html"
 
 
 @served_whole
 @require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The issue's page; its content is cached for anonymous visitors until a public page's
-    record changes (the sections read every room's tables)."""
+    """The issue's page; its content is cached for each role until a public page's record
+    changes (the sections read every room's tables), except the sections of the person's own
+    (their comments), rendered for each visitor."""
     visible = Issue.objects.visible_to(request.user)
     issue = get_object_or_404(visible.only("pk", "title", "state", "merged_into_id"), pk=pk)
     if issue.state == Issue.State.MERGED:
         return redirect("issues:detail", pk=issue.merged_into_id)
 
-    def context() -> dict:
+    built: list[IssuePage] = []
+
+    def build() -> tuple[str, str]:
         # What the sections read is fetched only when the content is built.
         detailed = visible.with_detail().get(pk=pk)
-        return {
-            "issue": detailed,
-            "sections": issue_page_sections(IssuePage(request=request, issue=detailed)),
-        }
+        built.append(IssuePage(request=request, issue=detailed))
+        nonce = secrets.token_hex(16)
+        context = {"issue": detailed, "sections": issue_page_sections(built[0], nonce=nonce)}
+        return nonce, render_to_string(f"{TEMPLATE}#content", context, request=request)
 
-    content = cached_content(
+    nonce, shared = cached_part(
         request,
-        "issues/issue_detail.html",
-        context,
+        TEMPLATE,
+        build,
         vary=(str(issue.pk), query_key(request)),
+        audience=Audience.ROLE,
     )
-    return render(request, "issues/issue_detail.html", {"issue": issue, "content": content})
+    # The personal sections read the visitor's role and participant once, with the build if any.
+    page = built[0] if built else IssuePage(request=request, issue=issue)
+    content = issue_page_personal(page, shared, nonce)
+    return render(request, TEMPLATE, {"issue": issue, "content": content})

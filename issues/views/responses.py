@@ -22,7 +22,7 @@ from issues.models import Answer, Issue, IssueSource, Question, Respondent, Them
 from wgec.countries import un_name
 from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
 from wgec.models import StakeholderGroup
-from wgec.page_cache import cached_content, query_key, served_whole
+from wgec.page_cache import Audience, cached_content, query_key, served_whole
 from wgec.regions import RegionalGroup, regional_group_of
 
 ANSWERS_PER_PAGE = 50
@@ -59,6 +59,7 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
         "issues/question_detail.html",
         lambda: _question_context(request, questions, question),
         vary=(question.code, query_key(request)),
+        audience=Audience.EVERYONE,
     )
     return render(
         request, "issues/question_detail.html", {"question": question, "content": content}
@@ -94,6 +95,7 @@ def respondent_list(request: HttpRequest) -> HttpResponse:
         "issues/respondent_list.html",
         lambda: _respondent_list_context(request),
         vary=(query_key(request),),
+        audience=Audience.EVERYONE,
     )
     return render(request, "issues/respondent_list.html", {"content": content})
 
@@ -140,6 +142,8 @@ def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issues/respondent_detail.html",
         lambda: _respondent_context(request, respondent),
         vary=(str(respondent.pk),),
+        # Signed-in people also see the proposed issues a respondent raised.
+        audience=Audience.ROLE,
     )
     return render(
         request, "issues/respondent_detail.html", {"respondent": respondent, "content": content}
@@ -256,10 +260,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
     Intergovernmental organisations are counted apart: never in their host country or its
     region. A joint submission is one respondent, counted once. A country with fewer than three
-    respondents, one of whom did not consent to be cited, shows "fewer than 3". Its content
-    is cached for anonymous visitors until a response changes.
+    respondents, one of whom did not consent to be cited, shows "fewer than 3". Its content,
+    the same for every visitor, is cached until a response changes.
     """
-    content = cached_content(request, "issues/response_statistics.html", _statistics_context)
+    content = cached_content(
+        request,
+        "issues/response_statistics.html",
+        _statistics_context,
+        audience=Audience.EVERYONE,
+    )
     return render(request, "issues/response_statistics.html", {"content": content})
 
 

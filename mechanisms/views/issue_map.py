@@ -1,6 +1,5 @@
 """The public issue map: the list of issues (and its downloads), the matrix and the gaps."""
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -28,7 +27,7 @@ from mechanisms.models import (
     mapped_issues,
     mechanisms_in_text,
 )
-from mechanisms.page_cache import page_content_cached, page_part_cached, query_key
+from mechanisms.page_cache import Audience, page_part_cached, query_key
 from wgec.documents.http import download
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
 from wgec.languages import english, labels
@@ -59,8 +58,9 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
 @served_whole
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
-    """The issues on the map, filtered, searched and sorted; its content is cached for anonymous
-    visitors until the map changes, for each query."""
+    """The issues on the map, filtered, searched and sorted; its content is cached for each
+    role until the map changes, for each query (signed-in people also see the proposed issues
+    and may filter by stage)."""
     return _issue_list(request, lambda: _filtered(request))
 
 
@@ -75,16 +75,22 @@ def proposed_issue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_list(request: HttpRequest, make_filter: Callable[[], IssueMapFilter]) -> HttpResponse:
-    # The filter is built only when the content is (served from the cache, the page needs
-    # none: anonymous visitors never see the proposed issues).
-    issue_filter = functools.cache(make_filter)
-    content = page_content_cached(
+    def build() -> tuple[bool, str]:
+        # The filter is built only when the content is; whether the list is of the proposed
+        # issues (the page's title) is kept with it.
+        issue_filter = make_filter()
+        context = _issue_list_context(request, issue_filter)
+        content = render_to_string("mechanisms/issue_list.html#content", context, request=request)
+        return issue_filter.proposed, content
+
+    proposed, content = page_part_cached(
         request,
         "mechanisms/issue_list.html",
-        lambda: _issue_list_context(request, issue_filter()),
-        vary=(query_key(request),),
+        build,
+        # The proposed issues' list is another page with the same query (its stage is implied).
+        vary=(request.path, query_key(request)),
+        audience=Audience.ROLE,
     )
-    proposed = request.user.is_authenticated and issue_filter().proposed
     return render(request, "mechanisms/issue_list.html", {"proposed": proposed, "content": content})
 
 
@@ -160,7 +166,7 @@ def _list_url(**params) -> str:
 @require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
     """Clusters by status summary as a heat map; issues by mechanisms for one cluster. Its
-    content is cached for anonymous visitors until the map changes."""
+    content, the same for every visitor, is cached until the map changes."""
     cluster, page = request.GET.get("cluster") or "", request.GET.get("page") or ""
     content = page_part_cached(
         request,
@@ -169,6 +175,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "mechanisms/_issue_matrix_content.html", _matrix_context(request), request=request
         ),
         vary=(cluster[:100], page[:20]),
+        audience=Audience.EVERYONE,
     )
     return render(request, "mechanisms/issue_matrix.html", {"content": content})
 
@@ -287,13 +294,14 @@ GAP_SAMPLE = 25
 @require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type. Its
-    content is cached for anonymous visitors until the map changes."""
+    content, the same for every visitor, is cached until the map changes."""
     content = page_part_cached(
         request,
         "gaps",
         lambda: render_to_string(
             "mechanisms/_issue_gaps_content.html", _gaps_context(), request=request
         ),
+        audience=Audience.EVERYONE,
     )
     return render(request, "mechanisms/issue_gaps.html", {"content": content})
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
-from mechanisms.page_cache import page_content_cached, query_key
+from mechanisms.page_cache import Audience, page_content_cached, query_key
 from wgec.links import link_maker
 from wgec.page_cache import served_whole
 from wgec.translated import with_translations
@@ -21,13 +21,14 @@ ISSUES_PER_PAGE = 100
 @served_whole
 @require_safe
 def mechanism_list(request: HttpRequest) -> HttpResponse:
-    """The mechanisms with the issues they address; its content is cached for anonymous
-    visitors until the map changes, for each query."""
+    """The mechanisms with the issues they address; its content, the same for every visitor,
+    is cached until the map changes, for each query."""
     content = page_content_cached(
         request,
         "mechanisms/mechanism_list.html",
         lambda: _mechanism_list_context(request),
         vary=(query_key(request),),
+        audience=Audience.EVERYONE,
     )
     return render(request, "mechanisms/mechanism_list.html", {"content": content})
 
@@ -56,14 +57,15 @@ def _mechanism_list_context(request: HttpRequest) -> dict:
 @served_whole
 @require_safe
 def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mechanism and the issues it addresses; its content is cached for anonymous visitors
-    until the map changes."""
+    """A mechanism and the issues it addresses; its content, the same for every visitor, is
+    cached until the map changes."""
     mechanism = get_object_or_404(Mechanism, pk=pk)
     content = page_content_cached(
         request,
         "mechanisms/mechanism_detail.html",
         lambda: _mechanism_detail_context(request, mechanism),
         vary=(str(mechanism.pk), query_key(request)),
+        audience=Audience.EVERYONE,
     )
     return render(
         request, "mechanisms/mechanism_detail.html", {"mechanism": mechanism, "content": content}

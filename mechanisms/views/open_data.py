@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Mechanism, gap_types_of_text, mapped_issues
-from mechanisms.page_cache import page_part_cached
+from mechanisms.page_cache import Audience, page_part_cached
 from wgec.documents.spreadsheets import CSV_CONTENT_TYPE, csv_chunks
 from wgec.languages import english
 from wgec.links import link_maker
@@ -130,7 +130,12 @@ def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         # Kept in the cache (the same for every visitor) when it fits; a larger table is
         # written again for each request, from the spooled file.
         built = page_part_cached(
-            request, f"data-{table}.{fmt}", build, vary=(base,), everyone=True, keep=small
+            request,
+            f"data-{table}.{fmt}",
+            build,
+            vary=(base,),
+            audience=Audience.EVERYONE,
+            keep=small,
         )
     except Exception:
         logger.exception("The open data table %s.%s could not be read.", table, fmt)

@@ -1,6 +1,7 @@
 """The map's cached pages (the matrix, the gaps, open data, the issue list, the mechanisms and a
-mechanism's page): served from the cache to anonymous visitors, and never stale: any write to
-the map's tables, whatever path it takes, shows at once."""
+mechanism's page): served from the cache to anonymous and signed-in visitors (the issue list
+for each role), and never stale: any write to the map's tables, whatever path it takes, shows
+at once."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -12,13 +13,14 @@ from django.urls import reverse
 
 from issues.models import Issue
 from mechanisms.models import Coverage, Gap
-from mechanisms.page_cache import map_version, page_part_cached
+from mechanisms.page_cache import Audience, map_version, page_part_cached
 from tests.factories import (
     ClusterFactory,
     CoverageFactory,
     GapFactory,
     IssueFactory,
     MechanismFactory,
+    ParticipantFactory,
     UserFactory,
 )
 
@@ -147,7 +149,76 @@ def test_signed_in_visitors_get_a_fresh_build_and_anonymous_ones_the_cached_one(
     assert page_part_cached(request, "part", build, vary=("other",)) == "build 2"
     request.user = UserFactory()
     assert page_part_cached(request, "part", build) == "build 3"
-    assert page_part_cached(request, "part", build, everyone=True) == "build 1"
+    assert page_part_cached(request, "part", build) == "build 4"
+
+
+def test_a_part_is_shared_by_its_audience_only(
+    mapped, member_user, observer_user, coordinator_user, secretariat_user
+):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return f"build {len(builds)}"
+
+    def part(user, audience):
+        request = RequestFactory().get("/")
+        request.user = user
+        return page_part_cached(request, f"part-{audience}", build, audience=audience)
+
+    other_member = ParticipantFactory(correspondence_group=True, user=UserFactory()).user
+    # The same for everyone: built once.
+    for user in (AnonymousUser(), member_user, observer_user, secretariat_user):
+        assert part(user, Audience.EVERYONE) == "build 1"
+    # The same for every visitor of a role: built once a role, shared by two members.
+    assert part(AnonymousUser(), Audience.ROLE) == "build 2"
+    assert part(member_user, Audience.ROLE) == "build 3"
+    assert part(other_member, Audience.ROLE) == "build 3"
+    assert part(observer_user, Audience.ROLE) == "build 4"
+    assert part(coordinator_user, Audience.ROLE) == "build 5"
+    assert part(member_user, Audience.ROLE) == "build 3"
+    # The secretariat's staff accounts share nothing of a role's.
+    assert part(secretariat_user, Audience.ROLE) == "build 6"
+    assert part(secretariat_user, Audience.ROLE) == "build 7"
+
+
+def test_a_member_gets_the_issue_list_from_the_cache_and_the_proposed_list_apart(
+    client, member_client, mapped, django_assert_num_queries
+):
+    IssueFactory(title="Spam", state=Issue.State.PROPOSED, cluster=mapped["cluster"])
+    url, proposed_url = reverse("issues:list"), reverse("issues:proposed")
+    assert "Proposed issues awaiting" not in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as built:
+        member_client.get(url)
+    # The session, the member's user and role (the content's key), the version's token and the
+    # cache's row.
+    with django_assert_num_queries(5):
+        cached = member_client.get(url).content.decode()
+    assert len(built) > 5
+    # A filtered list too: its form is read only when the content is built.
+    member_client.get(url, {"cluster": "security"})
+    with django_assert_num_queries(5):
+        member_client.get(url, {"cluster": "security"})
+    assert "Proposed issues awaiting" in cached and "Cybercrime" in cached
+    assert ">Spam<" not in cached
+    # The proposed issues' list has the same query and its own content.
+    proposed = member_client.get(proposed_url).content.decode()
+    assert ">Spam<" in proposed and ">Cybercrime<" not in proposed
+    assert ">Spam<" not in member_client.get(url).content.decode()
+    # A change by another person shows at once.
+    Issue.objects.filter(title="Spam").update(title="Spam and phishing")
+    assert ">Spam and phishing<" in member_client.get(proposed_url).content.decode()
+    assert "Proposed issues awaiting" not in client.get(url).content.decode()
+
+
+def test_a_member_gets_the_matrix_built_for_everyone(
+    client, member_client, mapped, django_assert_num_queries
+):
+    url = reverse("issues:matrix") + "?cluster=security"
+    client.get(url)
+    # The session, the version's token and the cache's row, then the layout's user and role.
+    with django_assert_num_queries(5):
+        assert "CoE: Addressing" in member_client.get(url).content.decode()
 
 
 def test_a_failing_cache_costs_a_build_never_the_page(client, mapped, monkeypatch):

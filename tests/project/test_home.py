@@ -41,3 +41,16 @@ def test_home_query_count_does_not_grow_with_the_data(
     # The issues on the map and the proposed ones counted in one query.
     with django_assert_max_num_queries(11):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_member_gets_the_home_page_built_for_everyone_and_sees_a_change_at_once(
+    client, member_client, django_assert_num_queries
+):
+    IssueFactory.create_batch(2)
+    client.get(reverse("home"))  # built once, for everyone
+    # The session, the version's token and the cache's row, then the layout's user and role.
+    with django_assert_num_queries(5):
+        response = member_client.get(reverse("home"))
+    assert "Issues on the map</dt><dd>2<" in response.content.decode()
+    IssueFactory()
+    assert "Issues on the map</dt><dd>3<" in member_client.get(reverse("home")).content.decode()

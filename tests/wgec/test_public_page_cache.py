@@ -1,10 +1,14 @@
 """The public pages' cached content (an issue's page, the responses' pages, the referrals):
-served from the cache to anonymous visitors, never stale (any write to a table they read, by
-whatever path, shows at once), and never given to a signed-in visitor."""
+served from the cache to anonymous visitors and to signed-in ones alike where it is the same for
+them, by role where it shows a role's controls, never stale (any write to a table they read, by
+whatever path, shows at once), and never holding what is a person's own."""
 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consensus.models import Option
@@ -16,10 +20,13 @@ from tests.factories import (
     ConsensusItemFactory,
     DecisionFactory,
     IssueFactory,
+    IssueSourceFactory,
     OptionFactory,
+    ParticipantFactory,
     QuestionFactory,
     RespondentFactory,
     SubscriberFactory,
+    UserFactory,
 )
 from wgec.page_cache import public_version
 
@@ -157,3 +164,118 @@ def test_on_postgresql_the_version_changes_when_the_writing_transaction_commits(
         Option.objects.all().delete()
         assert public_version() == before  # noted, not yet set: set once, at the commit
     assert public_version() not in {before, None}
+
+
+# Signed-in visitors: the content is shared by every visitor of a role, and what is the person's
+# own (their comments' edit links, the comment form with its CSRF token) is rendered for each.
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _text(client, url)
+    return len(queries)
+
+
+def test_a_members_second_visit_of_an_issue_page_is_served_from_the_cache(
+    member_client, item, django_assert_num_queries
+):
+    CommentFactory(issue=item.issue, text="Regional work matters.")
+    url = reverse("issues:detail", args=[item.issue_id])
+    built = _queries(member_client, url)
+    # The session and the user, the issue's look-up, the member's role, the version's token and
+    # the cache's row; then the comments section, the member's own: the participant they speak
+    # as and the comments with their authors.
+    with django_assert_num_queries(8):
+        cached = _text(member_client, url)
+    assert built > 8
+    assert "[Keep spam on the map.]" in cached and "Regional work matters." in cached
+    assert "csrfmiddlewaretoken" in cached  # the member's own comment form
+
+
+def test_a_change_by_another_person_shows_to_a_member_at_once(member_client, item):
+    url = reverse("issues:detail", args=[item.issue_id])
+    assert "[Keep spam on the map.]" in _text(member_client, url)
+    _text(member_client, url)  # from the cache
+    CommentFactory(issue=item.issue, text="A comment posted by another member.")
+    Option.objects.filter(item=item).update(text_html="<p>[Take spam off the map.]</p>")
+    text = _text(member_client, url)
+    assert "A comment posted by another member." in text
+    assert "[Take spam off the map.]" in text and "[Keep spam on the map.]" not in text
+
+
+def test_a_coordinator_and_a_member_never_see_each_others_controls_through_the_cache(
+    client, coordinator_client, member_client, observer_client, item
+):
+    url = reverse("issues:detail", args=[item.issue_id])
+    mark, propose = "Mark as without consensus", "State which option you support"
+    # Each visit twice: the second one is served from the cache its role shares.
+    for _ in range(2):
+        coordinator = _text(coordinator_client, url)
+        member = _text(member_client, url)
+        observer = _text(observer_client, url)
+        anonymous = _text(client, url)
+        assert mark in coordinator and propose in coordinator
+        assert mark not in member and propose in member
+        assert mark not in observer and propose not in observer
+        assert mark not in anonymous and propose not in anonymous
+
+
+def test_a_persons_own_comment_controls_never_show_to_another(
+    member_user, member_client, item, monkeypatch
+):
+    from django.core.cache import cache
+
+    own = CommentFactory(issue=item.issue, author=member_user.participant, text="My own words.")
+    other_member = Client()
+    other_member.force_login(ParticipantFactory(correspondence_group=True, user=UserFactory()).user)
+    stored = []
+    set_in_cache = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, *args: (stored.append(value), set_in_cache(key, value, *args)),
+    )
+    url = reverse("issues:detail", args=[item.issue_id])
+    edit = reverse("issues:comment-edit", args=[own.pk])
+    for _ in range(2):
+        assert edit in _text(member_client, url)
+        other = _text(other_member, url)
+        assert "My own words." in other and edit not in other
+        assert "csrfmiddlewaretoken" in other  # the other member's own comment form
+    # The shared content holds neither the edit link nor a form's CSRF token, nor the comments.
+    assert len(stored) == 1
+    shared = str(stored[0])
+    assert edit not in shared and "csrfmiddlewaretoken" not in shared
+    assert "My own words." not in shared
+
+
+def test_signed_in_visitors_share_the_pages_that_are_the_same_for_everyone(
+    client, member_client, observer_client, django_assert_max_num_queries
+):
+    RespondentFactory(name="Ministry of Examples")
+    for url in ("/", reverse("issues:respondent-list"), reverse("issues:statistics")):
+        _text(client, url)  # built once, for everyone
+        for signed_in in (member_client, observer_client):
+            # The session, the version's token and the cache's row; then the layout's user and
+            # their role (its menu).
+            with django_assert_max_num_queries(5):
+                _text(signed_in, url)
+    RespondentFactory(name="Society of Examples")
+    assert "Society of Examples" in _text(member_client, reverse("issues:respondent-list"))
+
+
+def test_the_proposed_issues_a_respondent_raised_are_cached_for_signed_in_visitors_only(
+    client, member_client, observer_client
+):
+    respondent = RespondentFactory(name="Ministry of Examples")
+    answer = AnswerFactory(respondent=respondent)
+    IssueSourceFactory(answer=answer, issue=IssueFactory(title="Spam on the map"))
+    IssueSourceFactory(
+        answer=answer, issue=IssueFactory(title="Spam off the map", state="proposed")
+    )
+    url = reverse("issues:respondent-detail", args=[respondent.pk])
+    for _ in range(2):  # the second visits are served from the cache of each role
+        for signed_in in (member_client, observer_client):
+            assert "Spam off the map" in _text(signed_in, url)
+        anonymous = _text(client, url)
+        assert "Spam on the map" in anonymous and "Spam off the map" not in anonymous
