@@ -9,10 +9,12 @@ BENCH_SCALE is the largest scale run: 1, 10 (the default) or 100; each scale is 
 one test database, after emptying it. Pages are requested through Django's request handler, as
 a server calls it (the test Client's recording of every template's context is left out); they
 render with the cached template loader, as in production. Each page is measured with the page
-cache off ("uncached": built for every request), and the pages the page cache keeps for
-anonymous visitors (the issue list, the matrix, the gaps, the mechanisms, a mechanism, open
-data) again as served from it (in the configured cache: the database's unless CACHE_URL names
-Redis).
+cache off ("uncached": built for every request, as anyone gets a page just after a change to
+what it shows), and the pages the page cache keeps again as served from it (in the configured
+cache: the database's unless CACHE_URL names Redis), to an anonymous visitor (the HTML pages
+kept whole) and to a signed-in member of the correspondence group (the content from the cache,
+the page's frame drawn for them). Beside them, an empty page through Django and the site's
+middleware: the least any page costs.
 """
 
 # ruff: noqa: S608 - the SQL is this module's own fixed text; values go as parameters.
@@ -31,7 +33,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.http import HttpRequest, HttpResponse
-from django.test.client import ClientHandler, RequestFactory
+from django.test.client import Client, ClientHandler, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path
 
@@ -39,6 +41,7 @@ from bench.common import Figure
 from issues.models import Issue, Question
 from mechanisms.models import Mechanism
 from reports.models import Deliverable
+from tests.factories import ParticipantFactory, UserFactory
 from tests.issues.responses_data import population_create
 from tests.scale import large_map
 
@@ -451,19 +454,29 @@ urlpatterns = [path("empty/", _empty_page)]
 def run():
     handler, factory = ClientHandler(enforce_csrf_checks=False), RequestFactory()
 
-    def get(url: str) -> None:
-        response = handler(factory.get(url).environ)
+    # A member of the correspondence group, signed in: their requests carry their session.
+    member = RequestFactory()
+
+    def get(url: str, requests: RequestFactory = factory) -> None:
+        response = handler(requests.get(url).environ)
         assert response.status_code == 200, (url, response.status_code)
         if response.streaming:
             b"".join(response.streaming_content)
         response.close()
 
-    def measure(label: str, url: str, floor: Callable[[], str], factor: int, kind: str):
+    def measure(
+        label: str,
+        url: str,
+        floor: Callable[[], str],
+        factor: int,
+        kind: str,
+        requests: RequestFactory = factory,
+    ):
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            get(url)
+            get(url, requests)
         count = len(queries)
-        page = _median(lambda: get(url))
+        page = _median(lambda: get(url, requests))
         bare = _median(floor)
         last = factor == 100 and connection.vendor == "postgresql"
         return Figure(
@@ -487,6 +500,13 @@ def run():
         with override_settings(ROOT_URLCONF=__name__):
             empty = _median(lambda: get("/empty/"))
         yield Figure(f"an empty page, one query ({factor}x)", empty * 1000, "ms")
+        signed_in = Client()
+        signed_in.force_login(
+            ParticipantFactory(
+                user=UserFactory(username="bench-member"), correspondence_group=True
+            ).user
+        )
+        member.cookies = signed_in.cookies
         for label, url, floor in _pages():
             # Every page as it is built for each request (the page cache off)...
             with override_settings(PAGE_CACHE_SECONDS=0):
@@ -497,3 +517,7 @@ def run():
                 cache.clear()
                 get(url)
                 yield measure(label, url, floor, factor, f"page cache in {backend}")
+                # ... and as a signed-in member gets them: the content from the cache, the
+                # page's frame (their name, their menu) drawn around it.
+                get(url, member)
+                yield measure(label, url, floor, factor, "page cache, a member", member)
