@@ -29,7 +29,7 @@ class CoverageSheet:
         held = coverage_held()
         statuses = labels(Coverage.Status)
         seen: dict[tuple[int, int], int] = {}
-        for row in sheet.rows:
+        for row in sheet.iter_rows():
             errors_before = len(self.errors)
             issue_id = read_id(sheet, row, "Issue ID", self.errors)
             mechanism_id = read_id(sheet, row, "Mechanism ID", self.errors)
