@@ -1,6 +1,8 @@
 """Planning the Coverage sheet of an import: it lists all coverage, so a pair missing from it is
 removed, unless a room above holds it (``mechanisms.coverage_holds``)."""
 
+import sys
+
 from issues.models import Issue
 from mechanisms.coverage_holds import coverage_held
 from mechanisms.map_workbook.columns import COVERAGE, STATUS_VALUES
@@ -18,8 +20,11 @@ class CoverageSheet:
     def plan_rows(self, sheet: Sheet) -> None:
         # Plain values keyed by pair, not model instances: at 200,000 rows a third of the time
         # and of the memory of the preview went to building instances that were only compared.
+        # A pair is taken out once a row lists it (what is left is missing from the sheet), so
+        # that the coverage and the pairs seen are not both held in full; each status is one
+        # string, not one a row.
         existing: dict[tuple[int, int], tuple[int, str, str]] = {
-            (issue_id, mechanism_id): (pk, status, evidence)
+            (issue_id, mechanism_id): (pk, sys.intern(status), evidence)
             for pk, issue_id, mechanism_id, status, evidence in Coverage.objects.values_list(
                 "pk", "issue_id", "mechanism_id", "status", "evidence"
             ).iterator(chunk_size=5000)
@@ -74,10 +79,10 @@ class CoverageSheet:
                     )
                 )
             seen.setdefault(pair, row.number)
+            current = existing.pop(pair, None)
             if len(self.errors) > errors_before:
                 continue
             evidence = norm(row["Evidence"]) if sheet.has_column("Evidence") else None
-            current = existing.get(pair)
             subject = f"Coverage of issue {issue_id} by mechanism {mechanism_id}"
             if current is None:
                 self.plan.coverage_new.append(
@@ -112,8 +117,6 @@ class CoverageSheet:
                 RowChange(COVERAGE, row.number, subject, "updated", shown, record=("coverage", pk))
             )
         for pair, (pk, current_status, _evidence) in existing.items():
-            if pair in seen:
-                continue
             if pk in held:
                 hold = held[pk]
                 self.errors.append(
