@@ -1,8 +1,11 @@
 """Planning the Coverage sheet of an import: it lists all coverage, so a pair missing from it is
 removed, unless a room above holds it (``mechanisms.coverage_holds``)."""
 
+import sys
+from collections import defaultdict
+
 from issues.models import Issue
-from mechanisms.coverage_holds import coverage_held
+from mechanisms.coverage_holds import CoverageHold, coverage_held
 from mechanisms.map_workbook.columns import COVERAGE, STATUS_VALUES
 from mechanisms.map_workbook.reading import MapImportPlan, RowChange, norm, read_choice, read_id
 from mechanisms.models import Coverage, Mechanism
@@ -16,20 +19,22 @@ class CoverageSheet:
         self.errors = plan.errors
 
     def plan_rows(self, sheet: Sheet) -> None:
-        # Plain values keyed by pair, not model instances: at 200,000 rows a third of the time
-        # and of the memory of the preview went to building instances that were only compared.
-        existing: dict[tuple[int, int], tuple[int, str, str]] = {
-            (issue_id, mechanism_id): (pk, status, evidence)
-            for pk, issue_id, mechanism_id, status, evidence in Coverage.objects.values_list(
-                "pk", "issue_id", "mechanism_id", "status", "evidence"
-            ).iterator(chunk_size=5000)
-        }
+        # Plain values by issue and mechanism, not model instances: at 200,000 rows a third of
+        # the time and of the memory of the preview went to building instances that were only
+        # compared. A pair is taken out once a row lists it (what is left is missing from the
+        # sheet), so that the coverage and the pairs seen are not both held in full; each status
+        # is one string, not one a row.
+        existing: dict[int, dict[int, tuple[int, str, str]]] = defaultdict(dict)
+        for pk, issue_id, mechanism_id, status, evidence in Coverage.objects.values_list(
+            "pk", "issue_id", "mechanism_id", "status", "evidence"
+        ).iterator(chunk_size=5000):
+            existing[issue_id][mechanism_id] = (pk, sys.intern(status), evidence)
         issue_ids = set(Issue.objects.values_list("pk", flat=True))
         mechanism_ids = set(Mechanism.objects.values_list("pk", flat=True))
         held = coverage_held()
         statuses = labels(Coverage.Status)
         seen: dict[tuple[int, int], int] = {}
-        for row in sheet.rows:
+        for row in sheet.iter_rows():
             errors_before = len(self.errors)
             issue_id = read_id(sheet, row, "Issue ID", self.errors)
             mechanism_id = read_id(sheet, row, "Mechanism ID", self.errors)
@@ -74,10 +79,10 @@ class CoverageSheet:
                     )
                 )
             seen.setdefault(pair, row.number)
+            current = existing.get(issue_id, {}).pop(mechanism_id, None)
             if len(self.errors) > errors_before:
                 continue
             evidence = norm(row["Evidence"]) if sheet.has_column("Evidence") else None
-            current = existing.get(pair)
             subject = f"Coverage of issue {issue_id} by mechanism {mechanism_id}"
             if current is None:
                 self.plan.coverage_new.append(
@@ -111,26 +116,37 @@ class CoverageSheet:
             self.plan.changes.append(
                 RowChange(COVERAGE, row.number, subject, "updated", shown, record=("coverage", pk))
             )
-        for pair, (pk, current_status, _evidence) in existing.items():
-            if pair in seen:
-                continue
-            if pk in held:
-                hold = held[pk]
-                self.errors.append(
-                    sheet.error(
-                        f"coverage of issue {pair[0]} by mechanism {pair[1]} is missing, but "
-                        f"{hold.reason}: keep its row (or {hold.remedy}).",
-                    )
-                )
-                continue
-            self.plan.coverage_deleted.append(pk)
-            self.plan.changes.append(
-                RowChange(
-                    COVERAGE,
-                    None,
-                    f"Coverage of issue {pair[0]} by mechanism {pair[1]}",
-                    "deleted",
-                    [("Status", statuses[current_status], "")],
-                    record=("coverage", pk),
+        for issue_id, by_mechanism in existing.items():
+            for mechanism_id, (pk, current_status, _evidence) in by_mechanism.items():
+                self._missing(sheet, issue_id, mechanism_id, pk, statuses[current_status], held)
+
+    def _missing(
+        self,
+        sheet: Sheet,
+        issue_id: int,
+        mechanism_id: int,
+        pk: int,
+        status: str,
+        held: dict[int, CoverageHold],
+    ) -> None:
+        """A pair of the map that no row lists: removed, unless a room above holds it."""
+        if pk in held:
+            hold = held[pk]
+            self.errors.append(
+                sheet.error(
+                    f"coverage of issue {issue_id} by mechanism {mechanism_id} is missing, but "
+                    f"{hold.reason}: keep its row (or {hold.remedy}).",
                 )
             )
+            return
+        self.plan.coverage_deleted.append(pk)
+        self.plan.changes.append(
+            RowChange(
+                COVERAGE,
+                None,
+                f"Coverage of issue {issue_id} by mechanism {mechanism_id}",
+                "deleted",
+                [("Status", status, "")],
+                record=("coverage", pk),
+            )
+        )

@@ -61,13 +61,7 @@ def map_import_plan(
     create) and plan the import; writes nothing."""
     files = list(files)
     plan = MapImportPlan(sources=[name for name, _ in files])
-    sheets: dict[str, Sheet] = {}
-    for name, content in files:
-        try:
-            for sheet_name, sheet in read_workbook(content, name, progress=progress).items():
-                sheets[f"{name}:{sheet_name}"] = sheet
-        except SpreadsheetError as error:
-            plan.errors.append(error)
+    sheets = _read(files, plan, progress)
     if plan.errors:
         return plan
     tables, errors = identify_tables(sheets)
@@ -76,18 +70,37 @@ def map_import_plan(
         since = exported_at(sheets)
     except SpreadsheetError as error:
         plan.errors.append(error)
+    del sheets  # from here each table is dropped once planned, and what the reader holds of it
     if plan.errors:
         return plan
     plan.sheets = [name for name in (ISSUES, MECHANISMS, COVERAGE) if name in tables]
     if MECHANISMS in tables:
-        MechanismSheet(plan).plan_rows(tables[MECHANISMS])
+        MechanismSheet(plan).plan_rows(tables.pop(MECHANISMS))
     if ISSUES in tables:
-        IssueSheet(plan).plan_rows(tables[ISSUES])
+        IssueSheet(plan).plan_rows(tables.pop(ISSUES))
     if COVERAGE in tables:
-        CoverageSheet(plan).plan_rows(tables[COVERAGE])
+        CoverageSheet(plan).plan_rows(tables.pop(COVERAGE))
     if since is not None:
         check_edited_since(plan, since)
     return plan
+
+
+def _read(
+    files: list[tuple[str, bytes]], plan: MapImportPlan, progress: Progress | None
+) -> dict[str, Sheet]:
+    """Every sheet of the files, by file and sheet name; each file that cannot be read is an
+    error of the plan. Every row is checked, but none kept: each sheet's rows are read again one
+    at a time as it is planned (at 100x the Coverage sheet alone has 200,000)."""
+    sheets: dict[str, Sheet] = {}
+    for name, content in files:
+        try:
+            for sheet_name, sheet in read_workbook(
+                content, name, progress=progress, keep_rows=False
+            ).items():
+                sheets[f"{name}:{sheet_name}"] = sheet
+        except SpreadsheetError as error:
+            plan.errors.append(error)
+    return sheets
 
 
 @transaction.atomic

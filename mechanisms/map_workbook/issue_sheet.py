@@ -46,7 +46,9 @@ class IssueSheet:
             ids.add(pk)
             if state != Issue.State.MERGED:
                 titles[fold(title)] = pk
-        named = sorted(ids & {read_id(sheet, row, "Issue ID", []) for row in sheet.rows} - {None})
+        named = sorted(
+            ids & {read_id(sheet, row, "Issue ID", []) for row in sheet.iter_rows()} - {None}
+        )
         existing: dict[int, Issue] = {}
         for start in range(0, len(named), 5000):
             chunk = named[start : start + 5000]
@@ -72,7 +74,7 @@ class IssueSheet:
         seen_ids: dict[int, int] = {}
         seen_titles: dict[str, int] = {}
         changed: dict[str, list[Issue]] = defaultdict(list)
-        for row in sheet.rows:
+        for row in sheet.iter_rows():
             errors_before = len(self.errors)
             pk = read_id(sheet, row, "Issue ID", self.errors)
             issue = existing.get(pk) if pk is not None else None

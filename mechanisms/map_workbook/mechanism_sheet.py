@@ -32,7 +32,7 @@ class MechanismSheet:
         seen_names: dict[str, int] = {}
         validate_url = URLValidator(schemes=["http", "https"])
         changed: dict[str, list[Mechanism]] = defaultdict(list)
-        for row in sheet.rows:
+        for row in sheet.iter_rows():
             errors_before = len(self.errors)
             pk = read_id(sheet, row, "Mechanism ID", self.errors)
             name = row.text("Name")

@@ -36,7 +36,7 @@ def exported_at(sheets: dict[str, Sheet]) -> datetime.datetime | None:
     for sheet in sheets.values():
         if fold(sheet.name) != fold(ABOUT) or not sheet.has_column(EXPORTED_AT):
             continue
-        row = sheet.rows[0] if sheet.rows else None
+        row = next(sheet.iter_rows(), None)
         value = row[EXPORTED_AT] if row else ""
         try:
             return parse_datetime(value)

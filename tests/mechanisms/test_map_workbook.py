@@ -178,6 +178,30 @@ def test_every_bad_value_is_reported_with_sheet_row_and_column_and_nothing_is_wr
     assert _history_rows() == before
 
 
+def test_a_pair_listed_twice_is_refused_and_a_pair_listed_with_a_bad_value_is_not_removed():
+    build_map_dataset()
+
+    def edit(workbook):
+        coverage = workbook["Coverage"]
+        for row in coverage.iter_rows(min_row=2):
+            if (row[0].value, row[1].value) == (9101, 9002):
+                row[2].value = "Mostly"
+        coverage.append([9102, 9003, "Addressing", "Listed again"])
+
+    plan = map_import_plan([("map.xlsx", _edit(map_xlsx(), edit))])
+    rows = {
+        (row.text("Issue ID"), row.text("Mechanism ID")): row.number
+        for row in read_workbook(map_xlsx(), "map.xlsx")["Coverage"].rows
+    }
+    assert [str(error) for error in plan.errors] == [
+        f"Sheet “Coverage”, row {rows['9101', '9002']}, column “Status”: unknown status "
+        "“Mostly” (one of: Addressing; Partly addressing; Not addressing; Unknown).",
+        "Sheet “Coverage”, row 6, column “Mechanism ID”: issue 9102 and mechanism 9003 are also "
+        f"paired on row {rows['9102', '9003']}.",
+    ]
+    assert [(change.sheet, change.action) for change in plan.changes] == []
+
+
 def test_merges_and_unagreed_additions_are_refused_with_a_reason():
     build_map_dataset()
 

@@ -189,3 +189,39 @@ def test_direction_overrides_are_refused_but_embeddings_in_arabic_text_are_kept(
         "Sheet “t”, row 2, column “Text”: the cell holds a text-direction override (U+202E), "
         "which can disguise what the text says; remove it and import the file again."
     )
+
+
+def _both_kinds(rows: list[list]) -> list[tuple[bytes, str, str]]:
+    """The same table as an XLSX workbook and as a CSV file: (content, file name, sheet name)."""
+    return [(_xlsx(rows, title="T"), "t.xlsx", "T"), (csv_bytes(rows[0], rows[1:]), "t.csv", "t")]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sheet_read_without_keeping_its_rows_gives_the_same_rows_each_time_asked(kind):
+    rows = [["Issue ID", "Status", "Evidence"], [7, "Partly", " Resolution 12 "], [None] * 3]
+    rows += [[8, "Addressing", ""], [9, "", None]] + [[None] * 3] * 50
+    data, name, sheet_name = next(item for item in _both_kinds(rows) if item[1].endswith(kind))
+    kept = read_workbook(data, name)[sheet_name]
+    sheet = read_workbook(data, name, keep_rows=False)[sheet_name]
+    assert sheet.rows == []
+    assert sheet.headers == kept.headers
+    first = [(row.number, row.values) for row in sheet.iter_rows()]
+    assert first == [(row.number, row.values) for row in kept.iter_rows()]
+    assert [(row.number, row.values) for row in sheet.iter_rows()] == first
+    assert [number for number, _ in first] == [2, 4, 5]
+    assert first[0][1]["evidence"] == "Resolution 12"
+    assert first[1][1]["status"] == "Addressing"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sheet_read_without_keeping_its_rows_is_still_checked_in_full_when_read(kind):
+    rows = [["Issue ID", "Evidence"]] + [[n, f"Resolution {n}"] for n in range(1, 40)]
+    rows += [[40, "report\u202etxt.exe"]]
+    data, name, sheet_name = next(item for item in _both_kinds(rows) if item[1].endswith(kind))
+    with pytest.raises(SpreadsheetError) as raised:
+        read_workbook(data, name, keep_rows=False)
+    assert str(raised.value) == (
+        f"Sheet “{sheet_name}”, row 41, column “Evidence”: the cell holds a text-direction "
+        "override (U+202E), which can disguise what the text says; remove it and import the "
+        "file again."
+    )

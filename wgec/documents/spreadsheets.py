@@ -118,6 +118,14 @@ class Sheet:
     name: str
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
+    # How a sheet read without keeping its rows (``read_workbook(keep_rows=False)``) reads them
+    # again; None when they are kept in ``rows``.
+    reread: Callable[[], Iterator[Row]] | None = field(default=None, repr=False, compare=False)
+
+    def iter_rows(self) -> Iterator[Row]:
+        """The rows, from ``rows`` or, when they were not kept, read again from the file (as
+        checked when it was read)."""
+        return iter(self.rows) if self.reread is None else self.reread()
 
     def has_column(self, column: str) -> bool:
         return normalise_header(column) in self._keys
@@ -275,17 +283,28 @@ def read_workbook(
     filename: str,
     limits: ReadLimits | None = None,
     progress: Progress | None = None,
+    *,
+    keep_rows: bool = True,
 ) -> dict[str, Sheet]:
     """Every sheet of an XLSX file, or the one table of a CSV file (named after the file).
 
-    The type follows the content; the limits are checked while reading (see ``ReadLimits``)."""
+    The type follows the content; the limits are checked while reading (see ``ReadLimits``).
+    With ``keep_rows=False`` every row is read and checked all the same, but none is kept:
+    ``Sheet.iter_rows`` reads them again, one at a time, from what the reader holds (calamine's
+    copy of an XLSX sheet, outside Python; a CSV file's text), so that an import of a large
+    sheet holds one of its rows at a time, not all of them (issue 17: the map preview at 100x
+    held its 200,000 Coverage rows)."""
     limits = limits or ReadLimits.from_settings()
     if file_kind(data, filename, limits) == "csv":
         sheet = read_csv(
-            data, name=PurePath(filename).stem or "CSV", limits=limits, progress=progress
+            data,
+            name=PurePath(filename).stem or "CSV",
+            limits=limits,
+            progress=progress,
+            keep_rows=keep_rows,
         )
         return {sheet.name: sheet}
-    return read_xlsx(data, limits=limits, progress=progress)
+    return read_xlsx(data, limits=limits, progress=progress, keep_rows=keep_rows)
 
 
 def read_csv(
@@ -294,12 +313,14 @@ def read_csv(
     name: str = "CSV",
     limits: ReadLimits | None = None,
     progress: Progress | None = None,
+    keep_rows: bool = True,
 ) -> Sheet:
     limits = limits or ReadLimits.from_settings()
     text = _decode(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
 
     def rows() -> Iterator[list[str]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             yield from reader
         except csv.Error as error:
@@ -314,7 +335,7 @@ def read_csv(
                 f"not a readable CSV file ({error}).", sheet=name, row=reader.line_num
             ) from None
 
-    return _sheet(name, rows(), limits, progress)
+    return _sheet(name, rows, limits, progress, keep_rows)
 
 
 def _delimiter(text: str) -> str:
@@ -351,7 +372,11 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def read_xlsx(
-    data: bytes, *, limits: ReadLimits | None = None, progress: Progress | None = None
+    data: bytes,
+    *,
+    limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+    keep_rows: bool = True,
 ) -> dict[str, Sheet]:
     """Every worksheet of an XLSX file (hidden ones too), read by calamine (python-calamine).
 
@@ -369,9 +394,8 @@ def read_xlsx(
         for sheet in workbook.sheets_metadata:
             if sheet.typ != SheetTypeEnum.WorkSheet:
                 continue  # a chart sheet has no cells
-            sheets[sheet.name] = _sheet(
-                sheet.name, _xlsx_rows(workbook.get_sheet_by_name(sheet.name)), limits, progress
-            )
+            cells = functools.partial(_xlsx_rows, workbook.get_sheet_by_name(sheet.name))
+            sheets[sheet.name] = _sheet(sheet.name, cells, limits, progress, keep_rows)
         return sheets
     except SpreadsheetError:
         raise
@@ -395,11 +419,14 @@ def _xlsx_rows(sheet: CalamineSheet) -> Iterator[Sequence[Any]]:
 
 def _sheet(
     name: str,
-    table: Iterable[Sequence[Any]],
+    table: Callable[[], Iterator[Sequence[Any]]],
     limits: ReadLimits,
     progress: Progress | None = None,
+    keep_rows: bool = True,
 ) -> Sheet:
-    rows = iter(table)
+    """A sheet from ``table`` (which gives its cells row by row, each time it is called): its
+    header row, the first not blank, and the rows below it, checked against ``limits``."""
+    rows = table()
     headers: list[str] = []
     number = 0
     for number, cells in enumerate(rows, start=1):  # noqa: B007 - the header row's number
@@ -422,25 +449,47 @@ def _sheet(
         if key and key in seen:
             raise SpreadsheetError(f"the column “{header}” appears twice.", sheet=name, row=number)
         seen.add(key)
-    for offset, cells in enumerate(rows, start=number + 1):
+    for count, row in enumerate(_rows(name, headers, keys, rows, number + 1, limits), start=1):
+        if keep_rows:
+            sheet.rows.append(row)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if not keep_rows:
+        sheet.reread = lambda: _rows(
+            name, headers, keys, itertools.islice(table(), number, None), number + 1
+        )
+    return sheet
+
+
+def _rows(
+    name: str,
+    headers: list[str],
+    keys: list[str],
+    table: Iterator[Sequence[Any]],
+    first: int,
+    limits: ReadLimits | None = None,
+) -> Iterator[Row]:
+    """The rows of ``table``, numbered from ``first``, blank ones left out; each checked against
+    ``limits``, unless None (a sheet read again, checked when it was first read)."""
+    count = 0
+    for offset, cells in enumerate(table, start=first):
         if not cells or all(cell in (None, "") for cell in cells):
             continue  # blank rows (spreadsheet programs may write a million) cost nothing
-        _check_width(name, offset, cells, limits)
-        if len(sheet.rows) >= limits.max_rows:
-            raise _too_many_rows(name, offset, limits)
+        if limits is not None:
+            _check_width(name, offset, cells, limits)
+            if count >= limits.max_rows:
+                raise _too_many_rows(name, offset, limits)
         values = {}
         for key, header, cell in zip(keys, headers, cells, strict=False):
             if key:
                 value = _cell(cell)
-                if isinstance(value, str):
+                if limits is not None and isinstance(value, str):
                     _check_text(name, offset, header, value, limits)
                 values[key] = value
         row = Row(number=offset, values=values)
         if not row.is_blank():
-            sheet.rows.append(row)
-            if progress is not None and len(sheet.rows) % PROGRESS_EVERY == 0:
-                progress(len(sheet.rows))
-    return sheet
+            count += 1
+            yield row
 
 
 def _too_many_rows(name: str, number: int, limits: ReadLimits) -> SpreadsheetError:
