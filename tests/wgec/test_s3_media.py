@@ -2,12 +2,19 @@
 in the bucket, private, and read back through wgec's own view, which still decides who may
 read it. The bucket is moto's S3 server in memory."""
 
+import datetime
+
 import boto3
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from moto import mock_aws
 
+from issues.services.compilations import compilations_discard
+from project.retention import imports_purge
 from tests.factories import MeetingFactory
 from wgec.models import Contribution
 
@@ -85,3 +92,13 @@ def test_a_contribution_document_is_kept_private_in_the_bucket_and_read_through_
 
     bucket.delete_object(Bucket=BUCKET, Key=key)
     assert member_client.get(address).status_code == 404
+
+
+def test_files_no_import_refers_to_and_discarded_compilations_leave_the_bucket(bucket):
+    for name in ["imports/responses/lost.csv", "imports/map/lost.zip", "compilations/a-1.csv"]:
+        default_storage.save(name, ContentFile(b"Name\r\nA\r\n"))
+    later = timezone.now() + datetime.timedelta(hours=25)
+    # S3 has no folders: the imports' ones are found by listing, not by asking if they exist.
+    assert imports_purge(now=later) == {"files": 2, "previews": 0}
+    assert compilations_discard() == 1
+    assert bucket.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
