@@ -3,17 +3,20 @@ in the bucket, private, and read back through wgec's own view, which still decid
 read it. The bucket is moto's S3 server in memory."""
 
 import datetime
+import tarfile
 
 import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from moto import mock_aws
 
 from issues.services.compilations import compilations_discard
+from project.backup import backup_restore, backup_write
 from project.retention import imports_purge
 from tests.factories import MeetingFactory
 from wgec.models import Contribution
@@ -102,3 +105,28 @@ def test_files_no_import_refers_to_and_discarded_compilations_leave_the_bucket(b
     assert imports_purge(now=later) == {"files": 2, "previews": 0}
     assert compilations_discard() == 1
     assert bucket.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+
+
+# SQLite's online backup waits for the test's transaction to end: the test runs outside one.
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_holds_the_buckets_files_and_its_restore_puts_them_back(
+    bucket, tmp_path, settings
+):
+    default_storage.save("contributions/paper.pdf", ContentFile(PDF))
+    backup = backup_write(path=tmp_path / "wgec.tar.gz")
+    with tarfile.open(backup) as archive:
+        assert archive.extractfile("media/contributions/paper.pdf").read() == PDF
+    default_storage.delete("contributions/paper.pdf")
+    default_storage.save("contributions/paper.pdf", ContentFile(b"%PDF-1.4 changed since"))
+    default_storage.save("contributions/later.pdf", ContentFile(PDF))
+    database = {**connection.settings_dict, "NAME": str(tmp_path / "restored.sqlite3")}
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "the restore into a fresh PostgreSQL database is tests/project/test_backup.py's"
+        )
+    result = backup_restore(path=backup, database=database)
+    assert (result.media_files, result.previous_media) == (1, None)
+    with default_storage.open("contributions/paper.pdf") as handle:
+        assert handle.read() == PDF
+    # A file the backup does not hold stays: the restore replaces, it does not empty the bucket.
+    assert default_storage.exists("contributions/later.pdf")
