@@ -3,7 +3,8 @@
 A backup is a gzipped tar file holding ``manifest.json`` (the database's vendor, when it was
 taken, the migrations applied), the database — ``database.sqlite3`` made with SQLite's online
 backup API, or ``database.pgdump`` made by ``pg_dump --format=custom`` — and ``media/``, the
-uploaded documents and prepared files of ``MEDIA_ROOT``.
+uploaded documents and prepared files of ``MEDIA_ROOT``, or of the S3 bucket when media are kept
+there (``MEDIA_S3_BUCKET``), read and written through the media storage.
 
 Why not ``dumpdata``/``loaddata``: ``loaddata`` inserts rows one at a time in the fixture's
 order with the database's triggers on (``wgec/triggers.py``), and those triggers refuse states
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -86,6 +89,45 @@ def _run(command: list[str], database: dict) -> None:
         ) from None
 
 
+def _object_storage(media_root: Path | None) -> Storage | None:
+    """The media storage when it is not a folder of this machine (an S3 bucket), else None."""
+    if media_root is not None:
+        return None
+    storage = storages["default"]
+    return None if isinstance(storage, FileSystemStorage) else storage
+
+
+def _stored_names(storage: Storage, folder: str = "") -> list[str]:
+    folders, files = storage.listdir(folder)
+    prefix = f"{folder}/" if folder else ""
+    names = [prefix + name for name in files]
+    for inner in folders:
+        names += _stored_names(storage, prefix + inner)
+    return names
+
+
+def _archive_stored(archive: tarfile.TarFile, storage: Storage) -> None:
+    for name in sorted(_stored_names(storage)):
+        with storage.open(name, "rb") as handle:
+            data = handle.read()  # at most IMPORT_MAX_MB: the largest media file
+        info = tarfile.TarInfo(f"{MEDIA_MEMBER}/{name}")
+        info.size = len(data)
+        info.mtime = int(storage.get_modified_time(name).timestamp())
+        archive.addfile(info, io.BytesIO(data))
+
+
+def _restore_stored(folder: Path, storage: Storage) -> None:
+    for item in sorted(folder.rglob("*")):
+        if not item.is_file():
+            continue
+        name = item.relative_to(folder).as_posix()
+        storage.delete(name)  # the backup's file replaces the one of the same name
+        with item.open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise BackupError(f"The media file {name} was restored as {saved}: restore again.")
+
+
 def backup_write(
     *, path: Path | None = None, using: str = "default", media_root: Path | None = None
 ) -> Path:
@@ -93,6 +135,7 @@ def backup_write(
     connection = connections[using]
     database = connection.settings_dict
     vendor = _vendor(database)
+    object_storage = _object_storage(media_root)
     media_root = Path(media_root or settings.MEDIA_ROOT)
     now = timezone.now()
     if path is None:
@@ -129,7 +172,9 @@ def backup_write(
             info.mtime = int(now.timestamp())
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=dump.name)
-            if media_root.is_dir():
+            if object_storage is not None:
+                _archive_stored(archive, object_storage)
+            elif media_root.is_dir():
                 archive.add(media_root, arcname=MEDIA_MEMBER)
         partial.replace(path)  # a backup file is whole or absent
     return path
@@ -141,9 +186,12 @@ def backup_restore(
     """Replace the database (the default one unless given its settings) and the media files
     with those of a backup. The database may be empty or migrated; what it held is dropped.
     The media folder in place is kept beside the restored one, renamed, and its path returned.
+    In an S3 bucket the backup's files replace those of the same names and the others stay
+    (the bucket's versioning, when on, keeps the replaced ones).
     """
     database = database or connections["default"].settings_dict
     vendor = _vendor(database)
+    object_storage = _object_storage(media_root)
     media_root = Path(media_root or settings.MEDIA_ROOT)
     if not path.is_file():
         raise BackupError(f"No backup file at {path}.")
@@ -185,14 +233,18 @@ def backup_restore(
         restored_media = Path(scratch) / MEDIA_MEMBER
         files = sum(1 for item in restored_media.rglob("*") if item.is_file())
         previous = None
-        if media_root.exists():
-            stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y%m%d-%H%M%S")
-            previous = media_root.with_name(f"{media_root.name}.before-restore-{stamp}")
-            media_root.rename(previous)
-        if restored_media.is_dir():
-            shutil.move(restored_media, media_root)
+        if object_storage is not None:
+            if restored_media.is_dir():
+                _restore_stored(restored_media, object_storage)
         else:
-            media_root.mkdir(parents=True)
+            if media_root.exists():
+                stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y%m%d-%H%M%S")
+                previous = media_root.with_name(f"{media_root.name}.before-restore-{stamp}")
+                media_root.rename(previous)
+            if restored_media.is_dir():
+                shutil.move(restored_media, media_root)
+            else:
+                media_root.mkdir(parents=True)
     return RestoreResult(vendor, manifest.get("taken_at", ""), files, previous)
 
 

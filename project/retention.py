@@ -34,9 +34,12 @@ def _orphans_purge(before: datetime.datetime) -> int:
     kept |= set(MapImport.objects.exclude(file="").values_list("file", flat=True))
     deleted = 0
     for folder in FOLDERS:
-        if not default_storage.exists(folder):
+        # Listed rather than asked for: object storage (S3) has no folders that "exist".
+        try:
+            _, names = default_storage.listdir(folder)
+        except FileNotFoundError:  # a local media folder no import has written to yet
             continue
-        for name in default_storage.listdir(folder)[1]:
+        for name in names:
             path = f"{folder}/{name}"
             if path in kept or default_storage.get_modified_time(path) >= before:
                 continue

@@ -244,6 +244,64 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph ...) instead of MEDIA_ROOT, one
+# store for every app server and worker. Documents stay private: wgec serves them through its
+# own views, which check who may read them; objects get no ACL of their own (they keep the
+# bucket's, which must be private) and any address of one is signed and expires.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+_MEDIA_S3_OTHERS = [
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_REGION",
+    "MEDIA_S3_PREFIX",
+    "MEDIA_S3_ACCESS_KEY_ID",
+    "MEDIA_S3_SECRET_ACCESS_KEY",
+    "MEDIA_S3_URL_EXPIRY",
+]
+if MEDIA_S3_BUCKET:
+    _expiry = env_int("MEDIA_S3_URL_EXPIRY", 300)
+    if _expiry <= 0:
+        raise ImproperlyConfigured(f"MEDIA_S3_URL_EXPIRY must be seconds above 0, not {_expiry}.")
+    _media_s3: dict[str, object] = {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "region_name": env_str("MEDIA_S3_REGION") or None,
+        "location": env_str("MEDIA_S3_PREFIX").strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": _expiry,
+        # A new upload never replaces a file of the same name, as on a local disk.
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    _endpoint = env_str("MEDIA_S3_ENDPOINT_URL")
+    if _endpoint:
+        _parts = urlsplit(_endpoint)
+        if _parts.scheme not in {"http", "https"} or not _parts.hostname:
+            raise ImproperlyConfigured(
+                f"MEDIA_S3_ENDPOINT_URL must be an http(s) URL, not {_endpoint!r}."
+            )
+        # MinIO and Ceph name the bucket in the path unless set up for bucket host names.
+        _media_s3 |= {"endpoint_url": _endpoint, "addressing_style": "path"}
+    # Without this pair boto3 finds the credentials itself: AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY, a profile, or the role of the machine.
+    _key_pair = ["MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY"]
+    _given = [name for name in _key_pair if env_str(name)]
+    if len(_given) == 1:
+        _missing = next(name for name in _key_pair if name not in _given)
+        raise ImproperlyConfigured(
+            f"{_given[0]} is set but {_missing} is not: set both, or neither to let boto3 find "
+            "the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, a role)."
+        )
+    if _given:
+        _media_s3 |= {
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY"),
+        }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _media_s3}
+elif _stray := [name for name in _MEDIA_S3_OTHERS if env_str(name)]:
+    raise ImproperlyConfigured(
+        f"{', '.join(_stray)} set without MEDIA_S3_BUCKET: set MEDIA_S3_BUCKET to keep media "
+        "in that bucket, or unset them to keep media in MEDIA_ROOT."
+    )
 # Documents attached to contributions: the largest accepted, in megabytes.
 CONTRIBUTION_DOCUMENT_MAX_MB = env_int("CONTRIBUTION_DOCUMENT_MAX_MB", 10)
 

@@ -190,3 +190,102 @@ def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
     assert _settings(env, show=show).stdout.strip() == "False"
     on = _settings({**env, "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true"}, show=show)
     assert on.stdout.strip() == "True", on.stderr
+
+
+STORAGE = "__import__('django.core.files.storage', fromlist=['_']).storages['default']"
+MEDIA_SHOW = ", ".join(
+    [f"type({STORAGE}).__name__"]
+    + [
+        f"getattr({STORAGE}, {name!r}, None)"
+        for name in (
+            "bucket_name",
+            "endpoint_url",
+            "region_name",
+            "location",
+            "default_acl",
+            "file_overwrite",
+        )
+    ]
+    + [f"{STORAGE}.url('contributions/a.pdf')"]
+)
+
+
+def _media(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _settings({"SECRET_KEY": "x" * 50, **env}, show=MEDIA_SHOW)
+
+
+def test_media_stay_in_media_root_unless_a_bucket_is_given():
+    result = _media({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("FileSystemStorage")
+
+
+def test_a_bucket_keeps_media_private_on_s3_compatible_storage():
+    result = _media(
+        {
+            "MEDIA_S3_BUCKET": "wgec-media",
+            "MEDIA_S3_ENDPOINT_URL": "https://minio.example.org:9000",
+            "MEDIA_S3_REGION": "eu-central-2",
+            "MEDIA_S3_PREFIX": "/production/",
+            "MEDIA_S3_ACCESS_KEY_ID": "wgec",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "secret-of-the-test",
+            "MEDIA_S3_URL_EXPIRY": "120",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    kind, bucket, endpoint, region, prefix, acl, overwrite, url = result.stdout.split()
+    assert (kind, bucket, endpoint, region, prefix) == (
+        "S3Storage",
+        "wgec-media",
+        "https://minio.example.org:9000",
+        "eu-central-2",
+        "production",
+    )
+    # No ACL of their own (the bucket's private one), and an upload never replaces another.
+    assert (acl, overwrite) == ("None", "False")
+    # The only address of a document is signed, expires, and names the bucket in its path.
+    assert url.startswith(
+        "https://minio.example.org:9000/wgec-media/production/contributions/a.pdf?"
+    )
+    assert "X-Amz-Signature=" in url
+    assert "X-Amz-Expires=120" in url
+
+
+def test_without_its_own_keys_the_bucket_is_reached_with_boto3s_credentials():
+    show = "settings.STORAGES['default']['OPTIONS']"
+    result = _settings({"SECRET_KEY": "x" * 50, "MEDIA_S3_BUCKET": "wgec-media"}, show=show)
+    assert result.returncode == 0, result.stderr
+    assert "access_key" not in result.stdout
+    assert "endpoint_url" not in result.stdout
+    assert "'querystring_expire': 300" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"MEDIA_S3_BUCKET": "wgec-media", "MEDIA_S3_ACCESS_KEY_ID": "wgec"},
+            "MEDIA_S3_ACCESS_KEY_ID is set but MEDIA_S3_SECRET_ACCESS_KEY is not",
+        ),
+        (
+            {"MEDIA_S3_BUCKET": "wgec-media", "MEDIA_S3_SECRET_ACCESS_KEY": "secret"},
+            "MEDIA_S3_SECRET_ACCESS_KEY is set but MEDIA_S3_ACCESS_KEY_ID is not",
+        ),
+        (
+            {"MEDIA_S3_ENDPOINT_URL": "https://minio.example.org", "MEDIA_S3_REGION": "x"},
+            "MEDIA_S3_ENDPOINT_URL, MEDIA_S3_REGION set without MEDIA_S3_BUCKET",
+        ),
+        (
+            {"MEDIA_S3_BUCKET": "wgec-media", "MEDIA_S3_ENDPOINT_URL": "minio.example.org"},
+            "MEDIA_S3_ENDPOINT_URL must be an http(s) URL",
+        ),
+        (
+            {"MEDIA_S3_BUCKET": "wgec-media", "MEDIA_S3_URL_EXPIRY": "0"},
+            "MEDIA_S3_URL_EXPIRY must be seconds above 0",
+        ),
+    ],
+)
+def test_a_half_given_media_bucket_stops_the_start_naming_what_is_missing(env, message):
+    result = _media(env)
+    assert result.returncode != 0
+    assert message in result.stderr
