@@ -7,7 +7,7 @@ refuses to start without a SECRET_KEY.
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +55,15 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def url_parts(name: str, url: str, schemes: set[str], form: str) -> SplitResult:
+    """``url``, the value of the variable ``name``, split; refused unless its scheme is one of
+    ``schemes`` and it names a host (``form`` says what it should look like)."""
+    parts = urlsplit(url)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be {form}, not {url!r}.")
+    return parts
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -74,9 +83,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-_site = urlsplit(SITE_URL)
-if _site.scheme not in {"http", "https"} or not _site.hostname:
-    raise ImproperlyConfigured(f"SITE_URL must be an http(s) URL, not {SITE_URL!r}.")
+_site = url_parts("SITE_URL", SITE_URL, {"http", "https"}, "an http(s) URL")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS",
@@ -274,11 +281,7 @@ if MEDIA_S3_BUCKET:
     }
     _endpoint = env_str("MEDIA_S3_ENDPOINT_URL")
     if _endpoint:
-        _parts = urlsplit(_endpoint)
-        if _parts.scheme not in {"http", "https"} or not _parts.hostname:
-            raise ImproperlyConfigured(
-                f"MEDIA_S3_ENDPOINT_URL must be an http(s) URL, not {_endpoint!r}."
-            )
+        url_parts("MEDIA_S3_ENDPOINT_URL", _endpoint, {"http", "https"}, "an http(s) URL")
         # MinIO and Ceph name the bucket in the path unless set up for bucket host names.
         _media_s3 |= {"endpoint_url": _endpoint, "addressing_style": "path"}
     # Without this pair boto3 finds the credentials itself: AWS_ACCESS_KEY_ID and
@@ -357,11 +360,9 @@ def _imap_config() -> dict:
 
     url = env_str("INBOUND_IMAP_URL")
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in {"imap", "imaps"} or not parts.hostname:
-            raise ImproperlyConfigured(
-                f"INBOUND_IMAP_URL must be imaps://USER:PASSWORD@HOST[:PORT][/FOLDER], not {url!r}."
-            )
+        parts = url_parts(
+            "INBOUND_IMAP_URL", url, {"imap", "imaps"}, "imaps://USER:PASSWORD@HOST[:PORT][/FOLDER]"
+        )
         try:
             port = parts.port
         except ValueError:
@@ -451,11 +452,7 @@ def _cache_config(url: str) -> dict:
     every app server must share."""
     if url in {"", "db"}:
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wgec_cache"}
-    parts = urlsplit(url)
-    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            f"CACHE_URL must be empty, db, or redis://HOST:PORT/DB, not {url!r}."
-        )
+    parts = url_parts("CACHE_URL", url, {"redis", "rediss"}, "empty, db, or redis://HOST:PORT/DB")
     try:
         parts.port  # noqa: B018 - checked for its error
     except ValueError:
