@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model
@@ -249,7 +250,7 @@ def _may_serve(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return False
     try:
         view = resolve(request.path_info).func
@@ -269,8 +270,9 @@ def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
         or len(response.content) > WHOLE_PAGE_MAX_BYTES
     ):
         return False
+    # A message added while the page was built was shown on it.
     messages = getattr(request, "_messages", None)
-    return not (messages is not None and messages._queued_messages)
+    return not (messages is not None and messages.added_new)
 
 
 def _served(request: HttpRequest, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
