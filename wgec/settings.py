@@ -414,10 +414,11 @@ TASKS = {
 
 # Accounts (django-allauth): sign-up with a confirmed e-mail address, login by e-mail or user
 # name, password reset. Failed logins are throttled by allauth's rate limits, which count in the
-# cache below (the database or Redis), so that every app server sees the same counts.
+# cache below (the database or Redis), so that every app server sees the same counts. Both
+# backends load a signed-in person's participant record with their user (wgec/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "wgec.auth_backends.ModelBackend",
+    "wgec.auth_backends.AccountBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "wgec:account"
@@ -461,6 +462,11 @@ def _cache_config(url: str) -> dict:
 
 
 CACHES = {"default": _cache_config(env_str("CACHE_URL"))}
+# With Redis, a signed-in person's session is read from the cache and written to both (Django's
+# cached_db sessions): a database query fewer on each of their requests. With the database's
+# cache it would only move that query to the cache table.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The public pages read far more than they change (the matrix, the gaps, the open data files, an
 # issue's page, the responses, the reports) are cached, by role where needed, until what they
 # show changes (wgec/page_cache.py, mechanisms/page_cache.py), at most this many seconds (0: not

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -62,3 +63,38 @@ def test_role_required_sends_anonymous_to_log_in_and_refuses_lower_roles(
     request.user = coordinator_user
     assert guarded(request).content == b"done"
     assert guarded.minimum_role == Role.COORDINATOR
+
+
+def _session_request(client, user):
+    """A request carrying ``user``'s session, as the authentication middleware gets it."""
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return request
+
+
+def test_a_signed_in_persons_role_needs_no_query_beyond_loading_them(
+    client, member_user, django_assert_num_queries
+):
+    request = _session_request(client, member_user)
+    with django_assert_num_queries(2):  # the session; the user, their participant record with them
+        user = get_user(request)
+    with django_assert_num_queries(0):
+        assert role_of(user) == Role.MEMBER
+
+
+def test_a_signed_in_person_without_a_participant_record_is_loaded_as_quickly(
+    client, django_assert_num_queries
+):
+    request = _session_request(client, UserFactory())
+    with django_assert_num_queries(2):
+        user = get_user(request)
+    with django_assert_num_queries(0):
+        assert role_of(user) == Role.OBSERVER
+
+
+def test_a_deactivated_persons_session_signs_no_one_in(client):
+    user = UserFactory()
+    request = _session_request(client, user)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert not get_user(request).is_authenticated

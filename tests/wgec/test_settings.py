@@ -147,6 +147,17 @@ def test_the_cache_is_the_database_unless_a_redis_url_is_given():
     ]
 
 
+def test_sessions_are_read_from_redis_when_the_cache_is_redis():
+    production = {"SECRET_KEY": "x" * 50}
+    result = _settings(production, show="settings.SESSION_ENGINE")
+    assert result.stdout.split() == ["django.contrib.sessions.backends.db"]
+    result = _settings(
+        {**production, "CACHE_URL": "redis://127.0.0.1:6379/2"}, show="settings.SESSION_ENGINE"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.sessions.backends.cached_db"]
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [
