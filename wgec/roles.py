@@ -93,10 +93,14 @@ def role_required(minimum: Role) -> Callable:
 
 
 def participant_of(user) -> Participant | None:
-    """The participant a signed-in user speaks as, if any."""
+    """The participant a signed-in user speaks as, if any: the record loaded with a request's
+    user (``wgec.auth_backends``), else read."""
     if not user.is_authenticated:
         return None
-    return Participant.objects.filter(user=user).select_related("stakeholder_group").first()
+    try:
+        return user.participant
+    except ObjectDoesNotExist:
+        return None
 
 
 def speaking_participant(request: HttpRequest) -> Participant:

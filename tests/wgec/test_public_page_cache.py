@@ -182,12 +182,12 @@ def test_a_members_second_visit_of_an_issue_page_is_served_from_the_cache(
     CommentFactory(issue=item.issue, text="Regional work matters.")
     url = reverse("issues:detail", args=[item.issue_id])
     built = _queries(member_client, url)
-    # The session, the issue's look-up, the member's user with their role, the version's token
-    # and the cache's row; then the comments section, the member's own: the participant they
-    # speak as and the comments with their authors.
-    with django_assert_num_queries(7):
+    # The session, the issue's look-up, the member's user with their participant record (their
+    # role, the participant they speak as), the version's token and the cache's row; then the
+    # comments section, the member's own: the comments with their authors.
+    with django_assert_num_queries(6):
         cached = _text(member_client, url)
-    assert built > 7
+    assert built > 6
     assert "[Keep spam on the map.]" in cached and "Regional work matters." in cached
     assert "csrfmiddlewaretoken" in cached  # the member's own comment form
 
