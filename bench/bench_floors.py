@@ -1,6 +1,7 @@
-"""Every public page beside its floor: the same rows fetched by one or two hand-written SQL
-queries and written as a bare HTML table (or the same JSON or CSV) in a Python loop, timed in
-the same run. Median of 9 of each, the ratio page/floor, and the page's queries.
+"""Every public page and the coordinators' dashboard beside its floor: the same rows fetched by
+one or two hand-written SQL queries and written as a bare HTML table (or the same JSON or CSV)
+in a Python loop, timed in the same run. Median of 9 of each, the ratio page/floor, and the
+page's queries.
 
 The data: the demo (the 2013-14 exercise: its reports, referrals, participants), then a map
 at the scale (1x: 200 issues in 7 clusters, 60 mechanisms, about 2,000 coverage rows; 10x and
@@ -13,13 +14,17 @@ cache off ("uncached": built for every request, as anyone gets a page just after
 what it shows), and the pages the page cache keeps again as served from it (in the configured
 cache: the database's unless CACHE_URL names Redis), to an anonymous visitor (the HTML pages
 kept whole) and to a signed-in member of the correspondence group (the content from the cache,
-the page's frame drawn for them). Beside them, an empty page through Django and the site's
-middleware: the least any page costs.
+the page's frame drawn for them). Then the coordinators' dashboard, uncached, to a signed-in
+coordinator, with what it lists added to the data: two reports due, open items and pending
+proposals (20 of each at 1x, as many times more at each scale), failed deliveries and a dozen
+documents prepared. Beside them, an empty page through Django and the site's middleware: the
+least any page costs.
 """
 
 # ruff: noqa: S608 - the SQL is this module's own fixed text; values go as parameters.
 
 import csv
+import datetime
 import html
 import io
 import json
@@ -36,14 +41,16 @@ from django.http import HttpRequest, HttpResponse
 from django.test.client import Client, ClientHandler, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path
+from django.utils import timezone
 
 from bench.common import Figure
 from issues.models import Issue, Question
 from mechanisms.models import Mechanism
-from reports.models import Deliverable
+from reports.models import Deliverable, Delivery, DocumentExport, Report
 from tests.factories import ParticipantFactory, UserFactory
 from tests.issues.responses_data import population_create
-from tests.scale import large_map
+from tests.scale import large_map, open_work
+from wgec.models import Participant
 
 SCALES = [factor for factor in (1, 10, 100) if factor <= int(os.environ.get("BENCH_SCALE", 10))]
 REPEAT = 9
@@ -320,6 +327,60 @@ def _home_floor() -> str:
     return _table(counts) + _schedule_floor()
 
 
+# The coordinators' dashboard: what is still open on the map, each list's count and first 50
+# in one query (each part keeps its order: UNION ALL appends them as they come)...
+DASHBOARD_OPEN = (
+    "SELECT * FROM (SELECT 'issue', i.id, i.title, c.name, NULL, NULL, NULL, NULL, "
+    "COUNT(*) OVER () FROM issues_issue i JOIN issues_cluster c ON c.id = i.cluster_id "
+    "WHERE i.state = 'on_map' AND NOT EXISTS (SELECT 1 FROM mechanisms_coverage v "
+    "WHERE v.issue_id = i.id) ORDER BY c.position, i.title LIMIT 50) a "
+    "UNION ALL "
+    # The names each item and proposal shows are looked up for the 50 rows kept.
+    "SELECT 'item', t.id, t.summary, (SELECT title FROM issues_issue WHERE id = "
+    "COALESCE(t.issue_id, (SELECT issue_id FROM mechanisms_coverage WHERE id = t.coverage_id)))"
+    ", (SELECT COALESCE(NULLIF(m.acronym, ''), m.name) FROM mechanisms_coverage v "
+    "JOIN mechanisms_mechanism m ON m.id = v.mechanism_id WHERE v.id = t.coverage_id), "
+    "NULL, NULL, NULL, t.n FROM (SELECT id, issue_id, coverage_id, summary, created_at, "
+    "COUNT(*) OVER () AS n FROM consensus_consensusitem WHERE state = 'open' "
+    "ORDER BY created_at LIMIT 50) t "
+    "UNION ALL "
+    "SELECT 'proposal', p.id, p.kind, COALESCE((SELECT title FROM issues_issue "
+    "WHERE id = p.issue_id), p.title), COALESCE((SELECT COALESCE(NULLIF(acronym, ''), name) "
+    "FROM mechanisms_mechanism WHERE id = COALESCE(p.mechanism_id, (SELECT mechanism_id "
+    "FROM mechanisms_coverage WHERE id = p.coverage_id))), p.mechanism_name), "
+    "p.status || p.gap_type, (SELECT pp.name || ', ' || g.name FROM wgec_participant pp "
+    "JOIN wgec_stakeholdergroup g ON g.id = pp.stakeholder_group_id "
+    "WHERE pp.id = p.proposer_id), CAST(p.created_at AS TEXT), p.n "
+    "FROM (SELECT id, kind, issue_id, title, mechanism_id, coverage_id, mechanism_name, status, "
+    "gap_type, proposer_id, created_at, COUNT(*) OVER () AS n FROM consensus_proposal "
+    "WHERE state = 'pending' ORDER BY created_at LIMIT 50) p"
+)
+# ... and the schedule's side in another: the deliverables not yet sent (and the documents the
+# export form offers), the deliveries that failed or need attention by report, the last ten
+# documents prepared.
+DASHBOARD_SCHEDULE = (
+    "SELECT * FROM (SELECT 'deliverable', d.slug, d.title, CAST(d.due_date AS TEXT), d.state, "
+    "d.kind, NULL FROM reports_deliverable d "
+    "WHERE d.state <> 'sent' OR d.kind <> 'update_report' ORDER BY d.due_date, d.slug) a "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'problem', d.slug, d.title, l.state, CAST(COUNT(*) AS TEXT), NULL, "
+    "NULL FROM reports_delivery l JOIN reports_report r ON r.id = l.report_id "
+    "JOIN reports_deliverable d ON d.id = r.deliverable_id "
+    "WHERE l.state IN ('failed', 'attention') GROUP BY d.slug, d.title, l.state "
+    "ORDER BY d.slug, l.state) b "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'export', CAST(e.id AS TEXT), d.title, e.format || ' ' || e.language, "
+    "e.state, e.error, CAST(e.created_at AS TEXT) || ' ' || COALESCE(u.username, '') "
+    "FROM reports_documentexport e JOIN reports_deliverable d ON d.id = e.deliverable_id "
+    "LEFT JOIN auth_user u ON u.id = e.requested_by_id WHERE NOT e.frozen "
+    "ORDER BY e.created_at DESC LIMIT 10) c"
+)
+
+
+def _dashboard_floor() -> str:
+    return _table(_rows(DASHBOARD_SCHEDULE)) + _table(_rows(DASHBOARD_OPEN))
+
+
 def _data_json(sql: str) -> Callable[[], str]:
     def floor() -> str:
         with connection.cursor() as cursor:
@@ -427,9 +488,43 @@ def _build(factor: int) -> None:
     call_command("load_demo", verbosity=0)
     large_map(issues=200 * factor, mechanisms=60 * factor, coverage_per_issue=20)
     _respondent.append(population_create(70 * factor).pk)
+    _dashboard_data(factor)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+
+
+def _dashboard_data(factor: int) -> None:
+    """What the coordinators' dashboard lists beyond the map's issues without a mechanism: two
+    reports still due (the demo's were all sent), open items and pending proposals (20 of each
+    at 1x), deliveries that failed or need attention, and more documents prepared than it
+    shows."""
+    today = timezone.localdate()
+    for n, days in enumerate((-3, 30)):
+        Deliverable.objects.create(
+            slug=f"update-due-{n}",
+            kind=Deliverable.Kind.UPDATE_REPORT,
+            title=f"Update report due in {days} days",
+            due_date=today + datetime.timedelta(days=days),
+        )
+    open_work(items=20 * factor, proposals=20 * factor)
+    report = Report.objects.filter(deliverable__state="sent").order_by("pk").first()
+    Delivery.objects.bulk_create(
+        Delivery(report=report, email=f"lost{n}@example.org", state=("failed", "attention")[n % 2])
+        for n in range(10 * factor)
+    )
+    document = (
+        Deliverable.objects.exclude(kind=Deliverable.Kind.UPDATE_REPORT).order_by("pk").first()
+    )
+    DocumentExport.objects.bulk_create(
+        DocumentExport(
+            deliverable=document,
+            format=("docx", "pdf", "xlsx", "csv")[n % 4],
+            state=("done", "failed")[n % 2],
+            error="" if n % 2 == 0 else "The worker stopped.",
+        )
+        for n in range(12)
+    )
 
 
 def _median(work: Callable[[], object]) -> float:
@@ -456,6 +551,8 @@ def run():
 
     # A member of the correspondence group, signed in: their requests carry their session.
     member = RequestFactory()
+    # A coordinator, signed in, for the dashboard.
+    coordinator = RequestFactory()
 
     def get(url: str, requests: RequestFactory = factory) -> None:
         response = handler(requests.get(url).environ)
@@ -507,6 +604,15 @@ def run():
             ).user
         )
         member.cookies = signed_in.cookies
+        signed_in = Client()
+        signed_in.force_login(
+            ParticipantFactory(
+                user=UserFactory(username="bench-coordinator"),
+                role=Participant.Role.COORDINATOR,
+                correspondence_group=True,
+            ).user
+        )
+        coordinator.cookies = signed_in.cookies
         for label, url, floor in _pages():
             # Every page as it is built for each request (the page cache off)...
             with override_settings(PAGE_CACHE_SECONDS=0):
@@ -521,3 +627,13 @@ def run():
                 # page's frame (their name, their menu) drawn around it.
                 get(url, member)
                 yield measure(label, url, floor, factor, "page cache, a member", member)
+        # The coordinators' dashboard: never cached, built for each request.
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            yield measure(
+                "coordinators' dashboard",
+                "/reports/dashboard/",
+                _dashboard_floor,
+                factor,
+                "uncached, a coordinator",
+                coordinator,
+            )

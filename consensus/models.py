@@ -143,6 +143,8 @@ class ConsensusItem(models.Model):
             ),
             models.CheckConstraint(condition=~Q(summary=""), name="consensus_item_has_summary"),
         ]
+        # The dashboard's open items, oldest first.
+        indexes = [models.Index(fields=["state", "created_at"], name="item_state_created")]
 
     def __str__(self) -> str:
         return f"{self.subject_label}: {self.get_state_display().lower()}"
@@ -336,6 +338,30 @@ class ProposalQuerySet(models.QuerySet):
             "mechanism",
             "coverage__mechanism",
             "reviewer__participant",
+        )
+
+    def with_summary(self) -> "ProposalQuerySet":
+        """What a line naming each proposal shows: its summary (kind, issue, mechanism, status,
+        gap), its proposer and their group, its date; nothing longer (the justification, the
+        baseline, the evidence) and none of the joins of a proposal's page (cluster, reviewer),
+        which cost a list more to plan than to read."""
+        return self.select_related(
+            "proposer__stakeholder_group", "issue", "mechanism", "coverage__mechanism"
+        ).only(
+            "kind",
+            "title",
+            "status",
+            "gap_type",
+            "mechanism_name",
+            "mechanism_acronym",
+            "created_at",
+            "proposer__name",
+            "proposer__stakeholder_group__name",
+            "issue__title",
+            "mechanism__name",
+            "mechanism__acronym",
+            "coverage__mechanism__name",
+            "coverage__mechanism__acronym",
         )
 
 

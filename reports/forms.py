@@ -70,3 +70,12 @@ class ExportForm(CheckedTextMixin, forms.Form):
             (code, translation.get_language_info(code)["name_local"])
             for code, _name in settings.LANGUAGES
         ]
+        if not self.is_bound:
+            # The documents read once: drawn, a select reads its first choice (whether it is
+            # empty decides the required attribute), then all of them, and the choices of a
+            # query set are read anew each time.
+            deliverable = self.fields["deliverable"]
+            deliverable.choices = [
+                (deliverable.prepare_value(d), deliverable.label_from_instance(d))
+                for d in deliverable.queryset
+            ]

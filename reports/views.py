@@ -4,7 +4,7 @@ document downloads, and the mailing list's public pages."""
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet, Subquery, Value, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -332,6 +332,26 @@ def report_document(request: HttpRequest, slug: str, format: str) -> HttpRespons
     return _file_response(export)
 
 
+def _first_and_count(queryset: QuerySet, *, sorted_whole: bool = False) -> tuple[list, int]:
+    """The first rows of a list on the dashboard and how many the list holds, in one query.
+
+    The count is a subquery the database runs once beside the list, which then stops at its
+    limit along an index; a list that must be read whole to be sorted (``sorted_whole``) counts
+    its rows with a window over that one reading instead of reading them twice."""
+    if sorted_whole:
+        total = Window(Count("*"))
+    else:
+        total = Subquery(
+            queryset.order_by()
+            .annotate(all=Value(1))
+            .values("all")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+    rows = list(queryset.annotate(rows_in_list=total)[:DASHBOARD_LIST_LIMIT])
+    return rows, rows[0].rows_in_list if rows else 0
+
+
 @require_safe
 @role_required(Role.COORDINATOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -341,23 +361,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {"deliverable": d, "state": d.schedule_state(today), "days_left": d.days_left(today)}
         for d in Deliverable.objects.pending().with_report(keep=())
     ]
-    no_mechanism = mapped_issues().on_map().without_mechanism()
-    open_items = ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)
-    proposals = Proposal.objects.pending()
+    no_mechanism, no_mechanism_count = _first_and_count(
+        mapped_issues()
+        .on_map()
+        .without_mechanism()
+        .select_related("cluster")
+        .order_by("cluster__position", "title"),
+        sorted_whole=True,
+    )
+    open_items, open_count = _first_and_count(
+        ConsensusItem.objects.filter(state=ConsensusItem.State.OPEN)
+        .select_related("issue", "coverage__issue", "coverage__mechanism")
+        .order_by("created_at")
+    )
+    proposals, proposal_count = _first_and_count(
+        Proposal.objects.pending().with_summary().order_by("created_at")
+    )
     exports = list(DocumentExport.objects.recent().filter(frozen=False)[:10])
     context = {
         "today": today,
         "due": due,
-        "no_mechanism_count": no_mechanism.count(),
-        "no_mechanism": no_mechanism.select_related("cluster").order_by(
-            "cluster__position", "title"
-        )[:DASHBOARD_LIST_LIMIT],
-        "open_count": open_items.count(),
-        "open_items": open_items.select_related(
-            "issue", "coverage__issue", "coverage__mechanism"
-        ).order_by("created_at")[:DASHBOARD_LIST_LIMIT],
-        "proposal_count": proposals.count(),
-        "proposals": proposals.with_people().order_by("created_at")[:DASHBOARD_LIST_LIMIT],
+        "no_mechanism_count": no_mechanism_count,
+        "no_mechanism": no_mechanism,
+        "open_count": open_count,
+        "open_items": open_items,
+        "proposal_count": proposal_count,
+        "proposals": proposals,
         "limit": DASHBOARD_LIST_LIMIT,
         "problems": Delivery.objects.filter(
             state__in=[Delivery.State.FAILED, Delivery.State.ATTENTION]

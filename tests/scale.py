@@ -2,8 +2,10 @@
 
 from django.db import connection
 
+from consensus.models import ConsensusItem, Proposal
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
+from wgec.models import Participant
 
 STATUSES = ["addressing", "partly", "not_addressing", "unknown"]
 
@@ -57,3 +59,51 @@ def large_map(*, issues: int, mechanisms: int, coverage_per_issue: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would after such a load
+
+
+def open_work(*, items: int, proposals: int) -> None:
+    """On the large map: ``items`` open items without consensus (half on an issue, half on a
+    coverage status) and ``proposals`` pending proposals of every kind, made by the existing
+    participants. Bulk created: no change history."""
+    issues = list(Issue.objects.filter(cluster__slug__startswith="c").order_by("pk")[: items + 1])
+    coverage = list(
+        Coverage.objects.filter(issue__cluster__slug__startswith="c")
+        .select_related("issue")
+        .order_by("pk")[: max(items, proposals) + 1]
+    )
+    ConsensusItem.objects.bulk_create(
+        (
+            ConsensusItem(
+                **({"issue": issues[n]} if n % 2 == 0 else {"coverage": coverage[n]}),
+                summary=f"Whether item {n} belongs on the map.",
+            )
+            for n in range(items)
+        ),
+        batch_size=5000,
+    )
+    proposers = list(Participant.objects.order_by("pk"))
+    kinds = [
+        Proposal.Kind.ISSUE,
+        Proposal.Kind.MECHANISM,
+        Proposal.Kind.COVERAGE,
+        Proposal.Kind.GAP,
+    ]
+
+    def proposal(n: int) -> Proposal:
+        kind, row = kinds[n % 4], coverage[n % len(coverage)]
+        fields: dict = {"kind": kind, "proposer": proposers[n % len(proposers)]}
+        if kind == Proposal.Kind.ISSUE:
+            fields |= {"title": f"Proposed issue {n}", "cluster_id": row.issue.cluster_id}
+        elif kind == Proposal.Kind.GAP:
+            fields |= {"issue": row.issue, "gap_type": "policy", "gap_description": "No forum."}
+        else:
+            fields |= {
+                "issue": row.issue,
+                "mechanism_id": row.mechanism_id,
+                "status": STATUSES[n % 4],
+            }
+            if kind == Proposal.Kind.COVERAGE:
+                fields["coverage"] = row
+        return Proposal(**fields, justification=f"Proposal {n}: the record shows it.")
+
+    Proposal.objects.bulk_create((proposal(n) for n in range(proposals)), batch_size=5000)

@@ -16,8 +16,10 @@ from tests.factories import (
     ConsensusItemFactory,
     CoverageFactory,
     DeliverableFactory,
+    DocumentExportFactory,
     GapFactory,
     IssueFactory,
+    MechanismFactory,
     ParticipantFactory,
     ProposalFactory,
 )
@@ -272,6 +274,42 @@ def test_compose_page_query_budget(coordinator_client, django_assert_max_num_que
 @pytest.mark.parametrize("size", [2, 25])
 def test_dashboard_query_budget(coordinator_client, django_assert_max_num_queries, size):
     _grow(size, "q")
-    DeliverableFactory(slug="update-1")
-    with django_assert_max_num_queries(14):
-        assert coordinator_client.get("/reports/dashboard/").status_code == 200
+    report = _sent("update-1")
+    DeliverableFactory(slug="update-2")
+    for i in range(size):
+        # Every kind of row the page lists: items on a coverage status, proposals of each kind,
+        # deliveries in trouble, documents prepared.
+        ConsensusItemFactory(issue=None, coverage=CoverageFactory(), summary=f"status {i}")
+        ProposalFactory(
+            kind="mechanism", coverage=None, issue=IssueFactory(), mechanism=MechanismFactory()
+        )
+        ProposalFactory(kind="gap", coverage=None, issue=IssueFactory(), gap_type="policy")
+        ProposalFactory(kind="issue", coverage=None, issue=None, title=f"New {i}")
+        Delivery.objects.create(report=report, email=f"s{i}@example.org", state="failed")
+        DocumentExportFactory(state=("done", "failed")[i % 2], deliverable__slug="initial")
+    # The session, the user, their participant; the schedule, the three lists with their counts,
+    # the documents prepared, the deliveries in trouble, the documents the form offers.
+    with django_assert_max_num_queries(10):
+        page = coordinator_client.get("/reports/dashboard/").content.decode()
+    assert f"Proposals not yet reviewed ({4 * size})" in page
+    assert f"Items without consensus, not yet referred ({2 * size})" in page
+
+
+def test_dashboard_counts_every_row_of_a_list_and_shows_the_first(coordinator_client, monkeypatch):
+    monkeypatch.setattr("reports.views.DASHBOARD_LIST_LIMIT", 2)
+    cluster = ClusterFactory()
+    for n in (3, 1, 2):
+        IssueFactory(title=f"Lonely {n}", cluster=cluster)
+        ConsensusItemFactory(issue=CoverageFactory().issue, summary=f"Disputed {n}")
+        ProposalFactory(kind="issue", coverage=None, issue=None, title=f"Proposed {n}")
+    page = coordinator_client.get("/reports/dashboard/").content.decode()
+    for heading in (
+        "Issues with no mechanism (3)",
+        "Items without consensus, not yet referred (3)",
+        "Proposals not yet reviewed (3)",
+    ):
+        assert heading in page
+    assert page.count("The first 2 are shown") == 3
+    assert "Lonely 1" in page and "Lonely 2" in page and "Lonely 3" not in page  # by title
+    assert "Disputed 3" in page and "Disputed 1" in page and "Disputed 2" not in page  # oldest
+    assert "Proposed 3" in page and "Proposed 1" in page and "Proposed 2" not in page
