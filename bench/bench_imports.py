@@ -5,11 +5,18 @@ second (reading the file, the preview's checks and the change history included),
 ``ModelResource`` with default options (a row read, looked up, saved and its history written by
 django-simple-history's signal, one row at a time) importing the same number of rows of the
 same content into the comparable model, in the same run; and the preview of an unchanged map at
-100x. Every import runs in a forked process of its own: its time, and its memory as the growth
-of that process's resident set (the kernel's peak, reset when it starts: it counts what the
-readers hold outside Python, calamine's and lxml's, which tracemalloc does not see). On
-PostgreSQL what a child wrote is removed afterwards; on SQLite (the benchmark's database is held
-in memory) a child's writes stay in the child.
+100x. Every import, ours and the library's alike, runs in a process of its own: its time, and its
+memory as the growth of that process's resident set (the kernel's peak, reset when the work
+starts: it counts what the readers hold outside Python, calamine's and lxml's, which tracemalloc
+does not see). On PostgreSQL that process is freshly started (multiprocessing's "spawn": Django
+set up, the benchmark's modules imported, the test database the benchmark built connected to
+and the file's bytes read from a temporary file, all before the measure starts), so that its
+growth is what the import itself holds: a forked child would reuse the memory its parent had
+freed, and its figure would depend on what the parent did before (measured: 116 to 179 MiB for
+the same responses import). What a process wrote is removed afterwards. On SQLite the
+benchmark's database is held in memory in the benchmark's process, which a started process
+cannot reach: there each import runs in a forked child (its writes stay in the child), and its
+memory counts the database's pages it writes and, lowered, what the parent had freed.
 
     BENCH_RESPONDENTS  respondents of the responses file (7,000: 100x the 2013 exercise)
     BENCH_NEW_ISSUES   new issues of the map file, and the rows of the library's (2,000)
@@ -19,14 +26,14 @@ in memory) a child's writes stay in the child.
 import datetime
 import io
 import os
-import time
+from collections.abc import Callable
 
 import tablib
 from django.db import connection
 from import_export import resources
 from openpyxl import load_workbook
 
-from bench.common import Figure, forked, peak_memory
+from bench.common import Figure, forked, peak_memory, resident_growth, started
 from issues.models import Answer, Issue, IssueSource, Question, Respondent
 from issues.responses.plan import RESPONDENT_COLUMNS
 from issues.services.responses import responses_import_file
@@ -59,32 +66,14 @@ class IssueResource(resources.ModelResource):
         model = Issue
 
 
-def _rss() -> tuple[int, int]:
-    with open("/proc/self/status") as status:
-        fields = dict(line.split(":", 1) for line in status)
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
-
-
-def _in_child(work) -> tuple[float, float, int, float]:
-    """Run ``work`` (which returns the records it wrote) in a forked process: its seconds, the
-    growth of its resident memory in MiB, the records, and its CPU seconds (the database
-    server's not counted: on this shared machine they vary less than the wall clock)."""
-    # The child opens a PostgreSQL connection of its own (closing an inherited one would close
-    # the parent's); SQLite's database in memory lives in the connection the child inherits.
+def _measured(work: Callable[[bytes], int], data: bytes) -> tuple[float, float, int, float]:
+    """``work(data)`` (which returns the records it wrote) in a process of its own: its seconds,
+    the growth of its resident memory in MiB, the records, and its CPU seconds. On PostgreSQL a
+    freshly started process; on SQLite, whose test database lives in this process's memory, a
+    forked one."""
     if connection.vendor == "postgresql":
-        connection.close()
-
-    def measured() -> list:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")  # the peak resident size starts again from here
-        before, _ = _rss()
-        start, cpu = time.perf_counter(), time.process_time()
-        records = work()
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        _, peak = _rss()
-        return [seconds, (peak - before) / 1024, records, cpu]
-
-    seconds, mib, records, cpu = forked(measured)
+        return started(work, data)
+    seconds, mib, records, cpu = forked(lambda: resident_growth(lambda: work(data)))
     return seconds, mib, records, cpu
 
 
@@ -140,6 +129,14 @@ def _library_import(resource, data: bytes, model) -> int:
     result = resource.import_data(dataset, raise_errors=True)
     assert not result.has_errors() and not result.has_validation_errors()
     return _records(model)
+
+
+def _library_responses(data: bytes) -> int:
+    return _library_import(RespondentResource(), data, Respondent)
+
+
+def _library_issues(data: bytes) -> int:
+    return _library_import(IssueResource(), data, Issue)
 
 
 # The map -------------------------------------------------------------------------------------
@@ -219,9 +216,9 @@ def run() -> list[Figure]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     load.append(os.getloadavg()[0])
-    our_responses = _in_child(lambda: _import_responses(ours))
+    our_responses = _measured(_import_responses, ours)
     _clear_responses()
-    their_responses = _in_child(lambda: _library_import(RespondentResource(), theirs, Respondent))
+    their_responses = _measured(_library_responses, theirs)
     _clear_responses()
     figures = _side_by_side("responses", our_responses, their_responses, RESPONDENTS)
 
@@ -238,18 +235,16 @@ def run() -> list[Figure]:
     )
     existing = _records(Issue)
     load.append(os.getloadavg()[0])
-    seconds, mib, records, cpu = _in_child(lambda: _import_map(new_issues))
+    seconds, mib, records, cpu = _measured(_import_map, new_issues)
     our_map = (seconds, mib, records - existing, cpu)
     _clear_new_issues()
-    seconds, mib, records, cpu = _in_child(
-        lambda: _library_import(IssueResource(), their_file, Issue)
-    )
+    seconds, mib, records, cpu = _measured(_library_issues, their_file)
     their_map = (seconds, mib, records - existing, cpu)
     _clear_new_issues()
     figures += _side_by_side("map, new issues", our_map, their_map, NEW_ISSUES)
 
     load.append(os.getloadavg()[0])
-    preview_seconds, preview_mib, _, preview_cpu = _in_child(lambda: _preview(unchanged))
+    preview_seconds, preview_mib, _, preview_cpu = _measured(_preview, unchanged)
     python_mib, _ = peak_memory(lambda: _preview(unchanged))
     sheet = load_workbook(io.BytesIO(unchanged), read_only=True)["Coverage"]
     coverage = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))

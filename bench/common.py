@@ -1,7 +1,9 @@
 """What a benchmark reports, and how it measures."""
 
 import json
+import multiprocessing
 import os
+import tempfile
 import time
 import traceback
 import tracemalloc
@@ -80,3 +82,77 @@ def forked(work: Callable[[], Any]) -> Any:
     if message[0] != "ok":
         raise RuntimeError(f"the measured work failed in its process:\n{message[1]}")
     return message[1]
+
+
+def _resident() -> tuple[int, int]:
+    """The process's resident set and its peak since the last reset, in KiB."""
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def resident_growth[T](work: Callable[[], T]) -> tuple[float, float, T, float]:
+    """Run ``work`` in this process: its seconds, the growth of the process's resident set in
+    MiB (the kernel's peak, reset first: it counts what compiled readers hold outside Python,
+    which tracemalloc does not see), what it returns, and its CPU seconds (a database server's
+    not counted)."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")  # the peak resident size starts again from here
+    before, _ = _resident()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    _, peak = _resident()
+    return seconds, (peak - before) / 1024, result, cpu
+
+
+def _started_child(send, database: str, work: Callable[[bytes], Any], path: str) -> None:
+    # Django is set up (the benchmark's main module, run again as the child's) and ``work``'s
+    # module imported (to unpickle it); the test database the benchmark made is used, and
+    # connected to before the measure starts, as in the parent.
+    try:
+        from django.conf import settings
+        from django.db import connection
+        from django.test.utils import setup_test_environment
+
+        settings.DATABASES[connection.alias]["NAME"] = database
+        connection.settings_dict["NAME"] = database
+        setup_test_environment()
+        connection.ensure_connection()
+        with open(path, "rb") as file:
+            data = file.read()
+        message = ["ok", resident_growth(lambda: work(data))]
+    except BaseException:  # noqa: BLE001 - the parent raises it
+        message = ["error", traceback.format_exc()]
+    send.send(message)
+    send.close()
+
+
+def started(work: Callable[[bytes], Any], data: bytes) -> tuple[float, float, Any, float]:
+    """``resident_growth`` of ``work(data)`` in a freshly started Python process (spawned, not
+    forked: it holds nothing of this process's history, whose freed memory a forked child would
+    reuse), on the same database; ``work`` is a module-level function, ``data`` goes through a
+    temporary file and is read before the measure starts. A database held in this process's
+    memory (SQLite's in-memory test database) cannot be reached from there: use ``forked``."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        raise ValueError("a started process cannot reach an in-memory SQLite database")
+    context = multiprocessing.get_context("spawn")
+    with tempfile.NamedTemporaryFile(prefix="bench-", suffix=".bin") as file:
+        file.write(data)
+        file.flush()
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_started_child, args=(send, connection.settings_dict["NAME"], work, file.name)
+        )
+        process.start()
+        send.close()
+        try:
+            message = receive.recv()
+        except EOFError:
+            message = ["error", "the process ended without an answer"]
+        process.join()
+    if message[0] != "ok":
+        raise RuntimeError(f"the measured work failed in its process:\n{message[1]}")
+    return tuple(message[1])

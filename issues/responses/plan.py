@@ -4,10 +4,11 @@ import itself is ``issues.services.responses``."""
 
 import datetime
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.utils import timezone
 
@@ -51,22 +52,25 @@ ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # The plan: what an import would do -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one an answer a file sets or removes (126,000 at 100x)
 class AnswerChange:
+    """An answer the import adds, changes or removes. The plan holds no answer's new text: the
+    import reads it again from the sheet as it writes (``issues.services.responses``)."""
+
     code: str
     kind: str  # ADDED, CHANGED or REMOVED
-    old: str = ""
-    new: str = ""
+    old: str = ""  # the text removed (REMOVED)
+    answer_id: int | None = None  # the answer changed or removed (CHANGED, REMOVED)
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldChange:
     column: str
     old: str
     new: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """What importing one row does to its respondent and their answers."""
 
@@ -75,9 +79,6 @@ class RowPlan:
     respondent: Respondent
     fields: list[FieldChange] = field(default_factory=list)
     answers: list[AnswerChange] = field(default_factory=list)
-    # Filled while planning; used when writing.
-    answer_texts: dict[int, str] = field(default_factory=dict, repr=False)
-    existing: dict[int, tuple[int, str]] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -143,9 +144,11 @@ def responses_read(data: bytes, filename: str, progress: Progress | None = None)
     """The responses table of an uploaded file: its only sheet, or the one named Responses.
 
     The file type follows the content (an XLSX file is a zip archive), whatever its name says;
-    the import limits (settings ``IMPORT_MAX_*``) are checked while reading.
+    the import limits (settings ``IMPORT_MAX_*``) are checked while reading. The rows are not
+    kept: planning and importing read them again a batch at a time (``Sheet.iter_rows``), so
+    that an import holds the answers of one batch of respondents, not of the whole file.
     """
-    sheets = read_workbook(data, filename, progress=progress)
+    sheets = read_workbook(data, filename, progress=progress, keep_rows=False)
     named = [sheet for name, sheet in sheets.items() if normalise_header(name) == "responses"]
     sheet = named[0] if named else next(iter(sheets.values()), None)
     if sheet is None or not sheet.headers:
@@ -163,6 +166,7 @@ def responses_plan(sheet: Sheet, *, order: str | None = None) -> ResponsesPlan:
 
     ``order`` is the order of the day and month in the file's dates (``dmy`` or ``mdy``), for a
     file whose dates read both ways; otherwise the dates themselves decide (``date_order``).
+    The rows are checked and matched BATCH at a time; the errors are listed in row order.
     """
     plan = ResponsesPlan()
     columns_missing = False
@@ -192,20 +196,22 @@ def responses_plan(sheet: Sheet, *, order: str | None = None) -> ResponsesPlan:
     if columns_missing:
         return plan
     try:
-        order = date_order(sheet, SUBMITTED, sheet.rows, order)
+        order = date_order(sheet, SUBMITTED, sheet.iter_rows(), order)
     except SpreadsheetError as error:
         plan.errors.append(error)
         return plan
     has_id = sheet.has_column(ID)
     lookup = Spellings()
-    parsed = [_parse_row(sheet, row, lookup, plan, has_id, order) for row in sheet.rows]
-    _match(sheet, parsed, plan)
+    matcher = _Matcher(sheet, plan)
+    for rows in itertools.batched(sheet.iter_rows(), BATCH, strict=False):
+        matcher.match([_parse_row(sheet, row, lookup, plan, has_id, order) for row in rows])
+    plan.errors.sort(key=lambda error: error.row or 0)
     return plan
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
-    row: Row
+    number: int
     pk: int | None = None
     values: dict = field(default_factory=dict)
     answers: dict[int, str] = field(default_factory=dict)  # question id -> text ("" removes)
@@ -219,7 +225,7 @@ class _Parsed:
 def _parse_row(
     sheet: Sheet, row: Row, lookup: Spellings, plan: ResponsesPlan, has_id: bool, order: str
 ):
-    parsed = _Parsed(row=row)
+    parsed = _Parsed(number=row.number)
 
     def fail(column: str, message: str) -> None:
         parsed.ok = False
@@ -291,109 +297,128 @@ def _parse_row(
     return parsed
 
 
-def _chunks[T](items: list[T], size: int = BATCH) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+class _Matcher:
+    """Finds each valid row's respondent and works out the changes, a batch of rows at a time;
+    what must hold across the file (a respondent, or a name, organisation and submission time,
+    in one row only) is remembered from batch to batch."""
 
+    def __init__(self, sheet: Sheet, plan: ResponsesPlan) -> None:
+        self.sheet, self.plan = sheet, plan
+        self.seen_ids: dict[int, int] = {}
+        self.seen_keys: dict[tuple, int] = {}
+        self.codes = {question.pk: question.code for question in plan.questions}
 
-def _match(sheet: Sheet, parsed: list[_Parsed], plan: ResponsesPlan) -> None:
-    """Find each valid row's respondent and work out the changes."""
-    valid = [item for item in parsed if item.ok]
-    ids = sorted({item.pk for item in valid if item.pk})
-    by_id: dict[int, Respondent] = {}
-    for chunk in _chunks(ids):
-        by_id.update(Respondent.objects.in_bulk(chunk))
-    names = sorted({item.values["name"] for item in valid})
-    by_key: dict[tuple, Respondent] = {}
-    for chunk in _chunks(names):
-        for respondent in Respondent.objects.filter(name__in=chunk):
-            by_key[(respondent.name, respondent.organisation, respondent.submitted_at)] = respondent
+    def match(self, parsed: list[_Parsed]) -> None:
+        valid = [item for item in parsed if item.ok]
+        if not valid:
+            return
+        by_id = Respondent.objects.in_bulk(sorted({item.pk for item in valid if item.pk}))
+        names = sorted({item.values["name"] for item in valid})
+        by_key = {
+            (respondent.name, respondent.organisation, respondent.submitted_at): respondent
+            for respondent in Respondent.objects.filter(name__in=names)
+        }
+        matched = [
+            (item, respondent)
+            for item in valid
+            if (respondent := self._respondent(item, by_id, by_key)) is not False
+        ]
+        existing: dict[int, dict[int, tuple[int, str]]] = defaultdict(dict)
+        respondent_ids = [respondent.pk for _, respondent in matched if respondent is not None]
+        if respondent_ids:
+            for pk, respondent_id, question_id, text in Answer.objects.filter(
+                respondent_id__in=respondent_ids
+            ).values_list("pk", "respondent_id", "question_id", "text"):
+                existing[respondent_id][question_id] = (pk, text)
+        planned = []
+        for item, respondent in matched:
+            answers = existing.get(respondent.pk, {}) if respondent else {}
+            planned.append((item, _row_plan(item, respondent, answers, self.codes)))
+        self.plan.rows.extend(row for _, row in planned)
+        self._check_sources(planned)
 
-    seen_ids: dict[int, int] = {}
-    seen_keys: dict[tuple, int] = {}
-    matched: list[tuple[_Parsed, Respondent | None]] = []
-    for item in valid:
-        number = item.row.number
-        key = item.natural_key
+    def _respondent(
+        self, item: _Parsed, by_id: dict[int, Respondent], by_key: dict[tuple, Respondent]
+    ) -> Respondent | None | Literal[False]:
+        """The row's respondent, None for a new one, or False after an error."""
+        number, key = item.number, item.natural_key
+        seen_ids, seen_keys = self.seen_ids, self.seen_keys
         respondent = None
         if item.pk:
             respondent = by_id.get(item.pk)
             if respondent is None:
-                plan.errors.append(
-                    sheet.error(
-                        f"there is no respondent with ID {item.pk} (leave the cell empty to add "
-                        "a new respondent).",
-                        row=item.row,
-                        column=ID,
-                    )
+                return self._error(
+                    f"there is no respondent with ID {item.pk} (leave the cell empty to add "
+                    "a new respondent).",
+                    number,
+                    ID,
                 )
-                continue
             if item.pk in seen_ids:
-                plan.errors.append(
-                    sheet.error(
-                        f"respondent {item.pk} is already in row {seen_ids[item.pk]}.",
-                        row=item.row,
-                        column=ID,
-                    )
+                return self._error(
+                    f"respondent {item.pk} is already in row {seen_ids[item.pk]}.", number, ID
                 )
-                continue
             seen_ids[item.pk] = number
             holder = by_key.get(key)
             if holder is not None and holder.pk != respondent.pk:
-                plan.errors.append(
-                    sheet.error(
-                        f"respondent {holder.pk} already has this name, organisation and "
-                        "submission time.",
-                        row=item.row,
-                        column=NAME,
-                    )
+                return self._error(
+                    f"respondent {holder.pk} already has this name, organisation and "
+                    "submission time.",
+                    number,
+                    NAME,
                 )
-                continue
         else:
             respondent = by_key.get(key)
             if respondent is not None and respondent.pk in seen_ids:
-                plan.errors.append(
-                    sheet.error(
-                        f"this is respondent {respondent.pk}, already in row "
-                        f"{seen_ids[respondent.pk]}.",
-                        row=item.row,
-                        column=NAME,
-                    )
+                return self._error(
+                    f"this is respondent {respondent.pk}, already in row "
+                    f"{seen_ids[respondent.pk]}.",
+                    number,
+                    NAME,
                 )
-                continue
             if respondent is not None:
                 seen_ids[respondent.pk] = number
         if key in seen_keys:
-            plan.errors.append(
-                sheet.error(
-                    f"row {seen_keys[key]} has the same name, organisation and submission time.",
-                    row=item.row,
-                    column=NAME,
-                )
+            return self._error(
+                f"row {seen_keys[key]} has the same name, organisation and submission time.",
+                number,
+                NAME,
             )
-            continue
         seen_keys[key] = number
-        matched.append((item, respondent))
+        return respondent
 
-    existing_answers: dict[int, dict[int, tuple[int, str]]] = defaultdict(dict)
-    respondent_ids = [respondent.pk for _, respondent in matched if respondent is not None]
-    for chunk in _chunks(respondent_ids):
-        for pk, respondent_id, question_id, text in Answer.objects.filter(
-            respondent_id__in=chunk
-        ).values_list("pk", "respondent_id", "question_id", "text"):
-            existing_answers[respondent_id][question_id] = (pk, text)
+    def _error(self, message: str, number: int, column: str) -> Literal[False]:
+        self.plan.errors.append(self.sheet.error(message, row=number, column=column))
+        return False
 
-    codes = {question.pk: question.code for question in plan.questions}
-    for item, respondent in matched:
-        plan.rows.append(
-            _row_plan(
-                item,
-                respondent,
-                existing_answers.get(respondent.pk, {}) if respondent else {},
-                codes,
-            )
-        )
-    _check_sources(sheet, plan)
+    def _check_sources(self, planned: list[tuple[_Parsed, RowPlan]]) -> None:
+        """An answer that an issue cites keeps the cited passage: the import may not remove it
+        or rewrite it without the excerpt (the sources of the issue map would be lost)."""
+        question_ids = {code: pk for pk, code in self.codes.items()}
+        touched: dict[int, tuple[RowPlan, AnswerChange, str]] = {}
+        for item, row in planned:
+            for change in row.answers:
+                if change.kind in (CHANGED, REMOVED):
+                    text = item.answers[question_ids[change.code]]
+                    touched[change.answer_id] = (row, change, text)
+        if not touched:
+            return
+        sources = IssueSource.objects.filter(answer_id__in=sorted(touched))
+        for source in sources.select_related("issue"):
+            row, change, text = touched[source.answer_id]
+            if change.kind == REMOVED:
+                message = (
+                    f"the cell is empty, but this answer is the source of the issue "
+                    f"“{source.issue}”: keep the answer, or remove the source in the admin first."
+                )
+            elif not source.quotes(text):
+                message = (
+                    f"the new text no longer contains the passage quoted as the source of the "
+                    f"issue “{source.issue}” (“{source.excerpt[:80]}”): keep that passage, or "
+                    "change the source in the admin first."
+                )
+            else:
+                continue
+            self._error(message, row.number, change.code)
 
 
 def _row_plan(
@@ -414,9 +439,9 @@ def _row_plan(
             language=values.get("language", ""),
             illustrative=values.get("illustrative", False),
         )
-        row = RowPlan(number=item.row.number, action=CREATE, respondent=respondent)
+        row = RowPlan(number=item.number, action=CREATE, respondent=respondent)
     else:
-        row = RowPlan(number=item.row.number, action=UNCHANGED, respondent=respondent)
+        row = RowPlan(number=item.number, action=UNCHANGED, respondent=respondent)
         for column, name, old, new in [
             (NAME, "name", respondent.name, values["name"]),
             (ORGANISATION, "organisation", respondent.organisation, values["organisation"]),
@@ -445,17 +470,15 @@ def _row_plan(
             shown_old = _shown(name, respondent)
             setattr(respondent, name, values[name])
             row.fields.append(FieldChange(column, shown_old, _shown(name, respondent)))
-    row.existing = existing
     for question_id, text in item.answers.items():
         old = existing.get(question_id)
         if text:
-            row.answer_texts[question_id] = text
             if old is None:
-                row.answers.append(AnswerChange(codes[question_id], ADDED, new=text))
+                row.answers.append(AnswerChange(codes[question_id], ADDED))
             elif old[1] != text:
-                row.answers.append(AnswerChange(codes[question_id], CHANGED, old=old[1], new=text))
+                row.answers.append(AnswerChange(codes[question_id], CHANGED, answer_id=old[0]))
         elif old is not None:
-            row.answers.append(AnswerChange(codes[question_id], REMOVED, old=old[1]))
+            row.answers.append(AnswerChange(codes[question_id], REMOVED, old[1], old[0]))
     if row.action == UNCHANGED and (row.fields or row.answers):
         row.action = UPDATE
     return row
@@ -471,41 +494,3 @@ def _shown(name: str, respondent: Respondent) -> str:
     if name in ("consent_to_cite", "illustrative"):
         return "Yes" if getattr(respondent, name) else "No"
     return str(getattr(respondent, name))
-
-
-def _check_sources(sheet: Sheet, plan: ResponsesPlan) -> None:
-    """An answer that an issue cites keeps the cited passage: the import may not remove it or
-    rewrite it without the excerpt (the sources of the issue map would be lost)."""
-    touched: dict[int, tuple[RowPlan, AnswerChange]] = {}
-    question_ids = {question.code: question.pk for question in plan.questions}
-    for row in plan.rows:
-        for change in row.answers:
-            if change.kind in (CHANGED, REMOVED):
-                answer_id = row.existing[question_ids[change.code]][0]
-                touched[answer_id] = (row, change)
-    if not touched:
-        return
-    for chunk in _chunks(sorted(touched)):
-        for source in IssueSource.objects.filter(answer_id__in=chunk).select_related("issue"):
-            row, change = touched[source.answer_id]
-            if change.kind == REMOVED:
-                plan.errors.append(
-                    sheet.error(
-                        f"the cell is empty, but this answer is the source of the issue "
-                        f"“{source.issue}”: keep the answer, or remove the source in the admin "
-                        "first.",
-                        row=row.number,
-                        column=change.code,
-                    )
-                )
-            elif not source.quotes(change.new):
-                plan.errors.append(
-                    sheet.error(
-                        f"the new text no longer contains the passage quoted as the source of "
-                        f"the issue “{source.issue}” (“{source.excerpt[:80]}”): keep that "
-                        "passage, or change the source in the admin first.",
-                        row=row.number,
-                        column=change.code,
-                    )
-                )
-    plan.errors.sort(key=lambda error: error.row or 0)

@@ -101,7 +101,7 @@ def responses_prepare(*, upload: ResponsesImport) -> ResponsesImport:
     except SpreadsheetError as error:
         plan = ResponsesPlan(errors=[error])
     else:
-        _progress(upload, 0, len(sheet.rows))
+        _progress(upload, 0, sheet.row_count)
         plan = responses_plan(sheet, order=upload.date_order or None)
     upload.preview = _preview(plan)
     upload.state = ResponsesImport.State.INVALID if plan.errors else ResponsesImport.State.READY

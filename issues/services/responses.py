@@ -2,7 +2,7 @@
 a file, or, on any error or on a dry run, nothing. The admin import, ``manage.py
 import_responses`` and the background task call ``responses_import``."""
 
-from collections.abc import Iterator
+import itertools
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,9 +12,9 @@ from issues.models import Answer, Respondent
 from issues.responses.plan import (
     ADDED,
     BATCH,
-    CHANGED,
     CONSENT,
     CREATE,
+    REMOVED,
     UNCHANGED,
     UPDATE,
     ResponsesPlan,
@@ -52,7 +52,7 @@ def responses_import(
     if plan.errors or dry_run or not any(row.action != UNCHANGED for row in plan.rows):
         return plan
     try:
-        _apply(plan, user=user)
+        _apply(plan, sheet, user=user)
     except IntegrityError:
         # Another import or an edit in the admin changed the same respondents meanwhile.
         plan.errors.append(
@@ -67,7 +67,7 @@ def responses_import(
 
 
 @transaction.atomic
-def _apply(plan: ResponsesPlan, *, user) -> None:
+def _apply(plan: ResponsesPlan, sheet: Sheet, *, user) -> None:
     now = timezone.now()
     history = {"default_user": user, "default_date": now, "batch_size": BATCH}
     withdrawn = any(
@@ -91,29 +91,31 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
             fields=[*fields, "consent_to_cite", "language", "illustrative"],
             **history,
         )
-    # Written a batch of rows at a time, so that the answers of 7,000 respondents (126,000, and
-    # as many history records) are never all held at once as model instances.
+    # The answers' texts are read again from the sheet and written a batch of rows at a time,
+    # so that the answers of 7,000 respondents (126,000, and as many history records) are never
+    # all held at once, as text or as model instances. Each row of the sheet has its plan (a
+    # plan with an error is not written), in the same order.
     question_ids = {question.code: question.pk for question in plan.questions}
     removed_answers: list[Answer] = []
-    for rows in _chunks(plan.rows, BATCH):
+    planned = iter(plan.rows)
+    for rows in itertools.batched(sheet.iter_rows(), BATCH, strict=False):
         new_answers: list[Answer] = []
         changed_answers: list[Answer] = []
-        for row in rows:
+        for sheet_row in rows:
+            row = next(planned)
+            if row.number != sheet_row.number:
+                raise RuntimeError(f"row {sheet_row.number} of the sheet has no plan")
             for change in row.answers:
-                question_id = question_ids[change.code]
-                if change.kind == ADDED:
-                    new_answers.append(
-                        Answer(respondent=row.respondent, question_id=question_id, text=change.new)
-                    )
-                    continue
-                pk = row.existing[question_id][0]
                 answer = Answer(
-                    pk=pk,
+                    pk=change.answer_id,
                     respondent=row.respondent,
-                    question_id=question_id,
-                    text=change.new or change.old,
+                    question_id=question_ids[change.code],
+                    text=change.old if change.kind == REMOVED else sheet_row.text(change.code),
                 )
-                (changed_answers if change.kind == CHANGED else removed_answers).append(answer)
+                if change.kind == ADDED:
+                    new_answers.append(answer)
+                else:
+                    (removed_answers if change.kind == REMOVED else changed_answers).append(answer)
         if new_answers:
             bulk_create_with_history(new_answers, Answer, **history)
         if changed_answers:
@@ -122,11 +124,6 @@ def _apply(plan: ResponsesPlan, *, user) -> None:
         # One by one, so that the change history records each removal and who made it.
         answer._history_user = user
         answer.delete()
-
-
-def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def responses_import_file(

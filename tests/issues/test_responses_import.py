@@ -329,3 +329,90 @@ def test_stakeholder_groups_are_read_as_people_write_them(questionnaire, written
             lookup.group(written)
     else:
         assert lookup.group(written).slug == slug
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Rows checked, matched and written two at a time, so that a short file spans batches."""
+    monkeypatch.setattr("issues.responses.plan.BATCH", 2)
+    monkeypatch.setattr("issues.services.responses.BATCH", 2)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_file_of_several_batches_writes_each_answer_to_its_respondent(
+    questionnaire, small_batches, kind
+):
+    updated = RespondentFactory(name="Updated", country="BR")
+    AnswerFactory(respondent=updated, question=questionnaire["Q4"], text="Old answer.")
+    AnswerFactory(respondent=updated, question=questionnaire["Q10"], text="Removed.")
+    same = RespondentFactory(name="Same", country="BR")
+    AnswerFactory(respondent=same, question=questionnaire["Q4"], text="Kept.")
+    rows = [
+        ["", "2013-09-10", "First", "", "BR", "Government", "Yes", "First Q4.", "First Q10."],
+        ["", "2013-09-11", "Second", "", "IN", "Civil society", "No", "", "Second Q10."],
+        [updated.pk, "2013-09-01", "Updated", updated.organisation, "BR",
+         updated.stakeholder_group.name, "Yes", "New answer.", ""],
+        [same.pk, timezone.localtime(same.submitted_at).replace(tzinfo=None), "Same",
+         same.organisation, "BR", same.stakeholder_group.name,
+         "Yes" if same.consent_to_cite else "No", "Kept.", ""],
+        ["", "2013-09-12", "Fifth", "", "KE", "Business", "Yes", "Fifth Q4.", ""],
+    ]  # fmt: skip
+    data = xlsx_bytes([("Responses", HEADERS, rows)]) if kind == "xlsx" else _csv(*rows)
+    plan = responses_import_file(data=data, filename=f"r.{kind}")
+    assert plan.errors == [] and plan.written
+    assert [(row.number, row.action) for row in plan.rows] == [
+        (2, "create"), (3, "create"), (4, "update"), (5, "unchanged"), (6, "create"),
+    ]  # fmt: skip
+    assert [(row.number, change.code, change.old) for row, change in plan.removals()] == [
+        (4, "Q10", "Removed.")
+    ]
+    texts = {
+        (name, code): text
+        for name, code, text in Answer.objects.values_list(
+            "respondent__name", "question__code", "text"
+        )
+    }
+    assert texts == {
+        ("First", "Q4"): "First Q4.",
+        ("First", "Q10"): "First Q10.",
+        ("Second", "Q10"): "Second Q10.",
+        ("Updated", "Q4"): "New answer.",
+        ("Same", "Q4"): "Kept.",
+        ("Fifth", "Q4"): "Fifth Q4.",
+    }
+    assert Answer.history.filter(history_type="-").get().text == "Removed."
+    assert not same.history.filter(history_type="~").exists()
+
+
+def test_an_error_in_a_late_batch_leaves_nothing_written(questionnaire, small_batches):
+    respondent = RespondentFactory(name="Updated", country="BR")
+    rows = [
+        [respondent.pk, "2013-09-01", "Renamed", "", "BR", "Government", "Yes", "A.", ""],
+        *(
+            ["", f"2013-09-1{n}", f"New {n}", "", "BR", "Government", "Yes", f"Answer {n}.", ""]
+            for n in range(4)
+        ),
+        ["", "2013-09-20", "Late", "", "Atlantis", "Government", "Yes", "B.", ""],
+    ]
+    plan = responses_import_file(data=_csv(*rows), filename="r.csv")
+    assert [(error.row, error.column) for error in plan.errors] == [(7, "Country")]
+    assert not plan.written
+    assert list(Respondent.objects.values_list("name", flat=True)) == ["Updated"]
+    assert not Answer.objects.exists()
+    assert _history_rows() == Respondent.history.filter(history_type="+").count()
+
+
+def test_the_same_respondent_in_two_batches_is_an_error_in_row_order(questionnaire, small_batches):
+    row = ["", "2013-09-10", "Twice", "", "BR", "Government", "Yes", "A.", ""]
+    other = ["", "2013-09-11", "Other", "", "BR", "Government", "Yes", "B.", ""]
+    unknown = [999999, "2013-09-12", "Unknown", "", "BR", "Government", "Yes", "C.", ""]
+    bad_group = ["", "2013-09-13", "Bad", "", "BR", "Media", "Yes", "D.", ""]
+    data = _csv(row, unknown, bad_group, other, row)
+    plan = responses_import_file(data=data, filename="r.csv")
+    assert [(error.row, error.column) for error in plan.errors] == [
+        (3, "Respondent ID"),
+        (4, "Stakeholder group"),
+        (6, "Name"),
+    ]
+    assert "row 2 has the same name, organisation and submission time" in str(plan.errors[2])
+    assert Respondent.objects.count() == 0

@@ -209,6 +209,7 @@ def test_a_sheet_read_without_keeping_its_rows_gives_the_same_rows_each_time_ask
     assert first == [(row.number, row.values) for row in kept.iter_rows()]
     assert [(row.number, row.values) for row in sheet.iter_rows()] == first
     assert [number for number, _ in first] == [2, 4, 5]
+    assert sheet.row_count == kept.row_count == 3
     assert first[0][1]["evidence"] == "Resolution 12"
     assert first[1][1]["status"] == "Addressing"
 

@@ -121,6 +121,13 @@ class Sheet:
     # How a sheet read without keeping its rows (``read_workbook(keep_rows=False)``) reads them
     # again; None when they are kept in ``rows``.
     reread: Callable[[], Iterator[Row]] | None = field(default=None, repr=False, compare=False)
+    # The rows read when they were not kept.
+    not_kept: int = field(default=0, repr=False, compare=False)
+
+    @property
+    def row_count(self) -> int:
+        """The rows, blank ones left out, whether kept or not."""
+        return len(self.rows) if self.reread is None else self.not_kept
 
     def iter_rows(self) -> Iterator[Row]:
         """The rows, from ``rows`` or, when they were not kept, read again from the file (as
@@ -449,12 +456,14 @@ def _sheet(
         if key and key in seen:
             raise SpreadsheetError(f"the column “{header}” appears twice.", sheet=name, row=number)
         seen.add(key)
+    count = 0
     for count, row in enumerate(_rows(name, headers, keys, rows, number + 1, limits), start=1):
         if keep_rows:
             sheet.rows.append(row)
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     if not keep_rows:
+        sheet.not_kept = count
         sheet.reread = lambda: _rows(
             name, headers, keys, itertools.islice(table(), number, None), number + 1
         )
