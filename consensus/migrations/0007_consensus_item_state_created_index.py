@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consensus', '0006_names_marked_for_translation'),
-        ('issues', '0013_texts_in_each_language'),
-        ('mechanisms', '0008_names_marked_for_translation'),
+        ("consensus", "0006_names_marked_for_translation"),
+        ("issues", "0013_texts_in_each_language"),
+        ("mechanisms", "0008_names_marked_for_translation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='consensusitem',
-            index=models.Index(fields=['state', 'created_at'], name='item_state_created'),
+            model_name="consensusitem",
+            index=models.Index(fields=["state", "created_at"], name="item_state_created"),
         ),
     ]
