@@ -5,18 +5,16 @@ second (reading the file, the preview's checks and the change history included),
 ``ModelResource`` with default options (a row read, looked up, saved and its history written by
 django-simple-history's signal, one row at a time) importing the same number of rows of the
 same content into the comparable model, in the same run; and the preview of an unchanged map at
-100x. Every import, ours and the library's alike, runs in a process of its own: its time, and its
-memory as the growth of that process's resident set (the kernel's peak, reset when the work
-starts: it counts what the readers hold outside Python, calamine's and lxml's, which tracemalloc
-does not see). On PostgreSQL that process is freshly started (multiprocessing's "spawn": Django
-set up, the benchmark's modules imported, the test database the benchmark built connected to
-and the file's bytes read from a temporary file, all before the measure starts), so that its
-growth is what the import itself holds: a forked child would reuse the memory its parent had
+100x. Every import, ours and the library's alike, runs in a freshly started process of its own
+(multiprocessing's "spawn": Django set up, the benchmark's modules imported, the database
+connected to and the file's bytes read from a temporary file, all before the measure starts):
+its time, and its memory as the growth of that process's resident set (the kernel's peak,
+reset when the work starts: it counts what the readers hold outside Python, calamine's and
+lxml's, which tracemalloc does not see). A forked child would reuse the memory its parent had
 freed, and its figure would depend on what the parent did before (measured: 116 to 179 MiB for
-the same responses import). What a process wrote is removed afterwards. On SQLite the
-benchmark's database is held in memory in the benchmark's process, which a started process
-cannot reach: there each import runs in a forked child (its writes stay in the child), and its
-memory counts the database's pages it writes and, lowered, what the parent had freed.
+the same responses import). On PostgreSQL the process uses the test database the benchmark
+built, and what it wrote is removed afterwards; on SQLite, whose test database is held in the
+benchmark's memory, a file copy of it (what the process writes stays in the copy).
 
     BENCH_RESPONDENTS  respondents of the responses file (7,000: 100x the 2013 exercise)
     BENCH_NEW_ISSUES   new issues of the map file, and the rows of the library's (2,000)
@@ -33,7 +31,7 @@ from django.db import connection
 from import_export import resources
 from openpyxl import load_workbook
 
-from bench.common import Figure, forked, peak_memory, resident_growth, started
+from bench.common import Figure, peak_memory, started
 from issues.models import Answer, Issue, IssueSource, Question, Respondent
 from issues.responses.plan import RESPONDENT_COLUMNS
 from issues.services.responses import responses_import_file
@@ -67,14 +65,10 @@ class IssueResource(resources.ModelResource):
 
 
 def _measured(work: Callable[[bytes], int], data: bytes) -> tuple[float, float, int, float]:
-    """``work(data)`` (which returns the records it wrote) in a process of its own: its seconds,
-    the growth of its resident memory in MiB, the records, and its CPU seconds. On PostgreSQL a
-    freshly started process; on SQLite, whose test database lives in this process's memory, a
-    forked one."""
-    if connection.vendor == "postgresql":
-        return started(work, data)
-    seconds, mib, records, cpu = forked(lambda: resident_growth(lambda: work(data)))
-    return seconds, mib, records, cpu
+    """``work(data)`` (which returns the records it wrote) in a freshly started process of its
+    own: its seconds, the growth of its resident memory in MiB, the records, and its CPU
+    seconds."""
+    return started(work, data)
 
 
 def _records(*models) -> int:

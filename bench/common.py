@@ -3,6 +3,7 @@
 import json
 import multiprocessing
 import os
+import sqlite3
 import tempfile
 import time
 import traceback
@@ -132,20 +133,26 @@ def started(work: Callable[[bytes], Any], data: bytes) -> tuple[float, float, An
     """``resident_growth`` of ``work(data)`` in a freshly started Python process (spawned, not
     forked: it holds nothing of this process's history, whose freed memory a forked child would
     reuse), on the same database; ``work`` is a module-level function, ``data`` goes through a
-    temporary file and is read before the measure starts. A database held in this process's
-    memory (SQLite's in-memory test database) cannot be reached from there: use ``forked``."""
+    temporary file and is read before the measure starts. SQLite's test database, held in this
+    process's memory, is copied to a file for the process (what it writes stays in the copy)."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        raise ValueError("a started process cannot reach an in-memory SQLite database")
     context = multiprocessing.get_context("spawn")
-    with tempfile.NamedTemporaryFile(prefix="bench-", suffix=".bin") as file:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as folder,
+        open(os.path.join(folder, "data.bin"), "wb") as file,
+    ):
         file.write(data)
         file.flush()
+        database = connection.settings_dict["NAME"]
+        if connection.vendor == "sqlite":
+            database = os.path.join(folder, "database.sqlite3")
+            connection.ensure_connection()
+            with sqlite3.connect(database) as copy:
+                connection.connection.backup(copy)
+            copy.close()
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_started_child, args=(send, connection.settings_dict["NAME"], work, file.name)
-        )
+        process = context.Process(target=_started_child, args=(send, database, work, file.name))
         process.start()
         send.close()
         try:
