@@ -99,12 +99,17 @@ def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> d
     # Each row links its issue and its mechanisms: hundreds of links a page, built from one
     # resolved URL each (``{% url %}`` would resolve every one).
     issue_link, mechanism_link = link_maker("issues:detail"), link_maker("mechanisms:detail")
+    # The gap types' labels translated once for the page (``get_type_display`` translates every
+    # type's label for each gap).
+    gap_types = labels(Gap.Type)
     rows = []
     for issue in page.object_list:
         issue.link = issue_link(issue.pk)
         coverage = issue.coverage.all()
         for row in coverage:
             row.mechanism_link = mechanism_link(row.mechanism_id)
+        for gap in issue.gaps.all():
+            gap.type_label = gap_types[gap.type]
         rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)

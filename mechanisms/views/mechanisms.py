@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from mechanisms.filters import MechanismFilter
 from mechanisms.models import Coverage, Mechanism
 from mechanisms.page_cache import Audience, page_content_cached, query_key
+from wgec.languages import labels
 from wgec.links import link_maker
 from wgec.page_cache import served_whole
 from wgec.translated import with_translations
@@ -43,10 +44,13 @@ def _mechanism_list_context(request: HttpRequest) -> dict:
         .order_by("name")
     )
     # Each row's two links built from one resolved URL each (``{% url %}`` would resolve them
-    # all), and its status summary read once.
+    # all), its status summary read once, its kind's label translated once for the page
+    # (``get_kind_display`` translates every kind's label for each row).
     detail_link, list_url = link_maker("mechanisms:detail"), reverse("issues:list")
+    kinds = labels(Mechanism.Kind)
     for mechanism in page.object_list:
         mechanism.link = detail_link(mechanism.pk)
+        mechanism.kind_label = kinds[mechanism.kind]
         mechanism.issues_link = f"{list_url}?mechanism={mechanism.pk}"
         mechanism.counts = mechanism.status_counts
     query = request.GET.copy()
