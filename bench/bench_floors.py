@@ -83,22 +83,27 @@ def _table(rows: list[tuple]) -> str:
 
 
 def _page_of_issues(where: str = "", params: tuple = (), order: str = "") -> str:
-    """A page of 50 issues on the map with their count, then their mechanisms and statuses."""
+    """A page of 50 issues on the map with their count, then what each row shows of them: their
+    mechanisms and statuses, and their gaps' types."""
     order = order or "c.position, i.title, i.id"
     issues = _rows(
-        "SELECT i.id, i.title, c.name, COUNT(*) OVER () FROM issues_issue i "
-        "JOIN issues_cluster c ON c.id = i.cluster_id "
+        "SELECT i.id, i.title, i.state, i.consensus, c.name, COUNT(*) OVER () "
+        "FROM issues_issue i JOIN issues_cluster c ON c.id = i.cluster_id "
         f"WHERE i.state = 'on_map' {where} ORDER BY {order} LIMIT 50",
         params,
     )
-    ids = [row[0] for row in issues] or [0]
-    coverage = _rows(
-        "SELECT v.issue_id, m.id, COALESCE(NULLIF(m.acronym, ''), m.name), v.status "
-        "FROM mechanisms_coverage v JOIN mechanisms_mechanism m ON m.id = v.mechanism_id "
-        f"WHERE v.issue_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY m.name",
-        tuple(ids),
+    ids = tuple(row[0] for row in issues) or (0,)
+    among = ", ".join(["%s"] * len(ids))
+    rows = _rows(
+        "SELECT * FROM (SELECT v.issue_id, CAST(m.id AS TEXT), COALESCE(NULLIF(m.acronym, ''), m.name), "
+        "v.status FROM mechanisms_coverage v JOIN mechanisms_mechanism m "
+        f"ON m.id = v.mechanism_id WHERE v.issue_id IN ({among}) ORDER BY m.name) a "
+        "UNION ALL "
+        f"SELECT * FROM (SELECT g.issue_id, NULL, g.type, NULL FROM mechanisms_gap g "
+        f"WHERE g.issue_id IN ({among}) ORDER BY g.type) b",
+        ids + ids,
     )
-    return _table(issues) + _table(coverage)
+    return _table(issues) + _table(rows)
 
 
 def _search_floor() -> str:
@@ -124,20 +129,82 @@ def _sorted_floor() -> str:
     )
 
 
+# What an issue's page shows beside the issue itself, in one query (each part in its order;
+# UNION ALL appends them as they come): the answers that raised it, the issues merged into it,
+# its mechanisms and gaps, each stakeholder group's participation, its change history (the
+# issue's, its coverage's and its gaps' records, each with who made it), its items without
+# consensus with their options and decisions. Every value as text, so that the parts' columns
+# agree.
+ISSUE_PAGE_PARTS = (
+    "SELECT * FROM (SELECT 'source', q.code, r.name, r.organisation, g.name, r.country, "
+    "s.excerpt, CAST(r.consent_to_cite AS TEXT) FROM issues_issuesource s "
+    "JOIN issues_answer a ON a.id = s.answer_id JOIN issues_question q ON q.id = a.question_id "
+    "JOIN issues_respondent r ON r.id = a.respondent_id "
+    "JOIN wgec_stakeholdergroup g ON g.id = r.stakeholder_group_id WHERE s.issue_id = %(pk)s "
+    "ORDER BY q.number, q.part) a "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'merged', title, NULL, NULL, NULL, NULL, NULL, NULL "
+    "FROM issues_issue WHERE merged_into_id = %(pk)s ORDER BY title) b "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'coverage', m.name, m.acronym, m.kind, v.status, v.evidence, NULL, "
+    "NULL FROM mechanisms_coverage v JOIN mechanisms_mechanism m ON m.id = v.mechanism_id "
+    "WHERE v.issue_id = %(pk)s ORDER BY m.name) c "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'gap', type, description, recommendation, NULL, NULL, NULL, NULL "
+    "FROM mechanisms_gap WHERE issue_id = %(pk)s ORDER BY type) d "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'group', g.name, CAST((SELECT COUNT(*) FROM consensus_proposal p "
+    "JOIN wgec_participant pp ON pp.id = p.proposer_id WHERE p.issue_id = %(pk)s "
+    "AND pp.stakeholder_group_id = g.id) AS TEXT), CAST((SELECT COUNT(*) FROM issues_comment k "
+    "JOIN wgec_participant pp ON pp.id = k.author_id WHERE k.issue_id = %(pk)s "
+    "AND pp.stakeholder_group_id = g.id) AS TEXT), CAST((SELECT COUNT(*) "
+    "FROM consensus_optionsupport o JOIN consensus_consensusitem t ON t.id = o.item_id "
+    "LEFT JOIN mechanisms_coverage v ON v.id = t.coverage_id "
+    "JOIN wgec_participant pp ON pp.id = o.participant_id "
+    "WHERE (t.issue_id = %(pk)s OR v.issue_id = %(pk)s) AND pp.stakeholder_group_id = g.id) "
+    "AS TEXT), NULL, NULL, NULL FROM wgec_stakeholdergroup g ORDER BY g.position) e "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'history', CAST(h.history_date AS TEXT), "
+    "COALESCE(p.name, u.username), h.history_type, h.title, h.description, "
+    "h.state || ' ' || h.consensus, h.history_change_reason FROM issues_historicalissue h "
+    "LEFT JOIN auth_user u ON u.id = h.history_user_id "
+    "LEFT JOIN wgec_participant p ON p.user_id = u.id WHERE h.id = %(pk)s "
+    "ORDER BY h.history_date DESC) f "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'history', CAST(h.history_date AS TEXT), "
+    "COALESCE(p.name, u.username), h.history_type, CAST(h.mechanism_id AS TEXT), h.status, "
+    "h.evidence, h.history_change_reason FROM mechanisms_historicalcoverage h "
+    "LEFT JOIN auth_user u ON u.id = h.history_user_id "
+    "LEFT JOIN wgec_participant p ON p.user_id = u.id WHERE h.issue_id = %(pk)s "
+    "ORDER BY h.history_date DESC) h "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'history', CAST(h.history_date AS TEXT), "
+    "COALESCE(p.name, u.username), h.history_type, h.type, h.description, h.recommendation, "
+    "h.history_change_reason FROM mechanisms_historicalgap h "
+    "LEFT JOIN auth_user u ON u.id = h.history_user_id "
+    "LEFT JOIN wgec_participant p ON p.user_id = u.id WHERE h.issue_id = %(pk)s "
+    "ORDER BY h.history_date DESC) j "
+    "UNION ALL "
+    "SELECT * FROM (SELECT 'item', t.summary, t.state, CAST(t.referred_on AS TEXT), "
+    "COALESCE(NULLIF(m.acronym, ''), m.name), o.label, o.text, d.text "
+    "FROM consensus_consensusitem t LEFT JOIN mechanisms_coverage v ON v.id = t.coverage_id "
+    "LEFT JOIN mechanisms_mechanism m ON m.id = v.mechanism_id "
+    "LEFT JOIN consensus_option o ON o.item_id = t.id "
+    "LEFT JOIN consensus_decision d ON d.item_id = t.id "
+    "WHERE t.issue_id = %(pk)s OR v.issue_id = %(pk)s ORDER BY t.created_at DESC, o.label) k"
+)
+
+
 def _issue_floor(pk: int) -> Callable[[], str]:
     def floor() -> str:
         issue = _rows(
-            "SELECT i.id, i.title, i.description, i.state, c.name FROM issues_issue i "
-            "LEFT JOIN issues_cluster c ON c.id = i.cluster_id WHERE i.id = %s",
+            "SELECT i.id, i.title, i.description, i.state, i.consensus, i.agreed_on, c.name, "
+            "m.title, EXISTS (SELECT 1 FROM issues_respondent WHERE illustrative) "
+            "FROM issues_issue i LEFT JOIN issues_cluster c ON c.id = i.cluster_id "
+            "LEFT JOIN issues_issue m ON m.id = i.merged_into_id WHERE i.id = %s",
             (pk,),
         )
-        coverage = _rows(
-            "SELECT m.name, v.status, v.evidence FROM mechanisms_coverage v "
-            "JOIN mechanisms_mechanism m ON m.id = v.mechanism_id WHERE v.issue_id = %s "
-            "ORDER BY m.name",
-            (pk,),
-        )
-        return _table(issue) + _table(coverage)
+        return _table(issue) + _table(_rows(ISSUE_PAGE_PARTS, {"pk": pk}))
 
     return floor
 
@@ -304,15 +371,23 @@ def _report_floor(slug: str) -> Callable[[], str]:
 
 def _referrals_floor() -> str:
     items = _rows(
-        "SELECT t.id, t.summary, t.state, t.referred_on, i.title FROM consensus_consensusitem t "
-        "LEFT JOIN issues_issue i ON i.id = t.issue_id WHERE t.state IN ('referred', 'decided') "
-        "ORDER BY t.state, t.referred_on, t.id LIMIT 20"
+        "SELECT t.id, t.summary, t.state, t.referred_on, i.title, "
+        "COALESCE(NULLIF(m.acronym, ''), m.name), d.text, d.decided_on, COUNT(*) OVER () "
+        "FROM consensus_consensusitem t LEFT JOIN issues_issue i ON i.id = t.issue_id "
+        "LEFT JOIN mechanisms_coverage v ON v.id = t.coverage_id "
+        "LEFT JOIN mechanisms_mechanism m ON m.id = v.mechanism_id "
+        "LEFT JOIN consensus_decision d ON d.item_id = t.id "
+        "WHERE t.state IN ('referred', 'decided') ORDER BY t.state, t.referred_on, t.id LIMIT 20"
     )
-    ids = [row[0] for row in items] or [0]
+    ids = tuple(row[0] for row in items) or (0,)
+    # Each item's options, and who supports each (their name and stakeholder group).
     options = _rows(
-        "SELECT o.item_id, o.label, o.text FROM consensus_option o "
-        f"WHERE o.item_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY o.item_id, o.label",
-        tuple(ids),
+        "SELECT o.item_id, o.label, o.text, p.name, g.name FROM consensus_option o "
+        "LEFT JOIN consensus_optionsupport s ON s.option_id = o.id "
+        "LEFT JOIN wgec_participant p ON p.id = s.participant_id "
+        "LEFT JOIN wgec_stakeholdergroup g ON g.id = p.stakeholder_group_id "
+        f"WHERE o.item_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY o.item_id, o.label, p.name",
+        ids,
     )
     return _table(items) + _table(options)
 
