@@ -18,12 +18,15 @@ def _count(count: int) -> str:
 
 
 @register.simple_tag
-def status_bar(counts: list[tuple[str, str, int]]) -> SafeString:
+def status_bar(counts: list[tuple[str, str, int]], empty: str = "") -> SafeString:
     """A bar with a segment per status (pattern and colour, hidden from screen readers) and the
-    same in words; "No mechanism" when ``counts`` is empty. ``counts`` is (status, label,
-    count) for each status present, best first. Every value is escaped."""
+    same in words; ``empty`` when ``counts`` is empty (an issue's default: "No mechanism").
+    ``counts`` is (status, label, count) for each status present, best first. Every value is
+    escaped."""
     if not counts:
-        return format_html('<span class="status status-none">{}</span>', gettext("No mechanism"))
+        return format_html(
+            '<span class="status status-none">{}</span>', empty or gettext("No mechanism")
+        )
     segments = "".join(
         f'<span class="seg status-{escape(status)}" style="flex-grow: {int(count)}"></span>'
         for status, _label, count in counts

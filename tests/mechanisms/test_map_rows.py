@@ -76,3 +76,14 @@ def test_the_mechanisms_list_names_each_kind_in_the_visitors_language(client):
         assert regional != str(Mechanism.Kind("regional").label)
         assert f'<td data-label="Kind">{Mechanism.Kind("regional").label}</td>' in english
     assert f">{regional}</td>" in french.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mechanism_with_no_issue_on_the_map_says_so_not_no_mechanism(client):
+    MechanismFactory(name="Idle Forum", kind="regional")
+    text = client.get(reverse("mechanisms:list")).content.decode()
+    row = text.split(">Idle Forum</a>")[1].split("</tr>")[0]
+    assert '<span class="status status-none">No issue on the map</span>' in row
+    assert "No mechanism" not in row
+    french = client.get(reverse("mechanisms:list"), headers={"accept-language": "fr"})
+    assert "Aucune question sur la carte" in french.content.decode()
