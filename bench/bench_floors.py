@@ -95,8 +95,9 @@ def _page_of_issues(where: str = "", params: tuple = (), order: str = "") -> str
     ids = tuple(row[0] for row in issues) or (0,)
     among = ", ".join(["%s"] * len(ids))
     rows = _rows(
-        "SELECT * FROM (SELECT v.issue_id, CAST(m.id AS TEXT), COALESCE(NULLIF(m.acronym, ''), m.name), "
-        "v.status FROM mechanisms_coverage v JOIN mechanisms_mechanism m "
+        "SELECT * FROM (SELECT v.issue_id, CAST(m.id AS TEXT), "
+        "COALESCE(NULLIF(m.acronym, ''), m.name), v.status "
+        "FROM mechanisms_coverage v JOIN mechanisms_mechanism m "
         f"ON m.id = v.mechanism_id WHERE v.issue_id IN ({among}) ORDER BY m.name) a "
         "UNION ALL "
         f"SELECT * FROM (SELECT g.issue_id, NULL, g.type, NULL FROM mechanisms_gap g "
