@@ -21,6 +21,7 @@ from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Issue, IssueSource, Question, Respondent, Theme
 from wgec.countries import un_name
 from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
+from wgec.links import link_maker
 from wgec.models import StakeholderGroup
 from wgec.page_cache import Audience, cached_content, query_key, served_whole
 from wgec.regions import RegionalGroup, regional_group_of
@@ -126,10 +127,12 @@ def _respondent_list_context(request: HttpRequest) -> dict:
 
 @dataclass
 class RaisedIssue:
-    """An issue a respondent's answers raised (a merged one counts as its survivor)."""
+    """An issue a respondent's answers raised (a merged one counts as its survivor), with the
+    address of its page."""
 
     issue: Issue
     sources: list[IssueSource]
+    link: str
 
 
 @served_whole
@@ -153,9 +156,13 @@ def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _respondent_context(request: HttpRequest, respondent: Respondent) -> dict:
     answers = respondent.answers.select_related("question__theme").in_question_order()
     raised: dict[int, RaisedIssue] = {}
+    # Each issue's link built from one resolved URL (``get_absolute_url`` resolves each).
+    issue_link = link_maker("issues:detail")
     for source in IssueSource.objects.visible_to(request.user).raised_by(respondent):
         issue = source.issue.merged_into or source.issue
-        raised.setdefault(issue.pk, RaisedIssue(issue, [])).sources.append(source)
+        if issue.pk not in raised:
+            raised[issue.pk] = RaisedIssue(issue, [], issue_link(issue.pk))
+        raised[issue.pk].sources.append(source)
     return {
         "respondent": respondent,
         "answers": answers,
