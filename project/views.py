@@ -15,7 +15,7 @@ from wgec.page_cache import Audience, cached_content, served_whole
 from wgec.roles import Role, participant_of, role_of, role_required
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The exercise at a glance: who leads it, what is due, and how far the map has come; the

@@ -52,7 +52,7 @@ def _report_of(deliverable: Deliverable) -> Report | None:
         return None
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     """Every deliverable with its due date, days left and state, and the archive of sent ones;

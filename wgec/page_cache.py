@@ -17,7 +17,10 @@ page.
 For anonymous visitors the pages whose views say so (``served_whole``) are kept whole as well,
 by ``WholePageMiddleware``, and served before the rest of the request's handling (who is
 signed in, messages, the page's layout): the visitor's own CSRF token is written into the page
-as it is served.
+as it is served. The views that show nothing of the person but the layout's header say so too
+(``served_whole(roles=True)``): ``RoleWholePageMiddleware`` keeps their pages whole for each
+role and serves a signed-in member, observer, coordinator or the Chair their role's page with
+their own name and CSRF token written in, once who they are is known.
 """
 
 import hashlib
@@ -36,6 +39,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
@@ -178,13 +182,23 @@ def _key(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha256(joined.encode()).hexdigest()
 
 
-def served_whole[V: Callable](view: V) -> V:
+def served_whole(view: Callable | None = None, *, roles: bool = False):
     """Marks a view whose page, for an anonymous visitor, depends only on its address, its
     language, the day and the records of the public pages (the map's included): the page cache
     keeps it whole for them (``WholePageMiddleware``). The view must build its content through
-    ``cached_part`` or ``cached_content``, and show no per-visitor value but the CSRF token."""
-    view.page_cache_whole = True
-    return view
+    ``cached_part`` or ``cached_content``, and show no per-visitor value but the CSRF token.
+
+    With ``roles``, the page is kept whole for each role as well (``RoleWholePageMiddleware``):
+    the view's content must be shared by every visitor of a role (``Audience.ROLE`` or
+    ``EVERYONE``) and it must show nothing of the person (no section of their own, such as an
+    issue's comments) but the layout's header, whose name is written in for each."""
+
+    def mark(view: Callable) -> Callable:
+        view.page_cache_whole = True
+        view.page_cache_whole_roles = roles
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 # ``{% csrf_token %}``'s input (its value a masked token), and what stands for it in a page kept
@@ -192,6 +206,11 @@ def served_whole[V: Callable](view: V) -> V:
 _CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_STAND_IN = b"\\1\x00csrf-token\x00\\2"
 _CSRF_MARK = b"\x00csrf-token\x00"
+# The name of who is signed in, in the layout's header (templates/base.html), and what stands
+# for it in a page kept whole for a role: each visitor's own is written in as it is served.
+_WHO = re.compile(rb'(<a class="who" href="[^"]*">)([^<]*)( <span class="role">)')
+_WHO_STAND_IN = b"\\1\x00who\x00\\3"
+_WHO_MARK = b"\x00who\x00"
 # A page larger than this is not kept whole (its content part still is).
 WHOLE_PAGE_MAX_BYTES = 4 * 2**20
 # Headers the middleware around this one writes for each response.
@@ -218,32 +237,67 @@ class WholePageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _may_serve(request):
             return self.get_response(request)
-        token = public_version()
-        if token is None:
+        return _whole_page(request, self.get_response, "anonymous")
+
+
+class RoleWholePageMiddleware:
+    """Serves a signed-in member, observer, coordinator or the Chair their role's page kept
+    whole, with their own name in its header and their own CSRF token in its forms: the reads
+    of who they are (their session, their user), then the public pages' version and the cache,
+    instead of the view's and the layout's.
+
+    Only GET and HEAD requests for a view marked ``served_whole(roles=True)``, by someone whose
+    role shares the page cache's parts (``Audience.ROLE``: never the secretariat's staff, who
+    get every page built) and who has no message waiting; a page is kept when it is a 200
+    response built from a version's records for a visitor still of that role, with no message
+    queued and no cookie of its own, whose header names them once and whose page does not name
+    them anywhere else. Keyed as ``WholePageMiddleware``'s pages, and by the role. Sits after
+    the messages and the language of the person's profile are known."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        shared_by = _role_may_serve(request)
+        if shared_by is None:
             return self.get_response(request)
-        key = _key(
-            "wgec:whole:", token, request.scheme, request.get_host(), request.get_full_path()
-        )
+        return _whole_page(request, self.get_response, shared_by)
+
+
+def _whole_page(
+    request: HttpRequest, get_response: Callable[[HttpRequest], HttpResponse], shared_by: str
+) -> HttpResponse:
+    """The page kept whole for ``shared_by`` (an ``audience_key``), else the page built and
+    kept when it may be."""
+    token = public_version()
+    if token is None:
+        return get_response(request)
+    key = _key(
+        "wgec:whole:",
+        token,
+        shared_by,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    )
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.exception("The page cache could not be read; the page is built afresh.")
+        return get_response(request)
+    if kept is not None:
+        return _served(request, *kept, person=shared_by != "anonymous")
+    response = get_response(request)
+    content = _keepable(request, response, shared_by)
+    if content is not None:
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in _OUTER_HEADERS
+        ]
         try:
-            kept = cache.get(key)
+            cache.set(key, (content, headers), settings.PAGE_CACHE_SECONDS)
         except Exception:
-            logger.exception("The page cache could not be read; the page is built afresh.")
-            return self.get_response(request)
-        if kept is not None:
-            return _served(request, *kept)
-        response = self.get_response(request)
-        if _may_keep(request, response):
-            content = _CSRF_INPUT.sub(_CSRF_STAND_IN, response.content)
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in _OUTER_HEADERS
-            ]
-            try:
-                cache.set(key, (content, headers), settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.exception("The page cache could not be written; the page was built afresh.")
-        return response
+            logger.exception("The page cache could not be written; the page was built afresh.")
+    return response
 
 
 def _may_serve(request: HttpRequest) -> bool:
@@ -252,32 +306,71 @@ def _may_serve(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return False
+    return _view_flag(request, "page_cache_whole")
+
+
+def _role_may_serve(request: HttpRequest) -> str | None:
+    """The audience key of the role whose kept page this request may get, else None."""
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    if not _view_flag(request, "page_cache_whole_roles") or not request.user.is_authenticated:
+        return None
+    # A message waiting to be shown (counted, not read: it stays for the page built instead).
+    messages = getattr(request, "_messages", None)
+    if messages is None or len(messages):
+        return None
+    return audience_key(request, Audience.ROLE)
+
+
+def _view_flag(request: HttpRequest, flag: str) -> bool:
     try:
         view = resolve(request.path_info).func
     except Resolver404:
         return False
-    return getattr(view, "page_cache_whole", False)
+    return getattr(view, flag, False)
 
 
-def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
+def _keepable(request: HttpRequest, response: HttpResponse, shared_by: str) -> bytes | None:
+    """The response's content as it is kept for ``shared_by`` (each visitor's own values
+    replaced by marks), or None when it may not be kept."""
     if (
         request.method != "GET"
         or response.status_code != 200
         or response.streaming
         or response.cookies
         or not getattr(request, "page_cache_built_from_version", False)
-        or request.user.is_authenticated
         or len(response.content) > WHOLE_PAGE_MAX_BYTES
     ):
-        return False
+        return None
     # A message added while the page was built was shown on it.
     messages = getattr(request, "_messages", None)
-    return not (messages is not None and messages.added_new)
+    if messages is not None and messages.added_new:
+        return None
+    content = _CSRF_INPUT.sub(_CSRF_STAND_IN, response.content)
+    if shared_by == "anonymous":
+        return None if request.user.is_authenticated else content
+    # Still of the role the page is kept for, and named in its header, once, and nowhere else.
+    if not request.user.is_authenticated or audience_key(request, Audience.ROLE) != shared_by:
+        return None
+    name = escape(request.user.get_username()).encode()
+    found = _WHO.findall(content)
+    if len(found) != 1 or found[0][1] != name:
+        return None
+    content = _WHO.sub(_WHO_STAND_IN, content)
+    if re.search(rb"(?<![\w-])" + re.escape(name) + rb"(?![\w-])", content):
+        return None
+    return content
 
 
-def _served(request: HttpRequest, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+def _served(
+    request: HttpRequest, content: bytes, headers: list[tuple[str, str]], *, person: bool
+) -> HttpResponse:
+    """The kept page with the visitor's own CSRF token and, on a role's page (``person``), their
+    own name written in."""
     if _CSRF_MARK in content:
         content = content.replace(_CSRF_MARK, get_token(request).encode())
+    if person:
+        content = content.replace(_WHO_MARK, escape(request.user.get_username()).encode())
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value

@@ -142,6 +142,10 @@ MIDDLEWARE = [
     "project.errors.AdminIdCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The public pages signed-in members, observers, coordinators and the Chair are given whole
+    # for their role from the page cache, their name and CSRF token written in, once who they
+    # are, their messages and their language are known (wgec/page_cache.py).
+    "wgec.page_cache.RoleWholePageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

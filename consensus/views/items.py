@@ -33,7 +33,7 @@ def _item(pk: int) -> ConsensusItem:
     return get_object_or_404(ConsensusItem.objects.with_options(), pk=pk)
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def referrals(request: HttpRequest) -> HttpResponse:
     """Every item referred to the working group, with its options and their support by

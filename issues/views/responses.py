@@ -45,7 +45,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/question_list.html", {"themes": themes})
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def question_detail(request: HttpRequest, code: str) -> HttpResponse:
     questions = list(Question.objects.select_related("theme"))
@@ -88,7 +88,7 @@ def _question_context(request: HttpRequest, questions: list[Question], question:
     }
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def respondent_list(request: HttpRequest) -> HttpResponse:
     content = cached_content(
@@ -135,7 +135,7 @@ class RaisedIssue:
     link: str
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def respondent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A respondent without consent has no page: the same 404 as an ID that does not exist.
@@ -260,7 +260,7 @@ def _joint_submissions() -> list[Respondent]:
     )
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts computed from the data, consenting and non-consenting respondents together.

@@ -55,7 +55,7 @@ def _filtered(request: HttpRequest, data=None) -> IssueMapFilter:
     )
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The issues on the map, filtered, searched and sorted; its content is cached for each
@@ -167,7 +167,7 @@ def _list_url(**params) -> str:
     return reverse("issues:list") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
     """Clusters by status summary as a heat map; issues by mechanisms for one cluster. Its
@@ -295,7 +295,7 @@ def _grid(request: HttpRequest, cluster: Cluster) -> dict:
 GAP_SAMPLE = 25
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     """Where the map shows gaps: no mechanism, no mechanism addressing, and gaps by type. Its

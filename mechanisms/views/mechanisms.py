@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 ISSUES_PER_PAGE = 100
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def mechanism_list(request: HttpRequest) -> HttpResponse:
     """The mechanisms with the issues they address; its content, the same for every visitor,
@@ -58,7 +58,7 @@ def _mechanism_list_context(request: HttpRequest) -> dict:
     return {"filter": mechanism_filter, "page": page, "query": query.urlencode()}
 
 
-@served_whole
+@served_whole(roles=True)
 @require_safe
 def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A mechanism and the issues it addresses; its content, the same for every visitor, is

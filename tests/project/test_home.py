@@ -48,8 +48,9 @@ def test_a_member_gets_the_home_page_built_for_everyone_and_sees_a_change_at_onc
 ):
     IssueFactory.create_batch(2)
     client.get(reverse("home"))  # built once, for everyone
-    # The session, the version's token and the cache's row, then the layout's user with their
-    # role.
+    member_client.get(reverse("home"))  # the same content, its page kept for members
+    # Then served whole: their session, their user with their role, the public pages' version
+    # and the cache's row.
     with django_assert_num_queries(4):
         response = member_client.get(reverse("home"))
     assert "Issues on the map</dt><dd>2<" in response.content.decode()
