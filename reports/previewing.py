@@ -57,9 +57,10 @@ def _sent(report: Report) -> MessagePreview:
         recipient = delivery_recipient(delivery, token)
     else:
         recipient = Recipient(email=NO_CHAIR_ADDRESS, name="Chair", to_chair=True, token="")
-    message = report_message(report, recipient)
-    # The message as it went: dated when it was sent (never the clock), with its own Message-ID.
+    # The message as it went: dated when it was sent (never the clock), its reply address of
+    # that day, with its own Message-ID.
     sent_at = (delivery.sent_at if delivery else None) or report.sent_at
+    message = report_message(report, recipient, written_on=timezone.localdate(sent_at))
     message.extra_headers["Date"] = format_datetime(timezone.localtime(sent_at))
     if delivery is not None and delivery.message_id:
         message.extra_headers["Message-ID"] = delivery.message_id

@@ -643,14 +643,25 @@ def report_message(
     recipient: Recipient,
     wording: Wording | None = None,
     texts: ReportTexts | None = None,
+    *,
+    written_on: datetime.date | None = None,
 ) -> EmailMultiAlternatives:
-    """One message: the report to one person, addressed to them alone, in their language."""
+    """One message: the report to one person, addressed to them alone, in their language.
+    ``written_on`` is the day the message is written (None: today, as when it is sent; a sent
+    message shown again gives the day it went), from which its reply address's validity
+    counts."""
     with translation.override(recipient.language):
-        return _report_message(report, recipient, wording, texts)
+        return _report_message(
+            report, recipient, wording, texts, written_on or timezone.localdate()
+        )
 
 
 def _report_message(
-    report: Report, recipient: Recipient, wording: Wording | None, texts: ReportTexts | None
+    report: Report,
+    recipient: Recipient,
+    wording: Wording | None,
+    texts: ReportTexts | None,
+    written_on: datetime.date,
 ) -> EmailMultiAlternatives:
     wording = wording or report_wording(report)
     texts = texts or report_texts(report, recipient.language)
@@ -664,7 +675,7 @@ def _report_message(
         email=recipient.email,
         # The day the message is written, from which the reply address's validity
         # (INBOUND_REPLY_DAYS) counts: a moment of sending, not the exercise's date.
-        today=timezone.localdate(),
+        today=written_on,
     )
     envelope = settings.DEFAULT_FROM_EMAIL
     if recipient.delivery_id is not None and mail_addresses.enabled():

@@ -17,7 +17,8 @@ from inbound.models import InboundMessage, ReportReply
 from inbound.services import message_take
 from issues.models import Comment
 from reports import services as report_services
-from reports.models import Delivery
+from reports.models import Delivery, Report
+from reports.previewing import report_message_preview
 from tests.factories import (
     DeliverableFactory,
     ParticipantFactory,
@@ -327,3 +328,22 @@ def test_fetch_mail_names_the_setting_when_the_mailbox_cannot_be_reached(setting
     settings.INBOUND_IMAP = {**settings.INBOUND_IMAP, "host": ""}
     with pytest.raises(CommandError, match="INBOUND_IMAP_URL"):
         call_command("fetch_mail", "--once")
+
+
+def test_a_sent_reports_preview_shows_the_reply_address_it_went_with_not_todays(sent_report):
+    # Sent ten days ago: its reply address counts its validity from that day, and the preview
+    # of the message as it went shows that address, whatever the clock says now.
+    went = timezone.now() - datetime.timedelta(days=10)
+    Report.objects.filter(pk=sent_report.pk).update(sent_at=went)
+    Delivery.objects.filter(report=sent_report).update(sent_at=went)
+    preview = report_message_preview(deliverable=sent_report.deliverable)
+    recipient = preview.message.to[0].rsplit("<", 1)[-1].rstrip(">")
+    assert _reply_to(preview.message) == mail_addresses.reply_address(
+        kind=ReplyKind.REPORT,
+        object_id=sent_report.pk,
+        email=recipient,
+        today=timezone.localdate(went),
+    )
+    assert _reply_to(preview.message) != mail_addresses.reply_address(
+        kind=ReplyKind.REPORT, object_id=sent_report.pk, email=recipient, today=timezone.localdate()
+    )
