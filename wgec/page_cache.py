@@ -313,6 +313,9 @@ def _role_may_serve(request: HttpRequest) -> str | None:
     """The audience key of the role whose kept page this request may get, else None."""
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return None
+    # No session, no one signed in: a visitor without one (most requests) costs nothing here.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
     if not _view_flag(request, "page_cache_whole_roles") or not request.user.is_authenticated:
         return None
     # A message waiting to be shown (counted, not read: it stays for the page built instead).
