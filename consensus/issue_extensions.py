@@ -26,7 +26,7 @@ def actions_context(page: IssuePage) -> dict:
 
 def items_context(page: IssuePage) -> dict:
     return {
-        "items": ConsensusItem.objects.concerning(page.issue).with_options(),
+        "items": ConsensusItem.objects.concerning(page.issue).with_options(subjects=False),
         "can_propose": page.can_speak,
     }
 

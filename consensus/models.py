@@ -33,18 +33,19 @@ class ConsensusItemState(models.TextChoices):
 
 class ConsensusItemQuerySet(models.QuerySet):
     def concerning(self, issue: Issue) -> "ConsensusItemQuerySet":
-        """Items about the issue itself or about one of its coverage statuses."""
-        return self.filter(Q(issue=issue) | Q(coverage__issue=issue))
+        """Items about the issue itself or about one of its coverage statuses (the statuses
+        asked by the issue's index, not by joining every item to its coverage)."""
+        return self.filter(
+            Q(issue=issue) | Q(coverage__in=Coverage.objects.filter(issue=issue).values("pk"))
+        )
 
-    def with_options(self) -> "ConsensusItemQuerySet":
-        """With options, their supporters' groups and the decision, in fixed queries."""
-        return self.select_related(
-            "issue",
-            "coverage__issue",
-            "coverage__mechanism",
-            "decision__option",
-            "decision__meeting",
-        ).prefetch_related(
+    def with_options(self, *, subjects: bool = True) -> "ConsensusItemQuerySet":
+        """With options, their supporters' groups and the decision, in fixed queries; with
+        the issue each is about unless ``subjects`` is false (on the issue's own page)."""
+        related = ["coverage__mechanism", "decision__option", "decision__meeting"]
+        if subjects:
+            related += ["issue", "coverage__issue"]
+        return self.select_related(*related).prefetch_related(
             models.Prefetch(
                 "options",
                 queryset=Option.objects.prefetch_related(

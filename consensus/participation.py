@@ -2,46 +2,60 @@
 comments and stated support, counted for everyone to see (the texts themselves are shown only to
 signed-in people)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from collections import Counter
 
-from consensus.models import OptionSupport, Proposal
+from django.db.models import CharField, QuerySet, Value
+
+from consensus.models import ConsensusItem, OptionSupport, Proposal
 from issues.models import Comment, Issue
 from wgec.models import StakeholderGroup
 
+# The columns of each part of the query: a stakeholder group, and what its row counts.
+_GROUP = ("pk", "slug", "name", "position")
 
-def _per_group(queryset: QuerySet, group: str) -> Coalesce:
-    """How many of ``queryset``'s rows belong to the stakeholder group of the outer row."""
-    counted = (
-        queryset.filter(**{group: OuterRef("pk")})
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"))
-        .values("n")
+
+def _marked(rows: QuerySet, group: str, counted: str) -> QuerySet:
+    """``rows`` as the stakeholder group at ``group`` (a path ending in ``__``, or none for the
+    groups themselves), marked with what they count."""
+    return (
+        rows.order_by()
+        .annotate(counted=Value(counted, output_field=CharField()))
+        .values_list(*(f"{group}{column}" for column in _GROUP), "counted")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def participation_by_group(issue: Issue) -> list[dict]:
     """Proposals, comments and stated support on the issue, by the stakeholder group of the
-    participants: one query, whatever the numbers (each count a subquery per group)."""
-    groups = StakeholderGroup.objects.annotate(
-        proposals=_per_group(Proposal.objects.filter(issue=issue), "proposer__stakeholder_group"),
-        comments=_per_group(Comment.objects.filter(issue=issue), "author__stakeholder_group"),
-        supports=_per_group(
-            OptionSupport.objects.filter(Q(item__issue=issue) | Q(item__coverage__issue=issue)),
-            "participant__stakeholder_group",
+    participants, every group listed (none when nobody took part): one query, whatever the
+    numbers, the groups and each proposal, comment and support one row of a union, counted
+    here."""
+    rows = _marked(StakeholderGroup.objects.all(), "", "group").union(
+        _marked(Proposal.objects.filter(issue=issue), "proposer__stakeholder_group__", "proposals"),
+        _marked(Comment.objects.filter(issue=issue), "author__stakeholder_group__", "comments"),
+        _marked(
+            OptionSupport.objects.filter(
+                item__in=ConsensusItem.objects.concerning(issue).values("pk")
+            ),
+            "participant__stakeholder_group__",
+            "supports",
         ),
+        all=True,
     )
-    rows = [
+    groups: dict[int, StakeholderGroup] = {}
+    counts: Counter = Counter()
+    for pk, slug, name, position, counted in rows:
+        if counted == "group":
+            groups[pk] = StakeholderGroup(pk=pk, slug=slug, name=name, position=position)
+        else:
+            counts[pk, counted] += 1
+    if not counts:
+        return []
+    return [
         {
             "group": group,
-            "proposals": group.proposals,
-            "comments": group.comments,
-            "supports": group.supports,
+            "proposals": counts[group.pk, "proposals"],
+            "comments": counts[group.pk, "comments"],
+            "supports": counts[group.pk, "supports"],
         }
-        for group in groups
+        for group in sorted(groups.values(), key=lambda group: (group.position, group.name))
     ]
-    if not any(row["proposals"] or row["comments"] or row["supports"] for row in rows):
-        return []
-    return rows

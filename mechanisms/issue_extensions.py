@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from issues.issue_history import HistorySource, issue_history_source_register
 from issues.issue_page import IssuePage, IssueSection, issue_section_register
 from issues.issue_parts import IssuePart, issue_part_register
-from mechanisms.models import STATUS_RANK, Coverage, Gap
+from mechanisms.models import STATUS_RANK, Coverage, Gap, MechanismKind
+from wgec.languages import labels
+from wgec.links import link_maker
 
 
 def coverage_of(page: IssuePage) -> list[Coverage]:
@@ -28,7 +30,16 @@ def coverage_of(page: IssuePage) -> list[Coverage]:
 
 
 def coverage_context(page: IssuePage) -> dict:
-    return {"coverage": coverage_of(page)}
+    """Each row with its mechanism's link and its labels, resolved and translated once a page
+    rather than once a row."""
+    link = link_maker("mechanisms:detail")
+    kinds, statuses = labels(MechanismKind), labels(Coverage.Status)
+    rows = coverage_of(page)
+    for row in rows:
+        row.mechanism_link = link(row.mechanism_id)
+        row.kind_label = kinds.get(row.mechanism.kind, row.mechanism.kind)
+        row.status_label = statuses.get(row.status, row.status)
+    return {"coverage": rows}
 
 
 def gaps_context(page: IssuePage) -> dict:

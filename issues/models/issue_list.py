@@ -74,9 +74,12 @@ class IssueQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "sources",
+                    # The page quotes each source's excerpt, not the whole answer.
                     queryset=IssueSource.objects.select_related(
                         "answer__respondent__stakeholder_group", "answer__question"
-                    ).order_by("answer__question__number", "answer__question__part"),
+                    )
+                    .defer("answer__text")
+                    .order_by("answer__question__number", "answer__question__part"),
                 ),
                 models.Prefetch(
                     "merged_issues", queryset=Issue.objects.only("pk", "title", "merged_into")

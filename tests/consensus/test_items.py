@@ -43,6 +43,19 @@ def test_coordinator_marks_a_coverage_status_drafts_options_and_refers_it(coordi
     assert "Only the technical side." in referrals
 
 
+def test_issue_page_shows_the_items_about_it_and_its_statuses_not_another_issues(client):
+    coverage = CoverageFactory(mechanism__acronym="ICANN")
+    issue = coverage.issue
+    ConsensusItemFactory(issue=issue, summary="Whether the issue belongs on the map.")
+    ConsensusItemFactory(issue=None, coverage=coverage, summary="Whether ICANN addresses it.")
+    other = CoverageFactory(mechanism=coverage.mechanism)
+    ConsensusItemFactory(issue=None, coverage=other, summary="About another issue.")
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "Whether the issue belongs on the map." in page
+    assert "Status of ICANN" in page and "Whether ICANN addresses it." in page
+    assert "About another issue." not in page
+
+
 def test_marking_the_issue_itself_moves_its_consensus_state(coordinator_client):
     issue = IssueFactory()
     coordinator_client.post(

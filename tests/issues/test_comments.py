@@ -8,6 +8,7 @@ from issues.models import Comment
 from tests.factories import (
     CommentFactory,
     ConsensusItemFactory,
+    CoverageFactory,
     IssueFactory,
     OptionFactory,
     OptionSupportFactory,
@@ -102,6 +103,28 @@ def test_issue_page_sums_up_participation_by_stakeholder_group(observer_client):
     assert rows["governments"]["proposals"] == 1
     page = observer_client.get(issue.get_absolute_url()).content.decode()
     assert 'Civil society</th><td class="num">0</td><td class="num">2</td>' in page
+
+
+def test_participation_counts_support_on_its_coverage_statuses_items_and_nothing_of_another_issue():
+    issue, other = IssueFactory(), IssueFactory()
+    civil = StakeholderGroupFactory(slug="civil-society", name="Civil society", position=2)
+    business = StakeholderGroupFactory(slug="business", name="Private sector", position=1)
+    StakeholderGroupFactory(slug="governments", name="Governments", position=0)
+    assert participation_by_group(issue) == []  # nobody took part: no table of zeros
+    on_status = ConsensusItemFactory(issue=None, coverage=CoverageFactory(issue=issue))
+    OptionSupportFactory.create_batch(
+        2, option=OptionFactory(item=on_status), participant__stakeholder_group=business
+    )
+    elsewhere = ConsensusItemFactory(issue=other)
+    OptionSupportFactory(option=OptionFactory(item=elsewhere), participant__stakeholder_group=civil)
+    CommentFactory(issue=other, author__stakeholder_group=civil)
+    rows = participation_by_group(issue)
+    # Every group, in the groups' order, counted on this issue only.
+    assert [(row["group"].name, row["supports"], row["comments"]) for row in rows] == [
+        ("Governments", 0, 0),
+        ("Private sector", 2, 0),
+        ("Civil society", 0, 0),
+    ]
 
 
 @pytest.mark.parametrize("size", [1, 25])
