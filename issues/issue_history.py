@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from issues.issue_page import IssuePage
 from issues.models import Issue
-from wgec.documents.history import Entry, history_entries
+from wgec.documents.history import Entry, historical_rows, history_entries
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ issue_history_source_register(
     HistorySource(
         name="issue",
         order=10,
-        rows=lambda issue: Issue.history.filter(id=issue.pk),
+        rows=lambda issue: historical_rows(Issue).filter(id=issue.pk),
         fields=["title", "cluster", "description", "state", "merged_into", "consensus"],
         subject=lambda row, shown: gettext("the issue"),
         known=lambda page: {

@@ -11,6 +11,7 @@ from issues.issue_history import HistorySource, issue_history_source_register
 from issues.issue_page import IssuePage, IssueSection, issue_section_register
 from issues.issue_parts import IssuePart, issue_part_register
 from mechanisms.models import STATUS_RANK, Coverage, Gap, MechanismKind
+from wgec.documents.history import historical_rows
 from wgec.languages import labels
 from wgec.links import link_maker
 
@@ -74,7 +75,7 @@ def register() -> None:
         HistorySource(
             name="coverage",
             order=20,
-            rows=lambda issue: Coverage.history.filter(issue_id=issue.pk),
+            rows=lambda issue: historical_rows(Coverage).filter(issue_id=issue.pk),
             fields=["mechanism", "status", "evidence"],
             subject=_coverage_subject,
             known=lambda page: {
@@ -86,7 +87,7 @@ def register() -> None:
         HistorySource(
             name="gaps",
             order=30,
-            rows=lambda issue: Gap.history.filter(issue_id=issue.pk),
+            rows=lambda issue: historical_rows(Gap).filter(issue_id=issue.pk),
             fields=["type", "description", "recommendation"],
             subject=lambda row, shown: shown["type"].lower(),
         )

@@ -6,11 +6,13 @@ with the previous row of the same object. Foreign keys and choices are shown by 
 names are fetched once per related model, so the number of queries does not grow with the
 number of rows.
 
-``rows_as_of`` reads a model as it stood at a moment (documents are built from the map as of
-their date of issue): one query per model, whatever the number of objects.
+``historical_rows`` reads a model's historical rows; ``rows_as_of`` reads a model as it stood at
+a moment (documents are built from the map as of their date of issue): one query per model,
+whatever the number of objects.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+@functools.cache
+def _historical_model(model: type[models.Model]) -> type[models.Model]:
+    return model.history.model
+
+
+def historical_rows(model: type[models.Model]) -> models.QuerySet:
+    """Every historical row of ``model``, as ``model.history.all()`` without its manager:
+    django-simple-history builds a new manager class at every read of ``model.history`` (a
+    fifth of the cost of a page's small history query)."""
+    return _historical_model(model)._default_manager.all()
 
 
 def rows_as_of(model: type[models.Model], moment: datetime.datetime | None) -> models.QuerySet:
