@@ -65,3 +65,11 @@ def test_the_issue_list_keeps_the_chosen_filters_in_its_form(client, hostile_cho
     assert '<option value="hostile" selected>' in html
     assert '<option value="-title" selected>' in html
     assert "<script>alert" not in html
+
+
+def test_a_model_select_reads_its_choices_once(hostile_choices, django_assert_num_queries):
+    form = IssueMapFilter({"cluster": "hostile"}, queryset=mapped_issues(), user=None).form
+    assert form.is_valid()  # the cluster sent checked against the clusters: a query
+    with django_assert_num_queries(2):  # the clusters, the stakeholder groups: once each
+        first, again = _drawn(form), _drawn(form)
+    assert first == again and '<option value="hostile" selected>' in first
