@@ -10,7 +10,10 @@ bounded by a 30 s timeout, counted as an error past it. PostgreSQL only (SQLite'
 lives in this process's memory, out of the server's reach). BENCH_LOAD_SECONDS and
 BENCH_LOAD_CLIENTS shorten a run while developing; BENCH_LOAD_CACHES lists the runs
 (``none``: the page cache off; ``db``: the database cache; ``redis``: Redis at
-BENCH_LOAD_REDIS_URL, by default 127.0.0.1:6379, database 9).
+BENCH_LOAD_REDIS_URL, by default 127.0.0.1:6379, database 9); BENCH_LOAD_MEMBERS the runs (of
+the same caches) made again with every client signed in as a member of the correspondence
+group, each with their own session (``redis`` by default: the pages kept whole for their role,
+an issue's page built around their comments).
 """
 
 import asyncio
@@ -29,16 +32,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.db import connection
+from django.test import Client
 
 from bench import bench_floors
 from bench.common import Figure
 from issues.models import Issue
+from tests.factories import ParticipantFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = int(os.environ.get("BENCH_LOAD_SCALE", 10))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 60))
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", 50))
 CACHES = [c for c in os.environ.get("BENCH_LOAD_CACHES", "none,redis").split(",") if c]
+MEMBER_CACHES = [c for c in os.environ.get("BENCH_LOAD_MEMBERS", "redis").split(",") if c]
 # BENCH_LOAD_REDIS_URL: the Redis database the run may empty (each run starts from an empty
 # cache); never one that something else keeps data in.
 CACHE_URLS = {
@@ -135,14 +141,15 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-async def _get(port: int, path: str) -> int:
-    """One request on its own connection (gunicorn's sync workers close it after each answer);
-    the status code, after the whole body is read."""
+async def _get(port: int, path: str, cookie: str = "") -> int:
+    """One request on its own connection (gunicorn's sync workers close it after each answer),
+    with the session's cookie if any; the status code, after the whole body is read."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    cookie = f"Cookie: {cookie}\r\n" if cookie else ""
     try:
         writer.write(
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Language: en\r\n"
-            "Connection: close\r\n\r\n".encode()
+            f"{cookie}Connection: close\r\n\r\n".encode()
         )
         await writer.drain()
         status_line = await reader.readline()
@@ -153,19 +160,20 @@ async def _get(port: int, path: str) -> int:
         writer.close()
 
 
-async def _load(port: int, paths: dict[str, list[str]]) -> dict[str, dict]:
+async def _load(port: int, paths: dict[str, list[str]], cookies: list[str]) -> dict[str, dict]:
     results: dict[str, dict] = defaultdict(lambda: {"times": [], "errors": 0})
     kinds, weights = list(KINDS), list(KINDS.values())
     stop_at = time.monotonic() + SECONDS
 
     async def client(seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311 - a browsing pattern, not a secret
+        cookie = cookies[seed % len(cookies)] if cookies else ""
         while time.monotonic() < stop_at:
             kind = rng.choices(kinds, weights)[0]
             path = rng.choice(paths[kind])
             start = time.perf_counter()
             try:
-                status = await asyncio.wait_for(_get(port, path), TIMEOUT)
+                status = await asyncio.wait_for(_get(port, path, cookie), TIMEOUT)
             except (OSError, TimeoutError, ValueError, IndexError):
                 status = 0
             elapsed = time.perf_counter() - start
@@ -197,6 +205,21 @@ def _paths() -> dict[str, list[str]]:
     }
 
 
+def _member_cookies(count: int) -> list[str]:
+    """The session cookies of ``count`` members of the correspondence group, signed in."""
+    cookies = []
+    for n in range(count):
+        client = Client()
+        client.force_login(
+            ParticipantFactory(
+                user=UserFactory(username=f"load-member-{n}"), correspondence_group=True
+            ).user
+        )
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session}")
+    return cookies
+
+
 def _percentile(times: list[float], share: float) -> float:
     if len(times) < 2:
         return times[0] if times else 0.0
@@ -219,7 +242,9 @@ def run():
         check=True,
     )
     paths = _paths()
-    for cache in CACHES:
+    members = _member_cookies(CLIENTS) if MEMBER_CACHES else []
+    runs = [(cache, []) for cache in CACHES] + [(cache, members) for cache in MEMBER_CACHES]
+    for cache, cookies in runs:
         # Each run starts from an empty cache.
         if cache == "db":
             default_cache.clear()
@@ -230,10 +255,12 @@ def run():
         port = _free_port()
         server = _start(port, cache)
         try:
-            results = asyncio.run(_load(port, paths))
+            results = asyncio.run(_load(port, paths, cookies))
         finally:
             _stop(server)
         label = "no page cache" if cache == "none" else f"page cache in {cache}"
+        if cookies:
+            label += ", members signed in"
         if MIX != "map":
             label += f", {MIX} pages only"
         where = f"{SCALE}x, {CLIENTS} clients, {SECONDS:g} s, {WORKERS} gunicorn workers, {label}"
