@@ -17,9 +17,10 @@ _WIDGETS = Jinja2()
 class CheckedFilterForm(CheckedTextMixin, forms.Form):
     """A filter's form: text refuses control characters like every form of the site. Its
     widgets are drawn by Django's own Jinja2 templates of them, escaped as Django's are (a
-    quotation mark written ``&#34;`` for ``&quot;``): the same HTML, without the template
-    engine's include for every option and its attributes, which made the filter form a fifth
-    of a list page's time (a tenth of the calls a list page makes go with it)."""
+    quotation mark written ``&#34;`` for ``&quot;``, an apostrophe ``&#39;`` for ``&#x27;``:
+    the same characters): the same HTML, without the template engine's include for every
+    option and its attributes, which made the filter form a fifth of a list page's time (a
+    tenth of the calls a list page makes go with it)."""
 
     default_renderer = _WIDGETS
 

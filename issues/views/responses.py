@@ -112,8 +112,10 @@ def _respondent_list_context(request: HttpRequest) -> dict:
     page = Paginator(filterset.qs, RESPONDENTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     answer_counts = Answer.objects.counts_by_respondent(page.object_list)
+    link = link_maker("issues:respondent-detail")
     for respondent in page.object_list:
         respondent.answer_count = answer_counts.get(respondent.pk, 0)
+        respondent.link = link(respondent.pk)
     counts = Respondent.objects.aggregate(
         total=Count("pk"), withheld=Count("pk", filter=Q(consent_to_cite=False))
     )

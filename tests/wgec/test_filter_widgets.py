@@ -1,7 +1,7 @@
 """The list pages' filter forms draw their widgets with Django's Jinja2 form renderer
 (``wgec.filters.CheckedFilterForm``): the HTML Django's own widget templates draw (a quotation
-mark escaped as ``&#34;`` where Django writes ``&quot;``: the same character), every value
-escaped, the chosen values kept."""
+mark escaped as ``&#34;`` where Django writes ``&quot;``, an apostrophe as ``&#39;`` for
+``&#x27;``: the same characters), every value escaped, the chosen values kept."""
 
 import html
 import re
