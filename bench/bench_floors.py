@@ -13,8 +13,10 @@ render with the cached template loader, as in production. Each page is measured 
 cache off ("uncached": built for every request, as anyone gets a page just after a change to
 what it shows), and the pages the page cache keeps again as served from it (in the configured
 cache: the database's unless CACHE_URL names Redis), to an anonymous visitor (the HTML pages
-kept whole) and to a signed-in member of the correspondence group (the content from the cache,
-the page's frame drawn for them). Then the coordinators' dashboard, uncached, to a signed-in
+kept whole) and to a signed-in member of the correspondence group (the pages kept whole for
+their role, their name written in; the others' content from the cache, the page's frame drawn
+for them), and the issue page to a member who commented on it (built around their comments).
+Then the coordinators' dashboard, uncached, to a signed-in
 coordinator, with what it lists added to the data: two reports due, open items and pending
 proposals (20 of each at 1x, as many times more at each scale), failed deliveries and a dozen
 documents prepared. Beside them, an empty page through Django and the site's middleware: the
@@ -44,7 +46,7 @@ from django.urls import path
 from django.utils import timezone
 
 from bench.common import Figure
-from issues.models import Issue, Question
+from issues.models import Comment, Issue, Question
 from mechanisms.models import Mechanism
 from reports.models import Deliverable, Delivery, DocumentExport, Report
 from tests.factories import ParticipantFactory, UserFactory
@@ -627,6 +629,9 @@ def run():
 
     # A member of the correspondence group, signed in: their requests carry their session.
     member = RequestFactory()
+    # Another, who commented on the issue whose page is measured: it is built around their
+    # comments (the others of their role are given it whole).
+    commenter = RequestFactory()
     # A coordinator, signed in, for the dashboard.
     coordinator = RequestFactory()
 
@@ -680,6 +685,12 @@ def run():
             ).user
         )
         member.cookies = signed_in.cookies
+        commenting = ParticipantFactory(
+            user=UserFactory(username="bench-commenter"), correspondence_group=True
+        )
+        signed_in = Client()
+        signed_in.force_login(commenting.user)
+        commenter.cookies = signed_in.cookies
         signed_in = Client()
         signed_in.force_login(
             ParticipantFactory(
@@ -703,6 +714,16 @@ def run():
                 # page's frame (their name, their menu) drawn around it.
                 get(url, member)
                 yield measure(label, url, floor, factor, "page cache, a member", member)
+            if label == "issue page":
+                Comment.objects.create(
+                    issue_id=int(url.strip("/").rsplit("/", 1)[1]),
+                    author=commenting,
+                    text="The benchmark's comment.",
+                )
+                get(url, commenter)
+                yield measure(
+                    label, url, floor, factor, "page cache, a member who commented", commenter
+                )
         # The coordinators' dashboard: never cached, built for each request.
         with override_settings(PAGE_CACHE_SECONDS=0):
             yield measure(

@@ -13,7 +13,8 @@ BENCH_LOAD_CLIENTS shorten a run while developing; BENCH_LOAD_CACHES lists the r
 BENCH_LOAD_REDIS_URL, by default 127.0.0.1:6379, database 9); BENCH_LOAD_MEMBERS the runs (of
 the same caches) made again with every client signed in as a member of the correspondence
 group, each with their own session (``redis`` by default: the pages kept whole for their role,
-an issue's page built around their comments).
+an issue's page too, as none of them commented on the issues they read; it is built around
+their comments for those who did).
 """
 
 import asyncio

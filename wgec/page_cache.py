@@ -20,7 +20,9 @@ signed in, messages, the page's layout): the visitor's own CSRF token is written
 as it is served. The views that show nothing of the person but the layout's header say so too
 (``served_whole(roles=True)``): ``RoleWholePageMiddleware`` keeps their pages whole for each
 role and serves a signed-in member, observer, coordinator or the Chair their role's page with
-their own name and CSRF token written in, once who they are is known.
+their own name and CSRF token written in, once who they are is known. A page with a section of
+the person's own (an issue's comments, with the edit links of theirs) is given whole to those
+who have nothing of their own on it, and built for the others (``served_whole(personal=...)``).
 """
 
 import hashlib
@@ -37,7 +39,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
@@ -182,7 +184,12 @@ def _key(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha256(joined.encode()).hexdigest()
 
 
-def served_whole(view: Callable | None = None, *, roles: bool = False):
+def served_whole(
+    view: Callable | None = None,
+    *,
+    roles: bool = False,
+    personal: Callable[..., bool] | None = None,
+):
     """Marks a view whose page, for an anonymous visitor, depends only on its address, its
     language, the day and the records of the public pages (the map's included): the page cache
     keeps it whole for them (``WholePageMiddleware``). The view must build its content through
@@ -190,12 +197,17 @@ def served_whole(view: Callable | None = None, *, roles: bool = False):
 
     With ``roles``, the page is kept whole for each role as well (``RoleWholePageMiddleware``):
     the view's content must be shared by every visitor of a role (``Audience.ROLE`` or
-    ``EVERYONE``) and it must show nothing of the person (no section of their own, such as an
-    issue's comments) but the layout's header, whose name is written in for each."""
+    ``EVERYONE``) and it must show nothing of the person but the layout's header, whose name is
+    written in for each. A page with a section of the person's own (an issue's comments with
+    the edit links of theirs) names ``personal``: called with the request and the address's
+    arguments, it says whether the page shows this person anything of their own (they wrote a
+    comment there); such a person gets the page built, the others of their role the page kept
+    whole, which is the same for each of them."""
 
     def mark(view: Callable) -> Callable:
         view.page_cache_whole = True
         view.page_cache_whole_roles = roles
+        view.page_cache_personal = personal
         return view
 
     return mark(view) if view is not None else mark
@@ -251,8 +263,9 @@ class RoleWholePageMiddleware:
     get every page built) and who has no message waiting; a page is kept when it is a 200
     response built from a version's records for a visitor still of that role, with no message
     queued and no cookie of its own, whose header names them once and whose page does not name
-    them anywhere else. Keyed as ``WholePageMiddleware``'s pages, and by the role. Sits after
-    the messages and the language of the person's profile are known."""
+    them anywhere else, and, for a view that names its ``personal`` check, only for someone
+    with nothing of their own on the page. Keyed as ``WholePageMiddleware``'s pages, and by the
+    role. Sits after the messages and the language of the person's profile are known."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -316,21 +329,35 @@ def _role_may_serve(request: HttpRequest) -> str | None:
     # No session, no one signed in: a visitor without one (most requests) costs nothing here.
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return None
-    if not _view_flag(request, "page_cache_whole_roles") or not request.user.is_authenticated:
+    match = _resolved(request)
+    if match is None or not getattr(match.func, "page_cache_whole_roles", False):
+        return None
+    if not request.user.is_authenticated:
         return None
     # A message waiting to be shown (counted, not read: it stays for the page built instead).
     messages = getattr(request, "_messages", None)
     if messages is None or len(messages):
         return None
-    return audience_key(request, Audience.ROLE)
+    shared_by = audience_key(request, Audience.ROLE)
+    if shared_by is None:
+        return None
+    # A page with something of the person's own on it (their comments) is built for them.
+    personal = getattr(match.func, "page_cache_personal", None)
+    if personal is not None and personal(request, *match.args, **match.kwargs):
+        return None
+    return shared_by
+
+
+def _resolved(request: HttpRequest) -> ResolverMatch | None:
+    try:
+        return resolve(request.path_info)
+    except Resolver404:
+        return None
 
 
 def _view_flag(request: HttpRequest, flag: str) -> bool:
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        return False
-    return getattr(view, flag, False)
+    match = _resolved(request)
+    return match is not None and getattr(match.func, flag, False)
 
 
 def _keepable(request: HttpRequest, response: HttpResponse, shared_by: str) -> bytes | None:

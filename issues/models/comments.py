@@ -19,6 +19,12 @@ class CommentQuerySet(models.QuerySet):
     def with_authors(self) -> "CommentQuerySet":
         return self.select_related("author__stakeholder_group", "author__user")
 
+    def on_issue_by(self, issue_id: int, author: Participant | None) -> "CommentQuerySet":
+        """The comments ``author`` wrote on an issue; none for someone who is no participant."""
+        if author is None:
+            return self.none()
+        return self.filter(issue_id=issue_id, author=author)
+
 
 class Comment(models.Model):
     """A correspondence-group member's comment on an issue."""

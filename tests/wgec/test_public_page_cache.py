@@ -182,14 +182,30 @@ def test_a_members_second_visit_of_an_issue_page_is_served_from_the_cache(
     CommentFactory(issue=item.issue, text="Regional work matters.")
     url = reverse("issues:detail", args=[item.issue_id])
     built = _queries(member_client, url)
-    # The session, the issue's look-up, the member's user with their participant record (their
-    # role, the participant they speak as), the version's token and the cache's row; then the
-    # comments section, the member's own: the comments with their authors.
-    with django_assert_num_queries(6):
+    # The session, the member's user with their participant record (their role, the
+    # participant they speak as), whether they commented on the issue (they did not), the
+    # version's token and the cache's row: the page kept whole for the members.
+    with django_assert_num_queries(5):
         cached = _text(member_client, url)
-    assert built > 6
+    assert built > 5
     assert "[Keep spam on the map.]" in cached and "Regional work matters." in cached
     assert "csrfmiddlewaretoken" in cached  # the member's own comment form
+
+
+def test_a_member_who_commented_on_an_issue_gets_its_content_from_the_cache(
+    member_client, member_user, item, django_assert_num_queries
+):
+    CommentFactory(issue=item.issue, author=member_user.participant, text="Mine.")
+    url = reverse("issues:detail", args=[item.issue_id])
+    built = _queries(member_client, url)
+    # The session, the member's user with their participant record, whether they commented on
+    # the issue (they did), the issue's look-up, the version's token and the cache's row; then
+    # the comments section, the member's own: the comments with their authors.
+    with django_assert_num_queries(7):
+        cached = _text(member_client, url)
+    assert built > 7
+    assert "[Keep spam on the map.]" in cached and "Mine." in cached
+    assert reverse("issues:comment-edit", args=[item.issue.comments.get().pk]) in cached
 
 
 def test_a_change_by_another_person_shows_to_a_member_at_once(member_client, item):
@@ -242,11 +258,16 @@ def test_a_persons_own_comment_controls_never_show_to_another(
         other = _text(other_member, url)
         assert "My own words." in other and edit not in other
         assert "csrfmiddlewaretoken" in other  # the other member's own comment form
-    # The shared content holds neither the edit link nor a form's CSRF token, nor the comments.
-    assert len(stored) == 1
+    # The shared content holds neither the edit link nor a form's CSRF token, nor the comments;
+    # the page kept whole for the members who did not comment there holds the comments, but
+    # neither the edit link nor the other member's CSRF token.
+    assert len(stored) == 2
     shared = str(stored[0])
     assert edit not in shared and "csrfmiddlewaretoken" not in shared
     assert "My own words." not in shared
+    whole = stored[1][0].decode()
+    assert "My own words." in whole and edit not in whole
+    assert 'name="csrfmiddlewaretoken" value="\x00csrf-token\x00"' in whole
 
 
 def test_signed_in_visitors_share_the_pages_that_are_the_same_for_everyone(

@@ -13,8 +13,15 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from issues.models import Comment
 from mechanisms.models import Mechanism
-from tests.factories import IssueFactory, MechanismFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    CommentFactory,
+    IssueFactory,
+    MechanismFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 from wgec.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -154,12 +161,65 @@ def test_a_change_shows_at_once_on_a_members_kept_page(mechanism):
     assert not whole and "ITU &amp; partners" in text
 
 
-def test_an_issues_page_with_the_persons_own_comments_is_never_kept_whole_for_a_role(
-    member_client,
-):
+def _issue_with_a_comment_by(author: Client) -> tuple[str, int]:
+    """An issue on the map with a comment by the person signed in on ``author``."""
+    issue = IssueFactory(title="Spam")
+    participant = Participant.objects.get(user_id=author.session["_auth_user_id"])
+    comment = CommentFactory(issue=issue, author=participant, text="Spam is a *shared* harm.")
+    return reverse("issues:detail", args=[issue.pk]), comment.pk
+
+
+def test_an_issues_page_is_kept_whole_for_the_members_without_a_comment_of_their_own_on_it():
+    writer = _signed_in("amina", correspondence_group=True)
+    reader = _signed_in("bruno", correspondence_group=True)
+    url, comment = _issue_with_a_comment_by(writer)
+    edit = reverse("issues:comment-edit", args=[comment])
+    # Amina's own comment has its edit link: her page is built for her, each time.
+    for _ in range(2):
+        whole, _, text = _get(writer, url)
+        assert not whole and edit in text and _who(text) == "amina"
+    # Bruno has none there: he gets the member's page, once kept, without Amina's links.
+    assert not _get(reader, url)[0]
+    whole, count, text = _get(reader, url)
+    assert whole and count == KEPT + 1  # and whether he wrote on the issue
+    assert "shared</em> harm" in text and edit not in text and 'id="comment-form"' in text
+    assert _who(text) == "bruno" and "amina" not in text and "\x00" not in text
+    # Amina's page is still hers.
+    whole, _, text = _get(writer, url)
+    assert not whole and edit in text
+
+
+def test_a_member_who_comments_on_an_issue_gets_its_page_built_from_then_on():
+    member = _signed_in("amina", enforce_csrf_checks=True, correspondence_group=True)
     url = reverse("issues:detail", args=[IssueFactory(title="Spam").pk])
-    member_client.get(url)
-    assert not _get(member_client, url)[0]
+    _get(member, url)
+    whole, _, text = _get(member, url)
+    assert whole
+    token = text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    form = text.split('id="comment-form"')[0].rsplit("<form", 1)[1]
+    action = form.split('action="')[1].split('"')[0]
+    posted = member.post(action, {"text": "Mine.", "csrfmiddlewaretoken": token})
+    assert posted.status_code == 302
+    comment = Comment.objects.get(text="Mine.")
+    whole, _, text = _get(member, url)
+    assert not whole and reverse("issues:comment-edit", args=[comment.pk]) in text
+    assert not _get(member, url)[0]
+
+
+def test_an_observer_who_once_commented_as_a_member_gets_the_issues_page_built():
+    observer = _signed_in("amina", role=Participant.Role.OBSERVER)
+    other = _signed_in("bruno", role=Participant.Role.OBSERVER)
+    url, comment = _issue_with_a_comment_by(observer)
+    edit = reverse("issues:comment-edit", args=[comment])
+    _get(other, url)
+    assert _get(other, url)[0]
+    whole, _, text = _get(observer, url)
+    assert not whole and edit in text
+
+
+def test_a_member_asking_for_an_issue_beyond_any_id_gets_not_found():
+    member = _signed_in("amina", correspondence_group=True)
+    assert member.get(reverse("issues:detail", args=[2**62])).status_code == 404
 
 
 def test_a_member_gets_the_page_built_when_the_page_cache_is_off(settings):
