@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from bench.bench_reports import _build_map, _subscribers
 from bench.common import Figure
@@ -169,7 +170,12 @@ def run() -> list[Figure]:
         # The same messages' bytes for bare smtplib, built before its clock starts.
         messages = ReportMessages(one)
         sample = [
-            (delivery.email, messages.message(delivery_recipient(delivery, "t")).smtp_bytes())
+            (
+                delivery.email,
+                messages.message(
+                    delivery_recipient(delivery, "t"), written_on=timezone.localdate()
+                ).smtp_bytes(),
+            )
             for delivery in Delivery.objects.filter(report=one, state="pending").order_by("pk")[
                 :SENT_SAMPLE
             ]

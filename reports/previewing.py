@@ -112,7 +112,8 @@ def _draft(
     )
     return MessagePreview(
         report=preview,
-        message=report_message(preview, recipient),
+        # The message as it would go if sent at ``now``.
+        message=report_message(preview, recipient, written_on=timezone.localdate(now)),
         recipients=recipient_count(),
         sent=False,
         chair_known=chair is not None,

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -552,22 +552,27 @@ class ReportMessages:
             self._texts[language] = report_texts(self.report, language)
         return self._texts[language]
 
-    def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+    def message(self, recipient: Recipient, *, written_on: datetime.date) -> EmailMultiAlternatives:
+        """The message to ``recipient``, written on ``written_on`` (``report_message``)."""
         with translation.override(recipient.language):
-            return self._message(recipient)
+            return self._message(recipient, written_on)
 
-    def _message(self, recipient: Recipient) -> EmailMultiAlternatives:
+    def _message(self, recipient: Recipient, written_on: datetime.date) -> EmailMultiAlternatives:
         texts = self.texts(recipient.language)
         if mail_addresses.enabled():
             # Each message carries its recipient's own reply address and envelope sender:
             # rendered the usual way.
-            return report_message(self.report, recipient, self.wording, texts)
+            return report_message(
+                self.report, recipient, self.wording, texts, written_on=written_on
+            )
         kind = (recipient.language, recipient.to_chair, bool(recipient.name), bool(recipient.token))
         if kind not in self._kinds:
-            self._kinds[kind] = self._prepare(recipient)
+            self._kinds[kind] = self._prepare(recipient, written_on)
         prepared = self._kinds[kind]
         if prepared is None:
-            return report_message(self.report, recipient, self.wording, texts)
+            return report_message(
+                self.report, recipient, self.wording, texts, written_on=written_on
+            )
         return self._build(prepared, recipient)
 
     def _bodies(self, recipient: Recipient) -> tuple[str, str]:
@@ -577,7 +582,7 @@ class ReportMessages:
             self.wording.render("reports/email/report.html", context),
         )
 
-    def _prepare(self, recipient: Recipient) -> tuple | None:
+    def _prepare(self, recipient: Recipient, written_on: datetime.date) -> tuple | None:
         def stand_in(values: dict[str, str]) -> Recipient:
             return Recipient(
                 values[_EMAIL],
@@ -601,7 +606,7 @@ class ReportMessages:
             _EncodedBody.of(html, placeholders),
             _Skeleton(subject=header_text(texts.subject), token=bool(recipient.token)),
         )
-        usual = report_message(self.report, recipient, self.wording, texts)
+        usual = report_message(self.report, recipient, self.wording, texts, written_on=written_on)
         built = self._build(prepared, recipient)
         if (built.body, built.alternatives) != (usual.body, usual.alternatives):
             return None
@@ -644,16 +649,14 @@ def report_message(
     wording: Wording | None = None,
     texts: ReportTexts | None = None,
     *,
-    written_on: datetime.date | None = None,
+    written_on: datetime.date,
 ) -> EmailMultiAlternatives:
     """One message: the report to one person, addressed to them alone, in their language.
-    ``written_on`` is the day the message is written (None: today, as when it is sent; a sent
-    message shown again gives the day it went), from which its reply address's validity
-    counts."""
+    ``written_on`` is the day the message is written, from which its reply address's validity
+    counts: the day it is sent, or for a preview the day it would be, or for a sent message
+    shown again the day it went. The caller names it: no clock is read for it here."""
     with translation.override(recipient.language):
-        return _report_message(
-            report, recipient, wording, texts, written_on or timezone.localdate()
-        )
+        return _report_message(report, recipient, wording, texts, written_on)
 
 
 def _report_message(
@@ -668,20 +671,24 @@ def _report_message(
     context = report_message_context(report, recipient, texts)
     headers = _list_headers(recipient)
     # With a mailbox to read, a reply comes back to the recipient's own reply address (it
-    # becomes a reply to the report) and a bounce to the delivery's own envelope sender.
-    reply_to = mail_addresses.reply_address(
-        kind=mail_addresses.ReplyKind.REPORT,
-        object_id=report.pk,
-        email=recipient.email,
-        # The day the message is written, from which the reply address's validity
-        # (INBOUND_REPLY_DAYS) counts: a moment of sending, not the exercise's date.
-        today=written_on,
-    )
+    # becomes a reply to the report) and a bounce to the delivery's own envelope sender. A
+    # report being composed, previewed before it is written, has no address yet: its preview
+    # says a reply may be sent, as the message will.
+    reply_to = ""
+    if report.pk is not None:
+        reply_to = mail_addresses.reply_address(
+            kind=mail_addresses.ReplyKind.REPORT,
+            object_id=report.pk,
+            email=recipient.email,
+            # The day the message is written, from which the reply address's validity
+            # (INBOUND_REPLY_DAYS) counts: a moment of sending, not the exercise's date.
+            today=written_on,
+        )
     envelope = settings.DEFAULT_FROM_EMAIL
     if recipient.delivery_id is not None and mail_addresses.enabled():
         headers["From"] = settings.DEFAULT_FROM_EMAIL
         envelope = mail_addresses.bounce_address(delivery_id=recipient.delivery_id)
-    context["reply_by_email"] = bool(reply_to)
+    context["reply_by_email"] = mail_addresses.enabled()
     message = ListMessage(
         subject=header_text(texts.subject),
         body=wording.render("reports/email/report.txt", context),

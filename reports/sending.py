@@ -271,7 +271,10 @@ def _deliver_one(mailer: Mailer, messages: ReportMessages, delivery) -> tuple[Ou
     """Send one begun delivery; a failure is recorded at once, a success left to the caller."""
     token = delivery.subscriber.token if delivery.subscriber else ""
     try:
-        message = messages.message(delivery_recipient(delivery, token))
+        # Written as it goes: its reply address's validity counts from the day it is sent.
+        message = messages.message(
+            delivery_recipient(delivery, token), written_on=timezone.localdate()
+        )
         outcome, error = mailer.send(message)
     except Exception as error:  # nothing was handed to the server: record why, go on
         logger.exception("Cannot send the message to %s", delivery.email)

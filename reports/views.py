@@ -288,6 +288,7 @@ def report_compose(request: HttpRequest, slug: str) -> HttpResponse:
             to_chair=True,
             token="preview",  # noqa: S106 - not a secret: a link that leads nowhere
         ),
+        written_on=today,
     )
     context = {
         "deliverable": deliverable,

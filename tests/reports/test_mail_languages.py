@@ -3,6 +3,8 @@ profile, else the one they subscribed in; the subscription confirmation in the l
 page it was asked from. The report's own text (the coordinators' introduction, the map) stays
 as written; each language is rendered once for all its readers."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -16,6 +18,9 @@ from tests.reports.conftest import committed
 from wgec.models import Participant, Profile
 
 pytestmark = pytest.mark.django_db
+
+# The day the messages are written (their reply addresses count from it).
+WRITTEN_ON = datetime.date(2014, 4, 30)
 
 INTRODUCTION = "Dear Chair,\n\nThe group met twice."
 
@@ -112,7 +117,7 @@ def _renders(report, monkeypatch, per_language: int) -> int:
             recipient = Recipient(
                 f"{language}{n}@example.org", f"P {n}", False, f"t{language}{n}", language=language
             )
-            messages.message(recipient)
+            messages.message(recipient, written_on=WRITTEN_ON)
     monkeypatch.setattr(wording_module, "render_source", original)
     return len(rendered)
 
@@ -127,8 +132,8 @@ def test_the_messages_of_one_language_are_those_of_the_usual_rendering(report):
     from reports.rendering import report_message
 
     recipient = Recipient("ana@example.org", "Ana", False, "tok", language="es")
-    prepared = ReportMessages(report).message(recipient)
-    usual = report_message(report, recipient)
+    prepared = ReportMessages(report).message(recipient, written_on=WRITTEN_ON)
+    usual = report_message(report, recipient, written_on=WRITTEN_ON)
     assert prepared.body == usual.body and prepared.subject == usual.subject
     assert prepared.body.startswith("Estimado/a Ana:")
 

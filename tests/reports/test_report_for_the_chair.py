@@ -32,6 +32,9 @@ from wgec.models import Participant
 
 pytestmark = pytest.mark.django_db
 
+# The day the messages are written (their reply addresses count from it).
+WRITTEN_ON = datetime.date(2014, 4, 30)
+
 
 def _send(slug: str, introduction: str = "") -> Report:
     deliverable = DeliverableFactory(slug=slug)
@@ -257,7 +260,7 @@ def test_the_chair_and_the_list_are_greeted_once():
         Recipient("p.major@example.org", "Mr. Peter Major", to_chair=True, token=""),
         Recipient("ana@example.org", "Ana", to_chair=False, token="t"),
     ):
-        message = report_message(report, recipient)
+        message = report_message(report, recipient, written_on=WRITTEN_ON)
         html = message.alternatives[0].content
         assert message.body.count("Dear") == 1 and html.count("Dear") == 1
         assert "The group met twice." in message.body and "The group met twice." in html

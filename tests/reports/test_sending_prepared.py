@@ -1,6 +1,7 @@
 """A report's messages are rendered and encoded once for all recipients, and each is the message
 the usual rendering gives that recipient: the same bodies, headers and decoded parts."""
 
+import datetime
 import re
 from email import message_from_bytes, policy
 
@@ -13,6 +14,9 @@ from reports.wording import REPORT_EMAIL_TEMPLATES, Wording
 from tests.factories import DeliverableFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
+
+# The day the messages are written (their reply addresses count from it).
+WRITTEN_ON = datetime.date(2014, 4, 30)
 
 RECIPIENTS = [
     Recipient("chair@example.org", "Mr. Peter Major", to_chair=True, token=""),
@@ -61,8 +65,8 @@ def _normalised(data: bytes) -> bytes:
 def test_each_prepared_message_is_the_usual_message_of_its_recipient(report):
     messages = ReportMessages(report)
     for recipient in RECIPIENTS:
-        prepared = messages.message(recipient)
-        usual = report_message(report, recipient)
+        prepared = messages.message(recipient, written_on=WRITTEN_ON)
+        usual = report_message(report, recipient, written_on=WRITTEN_ON)
         assert prepared.body == usual.body
         assert prepared.alternatives == usual.alternatives
         assert prepared.to == usual.to and prepared.subject == usual.subject
@@ -79,7 +83,7 @@ def test_each_prepared_message_is_the_usual_message_of_its_recipient(report):
 
 def test_the_prepared_bytes_hold_each_recipients_own_name_and_link(report):
     messages = ReportMessages(report)
-    data = messages.message(RECIPIENTS[2]).smtp_bytes()
+    data = messages.message(RECIPIENTS[2], written_on=WRITTEN_ON).smtp_bytes()
     assert b"Content-Transfer-Encoding: 8bit" in data
     _, parts = _parts(data)
     assert "Dear Zoë <Ŝtraße> & “Co”," in parts[0][1]
@@ -90,8 +94,8 @@ def test_the_prepared_bytes_hold_each_recipients_own_name_and_link(report):
 
 def test_a_body_with_a_line_longer_than_smtp_allows_is_quoted_printable(report):
     report.body_text += "\n" + "é" * 700  # 1,400 bytes on one line
-    prepared = ReportMessages(report).message(RECIPIENTS[1])
-    usual = report_message(report, RECIPIENTS[1])
+    prepared = ReportMessages(report).message(RECIPIENTS[1], written_on=WRITTEN_ON)
+    usual = report_message(report, RECIPIENTS[1], written_on=WRITTEN_ON)
     assert b"Content-Transfer-Encoding: quoted-printable" in prepared.smtp_bytes()
     assert _parts(prepared.smtp_bytes()) == _parts(usual.smtp_bytes())
 
@@ -101,7 +105,7 @@ def test_a_wording_that_changes_the_name_is_rendered_for_every_message(report):
     sources["reports/email/report.txt"] = "Dear {{ recipient_name|upper }},\n\n{{ body_text }}"
     messages = ReportMessages(report, Wording(sources))
     for recipient in RECIPIENTS[1:3]:
-        message = messages.message(recipient)
+        message = messages.message(recipient, written_on=WRITTEN_ON)
         assert message.body.startswith(f"Dear {recipient.name.upper()},")
     assert not any(messages._kinds.values())
 
@@ -117,5 +121,8 @@ def test_the_wording_is_compiled_once_for_all_messages(report, monkeypatch):
     monkeypatch.setattr(wording_module, "compile_source", counting)
     messages = ReportMessages(report)
     for n in range(20):
-        messages.message(Recipient(f"p{n}@example.org", f"P {n}", to_chair=False, token=f"t{n}"))
+        messages.message(
+            Recipient(f"p{n}@example.org", f"P {n}", to_chair=False, token=f"t{n}"),
+            written_on=WRITTEN_ON,
+        )
     assert len(compiled) == 2  # the text and the HTML, once each

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consensus.models import ConsensusItem
 from reports import services
 from reports.models import Deliverable, Delivery, Report
+from reports.previewing import report_message_preview
 from reports.rendering import report_compose
 from reports.views import dashboard
 from reports.views import report_compose as compose_view
@@ -105,6 +106,25 @@ def test_coordinator_previews_the_message_the_chair_will_receive(coordinator_cli
     assert "The group met by e-mail." in page  # in the preview, not only in the text box
     assert "Dear Chair," in page
     assert Report.objects.count() == 0  # a preview writes nothing
+
+
+def test_with_a_mailbox_read_the_preview_of_a_report_not_yet_written_says_replies_are_read(
+    coordinator_client, settings
+):
+    # Its reply addresses are made when it is written: the preview has none, but says, as the
+    # message will, that a reply is read.
+    settings.INBOUND_ADDRESS = "wgec@example.org"
+    ParticipantFactory(name="Peter Major", role=Participant.Role.CHAIR, email="chair@example.org")
+    deliverable = DeliverableFactory(slug="update-1", title="First update report")
+    response = coordinator_client.post(
+        "/reports/update-1/compose/", {"introduction": "Met.", "action": "preview"}
+    )
+    assert response.status_code == 200
+    assert "To answer the report, reply to this message" in response.content.decode()
+    preview = report_message_preview(deliverable=deliverable)
+    assert not preview.message.reply_to
+    assert "To answer the report, reply to this message" in preview.message.body
+    assert Report.objects.count() == 0
 
 
 def _read(client, slug: str = "update-1") -> dict:
