@@ -90,14 +90,20 @@ def _schedule_context(request: HttpRequest) -> dict:
     }
 
 
-@served_whole
+def _follows_delivery(request: HttpRequest, slug: str) -> bool:
+    """Whether the report's page shows the visitor the sending's progress (coordinators and
+    the Chair): it is built for them at every request."""
+    return has_role(request.user, Role.COORDINATOR)
+
+
+@served_whole(roles=True, built_for=_follows_delivery)
 @require_safe
 def deliverable_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published report once sent; before that, when it is due. Coordinators see progress,
     built afresh; for everyone else the content is the same, cached until a public page's
-    record changes."""
+    record changes, and the page kept whole for anonymous visitors, members and observers."""
     deliverable = _deliverable(slug, keep=("body_html",))
-    if has_role(request.user, Role.COORDINATOR):
+    if _follows_delivery(request, slug):
         # Delivery progress changes with every message sent: never cached.
         context = _deliverable_context(request, deliverable)
         template = "reports/deliverable_detail.html"

@@ -22,7 +22,7 @@ as it is served. The views that show nothing of the person but the layout's head
 role and serves a signed-in member, observer, coordinator or the Chair their role's page with
 their own name and CSRF token written in, once who they are is known. A page with a section of
 the person's own (an issue's comments, with the edit links of theirs) is given whole to those
-who have nothing of their own on it, and built for the others (``served_whole(personal=...)``).
+who have nothing of their own on it, and built for the others (``served_whole(built_for=...)``).
 """
 
 import hashlib
@@ -188,7 +188,7 @@ def served_whole(
     view: Callable | None = None,
     *,
     roles: bool = False,
-    personal: Callable[..., bool] | None = None,
+    built_for: Callable[..., bool] | None = None,
 ):
     """Marks a view whose page, for an anonymous visitor, depends only on its address, its
     language, the day and the records of the public pages (the map's included): the page cache
@@ -199,15 +199,15 @@ def served_whole(
     the view's content must be shared by every visitor of a role (``Audience.ROLE`` or
     ``EVERYONE``) and it must show nothing of the person but the layout's header, whose name is
     written in for each. A page with a section of the person's own (an issue's comments with
-    the edit links of theirs) names ``personal``: called with the request and the address's
-    arguments, it says whether the page shows this person anything of their own (they wrote a
-    comment there); such a person gets the page built, the others of their role the page kept
-    whole, which is the same for each of them."""
+    the edit links of theirs) or one some people must see live (a coordinator's delivery
+    progress) names ``built_for``: called with the request and the address's arguments, it says
+    whether this person's page is built for them (they wrote a comment there; they follow the
+    sending); the others of their role get the page kept whole, the same for each of them."""
 
     def mark(view: Callable) -> Callable:
         view.page_cache_whole = True
         view.page_cache_whole_roles = roles
-        view.page_cache_personal = personal
+        view.page_cache_built_for = built_for
         return view
 
     return mark(view) if view is not None else mark
@@ -263,8 +263,8 @@ class RoleWholePageMiddleware:
     get every page built) and who has no message waiting; a page is kept when it is a 200
     response built from a version's records for a visitor still of that role, with no message
     queued and no cookie of its own, whose header names them once and whose page does not name
-    them anywhere else, and, for a view that names its ``personal`` check, only for someone
-    with nothing of their own on the page. Keyed as ``WholePageMiddleware``'s pages, and by the
+    them anywhere else, and, for a view that names its ``built_for`` check, only for someone
+    it does not build the page for. Keyed as ``WholePageMiddleware``'s pages, and by the
     role. Sits after the messages and the language of the person's profile are known."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -342,8 +342,8 @@ def _role_may_serve(request: HttpRequest) -> str | None:
     if shared_by is None:
         return None
     # A page with something of the person's own on it (their comments) is built for them.
-    personal = getattr(match.func, "page_cache_personal", None)
-    if personal is not None and personal(request, *match.args, **match.kwargs):
+    built_for = getattr(match.func, "page_cache_built_for", None)
+    if built_for is not None and built_for(request, *match.args, **match.kwargs):
         return None
     return shared_by
 

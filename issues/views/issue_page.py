@@ -22,7 +22,7 @@ def _has_own_comments(request: HttpRequest, pk: int) -> bool:
     return Comment.objects.on_issue_by(pk, participant_of(request.user)).exists()
 
 
-@served_whole(roles=True, personal=_has_own_comments)
+@served_whole(roles=True, built_for=_has_own_comments)
 @require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue's page; its content is cached for each role until a public page's record
