@@ -2,6 +2,9 @@
 issues as the map shows them (``mapped_issues``); and the map workbooks uploaded in the admin.
 """
 
+from collections import defaultdict
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower
@@ -242,17 +245,9 @@ class MappedIssueQuerySet(IssueQuerySet):
         return self.annotate(gap_text=_aggregated(Gap.objects, F("type")))
 
     def with_map_rows(self) -> "MappedIssueQuerySet":
-        """What a row of the issue list shows: cluster, and mechanisms with their status (not
-        the evidence, nor the mechanisms' descriptions: long texts a row never shows)."""
-        coverage = (
-            Coverage.objects.select_related("mechanism")
-            .only("issue", "mechanism", "status", "mechanism__name", "mechanism__acronym")
-            .order_by("mechanism__name")
-        )
-        return self.select_related("cluster").prefetch_related(
-            models.Prefetch("coverage", queryset=coverage),
-            models.Prefetch("gaps", queryset=Gap.objects.only("issue", "type").order_by("type")),
-        )
+        """What a row of the issue list reads with the issue: its cluster (its mechanisms and
+        gaps, for a page of rows: ``map_rows_of``)."""
+        return self.select_related("cluster")
 
     def without_mechanism(self) -> "MappedIssueQuerySet":
         """Issues for which no mechanism has been recorded yet."""
@@ -262,6 +257,38 @@ class MappedIssueQuerySet(IssueQuerySet):
 def mapped_issues() -> MappedIssueQuerySet:
     """Every issue, with the map's reads (``MappedIssueQuerySet``)."""
     return MappedIssueQuerySet(model=Issue)
+
+
+class RowMechanism(NamedTuple):
+    """A mechanism as a row of the issue list shows it, with its coverage's status."""
+
+    mechanism_id: int
+    short_name: str
+    status: str
+
+
+def map_rows_of(
+    issue_ids: list[int],
+) -> tuple[dict[int, list[RowMechanism]], dict[int, list[str]]]:
+    """The mechanisms (by name, with their status) and the gap types (in order) of each of
+    ``issue_ids``, the issues of a page of the list: two queries, their rows read as tuples (a
+    page of fifty issues has hundreds of coverage rows, which as model instances, each with
+    its mechanism, cost more than the rest of the page). Neither the evidence nor the
+    mechanisms' descriptions are read: long texts a row never shows."""
+    mechanisms: dict[int, list[RowMechanism]] = defaultdict(list)
+    coverage = (
+        Coverage.objects.filter(issue_id__in=issue_ids)
+        .order_by("mechanism__name")
+        .values_list("issue_id", "mechanism_id", "status", "mechanism__name", "mechanism__acronym")
+    )
+    for issue_id, mechanism_id, status, name, acronym in coverage:
+        mechanisms[issue_id].append(RowMechanism(mechanism_id, acronym or name, status))
+    gaps: dict[int, list[str]] = defaultdict(list)
+    for issue_id, gap_type in (
+        Gap.objects.filter(issue_id__in=issue_ids).order_by("type").values_list("issue_id", "type")
+    ):
+        gaps[issue_id].append(gap_type)
+    return mechanisms, gaps
 
 
 def mechanisms_in_text(issue: Issue) -> list[tuple[str, str]]:

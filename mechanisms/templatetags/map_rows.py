@@ -43,11 +43,10 @@ def status_bar(counts: list[tuple[str, str, int]], empty: str = "") -> SafeStrin
 
 
 @register.simple_tag
-def mechanism_links(coverage) -> SafeString | str:
-    """An issue's mechanisms, each linked (``row.mechanism_link``, set by the view) by its short
-    name, in English as they are recorded; a dash when there is none. Every value is escaped."""
-    links = ", ".join(
-        f'<a href="{escape(row.mechanism_link)}" lang="en">{escape(row.mechanism.short_name)}</a>'
-        for row in coverage
+def mechanism_links(links: list[tuple[str, str]]) -> SafeString | str:
+    """An issue's mechanisms, each (link, short name) linked by its short name, in English as
+    they are recorded; a dash when there is none. Every value is escaped."""
+    drawn = ", ".join(
+        f'<a href="{escape(link)}" lang="en">{escape(short_name)}</a>' for link, short_name in links
     )
-    return mark_safe(links) if links else "—"  # noqa: S308 - every value above is escaped
+    return mark_safe(drawn) if drawn else "—"  # noqa: S308 - every value above is escaped

@@ -24,6 +24,7 @@ from mechanisms.models import (
     Gap,
     Mechanism,
     gap_types_in_text,
+    map_rows_of,
     mapped_issues,
     mechanisms_in_text,
 )
@@ -101,15 +102,18 @@ def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> d
     issue_link, mechanism_link = link_maker("issues:detail"), link_maker("mechanisms:detail")
     # The gap types' labels translated once for the page (``get_type_display`` translates every
     # type's label for each gap).
-    gap_types = labels(Gap.Type)
+    # "Policy gap" shown as "Policy" in its column.
+    gap_types = {value: str(label).replace(" gap", "") for value, label in labels(Gap.Type).items()}
+    issues = list(page.object_list)
+    mechanisms, gaps = map_rows_of([issue.pk for issue in issues])
     rows = []
-    for issue in page.object_list:
+    for issue in issues:
         issue.link = issue_link(issue.pk)
-        coverage = issue.coverage.all()
-        for row in coverage:
-            row.mechanism_link = mechanism_link(row.mechanism_id)
-        for gap in issue.gaps.all():
-            gap.type_label = gap_types[gap.type]
+        coverage = mechanisms.get(issue.pk, [])
+        issue.mechanism_links = [
+            (mechanism_link(row.mechanism_id), row.short_name) for row in coverage
+        ]
+        issue.gap_labels = [gap_types[gap] for gap in gaps.get(issue.pk, [])]
         rows.append((issue, status_counts(coverage)))
     query = issue_filter.data.copy()
     query.pop("page", None)

@@ -6,9 +6,15 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import translation
 
-from mechanisms.models import Mechanism
+from mechanisms.models import Mechanism, RowMechanism, map_rows_of
 from mechanisms.templatetags.map_rows import mechanism_links, status_bar
-from tests.factories import ClusterFactory, CoverageFactory, IssueFactory, MechanismFactory
+from tests.factories import (
+    ClusterFactory,
+    CoverageFactory,
+    GapFactory,
+    IssueFactory,
+    MechanismFactory,
+)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ru", "ar"])
@@ -39,19 +45,39 @@ def test_status_labels_and_values_are_escaped():
     assert "&lt;b&gt;label&lt;/b&gt;" in drawn
 
 
-class _Row:
-    def __init__(self, link: str, name: str):
-        self.mechanism_link = link
-        self.mechanism = type("Mechanism", (), {"short_name": name})()
-
-
 def test_mechanism_links_escape_names_and_links_and_read_a_dash_when_none():
-    drawn = mechanism_links([_Row('/m/1/" onclick="x', "<i>ITU</i>"), _Row("/m/2/", "A&B")])
+    drawn = mechanism_links([('/m/1/" onclick="x', "<i>ITU</i>"), ("/m/2/", "A&B")])
     assert drawn == (
         '<a href="/m/1/&quot; onclick=&quot;x" lang="en">&lt;i&gt;ITU&lt;/i&gt;</a>, '
         '<a href="/m/2/" lang="en">A&amp;B</a>'
     )
     assert mechanism_links([]) == "—"
+
+
+@pytest.mark.django_db
+def test_a_pages_rows_read_each_issues_mechanisms_by_name_and_gaps_in_two_queries(
+    django_assert_num_queries,
+):
+    spam, crime, bare = (IssueFactory(title=title) for title in ("Spam", "Cybercrime", "Bare"))
+    itu = MechanismFactory(name="International Telecommunication Union", acronym="ITU")
+    coe = MechanismFactory(name="Council of Europe", acronym="")
+    CoverageFactory(issue=spam, mechanism=itu, status="partly")
+    CoverageFactory(issue=spam, mechanism=coe, status="addressing")
+    CoverageFactory(issue=crime, mechanism=coe, status="unknown")
+    GapFactory(issue=spam, type="policy")
+    GapFactory(issue=spam, type="capacity")
+    GapFactory(issue=crime, type="research")
+    with django_assert_num_queries(2):
+        mechanisms, gaps = map_rows_of([spam.pk, bare.pk])
+    assert mechanisms[spam.pk] == [
+        RowMechanism(coe.pk, "Council of Europe", "addressing"),
+        RowMechanism(itu.pk, "ITU", "partly"),
+    ]
+    assert gaps[spam.pk] == ["capacity", "policy"]
+    assert crime.pk not in mechanisms and crime.pk not in gaps
+    assert not mechanisms.get(bare.pk) and not gaps.get(bare.pk)
+    with django_assert_num_queries(0):
+        assert map_rows_of([]) == ({}, {})
 
 
 @pytest.mark.django_db
