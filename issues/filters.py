@@ -6,9 +6,9 @@ import django_filters
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from issues.models import Answer, Cluster, Issue, IssueSource, Respondent
+from wgec.countries import country_name
 from wgec.filters import LenientFilterSet
 from wgec.models import StakeholderGroup
 from wgec.regions import RegionalGroup, countries_in
@@ -134,7 +134,7 @@ def _countries_of_consenting_respondents() -> list[tuple[str, str]]:
         .values_list("country", flat=True)
         .distinct()
     )
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
 class RespondentFilter(LenientFilterSet):

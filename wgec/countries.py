@@ -6,6 +6,7 @@ Republic of)", "Russian Federation". Lists of participants are in English alphab
 these names.
 """
 
+from django.utils import translation
 from django_countries import countries
 
 # Where the UN's short name differs from django-countries' (source: UN Statistics Division,
@@ -39,3 +40,21 @@ def un_name(code: str) -> str:
     if not code:
         return ""
     return UN_SHORT_NAMES.get(code) or countries.name(code) or code
+
+
+# Each country's name in each language, as read (``country_name``).
+_NAMES: dict[tuple[str | None, str], str] = {}
+
+
+def country_name(code: str) -> str:
+    """django-countries' name of ``code`` in the active language, as ``Country.name`` gives it
+    ("" for none), kept in the process once read: django-countries translates the name at
+    every read, a tenth of a list page of fifty respondents. Only names of known codes are
+    kept (a few hundred for each language)."""
+    key = (translation.get_language(), code)
+    name = _NAMES.get(key)
+    if name is None:
+        name = countries.name(code) if code else ""
+        if name:
+            _NAMES[key] = name
+    return name

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from issues import exports
 from issues.filters import AnswerFilter, RespondentFilter
 from issues.models import Answer, Issue, IssueSource, Question, Respondent, Theme
-from wgec.countries import un_name
+from wgec.countries import country_name, un_name
 from wgec.development import DEVELOPED, DEVELOPING, UNCLASSIFIED, development_of
 from wgec.links import link_maker
 from wgec.models import StakeholderGroup
@@ -116,6 +116,7 @@ def _respondent_list_context(request: HttpRequest) -> dict:
     for respondent in page.object_list:
         respondent.answer_count = answer_counts.get(respondent.pk, 0)
         respondent.link = link(respondent.pk)
+        respondent.country_name = country_name(respondent.country.code)
     counts = Respondent.objects.aggregate(
         total=Count("pk"), withheld=Count("pk", filter=Q(consent_to_cite=False))
     )
