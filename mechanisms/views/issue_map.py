@@ -101,8 +101,7 @@ def _issue_list_context(request: HttpRequest, issue_filter: IssueMapFilter) -> d
     # resolved URL each (``{% url %}`` would resolve every one).
     issue_link, mechanism_link = link_maker("issues:detail"), link_maker("mechanisms:detail")
     # The gap types' labels translated once for the page (``get_type_display`` translates every
-    # type's label for each gap).
-    # "Policy gap" shown as "Policy" in its column.
+    # type's label for each gap), "Policy gap" written "Policy" in its column.
     gap_types = {value: str(label).replace(" gap", "") for value, label in labels(Gap.Type).items()}
     issues = list(page.object_list)
     mechanisms, gaps = map_rows_of([issue.pk for issue in issues])
