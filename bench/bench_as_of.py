@@ -143,7 +143,11 @@ def run() -> list[Figure]:
         with CaptureQueriesContext(connection) as queries:
             seconds, _ = timed(
                 lambda m=moment, today=today: update_report_compose(
-                    deliverable=report, introduction="", issued_on=today, moment=m
+                    now=timezone.now(),
+                    deliverable=report,
+                    introduction="",
+                    issued_on=today,
+                    moment=m,
                 )
             )
         figures.append(

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
+from django.utils import timezone
 
 from bench.bench_as_of import COVERAGE_PER_ISSUE, _build
 from bench.common import Figure, forked
@@ -69,10 +70,10 @@ def _in_child(work):
 
 def _export(final: Deliverable, path: str) -> int:
     if path == "weasyprint":
-        doc = final_document_build(issue=document_issue(final))
+        doc = final_document_build(issue=document_issue(final, now=timezone.now()))
         return len(final_document_pdf_weasyprint(doc))
     format = "pdf" if path == "typst" else path
-    return len(final_document_bytes(deliverable=final, format=format))
+    return len(final_document_bytes(issue=document_issue(final, now=timezone.now()), format=format))
 
 
 LABELS = {
@@ -99,7 +100,9 @@ def _libreoffice(final: Deliverable) -> tuple[int, float]:
     finished) and soffice's peak MiB."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "final.docx"
-        source.write_bytes(final_document_bytes(deliverable=final, format="docx"))
+        source.write_bytes(
+            final_document_bytes(issue=document_issue(final, now=timezone.now()), format="docx")
+        )
         # A session of its own, so that the whole of LibreOffice (soffice starts soffice.bin)
         # can be stopped at the limit.
         process = subprocess.Popen(  # noqa: S603 - a fixed program, a file of our own

@@ -13,6 +13,7 @@ import random
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from bench.common import Figure, peak_memory, timed
@@ -20,6 +21,7 @@ from consensus.models import ConsensusItem, Option
 from issues.models import Cluster, Issue
 from mechanisms.models import Coverage, Gap, Mechanism
 from reports import services
+from reports.final import document_issue
 from reports.formats import final_document_bytes
 from reports.models import Deliverable, Delivery, Report, Subscriber
 from reports.rendering import report_compose
@@ -151,16 +153,22 @@ def run() -> list[Figure]:
     )
     scale = f"{ISSUES:,} issues, {ISSUES * COVERAGE_PER_ISSUE:,} coverage rows"
 
-    seconds, _ = timed(lambda: report_compose(deliverable=deliverable, introduction="Hello"))
+    seconds, _ = timed(
+        lambda: report_compose(now=timezone.now(), deliverable=deliverable, introduction="Hello")
+    )
     with CaptureQueriesContext(connection) as queries:
-        report_compose(deliverable=deliverable, introduction="Hello")
+        report_compose(now=timezone.now(), deliverable=deliverable, introduction="Hello")
     figures.append(
         # No goal has been set for composing an update report, nor a peer figure found.
         Figure("compose an update report", seconds, "s", None, f"{scale}; {len(queries)} queries")
     )
 
     for format in ("xlsx", "csv", "docx"):
-        seconds, content = timed(lambda f=format: final_document_bytes(deliverable=final, format=f))
+        seconds, content = timed(
+            lambda f=format: final_document_bytes(
+                issue=document_issue(final, now=timezone.now()), format=f
+            )
+        )
         figures.append(
             Figure(
                 f"export the final document as {format.upper()}",
@@ -170,7 +178,9 @@ def run() -> list[Figure]:
                 f"{scale}; {len(content) / 2**20:,.0f} MiB",
             )
         )
-    memory, _ = peak_memory(lambda: final_document_bytes(deliverable=final, format="xlsx"))
+    memory, _ = peak_memory(
+        lambda: final_document_bytes(issue=document_issue(final, now=timezone.now()), format="xlsx")
+    )
     target = DOCUMENT_MEBIBYTES if ISSUES >= 20_000 else None
     figures.append(Figure("peak memory of the XLSX export", memory, "MiB", target, scale))
 
@@ -212,7 +222,9 @@ def run() -> list[Figure]:
     Issue.objects.filter(pk__in=Issue.objects.order_by("pk").values("pk")[small:]).update(
         state=Issue.State.PROPOSED
     )
-    seconds, content = timed(lambda: final_document_bytes(deliverable=final, format="pdf"))
+    seconds, content = timed(
+        lambda: final_document_bytes(issue=document_issue(final, now=timezone.now()), format="pdf")
+    )
     figures.append(
         Figure(
             "export the final document as PDF",

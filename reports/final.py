@@ -78,12 +78,16 @@ def document_issue(
     deliverable: Deliverable,
     *,
     date: datetime.date | None = None,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> DocumentIssue:
     """The document of ``deliverable``: as issued when it was, else prepared as of ``date``.
 
-    A prepared document carries no symbol (symbols are given when a document is issued). A
-    date after today is refused.
+    ``now`` is the moment it is prepared, named by the caller (a command's run, an export's
+    request): an issued document never reads it (its records date it); a prepared one bears
+    ``date``, else the date of issue set on its draft, else the day of ``now``, and shows the map
+    as of the end of that day (as it stands, for ``now``'s day). A prepared document carries no
+    symbol (symbols are given when a document is issued). A date after ``now``'s day is
+    refused.
     """
     report = Report.objects.sent().filter(deliverable_id=deliverable.pk).first()
     if report is not None and date is None:
@@ -95,7 +99,6 @@ def document_issue(
             issued=True,
             illustrative=report.illustrative,
         )
-    now = now or timezone.now()  # the moment of preparing it, not the exercise's date
     today = timezone.localdate(now)
     date = date or deliverable.prepared_issued_on(now)
     if date == today:

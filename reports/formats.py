@@ -9,7 +9,6 @@ the document shows it: one row per issue on the map and mechanism addressing it 
 without a mechanism has one row with the mechanism columns empty).
 """
 
-import datetime
 import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
@@ -26,13 +25,12 @@ from reports.final import (
     DocumentIssue,
     FinalDocument,
     annex_heading,
-    document_issue,
     document_language,
     final_document_build,
     in_document_language,
     other_issues,
 )
-from reports.models import Deliverable, DocumentFormat
+from reports.models import DocumentFormat
 from wgec.documents.docx import DocxWriter, docx_document, fitted_widths
 from wgec.documents.pdf import pdf_bytes
 from wgec.documents.spreadsheets import csv_bytes, xlsx_bytes
@@ -62,16 +60,9 @@ def format_of(filename: str) -> str:
     return suffix
 
 
-def final_document_bytes(
-    *,
-    deliverable: Deliverable,
-    format: str,
-    date: datetime.date | None = None,
-    issue: DocumentIssue | None = None,
-    language: str = "en",
-) -> bytes:
-    """The document of ``deliverable`` (initial output or final document) in ``format``: as it
-    was issued, or prepared as of ``date`` (see ``document_issue``); its fixed wording (headings,
+def final_document_bytes(*, issue: DocumentIssue, format: str, language: str = "en") -> bytes:
+    """The document of ``issue`` (an initial output or the final document, as it was issued or
+    as prepared: ``document_issue``) in ``format``; its fixed wording (headings,
     annexes, table headers, the date of issue) in ``language``, one of the six official
     languages (the map's own text as it was written). The CSV is a data file: English always.
     The XLSX's sheets and title follow the language, its column headers stay English (programs
@@ -80,7 +71,6 @@ def final_document_bytes(
         raise UnknownFormat(f"Unknown format “{format}”.")
     language = "en" if format == "csv" else document_language(language)
     with translation.override(language):
-        issue = issue or document_issue(deliverable, date=date)
         doc = final_document_build(issue=issue, language=language)
         if format == "docx":
             return final_document_docx(doc)

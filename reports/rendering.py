@@ -229,10 +229,11 @@ def report_compose(
     moment: datetime.datetime | None = None,
     symbol: str = "",
     illustrative: bool = False,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> Composed:
-    """The report as it would be sent: dated ``issued_on``, the map as of ``moment`` (None:
-    now); content, subject, and body as text and HTML."""
+    """The report as it would be sent: dated ``issued_on``, the map as of ``moment`` (None: as
+    it stands ``now``, the moment of composing, which the caller names); content, subject, and
+    body as text and HTML."""
     content = update_report_compose(
         deliverable=deliverable,
         introduction=introduction,

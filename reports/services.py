@@ -829,6 +829,7 @@ def document_export_build(*, export_id: int) -> DocumentExport | None:
     """Build one export, if nobody else is building it. Returns it, or None if taken."""
     from django.core.files.base import ContentFile
 
+    from reports.final import document_issue
     from reports.formats import final_document_bytes
 
     taken = DocumentExport.objects.filter(pk=export_id, state=DocumentExport.State.PENDING).update(
@@ -838,9 +839,9 @@ def document_export_build(*, export_id: int) -> DocumentExport | None:
         return None
     export = DocumentExport.objects.select_related("deliverable").get(pk=export_id)
     try:
-        content = final_document_bytes(
-            deliverable=export.deliverable, format=export.format, language=export.language
-        )
+        # Prepared as of the moment it was asked for (an issued document: as issued).
+        issue = document_issue(export.deliverable, now=export.created_at)
+        content = final_document_bytes(issue=issue, format=export.format, language=export.language)
     except Exception as error:
         export.state = DocumentExport.State.FAILED
         export.error = f"{type(error).__name__}: {error}"

@@ -70,11 +70,12 @@ def update_report_compose(
     introduction: str,
     issued_on: datetime.date | None = None,
     moment: datetime.datetime | None = None,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> dict:
     """The content of the deliverable's report, dated ``issued_on``, showing the map as of
-    ``moment`` (None: as it stands ``now``)."""
-    now = now or timezone.now()  # the moment it is composed, recorded as composed_at
+    ``moment`` (None: as it stands ``now``). ``now`` is the moment it is composed, recorded as
+    ``composed_at`` when no ``moment`` is given: the caller reads the clock (a send, a preview),
+    composing never does."""
     issued_on = issued_on or deliverable.prepared_issued_on(now)
     previous = previous_report(deliverable)
     since = previous.composed_at if previous else None

@@ -7,6 +7,7 @@ import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from issues.models import Issue
@@ -237,7 +238,9 @@ def test_building_each_document_runs_a_constant_number_of_queries(
             GapFactory(issue=issue)
             ParticipantFactory()
         with django_assert_max_num_queries(25) as captured:
-            final_document_bytes(deliverable=deliverable, format=format)
+            final_document_bytes(
+                issue=document_issue(deliverable, now=timezone.now()), format=format
+            )
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
 
@@ -261,7 +264,28 @@ def test_a_sent_final_document_publishes_its_frozen_files(client, small_map):
 def test_a_prepared_document_bears_the_date_of_issue_set_on_its_draft(small_map):
     deliverable = Deliverable.objects.get(slug="final-document")
     Report.objects.create(deliverable=deliverable, issued_on=datetime.date(2014, 2, 12))
-    issue = document_issue(deliverable)
+    issue = document_issue(deliverable, now=timezone.now())
     assert issue.date == datetime.date(2014, 2, 12)
     assert issue.moment is not None and issue.moment.date() >= datetime.date(2014, 2, 12)
     assert not issue.issued and issue.symbol == ""
+
+
+def test_an_export_built_after_the_day_it_was_asked_for_bears_the_day_it_was_asked_for(
+    small_map,
+):
+    from reports import services
+
+    deliverable = Deliverable.objects.get(slug="final-document")
+    export = DocumentExport.objects.create(deliverable=deliverable, format="docx")
+    asked = timezone.now() - datetime.timedelta(days=2)
+    DocumentExport.objects.filter(pk=export.pk).update(created_at=asked)
+    built = services.document_export_build(export_id=export.pk)
+    document = docx.Document(built.file.open("rb"))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [p.text for section in document.sections for p in section.header.paragraphs]
+    )
+    asked_day = timezone.localdate(asked)
+    assert f"{asked_day.day} {asked_day:%B %Y}" in text
+    today = timezone.localdate()
+    assert f"{today.day} {today:%B %Y}" not in text

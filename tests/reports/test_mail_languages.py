@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from reports import services
 from reports import wording as wording_module
@@ -92,7 +93,9 @@ def test_a_persons_profile_language_wins_over_the_one_they_subscribed_in(smtp_se
 @pytest.fixture
 def report() -> Report:
     IssueFactory(title="Cybercrime")
-    composed = report_compose(deliverable=DeliverableFactory(), introduction="We met.")
+    composed = report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(), introduction="We met."
+    )
     return Report(
         deliverable=DeliverableFactory(),
         subject=composed.subject,

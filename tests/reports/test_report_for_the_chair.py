@@ -6,6 +6,7 @@ that stays readable."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from consensus.models import ConsensusItem, Proposal
 from issues.models import Issue
@@ -64,7 +65,9 @@ def _small_map():
 
 def test_progress_counts_each_clusters_reviewed_issues_mechanisms_statuses_and_gaps():
     _small_map()
-    content = update_report_compose(deliverable=DeliverableFactory(), introduction="")
+    content = update_report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(), introduction=""
+    )
     progress = content["progress"]
     security, legal = progress["clusters"]
     assert (security["cluster"], security["issues"]) == ("Security", 4)
@@ -87,7 +90,7 @@ def test_progress_counts_each_clusters_reviewed_issues_mechanisms_statuses_and_g
 
 def test_progress_reads_in_numbers_and_as_bars_of_tables_with_widths():
     _small_map()
-    composed = report_compose(deliverable=DeliverableFactory(), introduction="")
+    composed = report_compose(now=timezone.now(), deliverable=DeliverableFactory(), introduction="")
     assert (
         "Security (4 issues): reviewed 3, mechanisms identified 2, status recorded 1, "
         "gaps named 2" in composed.body_text
@@ -107,7 +110,9 @@ def test_changes_are_summarised_by_cluster_before_the_details():
     GapFactory(issue=Issue.objects.get(title="Encryption"), type="capacity")
     IssueFactory(title="Data protection", cluster=legal)
     IssueFactory(title="Cross-border data flows", cluster=legal)
-    composed = report_compose(deliverable=DeliverableFactory(slug="update-2"), introduction="")
+    composed = report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(slug="update-2"), introduction=""
+    )
     assert composed.content["changes_by_cluster"] == [
         {
             "cluster": "Security",
@@ -149,7 +154,7 @@ def test_items_without_consensus_are_listed_with_their_options():
     decided = DecisionFactory(item__issue=IssueFactory(title="Decided already")).item
     decided.state = ConsensusItem.State.DECIDED
     decided.save()
-    composed = report_compose(deliverable=DeliverableFactory(), introduction="")
+    composed = report_compose(now=timezone.now(), deliverable=DeliverableFactory(), introduction="")
     open_items = composed.content["open_items"]
     assert (open_items["count"], open_items["open"], open_items["referred"]) == (2, 1, 1)
     assert [item["subject"] for item in open_items["items"]] == ["Net neutrality", "Root zone"]
@@ -172,7 +177,9 @@ def test_proposals_awaiting_review_are_counted_by_kind_oldest_first():
         baseline={},
     )
     ProposalFactory(state=Proposal.State.DECLINED, reason="Out of scope.")
-    content = update_report_compose(deliverable=DeliverableFactory(), introduction="")
+    content = update_report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(), introduction=""
+    )
     proposals = content["proposals"]
     assert proposals["count"] == 2
     assert {(row["label"], row["count"]) for row in proposals["by_kind"]} == {
@@ -210,7 +217,7 @@ def test_next_deadlines_and_coordinators_come_from_the_records_not_the_clock():
     ParticipantFactory(honorific="Mr.", name="Phil Rushton", role=Participant.Role.COORDINATOR)
     ParticipantFactory(honorific="Ms.", name="Joy Liddicoat", role=Participant.Role.COORDINATOR)
     composed = report_compose(
-        deliverable=this, introduction="", issued_on=datetime.date(2013, 11, 29)
+        now=timezone.now(), deliverable=this, introduction="", issued_on=datetime.date(2013, 11, 29)
     )
     assert [row["title"] for row in composed.content["deadlines"]] == [
         "Second update report",
@@ -247,7 +254,9 @@ def test_a_greeting_opening_the_introduction_is_left_to_the_message(introduction
 
 def test_the_chair_and_the_list_are_greeted_once():
     composed = report_compose(
-        deliverable=DeliverableFactory(), introduction="Dear Chair,\n\nThe group met twice."
+        now=timezone.now(),
+        deliverable=DeliverableFactory(),
+        introduction="Dear Chair,\n\nThe group met twice.",
     )
     report = Report(
         deliverable=DeliverableFactory(),
@@ -271,7 +280,9 @@ def test_a_long_period_keeps_the_message_short_and_links_to_every_change():
     _send("update-1")
     for n in range(60):
         CoverageFactory(issue=IssueFactory(title=f"Issue number {n:02}", cluster=cluster))
-    composed = report_compose(deliverable=DeliverableFactory(slug="update-2"), introduction="")
+    composed = report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(slug="update-2"), introduction=""
+    )
     text = composed.body_text
     assert "Issues added to the map (60):" in text and "  - and 55 more" in text
     assert "Coverage statuses set or changed (60):" in text

@@ -6,6 +6,7 @@ import re
 from email import message_from_bytes, policy
 
 import pytest
+from django.utils import timezone
 
 from reports import wording as wording_module
 from reports.models import Report
@@ -32,6 +33,7 @@ def report() -> Report:
     for n in range(30):
         IssueFactory(title=f"Issue {n} on données, ‘quotes’ and a long line " + "x" * 120)
     composed = report_compose(
+        now=timezone.now(),
         deliverable=DeliverableFactory(),
         introduction="The group met twice. Accents: é, ü, 中文, and a trailing space ",
     )

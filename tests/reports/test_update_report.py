@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from consensus.models import ConsensusItem
 from consensus.services.items import decision_record
@@ -41,7 +42,9 @@ def test_totals_count_the_map_as_it_stands():
     CoverageFactory(issue=cyber, status=Coverage.Status.PARTLY)
     GapFactory(issue=cyber, type=Gap.Type.CAPACITY)
     ConsensusItemFactory(issue=IssueFactory(title="Disputed", cluster=legal))
-    content = update_report_compose(deliverable=DeliverableFactory(), introduction=" Hello ")
+    content = update_report_compose(
+        now=timezone.now(), deliverable=DeliverableFactory(), introduction=" Hello "
+    )
     totals = content["totals"]
     assert content["introduction"] == "Hello"
     assert totals["issues_on_map"] == 4
@@ -125,7 +128,7 @@ def test_an_issue_added_and_withdrawn_between_reports_is_no_change():
     issue.save()
     IssueFactory(title="Proposed", cluster=None, state=Issue.State.PROPOSED)
     content = update_report_compose(
-        deliverable=DeliverableFactory(slug="update-2"), introduction=""
+        now=timezone.now(), deliverable=DeliverableFactory(slug="update-2"), introduction=""
     )
     assert content["changes"]["issues_added"]["count"] == 0
     # It did not exist at the previous report and is withdrawn now: reported as withdrawn.
@@ -140,7 +143,7 @@ def test_removed_coverage_and_gaps_are_reported():
     coverage.delete()
     gap.delete()
     changes = update_report_compose(
-        deliverable=DeliverableFactory(slug="update-2"), introduction=""
+        now=timezone.now(), deliverable=DeliverableFactory(slug="update-2"), introduction=""
     )["changes"]
     assert changes["coverage_changes"]["removed"]["count"] == 1
     assert changes["gap_changes"]["removed"]["items"] == [
@@ -169,14 +172,14 @@ def test_a_sent_report_is_frozen_against_later_edits_of_the_map(client):
 
 def test_sending_refuses_when_the_map_changed_since_the_preview():
     deliverable = DeliverableFactory(slug="update-1")
-    preview = report_compose(deliverable=deliverable, introduction="Hello")
+    preview = report_compose(now=timezone.now(), deliverable=deliverable, introduction="Hello")
     IssueFactory(title="Late arrival")
     with pytest.raises(services.StalePreview):
         services.report_send(
             deliverable=deliverable, introduction="Hello", fingerprint=preview.fingerprint
         )
     assert not Report.objects.filter(sent_at__isnull=False).exists()
-    again = report_compose(deliverable=deliverable, introduction="Hello")
+    again = report_compose(now=timezone.now(), deliverable=deliverable, introduction="Hello")
     report = committed(
         lambda: services.report_send(
             deliverable=deliverable, introduction="Hello", fingerprint=again.fingerprint
@@ -194,7 +197,9 @@ def test_long_lists_of_changes_are_cut_but_counted():
     original = update.CHANGE_LIST_LIMIT
     update.CHANGE_LIST_LIMIT = 3
     try:
-        content = update_report_compose(deliverable=DeliverableFactory(), introduction="")
+        content = update_report_compose(
+            now=timezone.now(), deliverable=DeliverableFactory(), introduction=""
+        )
     finally:
         update.CHANGE_LIST_LIMIT = original
     assert content["changes"]["issues_added"]["count"] == 5
@@ -213,7 +218,7 @@ def test_composing_runs_a_constant_number_of_queries(django_assert_max_num_queri
     deliverable = DeliverableFactory()
     grow(2)
     with django_assert_max_num_queries(30):
-        report_compose(deliverable=deliverable, introduction="")
+        report_compose(now=timezone.now(), deliverable=deliverable, introduction="")
     grow(20)
     with django_assert_max_num_queries(30):
-        report_compose(deliverable=deliverable, introduction="")
+        report_compose(now=timezone.now(), deliverable=deliverable, introduction="")

@@ -171,7 +171,7 @@ def test_coordinator_sends_what_was_previewed_and_sees_the_progress(
 ):
     ParticipantFactory(role=Participant.Role.CHAIR, email="chair@example.org")
     deliverable = DeliverableFactory(slug="update-1", title="First update report")
-    preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    preview = report_compose(now=timezone.now(), deliverable=deliverable, introduction="Ready.")
     read = _read(coordinator_client)
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
@@ -196,7 +196,7 @@ def test_coordinator_sends_what_was_previewed_and_sees_the_progress(
 
 def test_a_stale_preview_is_refused_with_a_clear_message(coordinator_client):
     deliverable = DeliverableFactory(slug="update-1")
-    preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    preview = report_compose(now=timezone.now(), deliverable=deliverable, introduction="Ready.")
     read = _read(coordinator_client)
     IssueFactory(title="Arrived meanwhile")
     response = coordinator_client.post(

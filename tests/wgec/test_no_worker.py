@@ -134,7 +134,7 @@ def test_a_report_nobody_sends_says_so_on_its_page(
 ):
     ParticipantFactory(role=Participant.Role.CHAIR, email="chair@example.org")
     deliverable = DeliverableFactory(slug="update-1", title="First update report")
-    preview = report_compose(deliverable=deliverable, introduction="Ready.")
+    preview = report_compose(now=timezone.now(), deliverable=deliverable, introduction="Ready.")
     with django_capture_on_commit_callbacks(execute=True):
         report_send(
             deliverable=deliverable,

@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from reports.final import (
     DOCUMENT_LANGUAGES,
@@ -78,15 +79,14 @@ class Command(BaseCommand):
                 f"No deliverable “{deliverable}”. The deliverables are: {slugs}."
             ) from None
         try:
-            issue = document_issue(issued_as, date=day)
+            # The moment of this run is the moment the document is prepared.
+            issue = document_issue(issued_as, date=day, now=timezone.now())
         except DocumentDateError as error:
             raise CommandError(str(error)) from None
         # The frozen files of an issued deliverable are its English ones.
         content = self._frozen(issue, format) if language == "en" or format == "csv" else None
         if content is None:
-            content = final_document_bytes(
-                deliverable=issued_as, format=format, issue=issue, language=language
-            )
+            content = final_document_bytes(issue=issue, format=format, language=language)
         # Written whole or not at all: a failure above leaves no partial file behind.
         temporary = path.with_name(f".{path.name}.part")
         temporary.write_bytes(content)
