@@ -24,6 +24,12 @@ class MechanismKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def short_name(name: str, acronym: str) -> str:
+    """How a mechanism is named where space is short (a row of the map, a report's list): its
+    acronym, or its name when it has none. For a mechanism read as values, not as a model."""
+    return acronym or name
+
+
 class MechanismQuerySet(models.QuerySet):
     def with_coverage_counts(self) -> "MechanismQuerySet":
         """Annotate how many issues on the map each mechanism covers, in all and by status."""
@@ -64,7 +70,7 @@ class Mechanism(models.Model):
 
     @property
     def short_name(self) -> str:
-        return self.acronym or self.name
+        return short_name(self.name, self.acronym)
 
     def status_counts(self) -> list[tuple[str, str, int]]:
         """(status, label, count) of issues on the map, for a mechanism annotated by
@@ -282,7 +288,7 @@ def map_rows_of(
         .values_list("issue_id", "mechanism_id", "status", "mechanism__name", "mechanism__acronym")
     )
     for issue_id, mechanism_id, status, name, acronym in coverage:
-        mechanisms[issue_id].append(RowMechanism(mechanism_id, acronym or name, status))
+        mechanisms[issue_id].append(RowMechanism(mechanism_id, short_name(name, acronym), status))
     gaps: dict[int, list[str]] = defaultdict(list)
     for issue_id, gap_type in (
         Gap.objects.filter(issue_id__in=issue_ids).order_by("type").values_list("issue_id", "type")

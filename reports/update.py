@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 
 from consensus.models import ConsensusItem, Decision, Option, Proposal
 from issues.models import Cluster, Issue
-from mechanisms.models import Coverage, Gap, Mechanism
+from mechanisms.models import Coverage, Gap, Mechanism, short_name
 from reports.models import Deliverable, Report
 from wgec.documents.history import rows_as_of
 from wgec.languages import english
@@ -321,8 +321,7 @@ def _changes(
     }
 
     def short(mechanism_id: int) -> str:
-        name, acronym = mechanisms.get(mechanism_id, ("", ""))
-        return acronym or name
+        return short_name(*mechanisms.get(mechanism_id, ("", "")))
 
     before, after = _snapshots(
         Issue, ["title", "cluster_id", "state", "merged_into_id"], since, moment
@@ -589,7 +588,7 @@ def _open_items(moment: datetime.datetime | None) -> dict:
     issue_ids = {row[1] for row in shown if row[1]} | {pair[0] for pair in coverage.values()}
     titles = dict(rows_as_of(Issue, moment).filter(id__in=issue_ids).values_list("id", "title"))
     mechanisms = {
-        pk: acronym or name
+        pk: short_name(name, acronym)
         for pk, name, acronym in rows_as_of(Mechanism, moment)
         .filter(id__in=[pair[1] for pair in coverage.values()])
         .values_list("id", "name", "acronym")
