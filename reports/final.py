@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from mechanisms.models import Coverage, Gap, Mechanism
 from reports.models import Deliverable, Report
 from reports.wording import Wording
 from wgec.countries import un_name
-from wgec.documents.history import end_of_day, rows_as_of
+from wgec.documents.history import end_of_day, historical_rows, rows_as_of
 from wgec.languages import labels as choice_labels
 from wgec.models import Meeting
 from wgec.participants import (
@@ -83,11 +84,13 @@ def document_issue(
     """The document of ``deliverable``: as issued when it was, else prepared as of ``date``.
 
     ``now`` is the moment it is prepared, named by the caller (a command's run, an export's
-    request): an issued document never reads it (its records date it); a prepared one bears
-    ``date``, else the date of issue set on its draft, else the day of ``now``, and shows the map
-    as of the end of that day (as it stands, for ``now``'s day). A prepared document carries no
-    symbol (symbols are given when a document is issued). A date after ``now``'s day is
-    refused.
+    request): an issued document never reads it (its records date it). A prepared one bears
+    ``date``, else the date of issue set on its draft, and shows the map as of the end of that
+    day (as it stands, for ``now``'s day); with neither, it shows the map as it stands, dated the
+    day of the map's last recorded change (``map_last_changed_on``): the exercise's own date,
+    not the machine's (a replayed 2013-14 exercise prepared today is dated 2014). A prepared
+    document carries no symbol (symbols are given when a document is issued). A date after
+    ``now``'s day is refused.
     """
     report = Report.objects.sent().filter(deliverable_id=deliverable.pk).first()
     if report is not None and date is None:
@@ -100,7 +103,9 @@ def document_issue(
             illustrative=report.illustrative,
         )
     today = timezone.localdate(now)
-    date = date or deliverable.prepared_issued_on(now)
+    date = date or deliverable.draft_issued_on()
+    if date is None:
+        return DocumentIssue(deliverable, map_last_changed_on(now) or today, None)
     if date == today:
         return DocumentIssue(deliverable, today, None)
     if date > today:
@@ -109,6 +114,34 @@ def document_issue(
             % {"date": day(date)}
         )
     return DocumentIssue(deliverable, date, end_of_day(date))
+
+
+# What a document shows of the map: its records' change history dates a document prepared from
+# the map as it stands.
+MAP_MODELS = (
+    Issue,
+    Cluster,
+    Mechanism,
+    Coverage,
+    Gap,
+    ConsensusItem,
+    Option,
+    OptionSupport,
+    Decision,
+)
+
+
+def map_last_changed_on(now: datetime.datetime) -> datetime.date | None:
+    """The day (in the exercise's time zone) of the last change recorded, at or before ``now``,
+    to what a document shows of the map; None when nothing is recorded. One query a table."""
+    moments = [
+        historical_rows(model)
+        .filter(history_date__lte=now)
+        .aggregate(last=Max("history_date"))["last"]
+        for model in MAP_MODELS
+    ]
+    last = max((moment for moment in moments if moment is not None), default=None)
+    return timezone.localdate(last) if last is not None else None
 
 
 @dataclass

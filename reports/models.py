@@ -127,12 +127,15 @@ class Deliverable(models.Model):
     def is_late(self, today: datetime.date) -> bool:
         return self.state != self.State.SENT and today > self.due_date
 
-    def prepared_issued_on(self, now: datetime.datetime) -> datetime.date:
-        """The date of issue a document of this deliverable bears when prepared at ``now``: the
-        one the coordinators set on its draft, else the day it is prepared (the machine's clock
-        is read only as the moment of preparing, never as the exercise's date)."""
+    def draft_issued_on(self) -> datetime.date | None:
+        """The date of issue the coordinators set on this deliverable's draft, if any."""
         draft = Report.objects.filter(deliverable_id=self.pk, sent_at__isnull=True).first()
-        return (draft.issued_on if draft else None) or timezone.localdate(now)
+        return draft.issued_on if draft else None
+
+    def prepared_issued_on(self, now: datetime.datetime) -> datetime.date:
+        """The date of issue a report of this deliverable bears when sent at ``now``: the one
+        the coordinators set on its draft, else the day of sending (a send is an act of now)."""
+        return self.draft_issued_on() or timezone.localdate(now)
 
     @property
     def sent_on(self) -> datetime.date | None:

@@ -47,8 +47,8 @@ def exercise(db):
     third = MeetingFactory(
         number=3, start_date=datetime.date(2014, 2, 24), end_date=datetime.date(2014, 2, 28)
     )
-    security = ClusterFactory(slug="security", name="Security")
     with time_machine.travel(at(2013, 11, 20), tick=True):
+        security = ClusterFactory(slug="security", name="Security")
         cyber = IssueFactory(title="Cybercrime", cluster=security)
         coe = MechanismFactory(name="Council of Europe", acronym="CoE")
         coverage_set(issue=cyber, mechanism=coe, status="unknown")
@@ -174,8 +174,8 @@ def test_a_date_of_issue_after_today_or_before_the_previous_report_is_refused():
 def test_update_reports_tell_their_own_periods():
     first = DeliverableFactory(slug="update-1", title="First update report")
     second = DeliverableFactory(slug="update-2", title="Second update report")
-    security = ClusterFactory(slug="security", name="Security")
     with time_machine.travel(at(2013, 11, 20), tick=True):
+        security = ClusterFactory(slug="security", name="Security")
         early = IssueFactory(title="Raised early", cluster=security)
     with time_machine.travel(at(2013, 12, 5), tick=True):
         # Sent on 5 December, dated 30 November: the change of 2 December is not in it.
@@ -217,3 +217,23 @@ def test_the_schedule_says_sent_on_and_how_late(client):
     assert "overdue" not in page
     detail = client.get("/reports/update-1/").content.decode()
     assert "sent to the Chair and the mailing list on 3 December 2013, 3 days after" in detail
+
+
+def test_a_document_never_issued_is_dated_by_the_maps_last_change_not_the_machines_clock(
+    tmp_path, exercise
+):
+    # Prepared years later (the clock reads the machine's day): the exercise's own date.
+    DeliverableFactory(
+        slug="initial-output",
+        kind="initial_output",
+        title="Initial output",
+        due_date=datetime.date(2014, 1, 31),
+    )
+    texts, out = _export(tmp_path, "--deliverable", "initial-output")
+    text = "\n".join(texts)
+    assert "prepared as of 26 February 2014" in out
+    assert "Prepared from the map as it stood on 26 February 2014; not the issued document." in text
+    assert str(timezone.localdate().year) not in out
+    # The map as it stands: what came last is in it.
+    assert "Added after the final document" in text
+    assert "Decided at the meeting 3 on 26 February 2014: Option A" in text

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date",
             help="prepare the document from the map as it stood on this date (YYYY-MM-DD) "
-            "instead of as issued (or as it stands today)",
+            "instead of as issued (or as it stands, dated the day of its last recorded change)",
         )
         parser.add_argument(
             "--language",
